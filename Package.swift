@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "swarmlb",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "swarmlb", targets: ["swarmlb"]),
+        .library(name: "SwarmLBKit", targets: ["SwarmLBKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libnl-3, libnl-genl-3 (IPVS) and libnl-route-3 (addresses, links).
+        .systemLibrary(
+            name: "CNetlink",
+            pkgConfig: "libnl-route-3.0",
+            providers: [.apt(["libnl-3-dev", "libnl-genl-3-dev", "libnl-route-3-dev"])]
+        ),
+        // libip4tc: the legacy iptables tables.
+        .systemLibrary(
+            name: "CIPTC",
+            pkgConfig: "libip4tc",
+            providers: [.apt(["libiptc-dev"])]
+        ),
+        // glibc's GNU extensions (setns).
+        .systemLibrary(name: "CLinux"),
+        // Kernel layer, model, operations and renderers: all unsafe code lives here.
+        .target(name: "SwarmLBKit", dependencies: ["CNetlink", "CIPTC", "CLinux"]),
+        // The thin command line.
+        .executableTarget(
+            name: "swarmlb",
+            dependencies: [
+                "SwarmLBKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),
+    ]
+)

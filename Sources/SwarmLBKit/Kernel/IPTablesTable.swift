@@ -1,0 +1,132 @@
+import CIPTC
+import Glibc
+
+/// One legacy iptables table (`iptables-legacy -t mangle|nat|filter|raw`) as a libiptc snapshot:
+/// read its chains and rules, change them, and commit the whole table back at once.
+/// Writers go through `modify`, which holds the xtables lock from init to commit as iptables does.
+public final class IPTablesTable {
+    public enum Name: String, Sendable, Codable, CaseIterable {
+        case filter, nat, mangle, raw
+    }
+
+    public let name: Name
+    private let handle: OpaquePointer
+
+    private init(_ name: Name) throws(KernelError) {
+        guard let h = iptc_init(name.rawValue) else {
+            let e = Glibc.errno
+            if e == EPERM || e == EACCES { throw .notPermitted("reading iptables table \(name.rawValue)") }
+            throw Self.failure("init", name, e)
+        }
+        self.name = name
+        handle = h
+    }
+
+    deinit { iptc_free(handle) }
+
+    /// A read-only snapshot of the table. `iptables-legacy -t TABLE -S`.
+    public static func read(_ name: Name) throws(KernelError) -> IPTablesTable {
+        try IPTablesTable(name)
+    }
+
+    /// Runs `body` on a fresh snapshot under the xtables lock and commits it if it changed anything.
+    /// A commit refused with EAGAIN (the table changed under us) is retried on a new snapshot.
+    @discardableResult
+    public static func modify<T>(_ name: Name, _ body: (IPTablesTable) throws(KernelError) -> T) throws(KernelError) -> T {
+        try XtablesLock.held { () throws(KernelError) -> T in
+            var attempt = 0
+            while true {
+                attempt += 1
+                let table = try IPTablesTable(name)
+                let result = try body(table)
+                if !table.changed { return result }
+                if iptc_commit(table.handle) != 0 { return result }
+                let e = Glibc.errno
+                if e == EAGAIN && attempt < 10 { continue }
+                throw failure("commit", name, e)
+            }
+        }
+    }
+
+    private var changed = false
+
+    private static func failure(_ operation: String, _ name: Name, _ e: Int32) -> KernelError {
+        .iptables(operation: operation, table: name.rawValue, errno: e, message: String(cString: iptc_strerror(e)))
+    }
+
+    private func check(_ r: Int32, _ operation: String) throws(KernelError) {
+        if r == 0 { throw Self.failure(operation, name, Glibc.errno) }
+        changed = true
+    }
+
+    // MARK: reading
+
+    /// Chains in the table's order: built-in chains first, then user chains sorted by name.
+    public var chains: [String] {
+        var result: [String] = []
+        var c = iptc_first_chain(handle)
+        while let chain = c {
+            result.append(String(cString: chain))
+            c = iptc_next_chain(handle)
+        }
+        return result
+    }
+
+    public func exists(chain: String) -> Bool { iptc_is_chain(chain, handle) != 0 }
+    public func isBuiltin(chain: String) -> Bool { iptc_builtin(chain, handle) != 0 }
+
+    /// The policy of a built-in chain (ACCEPT/DROP), nil for a user chain.
+    public func policy(of chain: String) -> String? {
+        var counters = xt_counters()
+        return iptc_get_policy(chain, &counters, handle).map { String(cString: $0) }
+    }
+
+    /// The rules of a chain, in order.
+    public func rules(in chain: String) -> [IPTablesRule] {
+        var result: [IPTablesRule] = []
+        var e = iptc_first_rule(chain, handle)
+        while let entry = e {
+            result.append(RuleCodec.decode(entry, targetName: String(cString: iptc_get_target(entry, handle))))
+            e = iptc_next_rule(entry, handle)
+        }
+        return result
+    }
+
+    // MARK: changing (take effect at commit, inside `modify`)
+
+    /// `iptables -A CHAIN RULE`.
+    public func append(_ rule: IPTablesRule, to chain: String) throws(KernelError) {
+        let bytes = RuleCodec.encode(rule)
+        let r = bytes.withUnsafeBytes { iptc_append_entry(chain, $0.baseAddress!.assumingMemoryBound(to: ipt_entry.self), handle) }
+        try check(r, "append to \(chain)")
+    }
+
+    /// `iptables -I CHAIN N RULE` (index 0 = first).
+    public func insert(_ rule: IPTablesRule, in chain: String, at index: Int) throws(KernelError) {
+        let bytes = RuleCodec.encode(rule)
+        let r = bytes.withUnsafeBytes {
+            iptc_insert_entry(chain, $0.baseAddress!.assumingMemoryBound(to: ipt_entry.self), UInt32(index), handle)
+        }
+        try check(r, "insert into \(chain)")
+    }
+
+    /// `iptables -D CHAIN N` (index 0 = first).
+    public func delete(ruleAt index: Int, in chain: String) throws(KernelError) {
+        try check(iptc_delete_num_entry(chain, UInt32(index), handle), "delete from \(chain)")
+    }
+
+    /// `iptables -N CHAIN`.
+    public func create(chain: String) throws(KernelError) {
+        try check(iptc_create_chain(chain, handle), "create chain \(chain)")
+    }
+
+    /// `iptables -F CHAIN`.
+    public func flush(chain: String) throws(KernelError) {
+        try check(iptc_flush_entries(chain, handle), "flush chain \(chain)")
+    }
+
+    /// `iptables -X CHAIN`.
+    public func delete(chain: String) throws(KernelError) {
+        try check(iptc_delete_chain(chain, handle), "delete chain \(chain)")
+    }
+}

@@ -1,0 +1,149 @@
+import CNetlink
+import Glibc
+
+/// The IPVS table of the current network namespace, over generic netlink (family "IPVS").
+/// Mirrors `ipvsadm`: -A/-E/-D for services, -a/-e/-d for real servers, -L for listing.
+/// Create it after entering the namespace: the socket stays bound to the namespace it was made in.
+public final class IPVSTable {
+    private let socket: NetlinkSocket
+    private let family: Int32
+
+    public init() throws(KernelError) {
+        var socket = try NetlinkSocket(protocol: NETLINK_GENERIC)
+        var family = genl_ctrl_resolve(socket.sock, IPVS_GENL_NAME)
+        if family < 0 {
+            // As ipvsadm: try to load the module once, then ask again on a fresh socket.
+            let loaded = KernelModule.load("ip_vs")
+            socket = try NetlinkSocket(protocol: NETLINK_GENERIC)
+            family = genl_ctrl_resolve(socket.sock, IPVS_GENL_NAME)
+            if family < 0 {
+                throw .ipvsUnavailable(reason: loaded ? "the IPVS netlink family is missing although ip_vs loaded"
+                                                      : "no IPVS netlink family, and modprobe ip_vs failed")
+            }
+        }
+        self.socket = socket
+        self.family = family
+    }
+
+    // MARK: information
+
+    /// IPVS version and connection table size, as in ipvsadm's header line.
+    public func info() throws(KernelError) -> (version: UInt32, tableSize: UInt32) {
+        var result: (UInt32, UInt32) = (0, 0)
+        let msg = try message(IPVS_CMD_GET_INFO, flags: 0)
+        try socket.request(msg, operation: "reading IPVS info", object: "") { reply in
+            let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_info_attr_max()))
+            result = (IPVSWire.u32(tb[Int(IPVS_INFO_ATTR_VERSION)]), IPVSWire.u32(tb[Int(IPVS_INFO_ATTR_CONN_TAB_SIZE)]))
+        }
+        return result
+    }
+
+    // MARK: virtual services
+
+    /// All virtual services, in ipvsadm's listing order. `ipvsadm -Ln` without the real servers.
+    public func services() throws(KernelError) -> [IPVSService] {
+        var found: [IPVSService] = []
+        let msg = try message(IPVS_CMD_GET_SERVICE, flags: NLM_F_DUMP)
+        try socket.request(msg, operation: "listing IPVS services", object: "") { reply in
+            let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
+            if let s = IPVSWire.service(from: tb[Int(IPVS_CMD_ATTR_SERVICE)]) { found.append(s) }
+        }
+        return found.sorted { $0.key < $1.key }
+    }
+
+    /// The service with this key, or nil. `ipvsadm -Ln -f 257`.
+    public func service(_ key: IPVSService.Key) throws(KernelError) -> IPVSService? {
+        var found: IPVSService?
+        let msg = try message(IPVS_CMD_GET_SERVICE, flags: 0)
+        try IPVSWire.putServiceKey(msg, key)
+        do throws(KernelError) {
+            try socket.request(msg, operation: "looking up IPVS service", object: key.description) { reply in
+                let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
+                found = IPVSWire.service(from: tb[Int(IPVS_CMD_ATTR_SERVICE)])
+            }
+        } catch where error.errno == ESRCH || error.errno == ENOENT {
+            return nil
+        }
+        return found
+    }
+
+    /// Creates a virtual service. `ipvsadm -A -f 257 -s rr`.
+    public func add(_ service: IPVSService) throws(KernelError) {
+        try sendService(IPVS_CMD_NEW_SERVICE, service, operation: "adding IPVS service")
+    }
+
+    /// Changes a service's scheduler, persistence or flags. `ipvsadm -E -f 257 -s wrr`.
+    public func update(_ service: IPVSService) throws(KernelError) {
+        try sendService(IPVS_CMD_SET_SERVICE, service, operation: "editing IPVS service")
+    }
+
+    /// Deletes a virtual service and its real servers. `ipvsadm -D -f 257`.
+    public func delete(_ key: IPVSService.Key) throws(KernelError) {
+        let msg = try message(IPVS_CMD_DEL_SERVICE, flags: 0)
+        try IPVSWire.putServiceKey(msg, key)
+        try socket.request(msg, operation: "deleting IPVS service", object: key.description)
+    }
+
+    // MARK: real servers
+
+    /// The real servers of a service. `ipvsadm -Ln -f 257`.
+    public func reals(of key: IPVSService.Key) throws(KernelError) -> [RealServer] {
+        var found: [RealServer] = []
+        let msg = try message(IPVS_CMD_GET_DEST, flags: NLM_F_DUMP)
+        try IPVSWire.putServiceKey(msg, key)
+        try socket.request(msg, operation: "listing real servers of", object: key.description) { reply in
+            let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
+            if let r = IPVSWire.real(from: tb[Int(IPVS_CMD_ATTR_DEST)]) { found.append(r) }
+        }
+        return found
+    }
+
+    /// Adds a real server. `ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1`.
+    public func add(_ real: RealServer, to key: IPVSService.Key) throws(KernelError) {
+        try sendReal(IPVS_CMD_NEW_DEST, real, key, operation: "adding real server")
+    }
+
+    /// Changes a real server's weight, forwarding or thresholds. `ipvsadm -e -f 257 -r 10.0.0.3:0 -w 0`.
+    public func update(_ real: RealServer, in key: IPVSService.Key) throws(KernelError) {
+        try sendReal(IPVS_CMD_SET_DEST, real, key, operation: "editing real server")
+    }
+
+    /// Removes a real server. `ipvsadm -d -f 257 -r 10.0.0.3:0`.
+    public func delete(_ real: RealServer, from key: IPVSService.Key) throws(KernelError) {
+        let msg = try message(IPVS_CMD_DEL_DEST, flags: 0)
+        try IPVSWire.putServiceKey(msg, key)
+        try IPVSWire.putReal(msg, real, full: false)
+        try socket.request(msg, operation: "deleting real server", object: "\(real.endpoint) from \(key)")
+    }
+
+    // MARK: wire
+
+    private func message(_ cmd: some BinaryInteger, flags: Int32) throws(KernelError) -> OpaquePointer {
+        guard let msg = nlmsg_alloc() else { throw .netlink(operation: "allocating", object: "netlink message", errno: ENOMEM) }
+        guard genlmsg_put(msg, UInt32(swlb_nl_auto_port()), UInt32(swlb_nl_auto_seq()), family, 0, flags,
+                          UInt8(cmd), UInt8(IPVS_GENL_VERSION)) != nil else {
+            nlmsg_free(msg)
+            throw .netlink(operation: "building", object: "IPVS message", errno: ENOMEM)
+        }
+        return msg
+    }
+
+    private func sendService(_ cmd: some BinaryInteger, _ service: IPVSService, operation: String) throws(KernelError) {
+        let msg = try message(cmd, flags: 0)
+        try IPVSWire.putService(msg, service)
+        try socket.request(msg, operation: operation, object: service.key.description)
+    }
+
+    private func sendReal(_ cmd: some BinaryInteger, _ real: RealServer, _ key: IPVSService.Key,
+                          operation: String) throws(KernelError) {
+        let msg = try message(cmd, flags: 0)
+        try IPVSWire.putServiceKey(msg, key)
+        try IPVSWire.putReal(msg, real, full: true)
+        do throws(KernelError) {
+            try socket.request(msg, operation: operation, object: "\(real.endpoint) in \(key)")
+        } catch where error.errno == EINVAL && !Loopback.isUp() {
+            throw .netlink(operation: operation, object: "\(real.endpoint) in \(key) (the namespace's lo is down; "
+                           + "IPVS refuses real servers until it is up: swarmlb brings it up on add)", errno: EINVAL)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import CNetlink
+import Glibc
+
+/// The IPVS generic netlink attribute encoding (linux/ip_vs.h): services and destinations
+/// to and from nested attributes.
+enum IPVSWire {
+    typealias Attributes = [UnsafeMutablePointer<nlattr>?]
+
+    static func parse(_ msg: OpaquePointer, max: Int) -> Attributes {
+        var tb = Attributes(repeating: nil, count: max + 1)
+        _ = genlmsg_parse(nlmsg_hdr(msg), 0, &tb, Int32(max), nil)
+        return tb
+    }
+
+    static func nested(_ attr: UnsafeMutablePointer<nlattr>?, max: Int) -> Attributes? {
+        guard let attr else { return nil }
+        var tb = Attributes(repeating: nil, count: max + 1)
+        guard nla_parse_nested(&tb, Int32(max), attr, nil) == 0 else { return nil }
+        return tb
+    }
+
+    static func u16(_ a: UnsafeMutablePointer<nlattr>?) -> UInt16 { a.map { nla_get_u16($0) } ?? 0 }
+    static func u32(_ a: UnsafeMutablePointer<nlattr>?) -> UInt32 { a.map { nla_get_u32($0) } ?? 0 }
+    static func ipv4(_ a: UnsafeMutablePointer<nlattr>?) -> IPv4Address {
+        guard let a, nla_len(a) >= 4 else { return IPv4Address(0) }
+        return IPv4Address(networkOrder: nla_data(a)!.loadUnaligned(as: UInt32.self))
+    }
+
+    static func service(from attr: UnsafeMutablePointer<nlattr>?) -> IPVSService? {
+        guard let tb = nested(attr, max: Int(swlb_ipvs_svc_attr_max())), u16(tb[Int(IPVS_SVC_ATTR_AF)]) == AF_INET else { return nil }
+        let key: IPVSService.Key
+        let mark = u32(tb[Int(IPVS_SVC_ATTR_FWMARK)])
+        if mark != 0 {
+            key = .fwmark(FirewallMark(mark))
+        } else {
+            guard let proto = TransportPort.Proto(number: u16(tb[Int(IPVS_SVC_ATTR_PROTOCOL)])) else { return nil }
+            key = .address(proto, ipv4(tb[Int(IPVS_SVC_ATTR_ADDR)]), UInt16(bigEndian: u16(tb[Int(IPVS_SVC_ATTR_PORT)])))
+        }
+        let schedName = tb[Int(IPVS_SVC_ATTR_SCHED_NAME)].map { String(cString: nla_get_string($0)) } ?? "rr"
+        var flags = ip_vs_flags()
+        if let f = tb[Int(IPVS_SVC_ATTR_FLAGS)] { _ = nla_memcpy(&flags, f, Int32(MemoryLayout<ip_vs_flags>.size)) }
+        let persistent = flags.flags & UInt32(IP_VS_SVC_F_PERSISTENT) != 0
+        return IPVSService(
+            key: key,
+            scheduler: IPVSScheduler(rawValue: schedName) ?? .rr,
+            persistence: persistent ? u32(tb[Int(IPVS_SVC_ATTR_TIMEOUT)]) : nil,
+            netmask: IPv4Address(networkOrder: u32(tb[Int(IPVS_SVC_ATTR_NETMASK)])),
+            flags: flags.flags & ~UInt32(IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_HASHED))
+    }
+
+    static func real(from attr: UnsafeMutablePointer<nlattr>?) -> RealServer? {
+        guard let tb = nested(attr, max: Int(swlb_ipvs_dest_attr_max())) else { return nil }
+        if let af = tb[Int(IPVS_DEST_ATTR_ADDR_FAMILY)], nla_get_u16(af) != AF_INET { return nil }
+        return RealServer(
+            address: ipv4(tb[Int(IPVS_DEST_ATTR_ADDR)]),
+            port: UInt16(bigEndian: u16(tb[Int(IPVS_DEST_ATTR_PORT)])),
+            weight: Int32(bitPattern: u32(tb[Int(IPVS_DEST_ATTR_WEIGHT)])),
+            forwarding: ForwardingMethod(kernelValue: u32(tb[Int(IPVS_DEST_ATTR_FWD_METHOD)])),
+            upperThreshold: u32(tb[Int(IPVS_DEST_ATTR_U_THRESH)]),
+            lowerThreshold: u32(tb[Int(IPVS_DEST_ATTR_L_THRESH)]),
+            activeConnections: u32(tb[Int(IPVS_DEST_ATTR_ACTIVE_CONNS)]),
+            inactiveConnections: u32(tb[Int(IPVS_DEST_ATTR_INACT_CONNS)]))
+    }
+
+    private static func check(_ r: Int32) throws(KernelError) {
+        if r < 0 { throw .netlink(operation: "building", object: "IPVS message", errno: NetlinkSocket.errno(fromNL: r)) }
+    }
+
+    private static func putAddress(_ msg: OpaquePointer, _ type: some BinaryInteger, _ a: IPv4Address) throws(KernelError) {
+        var inet = (a.networkOrder, UInt32(0), UInt32(0), UInt32(0))  // union nf_inet_addr
+        try check(nla_put(msg, Int32(type), 16, &inet))
+    }
+
+    /// The attributes that identify a service (AF plus fwmark, or protocol/address/port), in a nest.
+    static func putServiceKey(_ msg: OpaquePointer, _ key: IPVSService.Key) throws(KernelError) {
+        let nest = nla_nest_start(msg, Int32(IPVS_CMD_ATTR_SERVICE))
+        try putKeyAttributes(msg, key)
+        try check(nla_nest_end(msg, nest))
+    }
+
+    private static func putKeyAttributes(_ msg: OpaquePointer, _ key: IPVSService.Key) throws(KernelError) {
+        try check(nla_put_u16(msg, Int32(IPVS_SVC_ATTR_AF), UInt16(AF_INET)))
+        switch key {
+        case .fwmark(let m):
+            try check(nla_put_u32(msg, Int32(IPVS_SVC_ATTR_FWMARK), m.value))
+        case let .address(proto, addr, port):
+            try check(nla_put_u16(msg, Int32(IPVS_SVC_ATTR_PROTOCOL), proto.number))
+            try putAddress(msg, IPVS_SVC_ATTR_ADDR, addr)
+            try check(nla_put_u16(msg, Int32(IPVS_SVC_ATTR_PORT), port.bigEndian))
+        }
+    }
+
+    static func putService(_ msg: OpaquePointer, _ s: IPVSService) throws(KernelError) {
+        let nest = nla_nest_start(msg, Int32(IPVS_CMD_ATTR_SERVICE))
+        try putKeyAttributes(msg, s.key)
+        try check(nla_put_string(msg, Int32(IPVS_SVC_ATTR_SCHED_NAME), s.scheduler.rawValue))
+        var flags = ip_vs_flags(flags: s.flags | (s.persistence != nil ? UInt32(IP_VS_SVC_F_PERSISTENT) : 0), mask: ~0)
+        try check(nla_put(msg, Int32(IPVS_SVC_ATTR_FLAGS), Int32(MemoryLayout<ip_vs_flags>.size), &flags))
+        try check(nla_put_u32(msg, Int32(IPVS_SVC_ATTR_TIMEOUT), s.persistence ?? 0))
+        try check(nla_put_u32(msg, Int32(IPVS_SVC_ATTR_NETMASK), s.netmask.networkOrder))
+        try check(nla_nest_end(msg, nest))
+    }
+
+    static func putReal(_ msg: OpaquePointer, _ r: RealServer, full: Bool) throws(KernelError) {
+        let nest = nla_nest_start(msg, Int32(IPVS_CMD_ATTR_DEST))
+        try putAddress(msg, IPVS_DEST_ATTR_ADDR, r.address)
+        try check(nla_put_u16(msg, Int32(IPVS_DEST_ATTR_PORT), r.port.bigEndian))
+        try check(nla_put_u16(msg, Int32(IPVS_DEST_ATTR_ADDR_FAMILY), UInt16(AF_INET)))
+        if full {
+            try check(nla_put_u32(msg, Int32(IPVS_DEST_ATTR_FWD_METHOD), r.forwarding.kernelValue))
+            try check(nla_put_u32(msg, Int32(IPVS_DEST_ATTR_WEIGHT), UInt32(bitPattern: r.weight)))
+            try check(nla_put_u32(msg, Int32(IPVS_DEST_ATTR_U_THRESH), r.upperThreshold))
+            try check(nla_put_u32(msg, Int32(IPVS_DEST_ATTR_L_THRESH), r.lowerThreshold))
+        }
+        try check(nla_nest_end(msg, nest))
+    }
+}

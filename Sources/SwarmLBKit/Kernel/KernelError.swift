@@ -1,0 +1,64 @@
+import Glibc
+
+/// A failure reported by the kernel or by one of swarmlb's kernel interfaces,
+/// carrying the errno and the object it concerns, so one line tells an operator what broke.
+public enum KernelError: Error, Equatable, Sendable {
+    /// A syscall failed: which call, on what, and the errno it returned.
+    case syscall(call: String, object: String, errno: Int32)
+    /// A netlink request (IPVS or rtnetlink) was refused by the kernel.
+    case netlink(operation: String, object: String, errno: Int32)
+    /// A libiptc call failed on a table.
+    case iptables(operation: String, table: String, errno: Int32, message: String)
+    /// The running kernel has no IPVS, even after trying to load ip_vs.
+    case ipvsUnavailable(reason: String)
+    /// The namespace argument names nothing that exists.
+    case namespaceNotFound(String, tried: [String])
+    /// A network device does not exist in the namespace.
+    case noSuchDevice(String)
+    /// swarmlb needs CAP_NET_ADMIN (root) for this.
+    case notPermitted(String)
+
+    public var errno: Int32? {
+        switch self {
+        case .syscall(_, _, let e), .netlink(_, _, let e), .iptables(_, _, let e, _): return e
+        case .notPermitted: return EPERM
+        case .noSuchDevice: return ENODEV
+        case .namespaceNotFound: return ENOENT
+        case .ipvsUnavailable: return nil
+        }
+    }
+}
+
+extension KernelError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case let .syscall(call, object, e):
+            return "\(call) \(object): \(errnoText(e))"
+        case let .netlink(operation, object, e):
+            return "\(operation) \(object): \(errnoText(e))"
+        case let .iptables(operation, table, e, message):
+            return "iptables \(operation) in table \(table): \(message.isEmpty ? errnoText(e) : message)"
+        case let .ipvsUnavailable(reason):
+            return "IPVS is not available in this kernel (\(reason)); load the ip_vs module on the host"
+        case let .namespaceNotFound(name, tried):
+            return "network namespace \"\(name)\" not found (looked at \(tried.joined(separator: ", ")))"
+        case let .noSuchDevice(name):
+            return "device \"\(name)\" does not exist in this namespace"
+        case let .notPermitted(what):
+            return "\(what): operation not permitted (run as root, or with CAP_NET_ADMIN)"
+        }
+    }
+}
+
+/// strerror(3) text with the symbolic name, e.g. "File exists (EEXIST)".
+func errnoText(_ e: Int32) -> String {
+    let text = String(cString: strerror(e))
+    let names: [Int32: String] = [
+        EPERM: "EPERM", ENOENT: "ENOENT", ESRCH: "ESRCH", EEXIST: "EEXIST", EINVAL: "EINVAL",
+        ENODEV: "ENODEV", EAGAIN: "EAGAIN", EBUSY: "EBUSY", ENOMEM: "ENOMEM", EACCES: "EACCES",
+        EADDRNOTAVAIL: "EADDRNOTAVAIL", ENOPROTOOPT: "ENOPROTOOPT", EOPNOTSUPP: "EOPNOTSUPP",
+        ELOOP: "ELOOP", ENOTDIR: "ENOTDIR",
+    ]
+    if let name = names[e] { return "\(text) (\(name))" }
+    return "\(text) (errno \(e))"
+}

@@ -1,0 +1,48 @@
+import CNetlink
+import Glibc
+
+/// Network devices of the current namespace over rtnetlink. Mirrors `ip link show` / `ip link set DEV up`.
+public final class LinkTable {
+    private let socket: NetlinkSocket
+
+    public init() throws(KernelError) {
+        socket = try NetlinkSocket(protocol: NETLINK_ROUTE)
+    }
+
+    /// A device's index and flags, read from the kernel.
+    public func device(_ name: String) throws(KernelError) -> (index: Int32, flags: UInt32) {
+        var link: OpaquePointer?
+        let r = rtnl_link_get_kernel(socket.sock, 0, name, &link)
+        guard r == 0, let link else {
+            let e = NetlinkSocket.errno(fromNL: r)
+            if e == ENODEV || e == ENOENT { throw .noSuchDevice(name) }
+            throw .netlink(operation: "looking up device", object: name, errno: e)
+        }
+        defer { rtnl_link_put(link) }
+        return (rtnl_link_get_ifindex(link), rtnl_link_get_flags(link))
+    }
+
+    public func isUp(_ name: String) throws(KernelError) -> Bool {
+        try device(name).flags & UInt32(swlb_iff_up()) != 0
+    }
+
+    /// Brings a device up. `ip link set DEV up`.
+    public func setUp(_ name: String) throws(KernelError) {
+        let index = try device(name).index
+        guard let change = rtnl_link_alloc() else { throw .netlink(operation: "allocating", object: "link", errno: ENOMEM) }
+        defer { rtnl_link_put(change) }
+        rtnl_link_set_ifindex(change, index)
+        rtnl_link_set_flags(change, UInt32(swlb_iff_up()))
+        var msg: OpaquePointer?
+        let r = rtnl_link_build_change_request(change, change, 0, &msg)
+        guard r == 0, let msg else { throw .netlink(operation: "building link change for", object: name, errno: NetlinkSocket.errno(fromNL: r)) }
+        try socket.request(msg, operation: "setting up", object: name)
+    }
+}
+
+/// The loopback device, which IPVS needs up before it accepts real servers in a fresh namespace.
+enum Loopback {
+    static func isUp() -> Bool {
+        (try? LinkTable().isUp("lo")) ?? false
+    }
+}

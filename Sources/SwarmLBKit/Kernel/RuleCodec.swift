@@ -1,0 +1,275 @@
+import CIPTC
+import Glibc
+
+/// Translates between `IPTablesRule` and the kernel's `ipt_entry` layout (entry, matches, target),
+/// using the xtables payload structs iptables itself writes (MARK rev 2, SNAT/DNAT rev 2, ...).
+enum RuleCodec {
+    private static let entrySize = Int(swlb_ipt_entry_size())
+    private static let matchHeader = Int(swlb_xt_entry_match_size())
+    private static let targetHeader = Int(swlb_xt_entry_target_size())
+
+    // MARK: encoding
+
+    /// The entry bytes libiptc's append/insert expect.
+    static func encode(_ rule: IPTablesRule) -> [UInt8] {
+        var matches: [UInt8] = []
+        for m in rule.matches { matches += encode(m, proto: rule.proto) }
+        let target = encode(rule.target)
+        var bytes = [UInt8](repeating: 0, count: entrySize + matches.count + target.count)
+        bytes.withUnsafeMutableBytes { raw in
+            let e = raw.baseAddress!.assumingMemoryBound(to: ipt_entry.self)
+            if let s = rule.source {
+                e.pointee.ip.src.s_addr = s.network.networkOrder
+                e.pointee.ip.smsk.s_addr = s.mask.bigEndian
+            }
+            if let d = rule.destination {
+                e.pointee.ip.dst.s_addr = d.network.networkOrder
+                e.pointee.ip.dmsk.s_addr = d.mask.bigEndian
+            }
+            if let i = rule.inInterface {
+                withUnsafeMutableBytes(of: &e.pointee.ip.iniface) { setInterface(i, name: $0) }
+                withUnsafeMutableBytes(of: &e.pointee.ip.iniface_mask) { setInterfaceMask(i, mask: $0) }
+            }
+            if let o = rule.outInterface {
+                withUnsafeMutableBytes(of: &e.pointee.ip.outiface) { setInterface(o, name: $0) }
+                withUnsafeMutableBytes(of: &e.pointee.ip.outiface_mask) { setInterfaceMask(o, mask: $0) }
+            }
+            e.pointee.ip.proto = rule.proto ?? 0
+            e.pointee.target_offset = UInt16(entrySize + matches.count)
+            e.pointee.next_offset = UInt16(entrySize + matches.count + target.count)
+            raw.baseAddress!.advanced(by: entrySize).copyMemory(from: matches, byteCount: matches.count)
+            raw.baseAddress!.advanced(by: entrySize + matches.count).copyMemory(from: target, byteCount: target.count)
+        }
+        return bytes
+    }
+
+    private static func setInterface(_ name: String, name buffer: UnsafeMutableRawBufferPointer) {
+        let bytes = Array(name.utf8.prefix(Int(IFNAMSIZ) - 1))
+        let stem = name.hasSuffix("+") ? bytes.dropLast() : bytes[...]
+        buffer.copyBytes(from: stem)
+    }
+
+    private static func setInterfaceMask(_ name: String, mask buffer: UnsafeMutableRawBufferPointer) {
+        // "eth0" matches exactly (the NUL too); "veth+" matches the prefix.
+        let count = name.hasSuffix("+") ? name.utf8.count - 1 : name.utf8.count + 1
+        for i in 0..<min(count, buffer.count) { buffer[i] = 0xff }
+    }
+
+    /// A match or target record: header (size, name, revision) then the aligned payload.
+    private static func record(header: Int, name: String, revision: UInt8, payload: [UInt8], size: Int? = nil) -> [UInt8] {
+        let total = Int(swlb_xt_align(UInt32(header + (size ?? payload.count))))
+        var bytes = [UInt8](repeating: 0, count: total)
+        let size16 = UInt16(total)
+        bytes[0] = UInt8(size16 & 0xff)
+        bytes[1] = UInt8(size16 >> 8)
+        for (i, c) in name.utf8.prefix(28).enumerated() { bytes[2 + i] = c }
+        bytes[header - 1] = revision
+        for (i, b) in payload.enumerated() { bytes[header + i] = b }
+        return bytes
+    }
+
+    private static func bytes<T>(of value: T, size: UInt32) -> [UInt8] {
+        var v = value
+        return withUnsafeBytes(of: &v) { Array($0.prefix(Int(size))) }
+    }
+
+    private static func encode(_ m: IPTablesRule.Match, proto: UInt16?) -> [UInt8] {
+        switch m {
+        case let .ports(p, source, destination):
+            let s = source ?? .init(0, 0xffff), d = destination ?? .init(0, 0xffff)
+            if p == .udp {
+                let info = xt_udp(spts: (s.low, s.high), dpts: (d.low, d.high), invflags: 0)
+                return record(header: matchHeader, name: "udp", revision: 0, payload: bytes(of: info, size: swlb_xt_udp_size()))
+            }
+            let info = xt_tcp(spts: (s.low, s.high), dpts: (d.low, d.high), option: 0, flg_mask: 0, flg_cmp: 0, invflags: 0)
+            return record(header: matchHeader, name: p.rawValue, revision: 0, payload: bytes(of: info, size: swlb_xt_tcp_size()))
+        case .ipvs:
+            var info = xt_ipvs_mtinfo()
+            info.bitmask = UInt8(XT_IPVS_IPVS_PROPERTY)
+            return record(header: matchHeader, name: "ipvs", revision: 0, payload: bytes(of: info, size: swlb_xt_ipvs_size()))
+        case let .addrtype(source, destination):
+            let info = xt_addrtype_info_v1(source: source.rawValue, dest: destination.rawValue, flags: 0)
+            return record(header: matchHeader, name: "addrtype", revision: 1,
+                          payload: bytes(of: info, size: swlb_xt_addrtype_v1_size()))
+        case let .opaque(name, revision, data):
+            return record(header: matchHeader, name: name, revision: revision, payload: data)
+        }
+    }
+
+    private static func encode(_ t: IPTablesRule.Target) -> [UInt8] {
+        switch t {
+        case let .mark(value, mask):
+            let info = xt_mark_tginfo2(mark: value, mask: mask)
+            return record(header: targetHeader, name: "MARK", revision: 2, payload: bytes(of: info, size: swlb_xt_mark_tginfo2_size()))
+        case .snat(let r):
+            return record(header: targetHeader, name: "SNAT", revision: 2, payload: natRange(r))
+        case .dnat(let r):
+            return record(header: targetHeader, name: "DNAT", revision: 2, payload: natRange(r))
+        case .masquerade:
+            var info = nf_nat_ipv4_multi_range_compat()
+            info.rangesize = 1
+            return record(header: targetHeader, name: "MASQUERADE", revision: 0, payload: bytes(of: info, size: swlb_nat_compat_size()))
+        case .jump(let chain):
+            // libiptc resolves the name to a verdict or a jump offset.
+            return record(header: targetHeader, name: chain, revision: 0, payload: [],
+                          size: Int(swlb_xt_standard_target_size()) - targetHeader)
+        case .none:
+            return record(header: targetHeader, name: "", revision: 0, payload: [],
+                          size: Int(swlb_xt_standard_target_size()) - targetHeader)
+        case let .opaque(name, revision, data):
+            return record(header: targetHeader, name: name, revision: revision, payload: data)
+        }
+    }
+
+    private static func natRange(_ r: IPTablesRule.NATRange) -> [UInt8] {
+        var range = nf_nat_range2()
+        var flags: UInt32 = 0
+        if let a = r.addresses {
+            flags |= UInt32(NF_NAT_RANGE_MAP_IPS)
+            range.min_addr.ip = a.lowerBound.networkOrder
+            range.max_addr.ip = a.upperBound.networkOrder
+        }
+        if let p = r.ports {
+            flags |= UInt32(NF_NAT_RANGE_PROTO_SPECIFIED)
+            range.min_proto.all = p.lowerBound.bigEndian
+            range.max_proto.all = p.upperBound.bigEndian
+        }
+        if r.random { flags |= UInt32(NF_NAT_RANGE_PROTO_RANDOM) }
+        if r.randomFully { flags |= UInt32(NF_NAT_RANGE_PROTO_RANDOM_FULLY) }
+        if r.persistent { flags |= UInt32(NF_NAT_RANGE_PERSISTENT) }
+        range.flags = flags
+        return bytes(of: range, size: swlb_nf_nat_range2_size())
+    }
+
+    // MARK: decoding
+
+    /// Decodes an entry read through libiptc; `targetName` is libiptc's view of the target
+    /// (a verdict, a chain name, or an extension name).
+    static func decode(_ entry: UnsafePointer<ipt_entry>, targetName: String) -> IPTablesRule {
+        let e = entry.pointee
+        let raw = UnsafeRawPointer(entry)
+        var rule = IPTablesRule(target: .none)
+        if e.ip.smsk.s_addr != 0 || e.ip.src.s_addr != 0 {
+            rule.source = subnet(e.ip.src.s_addr, e.ip.smsk.s_addr)
+        }
+        if e.ip.dmsk.s_addr != 0 || e.ip.dst.s_addr != 0 {
+            rule.destination = subnet(e.ip.dst.s_addr, e.ip.dmsk.s_addr)
+        }
+        var ip = e.ip
+        rule.inInterface = withUnsafeBytes(of: &ip.iniface) { n in withUnsafeBytes(of: &ip.iniface_mask) { interface(n, $0) } }
+        rule.outInterface = withUnsafeBytes(of: &ip.outiface) { n in withUnsafeBytes(of: &ip.outiface_mask) { interface(n, $0) } }
+        if e.ip.proto != 0 { rule.proto = e.ip.proto }
+
+        var offset = entrySize
+        while offset + matchHeader <= Int(e.target_offset) {
+            let (size, name, revision) = recordHeader(raw + offset)
+            guard size >= matchHeader else { break }
+            let payload = UnsafeRawBufferPointer(start: raw + offset + matchHeader, count: size - matchHeader)
+            rule.matches.append(decodeMatch(name: name, revision: revision, payload))
+            offset += size
+        }
+        let (tsize, tname, trevision) = recordHeader(raw + Int(e.target_offset))
+        let tpayload = UnsafeRawBufferPointer(start: raw + Int(e.target_offset) + targetHeader,
+                                              count: max(0, tsize - targetHeader))
+        if tname.isEmpty || tname == XT_STANDARD_TARGET || tname == XT_ERROR_TARGET {
+            rule.target = targetName.isEmpty ? .none : .jump(targetName)
+        } else {
+            rule.target = decodeTarget(name: tname, revision: trevision, tpayload)
+        }
+        return rule
+    }
+
+    private static func subnet(_ address: UInt32, _ mask: UInt32) -> IPv4Subnet {
+        IPv4Subnet(IPv4Address(networkOrder: address), prefixLength: UInt32(bigEndian: mask).nonzeroBitCount)
+    }
+
+    private static func interface(_ name: UnsafeRawBufferPointer, _ mask: UnsafeRawBufferPointer) -> String? {
+        guard mask.contains(where: { $0 != 0 }) else { return nil }
+        let masked = mask.prefix { $0 == 0xff }.count
+        let text = String(decoding: name.prefix { $0 != 0 }, as: UTF8.self)
+        return masked > text.utf8.count ? text : text + "+"
+    }
+
+    private static func recordHeader(_ p: UnsafeRawPointer) -> (size: Int, name: String, revision: UInt8) {
+        let size = Int(p.loadUnaligned(as: UInt16.self))
+        let nameBytes = UnsafeRawBufferPointer(start: p + 2, count: 29)
+        let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
+        return (size, name, p.load(fromByteOffset: matchHeader - 1, as: UInt8.self))
+    }
+
+    private static func load<T>(_ payload: UnsafeRawBufferPointer, _ type: T.Type, size: UInt32) -> T? {
+        guard payload.count >= Int(size) else { return nil }
+        return payload.baseAddress!.loadUnaligned(as: T.self)
+    }
+
+    private static func decodeMatch(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match {
+        let opaque = IPTablesRule.Match.opaque(name: name, revision: revision, data: Array(payload))
+        func range(_ r: (UInt16, UInt16)) -> IPTablesRule.PortRange? {
+            r == (0, 0xffff) ? nil : .init(r.0, r.1)
+        }
+        switch (name, revision) {
+        case ("tcp", 0):
+            guard let t = load(payload, xt_tcp.self, size: swlb_xt_tcp_size()), t.invflags == 0, t.option == 0, t.flg_mask == 0
+            else { return opaque }
+            return .ports(.tcp, source: range(t.spts), destination: range(t.dpts))
+        case ("udp", 0):
+            guard let u = load(payload, xt_udp.self, size: swlb_xt_udp_size()), u.invflags == 0 else { return opaque }
+            return .ports(.udp, source: range(u.spts), destination: range(u.dpts))
+        case ("ipvs", 0):
+            guard let v = load(payload, xt_ipvs_mtinfo.self, size: swlb_xt_ipvs_size()),
+                  v.bitmask == UInt8(XT_IPVS_IPVS_PROPERTY), v.invert == 0 else { return opaque }
+            return .ipvs
+        case ("addrtype", 1):
+            guard let a = load(payload, xt_addrtype_info_v1.self, size: swlb_xt_addrtype_v1_size()), a.flags == 0
+            else { return opaque }
+            return .addrtype(source: .init(rawValue: a.source), destination: .init(rawValue: a.dest))
+        default:
+            return opaque
+        }
+    }
+
+    private static func decodeTarget(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Target {
+        let opaque = IPTablesRule.Target.opaque(name: name, revision: revision, data: Array(payload))
+        switch (name, revision) {
+        case ("MARK", 2):
+            guard let m = load(payload, xt_mark_tginfo2.self, size: swlb_xt_mark_tginfo2_size()) else { return opaque }
+            return .mark(value: m.mark, mask: m.mask)
+        case ("SNAT", 2), ("DNAT", 2):
+            guard let r = load(payload, nf_nat_range2.self, size: swlb_nf_nat_range2_size()) else { return opaque }
+            let range = natRange(flags: r.flags, minIP: r.min_addr.ip, maxIP: r.max_addr.ip,
+                                 minPort: r.min_proto.all, maxPort: r.max_proto.all)
+            return name == "SNAT" ? .snat(range) : .dnat(range)
+        case ("SNAT", 1), ("DNAT", 1):
+            guard let r = load(payload, nf_nat_range.self, size: swlb_nf_nat_range_size()) else { return opaque }
+            let range = natRange(flags: r.flags, minIP: r.min_addr.ip, maxIP: r.max_addr.ip,
+                                 minPort: r.min_proto.all, maxPort: r.max_proto.all)
+            return name == "SNAT" ? .snat(range) : .dnat(range)
+        case ("SNAT", 0), ("DNAT", 0):
+            guard let c = load(payload, nf_nat_ipv4_multi_range_compat.self, size: swlb_nat_compat_size()), c.rangesize == 1
+            else { return opaque }
+            let r = c.range
+            let range = natRange(flags: r.flags, minIP: r.min_ip, maxIP: r.max_ip, minPort: r.min.all, maxPort: r.max.all)
+            return name == "SNAT" ? .snat(range) : .dnat(range)
+        case ("MASQUERADE", 0):
+            guard let c = load(payload, nf_nat_ipv4_multi_range_compat.self, size: swlb_nat_compat_size()),
+                  c.range.flags == 0 else { return opaque }
+            return .masquerade
+        default:
+            return opaque
+        }
+    }
+
+    private static func natRange(flags: UInt32, minIP: UInt32, maxIP: UInt32, minPort: UInt16, maxPort: UInt16) -> IPTablesRule.NATRange {
+        var r = IPTablesRule.NATRange()
+        if flags & UInt32(NF_NAT_RANGE_MAP_IPS) != 0 {
+            r.addresses = IPv4Address(networkOrder: minIP)...IPv4Address(networkOrder: maxIP)
+        }
+        if flags & UInt32(NF_NAT_RANGE_PROTO_SPECIFIED) != 0 {
+            r.ports = UInt16(bigEndian: minPort)...UInt16(bigEndian: maxPort)
+        }
+        r.random = flags & UInt32(NF_NAT_RANGE_PROTO_RANDOM) != 0
+        r.randomFully = flags & UInt32(NF_NAT_RANGE_PROTO_RANDOM_FULLY) != 0
+        r.persistent = flags & UInt32(NF_NAT_RANGE_PERSISTENT) != 0
+        return r
+    }
+}

@@ -1,0 +1,38 @@
+/// An IPv4 address in host byte order, parsed strictly from dotted quads (no `10.1`, no leading zeros).
+public struct IPv4Address: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let value: UInt32
+
+    public init(_ value: UInt32) { self.value = value }
+
+    public init(parsing text: String) throws(ValidationError) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { throw ValidationError(text, "IPv4 address") }
+        var v: UInt32 = 0
+        for p in parts {
+            guard !p.isEmpty, p.count <= 3, p.allSatisfy(\.isASCII), p.allSatisfy(\.isNumber),
+                  p == "0" || !p.hasPrefix("0"), let octet = UInt32(p), octet <= 255
+            else { throw ValidationError(text, "IPv4 address") }
+            v = v << 8 | octet
+        }
+        value = v
+    }
+
+    /// The address as the kernel stores it (network byte order in a UInt32's memory).
+    public var networkOrder: UInt32 { value.bigEndian }
+    public init(networkOrder: UInt32) { value = UInt32(bigEndian: networkOrder) }
+
+    public var description: String {
+        "\(value >> 24).\(value >> 16 & 0xff).\(value >> 8 & 0xff).\(value & 0xff)"
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { a.value < b.value }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        self = try IPv4Address(parsing: text)
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}

@@ -1,0 +1,14 @@
+/// An IPv4 address assigned to a device, as `ip addr` shows it: `10.0.0.2/32 dev eth0`.
+public struct InterfaceAddress: Hashable, Sendable, Codable, CustomStringConvertible {
+    public var address: IPv4Address
+    public var prefixLength: Int
+    public var device: String
+
+    public init(address: IPv4Address, prefixLength: Int = 32, device: String) {
+        self.address = address
+        self.prefixLength = prefixLength
+        self.device = device
+    }
+
+    public var description: String { "\(address)/\(prefixLength) dev \(device)" }
+}
