@@ -26,17 +26,17 @@ public final class LinkTable {
         try device(name).flags & UInt32(swlb_iff_up()) != 0
     }
 
-    /// Brings a device up. `ip link set DEV up`.
-    public func setUp(_ name: String) throws(KernelError) {
+    /// Brings a device up or down. `ip link set DEV up|down`.
+    public func set(_ name: String, up: Bool) throws(KernelError) {
         let index = try device(name).index
         guard let change = rtnl_link_alloc() else { throw .netlink(operation: "allocating", object: "link", errno: ENOMEM) }
         defer { rtnl_link_put(change) }
         rtnl_link_set_ifindex(change, index)
-        rtnl_link_set_flags(change, UInt32(swlb_iff_up()))
+        if up { rtnl_link_set_flags(change, UInt32(swlb_iff_up())) } else { rtnl_link_unset_flags(change, UInt32(swlb_iff_up())) }
         var msg: OpaquePointer?
         let r = rtnl_link_build_change_request(change, change, 0, &msg)
         guard r == 0, let msg else { throw .netlink(operation: "building link change for", object: name, errno: NetlinkSocket.errno(fromNL: r)) }
-        try socket.request(msg, operation: "setting up", object: name)
+        try socket.request(msg, operation: up ? "bringing up" : "bringing down", object: name)
     }
 }
 

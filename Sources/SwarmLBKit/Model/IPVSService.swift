@@ -58,9 +58,9 @@ public struct IPVSService: Hashable, Sendable, Codable {
         self.flags = flags
     }
 
-    /// The ipvsadm command that creates this service, as printed by --dry-run.
-    public var ipvsadmAdd: String {
-        var s = "ipvsadm -A \(key.ipvsadmOption) -s \(scheduler.rawValue)"
+    /// The ipvsadm command (`-A` to add, `-E` to edit) that gives a service these settings.
+    public func ipvsadmCommand(_ verb: String) -> String {
+        var s = "ipvsadm \(verb) \(key.ipvsadmOption) -s \(scheduler.rawValue)"
         if let p = persistence { s += " -p \(p)" }
         return s
     }

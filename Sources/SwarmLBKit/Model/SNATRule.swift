@@ -1,0 +1,37 @@
+/// The nat POSTROUTING rule that rewrites the source of IPVS-balanced packets to the container's
+/// own address, so replies come back through its namespace:
+/// `-A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5`.
+/// It needs `net.ipv4.vs.conntrack=1`.
+public struct SNATRule: Hashable, Sendable, Codable {
+    public var subnet: IPv4Subnet
+    public var source: IPv4Address
+
+    public static let table = IPTablesTable.Name.nat
+    public static let chain = "POSTROUTING"
+
+    public init(subnet: IPv4Subnet, source: IPv4Address) {
+        self.subnet = subnet
+        self.source = source
+    }
+
+    public var rule: IPTablesRule {
+        IPTablesRule(destination: subnet, matches: [.ipvs], target: .snat(.init(address: source)))
+    }
+
+    public init?(rule: IPTablesRule) {
+        guard let d = rule.destination, rule.matches == [.ipvs], rule.source == nil, rule.proto == nil,
+              case .snat(let r) = rule.target, let a = r.addresses, a.lowerBound == a.upperBound, r.ports == nil
+        else { return nil }
+        self.init(subnet: d, source: a.lowerBound)
+    }
+
+    /// The rule, then the sysctl that lets IPVS keep conntrack entries for it.
+    public var addChanges: [KernelChange] {
+        [.appendRule(Self.table, chain: Self.chain, rule), .setSysctl(.ipvsConntrack, "1")]
+    }
+    public var deleteChange: KernelChange { .deleteRule(Self.table, chain: Self.chain, rule) }
+
+    public static func all(in table: IPTablesTable) -> [SNATRule] {
+        table.rules(in: chain).compactMap { SNATRule(rule: $0) }
+    }
+}

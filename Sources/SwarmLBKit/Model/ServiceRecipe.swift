@@ -1,0 +1,43 @@
+/// Docker Swarm's per-container load-balancing recipe for one service: the VIP as a /32 on the
+/// overlay device, the mangle mark for it, the IPVS fwmark service with its tasks as Masq real
+/// servers, and optionally the ipvs SNAT rule for the overlay subnet.
+public struct ServiceRecipe: Sendable, Codable {
+    public var name: String
+    public var vip: IPv4Address
+    public var mark: FirewallMark
+    public var device: String
+    public var chain: String
+    public var scheduler: IPVSScheduler
+    public var reals: [IPv4Address]
+    public var snat: SNATRule?
+
+    public init(name: String, vip: IPv4Address, mark: FirewallMark, device: String, chain: String = "OUTPUT",
+                scheduler: IPVSScheduler = .rr, reals: [IPv4Address] = [], snat: SNATRule? = nil) {
+        self.name = name
+        self.vip = vip
+        self.mark = mark
+        self.device = device
+        self.chain = chain
+        self.scheduler = scheduler
+        self.reals = reals
+        self.snat = snat
+    }
+
+    public var address: InterfaceAddress { InterfaceAddress(address: vip, prefixLength: 32, device: device) }
+    public var markRule: MarkRule { MarkRule(chain: chain, selector: .vip(vip), mark: mark) }
+    public var service: IPVSService { IPVSService(key: .fwmark(mark), scheduler: scheduler) }
+
+    /// Everything `service add` does, in order.
+    public var addChanges: [KernelChange] {
+        var changes: [KernelChange] = [.addAddress(address), markRule.addChange, .addService(service)]
+        if !reals.isEmpty { changes.append(.setLink("lo", up: true)) }
+        changes += reals.map { .addReal(.fwmark(mark), RealServer(address: $0)) }
+        if let snat { changes += snat.addChanges }
+        return changes
+    }
+
+    /// Everything `service del` removes (the IPVS service takes its real servers with it).
+    public var deleteChanges: [KernelChange] {
+        [markRule.deleteChange, .deleteService(.fwmark(mark)), .deleteAddress(address)]
+    }
+}

@@ -1,0 +1,48 @@
+/// One change to a namespace's kernel state, spelled as the classic command that makes it.
+/// Plans are lists of these; `--dry-run` prints them, `Transaction` applies and rolls them back.
+public enum KernelChange: Hashable, Sendable, Codable {
+    case addAddress(InterfaceAddress)
+    case deleteAddress(InterfaceAddress)
+    case setLink(String, up: Bool)
+    case appendRule(IPTablesTable.Name, chain: String, IPTablesRule)
+    case insertRule(IPTablesTable.Name, chain: String, index: Int, IPTablesRule)
+    case deleteRule(IPTablesTable.Name, chain: String, IPTablesRule)
+    case createChain(IPTablesTable.Name, String)
+    case deleteChain(IPTablesTable.Name, String)
+    case addService(IPVSService)
+    case updateService(IPVSService)
+    case deleteService(IPVSService.Key)
+    case addReal(IPVSService.Key, RealServer)
+    case updateReal(IPVSService.Key, RealServer)
+    case deleteReal(IPVSService.Key, RealServer)
+    case setSysctl(Sysctl, String)
+
+    /// The equivalent classic command, e.g. `ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1`.
+    public var command: String {
+        switch self {
+        case .addAddress(let a): return "ip addr add \(a.address)/\(a.prefixLength) dev \(a.device)"
+        case .deleteAddress(let a): return "ip addr del \(a.address)/\(a.prefixLength) dev \(a.device)"
+        case let .setLink(name, up): return "ip link set \(name) \(up ? "up" : "down")"
+        case let .appendRule(t, chain, r): return "iptables -t \(t.rawValue) -A \(chain) \(r.specification)"
+        case let .insertRule(t, chain, i, r): return "iptables -t \(t.rawValue) -I \(chain) \(i + 1) \(r.specification)"
+        case let .deleteRule(t, chain, r): return "iptables -t \(t.rawValue) -D \(chain) \(r.specification)"
+        case let .createChain(t, chain): return "iptables -t \(t.rawValue) -N \(chain)"
+        case let .deleteChain(t, chain): return "iptables -t \(t.rawValue) -X \(chain)"
+        case .addService(let s): return s.ipvsadmCommand("-A")
+        case .updateService(let s): return s.ipvsadmCommand("-E")
+        case .deleteService(let k): return "ipvsadm -D \(k.ipvsadmOption)"
+        case let .addReal(k, r): return "ipvsadm -a \(r.ipvsadmOptions(k))"
+        case let .updateReal(k, r): return "ipvsadm -e \(r.ipvsadmOptions(k))"
+        case let .deleteReal(k, r): return "ipvsadm -d \(k.ipvsadmOption) -r \(r.endpoint)"
+        case let .setSysctl(s, v): return "sysctl -w \(s.name)=\(v)"
+        }
+    }
+
+    /// True for changes that remove something (their absence is reported, not silently ignored).
+    public var isRemoval: Bool {
+        switch self {
+        case .deleteAddress, .deleteRule, .deleteChain, .deleteService, .deleteReal: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,105 @@
+/// The stable JSON shapes `--json` prints (documented in README.md), built from model values.
+public enum JSONViews {
+    public struct Real: Encodable, Sendable {
+        public let address: String
+        public let port: UInt16
+        public let weight: Int32
+        public let forward: String
+        public let upperThreshold: UInt32
+        public let lowerThreshold: UInt32
+        public let activeConnections: UInt32
+        public let inactiveConnections: UInt32
+
+        public init(_ r: RealServer) {
+            address = r.address.description
+            port = r.port
+            weight = r.weight
+            forward = r.forwarding.rawValue
+            upperThreshold = r.upperThreshold
+            lowerThreshold = r.lowerThreshold
+            activeConnections = r.activeConnections
+            inactiveConnections = r.inactiveConnections
+        }
+    }
+
+    public struct Service: Encodable, Sendable {
+        public let fwmark: UInt32?
+        public let fwmarkHex: String?
+        public let `protocol`: String?
+        public let address: String?
+        public let port: UInt16?
+        public let scheduler: String
+        public let persistence: UInt32?
+        public let reals: [Real]
+
+        public init(_ s: IPVSService, reals: [RealServer]) {
+            switch s.key {
+            case .fwmark(let m):
+                fwmark = m.value
+                fwmarkHex = m.hex
+                self.protocol = nil
+                address = nil
+                port = nil
+            case let .address(p, a, port):
+                fwmark = nil
+                fwmarkHex = nil
+                self.protocol = p.rawValue
+                address = a.description
+                self.port = port
+            }
+            scheduler = s.scheduler.rawValue
+            persistence = s.persistence
+            self.reals = reals.map(Real.init)
+        }
+    }
+
+    public struct Mark: Encodable, Sendable {
+        public let mark: UInt32
+        public let markHex: String
+        public let chain: String
+        public let vip: String?
+        public let port: String?
+        /// For VIP marks: the device holding VIP/32, nil when no device has it.
+        public let device: String?
+        public let rule: String
+
+        public init(_ m: MarkRule, device: String?) {
+            mark = m.mark.value
+            markHex = m.mark.hex
+            chain = m.chain
+            switch m.selector {
+            case .vip(let a): vip = a.description; port = nil
+            case .port(let p): vip = nil; port = p.description
+            }
+            self.device = device
+            rule = "-A \(m.chain) \(m.rule.specification)"
+        }
+    }
+
+    public struct SNAT: Encodable, Sendable {
+        public let subnet: String
+        public let toSource: String
+        public let rule: String
+
+        public init(_ s: SNATRule) {
+            subnet = s.subnet.description
+            toSource = s.source.description
+            rule = "-A \(SNATRule.chain) \(s.rule.specification)"
+        }
+    }
+
+    /// What an add or delete did (or would do, with dry_run true), each change as its classic command.
+    public struct ChangeReport: Encodable, Sendable {
+        public let dryRun: Bool
+        public let changes: [String]
+        public let unchanged: [String]
+        public let absent: [String]
+
+        public init(_ report: Transaction.Report, dryRun: Bool) {
+            self.dryRun = dryRun
+            changes = report.performed.map(\.command)
+            unchanged = report.unchanged.map(\.command)
+            absent = report.absent.map(\.command)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import SwarmLBKit
+
+/// `swarmlb fwm`: IPVS firewall-mark virtual services (`ipvsadm -A -f 257 -s rr`, `-D`, `-Ln`).
+struct FWMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fwm", abstract: "IPVS firewall-mark virtual services.",
+        subcommands: [Add.self, Del.self, List.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an IPVS fwmark service (ipvsadm -A -f MARK -s SCHED).",
+            discussion: "If the service exists with other settings it is edited to these (ipvsadm -E).")
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var change: ChangeOptions
+        @Argument(help: "Firewall mark, decimal or 0x hex.") var mark: String
+        @Option(name: [.short, .long], help: "Scheduler: rr, wrr, lc, wlc, sh, ...") var scheduler = "rr"
+        @Option(name: [.short, .long], help: "Make the service persistent for this many seconds.") var persistent: UInt32?
+
+        func run() throws {
+            let service = IPVSService(key: .fwmark(try Parse.mark(mark)), scheduler: try Parse.scheduler(scheduler),
+                                      persistence: persistent)
+            try Session(common).apply([.addService(service)], change)
+        }
+    }
+
+    struct Del: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete an IPVS fwmark service and its real servers (ipvsadm -D -f MARK).")
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var change: ChangeOptions
+        @OptionGroup var removal: RemovalOptions
+        @Argument(help: "Firewall mark.") var mark: String
+
+        func run() throws {
+            let key = IPVSService.Key.fwmark(try Parse.mark(mark))
+            try Session(common).apply([.deleteService(key)], change, ifExists: removal.ifExists)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List fwmark services and their real servers as ipvsadm -Ln prints them.")
+        @OptionGroup var common: CommonOptions
+        @Flag(help: "Include TCP, UDP and SCTP address services too (all of ipvsadm -Ln).") var all = false
+
+        func run() throws {
+            let session = try Session(common)
+            let services = try session.kernel.ipvs().services().filter { all || $0.key.fwmark != nil }
+            try IPVSPrinter(session: session).print(services)
+        }
+    }
+}
+
+/// Prints services with their real servers as `ipvsadm -Ln` or as JSON; shared by fwm list and real list.
+struct IPVSPrinter {
+    let session: Session
+
+    func print(_ services: [IPVSService]) throws {
+        let ipvs = try session.kernel.ipvs()
+        var rows: [(IPVSService, [RealServer])] = []
+        for s in services { rows.append((s, try ipvs.reals(of: s.key))) }
+        if session.options.json { return try session.printJSON(rows.map { JSONViews.Service($0.0, reals: $0.1) }) }
+        let info = try ipvs.info()
+        Swift.print(IPVSListing(version: info.version, tableSize: info.tableSize, services: rows).text, terminator: "")
+    }
+}

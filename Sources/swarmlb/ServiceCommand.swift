@@ -1,0 +1,62 @@
+import ArgumentParser
+import SwarmLBKit
+
+/// `swarmlb service`: Docker Swarm's whole per-container recipe for one service in one transaction.
+struct ServiceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "service", abstract: "A whole Swarm service: VIP, mark, IPVS service, real servers, SNAT.",
+        subcommands: [Add.self, Del.self])
+
+    /// The arguments that identify a service's kernel objects.
+    struct Identity: ParsableArguments {
+        @Argument(help: "Service name (used in messages).") var name: String
+        @Option(help: "The service's virtual IP.") var vip: String
+        @Option(help: "Firewall mark, decimal or 0x hex.") var fwm: String
+        @Option(help: "Device that carries VIP/32.") var dev: String
+        @Option(help: "mangle chain of the mark rule: OUTPUT or INPUT.") var chain = "OUTPUT"
+
+        func recipe() throws -> ServiceRecipe {
+            ServiceRecipe(name: name, vip: try Parse.address(vip), mark: try Parse.mark(fwm),
+                          device: try Parse.device(dev), chain: try Parse.chain(chain))
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Program a service; any failure rolls back every step already done.")
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var change: ChangeOptions
+        @OptionGroup var identity: Identity
+        @Option(parsing: .upToNextOption, help: "Task addresses (real servers, Masq, weight 1).") var real: [String] = []
+        @Option(name: [.short, .long], help: "IPVS scheduler.") var scheduler = "rr"
+        @Option(help: "Overlay subnet for the ipvs SNAT rule (needs --to-source).") var snat: String?
+        @Option(help: "This container's own address, the SNAT source.") var toSource: String?
+
+        func validate() throws {
+            if (snat == nil) != (toSource == nil) { throw ValidationError("--snat and --to-source go together") }
+        }
+
+        func run() throws {
+            var recipe = try identity.recipe()
+            recipe.scheduler = try Parse.scheduler(scheduler)
+            recipe.reals = try real.map(Parse.address)
+            if let snat, let toSource {
+                recipe.snat = SNATRule(subnet: try Parse.subnet(snat), source: try Parse.address(toSource))
+            }
+            try Session(common).apply(recipe.addChanges, change)
+        }
+    }
+
+    struct Del: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a service's mark rule, IPVS service (with its real servers) and VIP address.")
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var change: ChangeOptions
+        @OptionGroup var removal: RemovalOptions
+        @OptionGroup var identity: Identity
+
+        func run() throws {
+            try Session(common).apply(try identity.recipe().deleteChanges, change, ifExists: removal.ifExists)
+        }
+    }
+}
