@@ -48,7 +48,7 @@ public final class IPVSTable {
             let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
             if let s = IPVSWire.service(from: tb[Int(IPVS_CMD_ATTR_SERVICE)]) { found.append(s) }
         }
-        return found.sorted { $0.key < $1.key }
+        return found.sorted { IPVSOrder.before($0.key, $1.key) }
     }
 
     /// The service with this key, or nil. `ipvsadm -Ln -f 257`.
@@ -95,7 +95,7 @@ public final class IPVSTable {
             let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
             if let r = IPVSWire.real(from: tb[Int(IPVS_CMD_ATTR_DEST)]) { found.append(r) }
         }
-        return found
+        return found.sorted(by: IPVSOrder.before)
     }
 
     /// Adds a real server. `ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1`.

@@ -102,7 +102,9 @@ enum RuleCodec {
             let info = xt_mark_tginfo2(mark: value, mask: mask)
             return record(header: targetHeader, name: "MARK", revision: 2, payload: bytes(of: info, size: swlb_xt_mark_tginfo2_size()))
         case .snat(let r):
-            return record(header: targetHeader, name: "SNAT", revision: 2, payload: natRange(r))
+            // iptables 1.8 writes IPv4 SNAT at revision 0 (and DNAT at 2); do the same, so that
+            // `iptables -C` and `-S` see exactly their own bytes.
+            return record(header: targetHeader, name: "SNAT", revision: 0, payload: compatRange(r))
         case .dnat(let r):
             return record(header: targetHeader, name: "DNAT", revision: 2, payload: natRange(r))
         case .masquerade:
@@ -121,23 +123,44 @@ enum RuleCodec {
         }
     }
 
+    private static func natFlags(_ r: IPTablesRule.NATRange) -> UInt32 {
+        var flags: UInt32 = 0
+        if r.addresses != nil { flags |= UInt32(NF_NAT_RANGE_MAP_IPS) }
+        if r.ports != nil { flags |= UInt32(NF_NAT_RANGE_PROTO_SPECIFIED) }
+        if r.random { flags |= UInt32(NF_NAT_RANGE_PROTO_RANDOM) }
+        if r.randomFully { flags |= UInt32(NF_NAT_RANGE_PROTO_RANDOM_FULLY) }
+        if r.persistent { flags |= UInt32(NF_NAT_RANGE_PERSISTENT) }
+        return flags
+    }
+
+    /// Revision 0 payload: one nf_nat_ipv4_range.
+    private static func compatRange(_ r: IPTablesRule.NATRange) -> [UInt8] {
+        var compat = nf_nat_ipv4_multi_range_compat()
+        compat.rangesize = 1
+        compat.range.flags = natFlags(r)
+        if let a = r.addresses {
+            compat.range.min_ip = a.lowerBound.networkOrder
+            compat.range.max_ip = a.upperBound.networkOrder
+        }
+        if let p = r.ports {
+            compat.range.min.all = p.lowerBound.bigEndian
+            compat.range.max.all = p.upperBound.bigEndian
+        }
+        return bytes(of: compat, size: swlb_nat_compat_size())
+    }
+
+    /// Revision 2 payload: nf_nat_range2.
     private static func natRange(_ r: IPTablesRule.NATRange) -> [UInt8] {
         var range = nf_nat_range2()
-        var flags: UInt32 = 0
+        range.flags = natFlags(r)
         if let a = r.addresses {
-            flags |= UInt32(NF_NAT_RANGE_MAP_IPS)
             range.min_addr.ip = a.lowerBound.networkOrder
             range.max_addr.ip = a.upperBound.networkOrder
         }
         if let p = r.ports {
-            flags |= UInt32(NF_NAT_RANGE_PROTO_SPECIFIED)
             range.min_proto.all = p.lowerBound.bigEndian
             range.max_proto.all = p.upperBound.bigEndian
         }
-        if r.random { flags |= UInt32(NF_NAT_RANGE_PROTO_RANDOM) }
-        if r.randomFully { flags |= UInt32(NF_NAT_RANGE_PROTO_RANDOM_FULLY) }
-        if r.persistent { flags |= UInt32(NF_NAT_RANGE_PERSISTENT) }
-        range.flags = flags
         return bytes(of: range, size: swlb_nf_nat_range2_size())
     }
 

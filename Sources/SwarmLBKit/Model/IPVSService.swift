@@ -2,7 +2,7 @@
 /// or an address service (`ipvsadm -A -t 10.1.1.1:80 -s wrr`).
 public struct IPVSService: Hashable, Sendable, Codable {
     /// What the kernel keys a virtual service on.
-    public enum Key: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    public enum Key: Hashable, Sendable, Codable, CustomStringConvertible {
         case fwmark(FirewallMark)
         case address(TransportPort.Proto, IPv4Address, UInt16)
 
@@ -28,16 +28,6 @@ public struct IPVSService: Hashable, Sendable, Codable {
             return nil
         }
 
-        /// The order ipvsadm lists services in: by protocol number, address, port; fwmark services last.
-        public static func < (a: Self, b: Self) -> Bool {
-            switch (a, b) {
-            case let (.address(p1, a1, o1), .address(p2, a2, o2)):
-                return (p1.number, a1.value, o1) < (p2.number, a2.value, o2)
-            case (.address, .fwmark): return true
-            case (.fwmark, .address): return false
-            case let (.fwmark(m1), .fwmark(m2)): return m1 < m2
-            }
-        }
     }
 
     public var key: Key
