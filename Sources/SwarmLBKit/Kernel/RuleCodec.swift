@@ -202,6 +202,11 @@ enum RuleCodec {
         return rule
     }
 
+    /// Decodes an entry held in a byte array (as `encode` produces).
+    static func decode(entryBytes: [UInt8], targetName: String) -> IPTablesRule {
+        entryBytes.withUnsafeBytes { decode($0.baseAddress!.assumingMemoryBound(to: ipt_entry.self), targetName: targetName) }
+    }
+
     private static func subnet(_ address: UInt32, _ mask: UInt32) -> IPv4Subnet {
         IPv4Subnet(IPv4Address(networkOrder: address), prefixLength: UInt32(bigEndian: mask).nonzeroBitCount)
     }

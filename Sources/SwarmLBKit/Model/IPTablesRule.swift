@@ -93,7 +93,7 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
     public struct AddressTypes: OptionSet, Hashable, Sendable, Codable {
         public let rawValue: UInt16
         public init(rawValue: UInt16) { self.rawValue = rawValue }
-        public static let local = AddressTypes(rawValue: 1 << 1)
+        public static let local = AddressTypes(rawValue: 1 << 2)
         static let names = ["UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST", "BLACKHOLE",
                             "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE"]
         var text: String {

@@ -1,0 +1,68 @@
+import XCTest
+@testable import SwarmLBKit
+
+final class ParsingTests: XCTestCase {
+    func testFirewallMarkAcceptsDecimalAndHex() throws {
+        XCTAssertEqual(try FirewallMark(parsing: "257").value, 257)
+        XCTAssertEqual(try FirewallMark(parsing: "0x101").value, 257)
+        XCTAssertEqual(try FirewallMark(parsing: "0XfFfFfFfF").value, 0xffff_ffff)
+        XCTAssertEqual(FirewallMark(0x13d).hex, "0x13d")
+        XCTAssertEqual(FirewallMark(0x13d).description, "317")
+    }
+
+    func testFirewallMarkRejectsZeroOverflowAndJunk() {
+        for bad in ["0", "0x0", "0x100000000", "4294967296", "-1", "abc", "", "0x", "1e3"] {
+            XCTAssertThrowsError(try FirewallMark(parsing: bad), bad) { error in
+                XCTAssertEqual((error as? ValidationError)?.value, bad)
+            }
+        }
+    }
+
+    func testIPv4AddressIsStrict() throws {
+        XCTAssertEqual(try IPv4Address(parsing: "10.0.0.2").description, "10.0.0.2")
+        XCTAssertEqual(try IPv4Address(parsing: "255.255.255.255").value, 0xffff_ffff)
+        for bad in ["10.0.0", "10.0.0.256", "10.0.0.02", "10.0.0.2.1", "a.b.c.d", "", "10..0.1", " 10.0.0.1", "１.0.0.1"] {
+            XCTAssertThrowsError(try IPv4Address(parsing: bad), bad)
+        }
+    }
+
+    func testSubnetIsNormalisedToItsNetwork() throws {
+        XCTAssertEqual(try IPv4Subnet(parsing: "10.0.0.5/24").description, "10.0.0.0/24")
+        XCTAssertEqual(try IPv4Subnet(parsing: "10.0.0.5").description, "10.0.0.5/32")
+        XCTAssertEqual(try IPv4Subnet(parsing: "0.0.0.0/0").description, "0.0.0.0/0")
+        XCTAssertTrue(try IPv4Subnet(parsing: "10.0.0.0/24").contains(IPv4Address(parsing: "10.0.0.77")))
+        XCTAssertFalse(try IPv4Subnet(parsing: "10.0.0.0/24").contains(IPv4Address(parsing: "10.0.1.1")))
+        for bad in ["10.0.0.0/33", "10.0.0.0/", "10.0.0.0/-1", "10.0.0/24", "10.0.0.0/24/1", "10.0.0.0/+8"] {
+            XCTAssertThrowsError(try IPv4Subnet(parsing: bad), bad)
+        }
+    }
+
+    func testPortsSchedulersAndForwarding() throws {
+        XCTAssertEqual(try TransportPort(parsing: "tcp/8080"), TransportPort(.tcp, 8080))
+        XCTAssertEqual(try TransportPort(parsing: "UDP/53"), TransportPort(.udp, 53))
+        for bad in ["8080", "tcp/0", "tcp/65536", "icmp/1", "tcp/", "tcp/80/1"] {
+            XCTAssertThrowsError(try TransportPort(parsing: bad), bad)
+        }
+        XCTAssertEqual(try IPVSScheduler(parsing: "wlc"), .wlc)
+        XCTAssertThrowsError(try IPVSScheduler(parsing: "roundrobin"))
+        XCTAssertEqual(try ForwardingMethod(parsing: "masq"), .masq)
+        XCTAssertEqual(try ForwardingMethod(parsing: "route"), .route)
+        XCTAssertEqual(try ForwardingMethod(parsing: "tunnel"), .tunnel)
+        XCTAssertThrowsError(try ForwardingMethod(parsing: "bridge"))
+    }
+
+    func testRealServerEndpoint() throws {
+        let (a, p) = try RealServer.parseEndpoint("10.0.0.3")
+        XCTAssertEqual(a.description, "10.0.0.3")
+        XCTAssertEqual(p, 0)
+        XCTAssertEqual(try RealServer.parseEndpoint("10.0.0.3:8080").1, 8080)
+        for bad in ["10.0.0.3:", "10.0.0.3:70000", "10.0.0.3:80:1", "host:80"] {
+            XCTAssertThrowsError(try RealServer.parseEndpoint(bad), bad)
+        }
+    }
+
+    func testMarkChainIsValidated() throws {
+        XCTAssertEqual(try MarkRule.parseChain("input"), "INPUT")
+        XCTAssertThrowsError(try MarkRule.parseChain("DOCKER"))
+    }
+}

@@ -1,0 +1,102 @@
+import XCTest
+@testable import SwarmLBKit
+
+/// The rules of ../shared/design/swarm-lb.md, spelled as `iptables -S` prints them,
+/// and encoded to ipt_entry bytes and decoded back unchanged.
+final class RuleTests: XCTestCase {
+    let a = { (s: String) in try! IPv4Address(parsing: s) }
+    let net = { (s: String) in try! IPv4Subnet(parsing: s) }
+
+    var dockerRules: [(String, IPTablesRule)] {
+        [
+            ("-d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff",
+             MarkRule(chain: "OUTPUT", selector: .vip(a("10.0.0.2")), mark: FirewallMark(0x101)).rule),
+            ("-p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x10f/0xffffffff",
+             MarkRule(chain: "PREROUTING", selector: .port(TransportPort(.tcp, 8080)), mark: FirewallMark(0x10f)).rule),
+            ("-d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5",
+             SNATRule(subnet: net("10.0.0.0/24"), source: a("10.0.0.5")).rule),
+            ("-d 127.0.0.11/32 -j DOCKER_OUTPUT",
+             IPTablesRule(destination: net("127.0.0.11/32"), target: .jump("DOCKER_OUTPUT"))),
+            ("-d 127.0.0.11/32 -p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:38534",
+             IPTablesRule(destination: net("127.0.0.11/32"), proto: 6, matches: [.ports(.tcp, source: nil, destination: .init(53))],
+                          target: .dnat(.init(address: a("127.0.0.11"), port: 38534)))),
+            ("-s 127.0.0.11/32 -p udp -m udp --sport 39353 -j SNAT --to-source :53",
+             IPTablesRule(source: net("127.0.0.11/32"), proto: 17, matches: [.ports(.udp, source: .init(39353), destination: nil)],
+                          target: .snat(.init(address: nil, port: 53)))),
+            ("-m addrtype --dst-type LOCAL -j DOCKER-INGRESS",
+             IPTablesRule(matches: [.addrtype(source: [], destination: .local)], target: .jump("DOCKER-INGRESS"))),
+            ("-o docker_gwbridge -m addrtype --src-type LOCAL -j MASQUERADE",
+             IPTablesRule(outInterface: "docker_gwbridge", matches: [.addrtype(source: .local, destination: [])], target: .masquerade)),
+            ("-j RETURN", IPTablesRule(target: .jump("RETURN"))),
+            ("-i veth+ -p udp -m udp --dport 100:200 -j ACCEPT",
+             IPTablesRule(inInterface: "veth+", proto: 17, matches: [.ports(.udp, source: nil, destination: .init(100, 200))],
+                          target: .jump("ACCEPT"))),
+        ]
+    }
+
+    func testSpecificationsMatchIptablesS() {
+        for (expected, rule) in dockerRules { XCTAssertEqual(rule.specification, expected) }
+    }
+
+    func testEncodeDecodeRoundTrip() {
+        for (text, rule) in dockerRules {
+            let bytes = RuleCodec.encode(rule)
+            let decoded = RuleCodec.decode(entryBytes: asLibiptcReturnsIt(bytes, rule.target), targetName: jumpName(rule.target))
+            XCTAssertEqual(decoded, rule, text)
+            XCTAssertEqual(bytes.count % 8, 0, "entries are 8-byte aligned: \(text)")
+        }
+    }
+
+    /// libiptc stores verdicts and jumps as standard targets, whose record name is empty,
+    /// and reports the verdict or chain through iptc_get_target.
+    func asLibiptcReturnsIt(_ bytes: [UInt8], _ target: IPTablesRule.Target) -> [UInt8] {
+        guard case .jump = target else { return bytes }
+        var b = bytes
+        let targetOffset = Int(b[88]) | Int(b[89]) << 8  // ipt_entry.target_offset (after ipt_ip and nfcache)
+        for i in 0..<29 { b[targetOffset + 2 + i] = 0 }
+        return b
+    }
+
+    /// What libiptc reports as the target name of a standard-target entry.
+    func jumpName(_ t: IPTablesRule.Target) -> String {
+        if case .jump(let c) = t { return c }
+        return ""
+    }
+
+    func testRecognisesSwarmRulesAndIgnoresOthers() {
+        let mark = MarkRule(chain: "OUTPUT", selector: .vip(a("10.0.0.2")), mark: FirewallMark(257))
+        XCTAssertEqual(MarkRule(chain: "OUTPUT", rule: mark.rule), mark)
+        var partialMask = mark.rule
+        partialMask.target = .mark(value: 0x101, mask: 0xff)
+        XCTAssertNil(MarkRule(chain: "OUTPUT", rule: partialMask))
+        let snat = SNATRule(subnet: net("10.0.0.0/24"), source: a("10.0.0.5"))
+        XCTAssertEqual(SNATRule(rule: snat.rule), snat)
+        XCTAssertNil(SNATRule(rule: IPTablesRule(destination: net("10.0.0.0/24"), target: .snat(.init(address: a("10.0.0.5"))))))
+    }
+
+    func testChangesSpellTheClassicCommands() {
+        let key = IPVSService.Key.fwmark(FirewallMark(257))
+        XCTAssertEqual(KernelChange.addService(IPVSService(key: key)).command, "ipvsadm -A -f 257 -s rr")
+        XCTAssertEqual(KernelChange.updateService(IPVSService(key: key, scheduler: .wrr, persistence: 300)).command,
+                       "ipvsadm -E -f 257 -s wrr -p 300")
+        XCTAssertEqual(KernelChange.addReal(key, RealServer(address: a("10.0.0.3"))).command, "ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1")
+        XCTAssertEqual(KernelChange.deleteReal(key, RealServer(address: a("10.0.0.3"))).command, "ipvsadm -d -f 257 -r 10.0.0.3:0")
+        XCTAssertEqual(KernelChange.setSysctl(.ipvsConntrack, "1").command, "sysctl -w net.ipv4.vs.conntrack=1")
+        XCTAssertEqual(KernelChange.addAddress(InterfaceAddress(address: a("10.0.0.2"), device: "eth0")).command,
+                       "ip addr add 10.0.0.2/32 dev eth0")
+    }
+
+    func testServiceRecipeOrder() {
+        let recipe = ServiceRecipe(name: "my-web", vip: a("10.0.0.2"), mark: FirewallMark(0x101), device: "eth0",
+                                   reals: [a("10.0.0.3")], snat: SNATRule(subnet: net("10.0.0.0/24"), source: a("10.0.0.5")))
+        XCTAssertEqual(recipe.addChanges.map(\.command), [
+            "ip addr add 10.0.0.2/32 dev eth0",
+            "iptables -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff",
+            "ipvsadm -A -f 257 -s rr",
+            "ip link set lo up",
+            "ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1",
+            "iptables -t nat -A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5",
+            "sysctl -w net.ipv4.vs.conntrack=1",
+        ])
+    }
+}
