@@ -1,0 +1,81 @@
+# Test harness for swarmlb's kernel tests: every test runs in a subshell with `set -e`,
+# gets fresh network namespaces from `new_ns`, and has them removed afterwards, pass or fail.
+# The run ends with the line "N passed, N failed, N skipped"; a skipped test never counts as passed.
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SWARMLB=${SWARMLB:-$ROOT/.build/debug/swarmlb}
+PREFIX=swlbt$$
+passed=0 failed=0 skipped=0
+failures=()
+ONLY=${TEST_FILTER:-}
+
+# new_ns NAME: creates namespace $PREFIX-NAME (lo left down, as in a fresh container) and prints its name.
+new_ns() { local n="$PREFIX-$1"; ip netns add "$n" && echo "$n"; }
+cleanup_ns() {
+  local n
+  for n in $(ip netns list | awk '{print $1}' | grep "^$PREFIX-" || true); do
+    ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+    ip netns del "$n" 2>/dev/null || true
+  done
+}
+trap cleanup_ns EXIT
+
+# nsx NS CMD...: runs a classic tool inside NS.
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+# veth_pair NS1 DEV1 NS2 DEV2: joins two namespaces.
+veth_pair() { ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"; ip -n "$1" link set "$2" up; ip -n "$3" link set "$4" up; }
+# with_eth0 NS ADDR/LEN: gives NS an eth0 (a veth whose peer stays in the root namespace).
+with_eth0() { ip link add "$PREFIX$RANDOM" type veth peer name eth0 netns "$1" && ip -n "$1" link set eth0 up && ip -n "$1" addr add "$2" dev eth0; }
+
+# state NS: everything swarmlb may change, for "left exactly as it was" checks.
+state() {
+  local ns=$1
+  nsx "$ns" iptables-legacy-save -t mangle | grep -v '^#'
+  nsx "$ns" iptables-legacy-save -t nat | grep -v '^#'
+  ip -n "$ns" -o addr show
+  ip -n "$ns" -o link show lo | grep -o 'state [A-Z]*'
+  if [ -e /proc/net/ip_vs ]; then nsx "$ns" ipvsadm -Ln; nsx "$ns" cat /proc/sys/net/ipv4/vs/conntrack; fi
+}
+
+fail() { echo "assertion failed: $*" >&2; exit 1; }
+assert_eq() { # EXPECTED ACTUAL [WHAT]
+  [ "$1" == "$2" ] || { echo "--- expected (${3:-value})"; printf '%s\n' "$1"; echo "--- actual"; printf '%s\n' "$2"; diff <(printf '%s\n' "$1") <(printf '%s\n' "$2"); fail "${3:-values differ}"; } >&2
+}
+assert_contains() { # HAYSTACK NEEDLE
+  grep -qF -- "$2" <<<"$1" || { printf '%s\n' "$1" >&2; fail "missing: $2"; }
+}
+assert_not_contains() { ! grep -qF -- "$2" <<<"$1" || { printf '%s\n' "$1" >&2; fail "unexpected: $2"; }; }
+# expect_exit CODE CMD...: runs CMD, asserts its exit status, leaves its stderr in $ERR and stdout in $OUT.
+expect_exit() {
+  local want=$1; shift
+  local rc=0
+  OUT=$("$@" 2>/tmp/$PREFIX.err) || rc=$?
+  ERR=$(cat /tmp/$PREFIX.err)
+  [ "$rc" = "$want" ] || fail "exit $rc, wanted $want: $* (stderr: $ERR)"
+}
+# one_line TEXT: errors are a single line.
+one_line() { [ "$(printf '%s' "$1" | wc -l)" -eq 0 ] && [ -n "$1" ] || fail "not one line: $1"; }
+
+# skip REASON: ends the current test as skipped (never counted as passed).
+skip() { echo "$*" >&2; exit 77; }
+
+run() { # run TEST_FUNCTION
+  local t=$1 log rc
+  [ -z "$ONLY" ] || [[ $t == *$ONLY* ]] || return 0
+  log=$(mktemp)
+  ( set -e; "$t" ) >"$log" 2>&1; rc=$?
+  cleanup_ns
+  case $rc in
+    0) passed=$((passed + 1)); echo "ok      $t" ;;
+    77) skipped=$((skipped + 1)); echo "skipped $t: $(tail -1 "$log")" ;;
+    *) failed=$((failed + 1)); failures+=("$t"); echo "FAILED  $t"; sed 's/^/        | /' "$log" | tail -40 ;;
+  esac
+  rm -f "$log"
+}
+
+finish() {
+  rm -f /tmp/$PREFIX.err
+  [ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"
+  echo "$passed passed, $failed failed, $skipped skipped"
+  [ "$failed" -eq 0 ]
+}
