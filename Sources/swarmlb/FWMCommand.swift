@@ -55,12 +55,14 @@ struct FWMCommand: ParsableCommand {
 struct IPVSPrinter {
     let session: Session
 
-    func print(_ services: [IPVSService]) throws {
+    /// `wholeTable` false prints as `ipvsadm -Ln -f MARK` does, without the version line.
+    func print(_ services: [IPVSService], wholeTable: Bool = true) throws {
         let ipvs = try session.kernel.ipvs()
         var rows: [(IPVSService, [RealServer])] = []
         for s in services { rows.append((s, try ipvs.reals(of: s.key))) }
         if session.options.json { return try session.printJSON(rows.map { JSONViews.Service($0.0, reals: $0.1) }) }
         let info = try ipvs.info()
-        Swift.print(IPVSListing(version: info.version, tableSize: info.tableSize, services: rows).text, terminator: "")
+        Swift.print(IPVSListing(version: info.version, tableSize: info.tableSize, services: rows, versionLine: wholeTable).text,
+                    terminator: "")
     }
 }

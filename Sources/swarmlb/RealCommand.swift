@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import SwarmLBKit
 
 /// `swarmlb real`: real servers of an fwmark service (`ipvsadm -a|-e|-d -f MARK -r ADDR:PORT`).
@@ -97,9 +98,9 @@ struct RealCommand: ParsableCommand {
             let key = IPVSService.Key.fwmark(try Parse.mark(mark))
             let session = try Session(common)
             guard let service = try session.kernel.ipvs().service(key) else {
-                throw KernelError.netlink(operation: "listing", object: "\(key)", errno: 3 /* ESRCH */)
+                throw KernelError.netlink(operation: "listing", object: "\(key)", errno: ESRCH)
             }
-            try IPVSPrinter(session: session).print([service])
+            try IPVSPrinter(session: session).print([service], wholeTable: false)
         }
     }
 }

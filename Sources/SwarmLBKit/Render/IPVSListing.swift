@@ -3,15 +3,21 @@ public struct IPVSListing {
     public var version: UInt32
     public var tableSize: UInt32
     public var services: [(IPVSService, [RealServer])]
+    /// ipvsadm prints the version line for the whole table (`-Ln`), not for one service (`-Ln -f 257`).
+    public var versionLine: Bool
 
-    public init(version: UInt32, tableSize: UInt32, services: [(IPVSService, [RealServer])]) {
+    public init(version: UInt32, tableSize: UInt32, services: [(IPVSService, [RealServer])], versionLine: Bool = true) {
         self.version = version
         self.tableSize = tableSize
         self.services = services
+        self.versionLine = versionLine
     }
 
     public var text: String {
-        var out = "IP Virtual Server version \(version >> 16 & 0xff).\(version >> 8 & 0xff).\(version & 0xff) (size=\(tableSize))\n"
+        var out = ""
+        if versionLine {
+            out += "IP Virtual Server version \(version >> 16 & 0xff).\(version >> 8 & 0xff).\(version & 0xff) (size=\(tableSize))\n"
+        }
         out += "Prot LocalAddress:Port Scheduler Flags\n"
         out += "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
         for (service, reals) in services {

@@ -1,0 +1,160 @@
+#!/bin/bash
+# Kernel tests that need IPVS and xt_ipvs: run inside the VM (Tests/vm/run), never skipped.
+. "$(dirname "$0")/lib.sh"
+
+if ! { modprobe ip_vs 2>/dev/null && [ -e /proc/net/ip_vs ] && modprobe xt_ipvs 2>/dev/null; }; then
+  echo "IPVS tests need ip_vs and xt_ipvs, which this kernel ($(uname -r)) lacks: run them through Tests/vm/run (make test does)." >&2
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+SERVICE_ADD=(service add my-web --vip 10.0.0.2 --fwm 0x101 --dev eth0 --real 10.0.0.3 10.0.0.4 10.0.0.5 --snat 10.0.0.0/24 --to-source 10.0.0.5)
+
+test_service_add_is_read_back_by_the_classic_tools() {
+  ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
+  expect_exit 0 "$SWARMLB" -n "$ns" "${SERVICE_ADD[@]}"
+  assert_eq "IP Virtual Server version 1.2.1 (size=4096)
+Prot LocalAddress:Port Scheduler Flags
+  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+FWM  257 rr
+  -> 10.0.0.3:0                   Masq    1      0          0         
+  -> 10.0.0.4:0                   Masq    1      0          0         
+  -> 10.0.0.5:0                   Masq    1      0          0         " "$(nsx "$ns" ipvsadm -Ln)" "ipvsadm -Ln"
+  assert_contains "$(nsx "$ns" iptables-legacy -S -t mangle)" "-A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff"
+  assert_contains "$(nsx "$ns" iptables-legacy -S -t nat)" "-A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5"
+  nsx "$ns" iptables-legacy -t nat -C POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5
+  nsx "$ns" iptables-legacy -t mangle -C OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
+  assert_contains "$(ip -n "$ns" -o addr show dev eth0)" "inet 10.0.0.2/32 scope global eth0"
+  assert_eq "net.ipv4.vs.conntrack = 1" "$(nsx "$ns" sysctl net.ipv4.vs.conntrack)"
+  # swarmlb's own listings are byte-identical to the classic tools'.
+  assert_eq "$(nsx "$ns" ipvsadm -Ln)" "$("$SWARMLB" -n "$ns" fwm list)" "fwm list vs ipvsadm -Ln"
+  assert_eq "$(nsx "$ns" ipvsadm -Ln -f 257)" "$("$SWARMLB" -n "$ns" real list 0x101)" "real list vs ipvsadm -Ln -f"
+  assert_eq "$(nsx "$ns" iptables-legacy -t nat -S POSTROUTING | grep ipvs)" "$("$SWARMLB" -n "$ns" snat list)" "snat list"
+}
+
+test_service_add_twice_changes_nothing_and_del_restores() {
+  ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
+  ip -n "$ns" link set lo up
+  nsx "$ns" sysctl -qw net.ipv4.vs.conntrack=1
+  pristine=$(state "$ns")
+  "$SWARMLB" -n "$ns" "${SERVICE_ADD[@]}" >/dev/null
+  once=$(state "$ns")
+  expect_exit 0 "$SWARMLB" -n "$ns" "${SERVICE_ADD[@]}"
+  assert_eq "$once" "$(state "$ns")" "state after a repeated service add"
+  assert_eq 0 "$(grep -vc '^# already present' <<<"$OUT")" "changes made by the repeated add"
+  expect_exit 0 "$SWARMLB" -n "$ns" service del my-web --vip 10.0.0.2 --fwm 257 --dev eth0
+  expect_exit 0 "$SWARMLB" -n "$ns" snat del 10.0.0.0/24 --to-source 10.0.0.5
+  assert_eq "$pristine" "$(state "$ns")" "state after del"
+  expect_exit 1 "$SWARMLB" -n "$ns" service del my-web --vip 10.0.0.2 --fwm 257 --dev eth0
+  one_line "$ERR"; assert_contains "$ERR" "no IPVS service FWM 257"
+  expect_exit 0 "$SWARMLB" -n "$ns" service del my-web --vip 10.0.0.2 --fwm 257 --dev eth0 --if-exists
+}
+
+test_a_failing_step_rolls_back_every_earlier_step() {
+  ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
+  before=$(state "$ns")
+  # The third step (the IPVS service) fails in the kernel, after the address and the mark rule
+  # were added: its scheduler module does not exist in this kernel.
+  if modprobe -n ip_vs_twos 2>/dev/null; then fail "this kernel has ip_vs_twos; pick another missing scheduler"; fi
+  expect_exit 1 "$SWARMLB" -n "$ns" service add web --vip 10.0.0.2 --fwm 257 --dev eth0 --real 10.0.0.3 --scheduler twos
+  one_line "$ERR"
+  assert_contains "$ERR" "adding IPVS service FWM 257"
+  assert_contains "$ERR" "earlier steps rolled back, namespace unchanged"
+  assert_eq "$before" "$(state "$ns")" "state after a rolled-back transaction"
+}
+
+test_a_delete_with_a_missing_part_is_refused_before_any_change() {
+  ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
+  "$SWARMLB" -n "$ns" service add web --vip 10.0.0.2 --fwm 257 --dev eth0 --real 10.0.0.3 10.0.0.4 >/dev/null
+  "$SWARMLB" -n "$ns" real set 257 10.0.0.4 --weight 0 >/dev/null
+  before=$(state "$ns")
+  # The VIP has moved off eth0: service del must refuse before touching the mark rule or IPVS.
+  ip -n "$ns" addr del 10.0.0.2/32 dev eth0
+  ip -n "$ns" addr add 10.0.0.2/32 dev lo
+  expect_exit 1 "$SWARMLB" -n "$ns" service del web --vip 10.0.0.2 --fwm 257 --dev eth0
+  # Absent parts are refused before anything changes.
+  assert_contains "$ERR" "10.0.0.2/32 is not assigned to eth0"
+  ip -n "$ns" addr del 10.0.0.2/32 dev lo
+  ip -n "$ns" addr add 10.0.0.2/32 dev eth0
+  assert_eq "$before" "$(state "$ns")"
+}
+
+test_fwm_and_real_commands_mirror_ipvsadm() {
+  ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
+  expect_exit 0 "$SWARMLB" -n "$ns" fwm add 0x106 --scheduler wrr --persistent 300
+  assert_eq "ipvsadm -A -f 262 -s wrr -p 300" "$OUT"
+  # lo is down in a fresh namespace: swarmlb brings it up, since IPVS refuses real servers otherwise.
+  expect_exit 0 "$SWARMLB" -n "$ns" real add 262 10.0.0.7 10.0.0.8:8080 --weight 3
+  assert_eq "ip link set lo up
+ipvsadm -a -f 262 -r 10.0.0.7:0 -m -w 3
+ipvsadm -a -f 262 -r 10.0.0.8:8080 -m -w 3" "$OUT"
+  expect_exit 0 "$SWARMLB" -n "$ns" real set 262 10.0.0.7 --weight 0
+  assert_eq "ipvsadm -e -f 262 -r 10.0.0.7:0 -m -w 0" "$OUT"
+  expect_exit 0 "$SWARMLB" -n "$ns" real add 262 10.0.0.9 --forward route -x 100 -y 10
+  expect_exit 0 "$SWARMLB" -n "$ns" fwm add 262 --scheduler rr
+  assert_eq "ipvsadm -E -f 262 -s rr" "$OUT" "an add with new settings edits"
+  assert_eq "FWM  262 rr
+  -> 10.0.0.7:0                   Masq    0      0          0         
+  -> 10.0.0.8:8080                Masq    3      0          0         
+  -> 10.0.0.9:0                   Route   1      0          0         " "$(nsx "$ns" ipvsadm -Ln | tail -n +4)"
+  assert_eq "$(nsx "$ns" ipvsadm -Ln)" "$("$SWARMLB" -n "$ns" fwm list)"
+  expect_exit 0 "$SWARMLB" -n "$ns" real del 262 10.0.0.7
+  expect_exit 1 "$SWARMLB" -n "$ns" real del 262 10.0.0.7
+  assert_contains "$ERR" "no real server 10.0.0.7:0 in FWM 262"
+  expect_exit 1 "$SWARMLB" -n "$ns" real set 262 10.0.0.7 --weight 1
+  expect_exit 0 "$SWARMLB" -n "$ns" fwm del 262
+  assert_eq "" "$(nsx "$ns" ipvsadm -Ln | tail -n +4)"
+  expect_exit 1 "$SWARMLB" -n "$ns" fwm del 262
+  expect_exit 1 "$SWARMLB" -n "$ns" real list 262
+}
+
+test_services_written_by_ipvsadm_are_listed_exactly() {
+  ns=$(new_ns c); ip -n "$ns" link set lo up
+  nsx "$ns" ipvsadm -A -f 317 -s rr
+  nsx "$ns" ipvsadm -a -f 317 -r 10.0.0.12:0 -m -w 1
+  nsx "$ns" ipvsadm -a -f 317 -r 10.0.0.11:0 -m -w 2
+  nsx "$ns" ipvsadm -A -f 257 -s wlc -p 60 -M 255.255.255.0
+  nsx "$ns" ipvsadm -a -f 257 -r 192.168.7.1:0 -i -w 5
+  nsx "$ns" ipvsadm -A -t 10.1.1.1:80 -s wrr -p 300
+  nsx "$ns" ipvsadm -a -t 10.1.1.1:80 -r 10.0.0.9:80 -g -w 3
+  nsx "$ns" ipvsadm -a -t 10.1.1.1:80 -r 10.0.0.8:8080 -m -w 0
+  nsx "$ns" ipvsadm -A -u 10.1.1.1:53 -s sh
+  nsx "$ns" ipvsadm -a -u 10.1.1.1:53 -r 10.0.0.9:5353 -m
+  nsx "$ns" ipvsadm -A -t 9.9.9.9:443 -s lc
+  assert_eq "$(nsx "$ns" ipvsadm -Ln)" "$("$SWARMLB" -n "$ns" fwm list --all)" "fwm list --all vs ipvsadm -Ln"
+  assert_eq "$(nsx "$ns" ipvsadm -Ln | grep -v -e '^TCP' -e '^UDP' | sed '/^  -> 10.0.0.[89]/d')" \
+            "$("$SWARMLB" -n "$ns" fwm list)" "fwm list shows the fwmark services"
+  json=$("$SWARMLB" -n "$ns" --json fwm list --all)
+  python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert [s.get("fwmark") or s["protocol"] for s in d] == ["tcp", "tcp", "udp", 257, 317], d
+tcp80 = d[1]
+assert tcp80["persistence"] == 300 and tcp80["scheduler"] == "wrr", tcp80
+assert [(r["address"], r["port"], r["forward"], r["weight"]) for r in tcp80["reals"]] == [("10.0.0.8", 8080, "masq", 0), ("10.0.0.9", 80, "route", 3)], tcp80
+' <<<"$json"
+  # swarmlb recognises what ipvsadm wrote: a matching add changes nothing.
+  expect_exit 0 "$SWARMLB" -n "$ns" real add 317 10.0.0.11 --weight 2
+  assert_eq "# already present: ip link set lo up
+# already present: ipvsadm -a -f 317 -r 10.0.0.11:0 -m -w 2" "$OUT"
+}
+
+test_requests_to_the_vip_are_balanced_round_robin_end_to_end() {
+  c=$(new_ns client); b=$(new_ns backends)
+  veth_pair "$c" eth0 "$b" eth0
+  ip -n "$c" addr add 10.0.0.5/24 dev eth0
+  ip -n "$b" addr add 10.0.0.3/24 dev eth0; ip -n "$b" addr add 10.0.0.4/24 dev eth0; ip -n "$b" link set lo up
+  ip netns exec "$b" python3 "$ROOT/Tests/integration/backend.py" 10.0.0.3 80 & ip netns exec "$b" python3 "$ROOT/Tests/integration/backend.py" 10.0.0.4 80 &
+  expect_exit 0 "$SWARMLB" -n "$c" service add web --vip 10.0.0.2 --fwm 0x101 --dev eth0 --real 10.0.0.3 10.0.0.4 --snat 10.0.0.0/24 --to-source 10.0.0.5
+  for i in $(seq 1 50); do ip netns exec "$c" curl -s -m 1 http://10.0.0.3/ >/dev/null && ip netns exec "$c" curl -s -m 1 http://10.0.0.4/ >/dev/null && break; sleep 0.2; done
+  answers=$(for i in 1 2 3 4; do ip netns exec "$c" curl -s -m 5 http://10.0.0.2/; done)
+  assert_eq 2 "$(grep -c 'backend=10.0.0.3' <<<"$answers")" "answers from 10.0.0.3"
+  assert_eq 2 "$(grep -c 'backend=10.0.0.4' <<<"$answers")" "answers from 10.0.0.4"
+  assert_eq 4 "$(grep -c 'client=10.0.0.5$' <<<"$answers")" "the backend sees the client's own address"
+  # Round robin: consecutive answers alternate between the backends.
+  assert_eq "$(sed -n 1p <<<"$answers" | cut -d' ' -f1)" "$(sed -n 3p <<<"$answers" | cut -d' ' -f1)"
+  [ "$(sed -n 1p <<<"$answers")" != "$(sed -n 2p <<<"$answers")" ] || fail "not alternating: $answers"
+}
+
+for t in $(declare -F | awk '{print $3}' | grep '^test_'); do run "$t"; done
+finish
