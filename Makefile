@@ -1,0 +1,39 @@
+# swarmlb: `make demo` shows the main job, `make test` runs every test. Both install what they need.
+SWIFT ?= swift
+BIN := .build/debug/swarmlb
+
+.PHONY: all build deps test unit host-tests vm-tests demo docs clean
+
+all: build
+
+deps:
+	@scripts/install-deps build test vm
+
+build: deps
+	$(SWIFT) build
+
+# Unit tests, host kernel tests (iptables, addresses, namespaces), then IPVS tests in the VM.
+test: build
+	@scripts/test-all
+
+unit: deps
+	$(SWIFT) test
+
+host-tests: build
+	Tests/integration/host.sh
+
+vm-tests: build
+	Tests/vm/run Tests/integration/ipvs.sh
+
+demo: build
+	Tests/vm/run scripts/demo
+
+# Regenerates man/ and completions/ from the argument parser; the results are committed.
+docs: build
+	$(SWIFT) package --allow-writing-to-directory man generate-manual --output-directory man
+	$(BIN) --generate-completion-script bash > completions/swarmlb.bash
+	$(BIN) --generate-completion-script zsh > completions/_swarmlb
+	$(BIN) --generate-completion-script fish > completions/swarmlb.fish
+
+clean:
+	rm -rf .build
