@@ -630,7 +630,7 @@ _swarmlb_service() {
 
 _swarmlb_service_add() {
     repeating_flags=()
-    non_repeating_flags=(--json --dry-run --version -h --help)
+    non_repeating_flags=(--json --dry-run --lb-sysctls --version -h --help)
     repeating_options=(--real)
     non_repeating_options=(-n --netns --vip --fwm --dev --chain -s --scheduler --snat --to-source)
     __swarmlb_offer_flags_options 1

@@ -78,7 +78,7 @@ function __swarmlb_parse_tokens -S
             __swarmlb_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'add'
-                __swarmlb_parse_subcommand 1 'n/netns=' 'json' 'dry-run' 'vip=' 'fwm=' 'dev=' 'chain=' 'real=+' 's/scheduler=' 'snat=' 'to-source=' 'version' 'h/help'
+                __swarmlb_parse_subcommand 1 'n/netns=' 'json' 'dry-run' 'vip=' 'fwm=' 'dev=' 'chain=' 'real=+' 's/scheduler=' 'snat=' 'to-source=' 'lb-sysctls' 'version' 'h/help'
             case 'del'
                 __swarmlb_parse_subcommand 1 'n/netns=' 'json' 'dry-run' 'if-exists' 'vip=' 'fwm=' 'dev=' 'chain=' 'version' 'h/help'
             end
@@ -290,6 +290,7 @@ complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_option
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb service add" s scheduler' -s 's' -l 'scheduler' -d 'IPVS scheduler.' -rfka ''
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb service add" snat' -l 'snat' -d 'Overlay subnet for the ipvs SNAT rule (needs --to-source).' -rfka ''
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb service add" to-source' -l 'to-source' -d 'This container\'s own address, the SNAT source.' -rfka ''
+complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb service add" lb-sysctls' -l 'lb-sysctls' -d 'Also set the IPVS sysctls of Docker\'s load-balancer namespace (net.ipv4.vs.conn_reuse_mode=0, expire_nodest_conn=1, expire_quiescent_template=1).'
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb service add" version' -l 'version' -d 'Show the version.'
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb service add" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb service del" n netns' -s 'n' -l 'netns' -d 'Network namespace to work in: a Docker netns ID, a name under /run/netns, a path, or pid:N.' -rfka ''

@@ -31,6 +31,8 @@ struct ServiceCommand: ParsableCommand {
         @Option(name: [.short, .long], help: "IPVS scheduler.") var scheduler = "rr"
         @Option(help: "Overlay subnet for the ipvs SNAT rule (needs --to-source).") var snat: String?
         @Option(help: "This container's own address, the SNAT source.") var toSource: String?
+        @Flag(help: "Also set the IPVS sysctls of Docker's load-balancer namespace (net.ipv4.vs.conn_reuse_mode=0, expire_nodest_conn=1, expire_quiescent_template=1).")
+        var lbSysctls = false
 
         func validate() throws {
             if (snat == nil) != (toSource == nil) { throw ValidationError("--snat and --to-source go together") }
@@ -40,6 +42,7 @@ struct ServiceCommand: ParsableCommand {
             var recipe = try identity.recipe()
             recipe.scheduler = try Parse.scheduler(scheduler)
             recipe.reals = try real.map(Parse.address)
+            recipe.loadBalancerSysctls = lbSysctls
             if let snat, let toSource {
                 recipe.snat = SNATRule(subnet: try Parse.subnet(snat), source: try Parse.address(toSource))
             }

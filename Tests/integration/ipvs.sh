@@ -139,6 +139,29 @@ assert [(r["address"], r["port"], r["forward"], r["weight"]) for r in tcp80["rea
 # already present: ipvsadm -a -f 317 -r 10.0.0.11:0 -m -w 2" "$OUT"
 }
 
+test_snat_rules_written_by_iptables_are_read_by_swarmlb() {
+  ns=$(new_ns c)
+  nsx "$ns" iptables-legacy -t nat -A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5
+  nsx "$ns" iptables-legacy -t nat -A POSTROUTING -d 10.0.1.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.1.7
+  nsx "$ns" iptables-legacy -t nat -A POSTROUTING -d 10.0.2.0/24 -j SNAT --to-source 10.0.2.7
+  expect_exit 0 "$SWARMLB" -n "$ns" snat list
+  assert_eq "$(nsx "$ns" iptables-legacy -t nat -S POSTROUTING | grep -- '-m ipvs')" "$OUT" "snat list vs iptables -S"
+  assert_eq 2 "$(wc -l <<<"$OUT")" "only the ipvs SNAT rules"
+  nsx "$ns" sysctl -qw net.ipv4.vs.conntrack=1
+  before=$(state "$ns")
+  expect_exit 0 "$SWARMLB" -n "$ns" snat add 10.0.1.0/24 --to-source 10.0.1.7
+  assert_eq "$before" "$(state "$ns")" "adding the SNAT rule iptables already wrote"
+  expect_exit 0 "$SWARMLB" -n "$ns" snat del 10.0.0.0/24 --to-source 10.0.0.5
+  assert_not_contains "$(nsx "$ns" iptables-legacy -t nat -S)" "10.0.0.0/24"
+}
+
+test_load_balancer_namespace_sysctls() {
+  ns=$(new_ns lb); with_eth0 "$ns" 10.0.0.9/24
+  expect_exit 0 "$SWARMLB" -n "$ns" service add web --vip 10.0.0.2 --fwm 257 --dev eth0 --chain INPUT --real 10.0.0.3 --lb-sysctls
+  assert_eq "0 1 1" "$(nsx "$ns" sh -c 'cd /proc/sys/net/ipv4/vs && echo $(cat conn_reuse_mode expire_nodest_conn expire_quiescent_template)')"
+  nsx "$ns" iptables-legacy -t mangle -C INPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
+}
+
 test_requests_to_the_vip_are_balanced_round_robin_end_to_end() {
   c=$(new_ns client); b=$(new_ns backends)
   veth_pair "$c" eth0 "$b" eth0

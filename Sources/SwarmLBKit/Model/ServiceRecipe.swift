@@ -10,9 +10,17 @@ public struct ServiceRecipe: Sendable, Codable {
     public var scheduler: IPVSScheduler
     public var reals: [IPv4Address]
     public var snat: SNATRule?
+    /// Docker 18.06+'s load-balancer namespace also tunes IPVS connection reuse and expiry.
+    public var loadBalancerSysctls: Bool
+
+    /// The sysctls Docker sets in its per-network load-balancer namespace (lb_<id>).
+    public static let loadBalancerTuning: [(Sysctl, String)] = [
+        (.ipvsConnReuseMode, "0"), (.ipvsExpireNodestConn, "1"), (.ipvsExpireQuiescentTemplate, "1"),
+    ]
 
     public init(name: String, vip: IPv4Address, mark: FirewallMark, device: String, chain: String = "OUTPUT",
-                scheduler: IPVSScheduler = .rr, reals: [IPv4Address] = [], snat: SNATRule? = nil) {
+                scheduler: IPVSScheduler = .rr, reals: [IPv4Address] = [], snat: SNATRule? = nil,
+                loadBalancerSysctls: Bool = false) {
         self.name = name
         self.vip = vip
         self.mark = mark
@@ -21,6 +29,7 @@ public struct ServiceRecipe: Sendable, Codable {
         self.scheduler = scheduler
         self.reals = reals
         self.snat = snat
+        self.loadBalancerSysctls = loadBalancerSysctls
     }
 
     public var address: InterfaceAddress { InterfaceAddress(address: vip, prefixLength: 32, device: device) }
@@ -33,6 +42,7 @@ public struct ServiceRecipe: Sendable, Codable {
         if !reals.isEmpty { changes.append(.setLink("lo", up: true)) }
         changes += reals.map { .addReal(.fwmark(mark), RealServer(address: $0)) }
         if let snat { changes += snat.addChanges }
+        if loadBalancerSysctls { changes += Self.loadBalancerTuning.map { .setSysctl($0.0, $0.1) } }
         return changes
     }
 
