@@ -23,5 +23,6 @@ static inline int swlb_ipvs_cmd_attr_max(void) { return IPVS_CMD_ATTR_MAX; }
 static inline int swlb_ipvs_svc_attr_max(void) { return IPVS_SVC_ATTR_MAX; }
 static inline int swlb_ipvs_dest_attr_max(void) { return IPVS_DEST_ATTR_MAX; }
 static inline int swlb_ipvs_info_attr_max(void) { return IPVS_INFO_ATTR_MAX; }
+static inline int swlb_ipvs_stats_attr_max(void) { return IPVS_STATS_ATTR_MAX; }
 
 #endif

@@ -44,9 +44,7 @@ struct FWMCommand: ParsableCommand {
         @Flag(help: "Include TCP, UDP and SCTP address services too (all of ipvsadm -Ln).") var all = false
 
         func run() throws {
-            let session = try Session(common)
-            let services = try session.kernel.ipvs().services().filter { all || $0.key.fwmark != nil }
-            try IPVSPrinter(session: session).print(services)
+            try IPVSPrinter(session: Session(common)).print { all || $0.key.fwmark != nil }
         }
     }
 }
@@ -56,13 +54,10 @@ struct IPVSPrinter {
     let session: Session
 
     /// `wholeTable` false prints as `ipvsadm -Ln -f MARK` does, without the version line.
-    func print(_ services: [IPVSService], wholeTable: Bool = true) throws {
-        let ipvs = try session.kernel.ipvs()
-        var rows: [(IPVSService, [RealServer])] = []
-        for s in services { rows.append((s, try ipvs.reals(of: s.key))) }
-        if session.options.json { return try session.printJSON(rows.map { JSONViews.Service($0.0, reals: $0.1) }) }
-        let info = try ipvs.info()
-        Swift.print(IPVSListing(version: info.version, tableSize: info.tableSize, services: rows, versionLine: wholeTable).text,
-                    terminator: "")
+    func print(_ include: (IPVSService) -> Bool, wholeTable: Bool = true) throws {
+        var snapshot = try session.kernel.ipvs().snapshot()
+        snapshot.entries = snapshot.entries.filter { include($0.service) }
+        if session.options.json { return try session.printJSON(snapshot.entries.map { JSONViews.Service($0.service, reals: $0.reals) }) }
+        Swift.print(IPVSListing(snapshot, versionLine: wholeTable).text, terminator: "")
     }
 }

@@ -100,7 +100,7 @@ struct RealCommand: ParsableCommand {
             guard let service = try session.kernel.ipvs().service(key) else {
                 throw KernelError.netlink(operation: "listing", object: "\(key)", errno: ESRCH)
             }
-            try IPVSPrinter(session: session).print([service], wholeTable: false)
+            try IPVSPrinter(session: session).print({ $0.key == service.key }, wholeTable: false)
         }
     }
 }

@@ -6,10 +6,10 @@ final class IPVSListingTests: XCTestCase {
 
     func testRendersTheDesignNoteExampleAsIpvsadm() {
         let reals = ["10.0.0.3", "10.0.0.4", "10.0.0.5"].map { RealServer(address: a($0)) }
-        let listing = IPVSListing(version: 0x010201, tableSize: 4096, services: [
-            (IPVSService(key: .fwmark(FirewallMark(257))), reals),
-            (IPVSService(key: .fwmark(FirewallMark(260))), [RealServer(address: a("10.0.0.7"))]),
-        ])
+        let listing = IPVSListing(IPVSSnapshot(version: 0x010201, tableSize: 4096, entries: [
+            .init(service: IPVSService(key: .fwmark(FirewallMark(257))), reals: reals),
+            .init(service: IPVSService(key: .fwmark(FirewallMark(260))), reals: [RealServer(address: a("10.0.0.7"))]),
+        ]))
         XCTAssertEqual(listing.text, """
             IP Virtual Server version 1.2.1 (size=4096)
             Prot LocalAddress:Port Scheduler Flags
@@ -25,11 +25,41 @@ final class IPVSListingTests: XCTestCase {
 
     func testAddressServicesWithPersistenceAndRoute() {
         let service = IPVSService(key: .address(.tcp, a("10.1.1.1"), 80), scheduler: .wrr, persistence: 300)
-        XCTAssertEqual(IPVSListing.serviceLine(service), "TCP  10.1.1.1:80 wrr persistent 300")
+        let plain = IPVSListing(IPVSSnapshot(version: 0, tableSize: 0, entries: []))
+        XCTAssertEqual(plain.serviceLine(.init(service: service, reals: [])), "TCP  10.1.1.1:80 wrr persistent 300")
         let masked = IPVSService(key: .address(.udp, a("10.1.1.1"), 53), scheduler: .sh, persistence: 60, netmask: a("255.255.255.0"))
-        XCTAssertEqual(IPVSListing.serviceLine(masked), "UDP  10.1.1.1:53 sh persistent 60 mask 255.255.255.0")
+        XCTAssertEqual(plain.serviceLine(.init(service: masked, reals: [])), "UDP  10.1.1.1:53 sh persistent 60 mask 255.255.255.0")
         let real = RealServer(address: a("10.0.0.9"), port: 80, weight: 3, forwarding: .route, activeConnections: 4_045_269_605)
-        XCTAssertEqual(IPVSListing.realLine(real), "  -> 10.0.0.9:80                  Route   3      4045269605 0         ")
+        XCTAssertEqual(plain.realLine(real), "  -> 10.0.0.9:80                  Route   3      4045269605 0         ")
+    }
+
+    func testLargeNumbersScaleAsIpvsadm() {
+        let scaled = IPVSListing(IPVSSnapshot(version: 0, tableSize: 0, entries: []), columns: .stats)
+        XCTAssertEqual(scaled.largeNumber(0), "        0")
+        XCTAssertEqual(scaled.largeNumber(99_999_999), " 99999999")
+        XCTAssertEqual(scaled.largeNumber(100_000_000), "  100000K")
+        XCTAssertEqual(scaled.largeNumber(1_234_567_890), "    1234M")
+        XCTAssertEqual(scaled.largeNumber(123_456_789_012), "     123G")
+        XCTAssertEqual(scaled.largeNumber(123_456_789_012_345), "     123T")
+        var exact = scaled
+        exact.exact = true
+        XCTAssertEqual(exact.largeNumber(12), "       12")
+        XCTAssertEqual(exact.largeNumber(1_234_567_890), " 1234567890")
+    }
+
+    func testConnectionTableAsIpvsadmLnc() {
+        let proc = """
+            Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData
+            TCP 0A000005 9C40 0A000002 0050 0A000003 0050 ESTABLISHED     899
+            UDP 0A000005 D431 0A000002 0035 0A000004 0035 UDP             298
+            """
+        XCTAssertEqual(IPVSListing.connections(IPVSConnection.parse(procText: proc)), """
+            IPVS connection entries
+            pro expire state       source             virtual            destination
+            TCP 14:59  ESTABLISHED 10.0.0.5:40000     10.0.0.2:80        10.0.0.3:80
+            UDP 04:58  UDP         10.0.0.5:54321     10.0.0.2:53        10.0.0.4:53
+
+            """)
     }
 
     func testOrderIsIpvsadms() {

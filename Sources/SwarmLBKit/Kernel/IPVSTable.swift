@@ -51,6 +51,23 @@ public final class IPVSTable {
         return found.sorted { IPVSOrder.before($0.key, $1.key) }
     }
 
+    /// Every service with its counters and real servers, in ipvsadm's order: what `ipvsadm -Ln` reads.
+    public func snapshot() throws(KernelError) -> IPVSSnapshot {
+        let (version, size) = try info()
+        var found: [IPVSSnapshot.Entry] = []
+        let msg = try message(IPVS_CMD_GET_SERVICE, flags: NLM_F_DUMP)
+        try socket.request(msg, operation: "listing IPVS services", object: "") { reply in
+            let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
+            let attr = tb[Int(IPVS_CMD_ATTR_SERVICE)]
+            if let s = IPVSWire.service(from: attr) {
+                found.append(IPVSSnapshot.Entry(service: s, stats: IPVSWire.serviceStats(from: attr), reals: []))
+            }
+        }
+        found.sort { IPVSOrder.before($0.service.key, $1.service.key) }
+        for i in found.indices { found[i].reals = try reals(of: found[i].service.key) }
+        return IPVSSnapshot(version: version, tableSize: size, entries: found)
+    }
+
     /// The service with this key, or nil. `ipvsadm -Ln -f 257`.
     public func service(_ key: IPVSService.Key) throws(KernelError) -> IPVSService? {
         var found: IPVSService?

@@ -48,10 +48,36 @@ enum IPVSWire {
             flags: flags.flags & ~UInt32(IP_VS_SVC_F_PERSISTENT | IP_VS_SVC_F_HASHED))
     }
 
+    /// The counters of a service attribute nest (STATS64, or the older STATS with 32-bit packet counts).
+    static func serviceStats(from attr: UnsafeMutablePointer<nlattr>?) -> IPVSStats {
+        guard let tb = nested(attr, max: Int(swlb_ipvs_svc_attr_max())) else { return IPVSStats() }
+        return stats(tb[Int(IPVS_SVC_ATTR_STATS64)] ?? tb[Int(IPVS_SVC_ATTR_STATS)])
+    }
+
+    private static func stats(_ attr: UnsafeMutablePointer<nlattr>?) -> IPVSStats {
+        var s = IPVSStats()
+        guard let tb = nested(attr, max: Int(swlb_ipvs_stats_attr_max())) else { return s }
+        func value(_ type: some BinaryInteger) -> UInt64 {
+            guard let a = tb[Int(type)] else { return 0 }
+            return nla_len(a) >= 8 ? nla_get_u64(a) : UInt64(nla_get_u32(a))
+        }
+        s.connections = value(IPVS_STATS_ATTR_CONNS)
+        s.inPackets = value(IPVS_STATS_ATTR_INPKTS)
+        s.outPackets = value(IPVS_STATS_ATTR_OUTPKTS)
+        s.inBytes = value(IPVS_STATS_ATTR_INBYTES)
+        s.outBytes = value(IPVS_STATS_ATTR_OUTBYTES)
+        s.connectionsPerSecond = value(IPVS_STATS_ATTR_CPS)
+        s.inPacketsPerSecond = value(IPVS_STATS_ATTR_INPPS)
+        s.outPacketsPerSecond = value(IPVS_STATS_ATTR_OUTPPS)
+        s.inBytesPerSecond = value(IPVS_STATS_ATTR_INBPS)
+        s.outBytesPerSecond = value(IPVS_STATS_ATTR_OUTBPS)
+        return s
+    }
+
     static func real(from attr: UnsafeMutablePointer<nlattr>?) -> RealServer? {
         guard let tb = nested(attr, max: Int(swlb_ipvs_dest_attr_max())) else { return nil }
         if let af = tb[Int(IPVS_DEST_ATTR_ADDR_FAMILY)], nla_get_u16(af) != AF_INET { return nil }
-        return RealServer(
+        var real = RealServer(
             address: ipv4(tb[Int(IPVS_DEST_ATTR_ADDR)]),
             port: UInt16(bigEndian: u16(tb[Int(IPVS_DEST_ATTR_PORT)])),
             weight: Int32(bitPattern: u32(tb[Int(IPVS_DEST_ATTR_WEIGHT)])),
@@ -60,6 +86,9 @@ enum IPVSWire {
             lowerThreshold: u32(tb[Int(IPVS_DEST_ATTR_L_THRESH)]),
             activeConnections: u32(tb[Int(IPVS_DEST_ATTR_ACTIVE_CONNS)]),
             inactiveConnections: u32(tb[Int(IPVS_DEST_ATTR_INACT_CONNS)]))
+        real.persistentConnections = u32(tb[Int(IPVS_DEST_ATTR_PERSIST_CONNS)])
+        real.stats = stats(tb[Int(IPVS_DEST_ATTR_STATS64)] ?? tb[Int(IPVS_DEST_ATTR_STATS)])
+        return real
     }
 
     private static func check(_ r: Int32) throws(KernelError) {

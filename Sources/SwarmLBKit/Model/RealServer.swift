@@ -11,6 +11,8 @@ public struct RealServer: Hashable, Sendable, Codable {
     /// Connection counters, filled in when read from the kernel.
     public var activeConnections: UInt32
     public var inactiveConnections: UInt32
+    public var persistentConnections: UInt32 = 0
+    public var stats = IPVSStats()
 
     public init(address: IPv4Address, port: UInt16 = 0, weight: Int32 = 1, forwarding: ForwardingMethod = .masq,
                 upperThreshold: UInt32 = 0, lowerThreshold: UInt32 = 0,
