@@ -10,6 +10,9 @@
 #include <linux/netfilter/xt_ipvs.h>
 #include <linux/netfilter/xt_addrtype.h>
 #include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/xt_conntrack.h>
+#include <linux/netfilter/xt_state.h>
+#include <linux/netfilter/xt_comment.h>
 #include <linux/netfilter_ipv4.h>
 
 // Sizes and alignment from the xtables ABI (XT_ALIGN is a macro Swift cannot import).
@@ -27,5 +30,8 @@ static inline unsigned int swlb_xt_udp_size(void) { return sizeof(struct xt_udp)
 static inline unsigned int swlb_xt_addrtype_v1_size(void) { return sizeof(struct xt_addrtype_info_v1); }
 static inline unsigned int swlb_xt_mark_tginfo2_size(void) { return sizeof(struct xt_mark_tginfo2); }
 static inline unsigned int swlb_xt_mark_mtinfo1_size(void) { return sizeof(struct xt_mark_mtinfo1); }
+static inline unsigned int swlb_xt_conntrack_mtinfo3_size(void) { return sizeof(struct xt_conntrack_mtinfo3); }
+static inline unsigned int swlb_xt_state_info_size(void) { return sizeof(struct xt_state_info); }
+static inline unsigned int swlb_xt_comment_info_size(void) { return sizeof(struct xt_comment_info); }
 
 #endif

@@ -57,7 +57,7 @@ struct IPVSPrinter {
     func print(_ include: (IPVSService) -> Bool, wholeTable: Bool = true) throws {
         var snapshot = try session.kernel.ipvs().snapshot()
         snapshot.entries = snapshot.entries.filter { include($0.service) }
-        if session.options.json { return try session.printJSON(snapshot.entries.map { JSONViews.Service($0.service, reals: $0.reals) }) }
+        if session.options.json { return try session.printJSON(snapshot.entries.map(JSONViews.Service.init)) }
         Swift.print(IPVSListing(snapshot, versionLine: wholeTable).text, terminator: "")
     }
 }

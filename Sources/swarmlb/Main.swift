@@ -16,6 +16,8 @@ enum Main {
             fail(error.description, status: 1)
         } catch let error as Transaction.Failure {
             fail(error.description, status: 1)
+        } catch let code as ExitCode {
+            exit(code.rawValue)
         } catch {
             let status = SwarmLB.exitCode(for: error)
             if status == .success { SwarmLB.exit(withError: error) }
@@ -46,9 +48,14 @@ enum Main {
     }
 
     static func fail(_ message: String, status: Int32) -> Never {
+        warn(message)
+        exit(status)
+    }
+
+    /// One line on stderr.
+    static func warn(_ message: String) {
         var line = "swarmlb: " + message.split(separator: "\n").joined(separator: " ") + "\n"
         line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-        exit(status)
     }
 }
 
@@ -64,5 +71,5 @@ struct SwarmLB: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [VIPCommand.self, MarkCommand.self, FWMCommand.self, RealCommand.self, SNATCommand.self,
-                      ServiceCommand.self])
+                      ServiceCommand.self, InspectCommand.self])
 }

@@ -26,22 +26,20 @@ struct Session {
         for c in report.absent { print("# not present: \(c.command)") }
     }
 
-    func printJSON(_ value: some Encodable) throws {
+    /// The JSON encoder of every --json output: snake_case keys, sorted, pretty.
+    static var jsonEncoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        return encoder
     }
 
-    /// Left-aligned text columns with a header row.
+    func printJSON(_ value: some Encodable) throws {
+        print(String(decoding: try Self.jsonEncoder.encode(value), as: UTF8.self))
+    }
+
     func printTable(_ header: [String], _ rows: [[String]]) {
-        let widths = header.indices.map { i in ([header] + rows).map { $0[i].count }.max() ?? 0 }
-        for row in [header] + rows {
-            let cells = row.enumerated().map { i, cell in
-                i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
-            }
-            print(cells.joined(separator: "  "))
-        }
+        print(TextTable.render(header, rows), terminator: "")
     }
 }
 

@@ -26,7 +26,7 @@ final class RuleTests: XCTestCase {
             ("-m addrtype --dst-type LOCAL -j DOCKER-INGRESS",
              IPTablesRule(matches: [.addrtype(source: [], destination: .local)], target: .jump("DOCKER-INGRESS"))),
             ("-o docker_gwbridge -m addrtype --src-type LOCAL -j MASQUERADE",
-             IPTablesRule(outInterface: "docker_gwbridge", matches: [.addrtype(source: .local, destination: [])], target: .masquerade)),
+             IPTablesRule(outInterface: "docker_gwbridge", matches: [.addrtype(source: .local, destination: [])], target: .masquerade(.init()))),
             ("-j RETURN", IPTablesRule(target: .jump("RETURN"))),
             ("-i veth+ -p udp -m udp --dport 100:200 -j ACCEPT",
              IPTablesRule(inInterface: "veth+", proto: 17, matches: [.ports(.udp, source: nil, destination: .init(100, 200))],

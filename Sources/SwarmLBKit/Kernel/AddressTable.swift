@@ -34,6 +34,46 @@ public final class AddressTable {
         return result
     }
 
+    /// Every address of every family, grouped by interface in index order, each interface's IPv4
+    /// addresses before its IPv6 ones, in kernel order: what `ip -o addr show` reads.
+    public func details() throws(KernelError) -> [AddressDetail] {
+        var cache: OpaquePointer?
+        let r = rtnl_addr_alloc_cache(socket.sock, &cache)
+        guard r == 0, let cache else { throw .netlink(operation: "listing", object: "addresses", errno: NetlinkSocket.errno(fromNL: r)) }
+        defer { nl_cache_free(cache) }
+        var result: [AddressDetail] = []
+        var object = nl_cache_get_first(cache)
+        while let addr = object {
+            object = nl_cache_get_next(addr)
+            let family = rtnl_addr_get_family(addr)
+            guard family == AF_INET || family == AF_INET6, let local = rtnl_addr_get_local(addr) else { continue }
+            var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+            let index = rtnl_addr_get_ifindex(addr)
+            let device = if_indextoname(UInt32(index), &name) != nil ? String(cString: name) : "if\(index)"
+            let label = rtnl_addr_get_label(addr).map { String(cString: $0) }
+            result.append(AddressDetail(
+                interfaceIndex: index, interface: device, family: family == AF_INET ? "inet" : "inet6",
+                local: Self.text(local), peer: rtnl_addr_get_peer(addr).map(Self.text),
+                prefixLength: Int(rtnl_addr_get_prefixlen(addr)),
+                broadcast: rtnl_addr_get_broadcast(addr).map(Self.text), scope: UInt8(truncatingIfNeeded: rtnl_addr_get_scope(addr)),
+                flags: rtnl_addr_get_flags(addr), label: label,
+                validLifetime: rtnl_addr_get_valid_lifetime(addr), preferredLifetime: rtnl_addr_get_preferred_lifetime(addr)))
+        }
+        // A stable sort keeps the kernel's order within each interface and family.
+        return result.enumerated().sorted {
+            ($0.element.interfaceIndex, $0.element.family == "inet6" ? 1 : 0, $0.offset)
+                < ($1.element.interfaceIndex, $1.element.family == "inet6" ? 1 : 0, $1.offset)
+        }.map(\.element)
+    }
+
+    /// An nl_addr as inet_ntop prints it, without prefix length.
+    private static func text(_ a: OpaquePointer) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        guard let bytes = nl_addr_get_binary_addr(a),
+              inet_ntop(nl_addr_get_family(a), bytes, &buffer, socklen_t(buffer.count)) != nil else { return "?" }
+        return String(cString: buffer)
+    }
+
     /// Assigns an address. `ip addr add 10.0.0.2/32 dev eth0`.
     public func add(_ a: InterfaceAddress) throws(KernelError) {
         try send(a, operation: "adding address") { addr, msg in

@@ -81,6 +81,29 @@ public final class IPTablesTable {
         return iptc_get_policy(chain, &counters, handle).map { String(cString: $0) }
     }
 
+    /// The policy packet and byte counters of a built-in chain.
+    public func policyCounters(of chain: String) -> (packets: UInt64, bytes: UInt64) {
+        var counters = xt_counters()
+        _ = iptc_get_policy(chain, &counters, handle)
+        return (counters.pcnt, counters.bcnt)
+    }
+
+    /// The whole table as a value: chains in iptables' order with their policies and rules.
+    public func dump() -> IPTablesDump {
+        IPTablesDump(table: name.rawValue, chains: chains.map { chain in
+            let builtin = isBuiltin(chain: chain)
+            let counters = builtin ? policyCounters(of: chain) : (0, 0)
+            return IPTablesDump.Chain(name: chain, policy: builtin ? policy(of: chain) : nil,
+                                      packets: counters.0, bytes: counters.1, rules: rules(in: chain))
+        })
+    }
+
+    /// The tables instantiated in this namespace, in the kernel's order (/proc/net/ip_tables_names),
+    /// which is the order iptables-save prints them in.
+    public static func instantiated() throws(KernelError) -> [Name] {
+        try ProcFile.read("/proc/thread-self/net/ip_tables_names").split(separator: "\n").compactMap { Name(rawValue: String($0)) }
+    }
+
     /// The rules of a chain, in order.
     public func rules(in chain: String) -> [IPTablesRule] {
         var result: [IPTablesRule] = []

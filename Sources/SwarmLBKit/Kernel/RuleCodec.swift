@@ -35,6 +35,8 @@ enum RuleCodec {
                 withUnsafeMutableBytes(of: &e.pointee.ip.outiface_mask) { setInterfaceMask(o, mask: $0) }
             }
             e.pointee.ip.proto = rule.proto ?? 0
+            e.pointee.ip.invflags = rule.negated.rawValue
+            e.pointee.ip.flags = (rule.fragment ? UInt8(IPT_F_FRAG) : 0) | (rule.goto ? UInt8(IPT_F_GOTO) : 0)
             e.pointee.target_offset = UInt16(entrySize + matches.count)
             e.pointee.next_offset = UInt16(entrySize + matches.count + target.count)
             raw.baseAddress!.advanced(by: entrySize).copyMemory(from: matches, byteCount: matches.count)
@@ -44,9 +46,8 @@ enum RuleCodec {
     }
 
     private static func setInterface(_ name: String, name buffer: UnsafeMutableRawBufferPointer) {
-        let bytes = Array(name.utf8.prefix(Int(IFNAMSIZ) - 1))
-        let stem = name.hasSuffix("+") ? bytes.dropLast() : bytes[...]
-        buffer.copyBytes(from: stem)
+        // iptables keeps the "+" of a wildcard in the name; only the mask tells.
+        buffer.copyBytes(from: Array(name.utf8.prefix(Int(IFNAMSIZ) - 1)))
     }
 
     private static func setInterfaceMask(_ name: String, mask buffer: UnsafeMutableRawBufferPointer) {
@@ -75,14 +76,39 @@ enum RuleCodec {
 
     private static func encode(_ m: IPTablesRule.Match, proto: UInt16?) -> [UInt8] {
         switch m {
-        case let .ports(p, source, destination):
+        case let .ports(p, source, destination, tcpFlags):
             let s = source ?? .init(0, 0xffff), d = destination ?? .init(0, 0xffff)
+            // XT_TCP_INV_SRCPT/DSTPT and XT_UDP_INV_SRCPT/DSTPT are both 0x01/0x02; XT_TCP_INV_FLAGS 0x04.
+            let inv: UInt8 = (s.negated ? 0x01 : 0) | (d.negated ? 0x02 : 0) | (tcpFlags?.negated == true ? 0x04 : 0)
             if p == .udp {
-                let info = xt_udp(spts: (s.low, s.high), dpts: (d.low, d.high), invflags: 0)
+                let info = xt_udp(spts: (s.low, s.high), dpts: (d.low, d.high), invflags: inv)
                 return record(header: matchHeader, name: "udp", revision: 0, payload: bytes(of: info, size: swlb_xt_udp_size()))
             }
-            let info = xt_tcp(spts: (s.low, s.high), dpts: (d.low, d.high), option: 0, flg_mask: 0, flg_cmp: 0, invflags: 0)
+            let info = xt_tcp(spts: (s.low, s.high), dpts: (d.low, d.high), option: 0, flg_mask: tcpFlags?.mask ?? 0,
+                              flg_cmp: tcpFlags?.compare ?? 0, invflags: inv)
             return record(header: matchHeader, name: p.rawValue, revision: 0, payload: bytes(of: info, size: swlb_xt_tcp_size()))
+        case let .mark(value, mask, negated):
+            let info = xt_mark_mtinfo1(mark: value, mask: mask, invert: negated ? 1 : 0)
+            return record(header: matchHeader, name: "mark", revision: 1, payload: bytes(of: info, size: swlb_xt_mark_mtinfo1_size()))
+        case let .conntrackState(states, negated):
+            var info = xt_conntrack_mtinfo3()
+            info.match_flags = UInt16(XT_CONNTRACK_STATE)
+            info.invert_flags = negated ? UInt16(XT_CONNTRACK_STATE) : 0
+            info.state_mask = UInt16(truncatingIfNeeded: states.rawValue)
+            return record(header: matchHeader, name: "conntrack", revision: 3,
+                          payload: bytes(of: info, size: swlb_xt_conntrack_mtinfo3_size()))
+        case let .state(states, negated):
+            // iptables 1.8 writes `-m state` as conntrack revision 3 flagged as the state alias.
+            var info = xt_conntrack_mtinfo3()
+            info.match_flags = UInt16(XT_CONNTRACK_STATE | XT_CONNTRACK_STATE_ALIAS)
+            info.invert_flags = negated ? UInt16(XT_CONNTRACK_STATE) : 0
+            info.state_mask = UInt16(truncatingIfNeeded: states.rawValue)
+            return record(header: matchHeader, name: "conntrack", revision: 3,
+                          payload: bytes(of: info, size: swlb_xt_conntrack_mtinfo3_size()))
+        case .comment(let text):
+            var payload = [UInt8](repeating: 0, count: Int(swlb_xt_comment_info_size()))
+            for (i, b) in text.utf8.prefix(payload.count - 1).enumerated() { payload[i] = b }
+            return record(header: matchHeader, name: "comment", revision: 0, payload: payload)
         case .ipvs:
             var info = xt_ipvs_mtinfo()
             info.bitmask = UInt8(XT_IPVS_IPVS_PROPERTY)
@@ -107,10 +133,8 @@ enum RuleCodec {
             return record(header: targetHeader, name: "SNAT", revision: 0, payload: compatRange(r))
         case .dnat(let r):
             return record(header: targetHeader, name: "DNAT", revision: 2, payload: natRange(r))
-        case .masquerade:
-            var info = nf_nat_ipv4_multi_range_compat()
-            info.rangesize = 1
-            return record(header: targetHeader, name: "MASQUERADE", revision: 0, payload: bytes(of: info, size: swlb_nat_compat_size()))
+        case .masquerade(let r):
+            return record(header: targetHeader, name: "MASQUERADE", revision: 0, payload: compatRange(r))
         case .jump(let chain):
             // libiptc resolves the name to a verdict or a jump offset.
             return record(header: targetHeader, name: chain, revision: 0, payload: [],
@@ -182,6 +206,9 @@ enum RuleCodec {
         rule.inInterface = withUnsafeBytes(of: &ip.iniface) { n in withUnsafeBytes(of: &ip.iniface_mask) { interface(n, $0) } }
         rule.outInterface = withUnsafeBytes(of: &ip.outiface) { n in withUnsafeBytes(of: &ip.outiface_mask) { interface(n, $0) } }
         if e.ip.proto != 0 { rule.proto = e.ip.proto }
+        rule.negated = IPTablesRule.Negations(rawValue: e.ip.invflags)
+        rule.fragment = e.ip.flags & UInt8(IPT_F_FRAG) != 0
+        rule.goto = e.ip.flags & UInt8(IPT_F_GOTO) != 0
 
         var offset = entrySize
         while offset + matchHeader <= Int(e.target_offset) {
@@ -215,7 +242,9 @@ enum RuleCodec {
         guard mask.contains(where: { $0 != 0 }) else { return nil }
         let masked = mask.prefix { $0 == 0xff }.count
         let text = String(decoding: name.prefix { $0 != 0 }, as: UTF8.self)
-        return masked > text.utf8.count ? text : text + "+"
+        if masked > text.utf8.count { return text }  // the mask covers the NUL: an exact name
+        // A wildcard: iptables stores "eth+"; a writer that left the "+" out still means the masked prefix.
+        return text.hasSuffix("+") ? text : String(decoding: name.prefix(masked), as: UTF8.self) + "+"
     }
 
     private static func recordHeader(_ p: UnsafeRawPointer) -> (size: Int, name: String, revision: UInt8) {
@@ -232,17 +261,35 @@ enum RuleCodec {
 
     private static func decodeMatch(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match {
         let opaque = IPTablesRule.Match.opaque(name: name, revision: revision, data: Array(payload))
-        func range(_ r: (UInt16, UInt16)) -> IPTablesRule.PortRange? {
-            r == (0, 0xffff) ? nil : .init(r.0, r.1)
+        func range(_ r: (UInt16, UInt16), _ negated: Bool) -> IPTablesRule.PortRange? {
+            r == (0, 0xffff) && !negated ? nil : .init(r.0, r.1, negated: negated)
         }
         switch (name, revision) {
         case ("tcp", 0):
-            guard let t = load(payload, xt_tcp.self, size: swlb_xt_tcp_size()), t.invflags == 0, t.option == 0, t.flg_mask == 0
+            guard let t = load(payload, xt_tcp.self, size: swlb_xt_tcp_size()), t.invflags & ~0x07 == 0, t.option == 0
             else { return opaque }
-            return .ports(.tcp, source: range(t.spts), destination: range(t.dpts))
+            let flags = t.flg_mask != 0 || t.invflags & 0x04 != 0
+                ? IPTablesRule.TCPFlags(mask: t.flg_mask, compare: t.flg_cmp, negated: t.invflags & 0x04 != 0) : nil
+            return .ports(.tcp, source: range(t.spts, t.invflags & 0x01 != 0), destination: range(t.dpts, t.invflags & 0x02 != 0),
+                          tcpFlags: flags)
         case ("udp", 0):
-            guard let u = load(payload, xt_udp.self, size: swlb_xt_udp_size()), u.invflags == 0 else { return opaque }
-            return .ports(.udp, source: range(u.spts), destination: range(u.dpts))
+            guard let u = load(payload, xt_udp.self, size: swlb_xt_udp_size()), u.invflags & ~0x03 == 0 else { return opaque }
+            return .ports(.udp, source: range(u.spts, u.invflags & 0x01 != 0), destination: range(u.dpts, u.invflags & 0x02 != 0))
+        case ("mark", 1):
+            guard let m = load(payload, xt_mark_mtinfo1.self, size: swlb_xt_mark_mtinfo1_size()) else { return opaque }
+            return .mark(value: m.mark, mask: m.mask, negated: m.invert != 0)
+        case ("conntrack", 3):
+            let stateOnly = UInt16(XT_CONNTRACK_STATE), alias = UInt16(XT_CONNTRACK_STATE_ALIAS)
+            guard let c = load(payload, xt_conntrack_mtinfo3.self, size: swlb_xt_conntrack_mtinfo3_size()),
+                  c.match_flags & ~alias == stateOnly, c.invert_flags & ~stateOnly == 0 else { return opaque }
+            let states = IPTablesRule.ConntrackStates(rawValue: UInt32(c.state_mask))
+            return c.match_flags & alias != 0 ? .state(states, negated: c.invert_flags != 0)
+                                              : .conntrackState(states, negated: c.invert_flags != 0)
+        case ("state", 0):
+            guard let st = load(payload, xt_state_info.self, size: swlb_xt_state_info_size()) else { return opaque }
+            return .state(.init(rawValue: st.statemask), negated: false)
+        case ("comment", 0):
+            return .comment(String(decoding: payload.prefix { $0 != 0 }, as: UTF8.self))
         case ("ipvs", 0):
             guard let v = load(payload, xt_ipvs_mtinfo.self, size: swlb_xt_ipvs_size()),
                   v.bitmask == UInt8(XT_IPVS_IPVS_PROPERTY), v.invert == 0 else { return opaque }
@@ -279,9 +326,10 @@ enum RuleCodec {
             let range = natRange(flags: r.flags, minIP: r.min_ip, maxIP: r.max_ip, minPort: r.min.all, maxPort: r.max.all)
             return name == "SNAT" ? .snat(range) : .dnat(range)
         case ("MASQUERADE", 0):
-            guard let c = load(payload, nf_nat_ipv4_multi_range_compat.self, size: swlb_nat_compat_size()),
-                  c.range.flags == 0 else { return opaque }
-            return .masquerade
+            guard let c = load(payload, nf_nat_ipv4_multi_range_compat.self, size: swlb_nat_compat_size()), c.rangesize == 1,
+                  c.range.flags & UInt32(NF_NAT_RANGE_MAP_IPS) == 0 else { return opaque }
+            let r = c.range
+            return .masquerade(natRange(flags: r.flags, minIP: r.min_ip, maxIP: r.max_ip, minPort: r.min.all, maxPort: r.max.all))
         default:
             return opaque
         }

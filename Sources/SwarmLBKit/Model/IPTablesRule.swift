@@ -7,8 +7,14 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
     public var outInterface: String?
     /// IP protocol number; nil for any.
     public var proto: UInt16?
+    /// Which of the fields above are negated (`! -s ...`), with the kernel's IPT_INV_* bits.
+    public var negated: Negations = []
+    /// `-f`: only second and later fragments.
+    public var fragment = false
     public var matches: [Match]
     public var target: Target
+    /// `-g CHAIN` instead of `-j CHAIN`: a jump that does not return here.
+    public var goto = false
 
     public init(source: IPv4Subnet? = nil, destination: IPv4Subnet? = nil, inInterface: String? = nil,
                 outInterface: String? = nil, proto: UInt16? = nil, matches: [Match] = [], target: Target) {
@@ -21,10 +27,30 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
         self.target = target
     }
 
+    /// The negatable fields of the IP header part (IPT_INV_* bits).
+    public struct Negations: OptionSet, Hashable, Sendable, Codable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        public static let inInterface = Negations(rawValue: 0x01)
+        public static let outInterface = Negations(rawValue: 0x02)
+        public static let source = Negations(rawValue: 0x08)
+        public static let destination = Negations(rawValue: 0x10)
+        public static let fragment = Negations(rawValue: 0x20)
+        public static let proto = Negations(rawValue: 0x40)
+    }
+
     /// A match extension (`-m NAME ...`).
     public enum Match: Hashable, Sendable, Codable {
-        /// `-m tcp|udp [--sport A[:B]] [--dport A[:B]]`.
-        case ports(TransportPort.Proto, source: PortRange?, destination: PortRange?)
+        /// `-m tcp|udp [--sport A[:B]] [--dport A[:B]] [--tcp-flags MASK COMP]`.
+        case ports(TransportPort.Proto, source: PortRange?, destination: PortRange?, tcpFlags: TCPFlags? = nil)
+        /// `-m mark [!] --mark VALUE[/MASK]`.
+        case mark(value: UInt32, mask: UInt32, negated: Bool)
+        /// `-m conntrack [!] --ctstate STATES` (revision 3, state only).
+        case conntrackState(ConntrackStates, negated: Bool)
+        /// `-m state [!] --state STATES`.
+        case state(ConntrackStates, negated: Bool)
+        /// `-m comment --comment TEXT`.
+        case comment(String)
         /// `-m ipvs --ipvs`: the packet belongs to an IPVS connection.
         case ipvs
         /// `-m addrtype [--src-type T] [--dst-type T]`.
@@ -41,8 +67,8 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
         case snat(NATRange)
         /// `-j DNAT --to-destination ...`.
         case dnat(NATRange)
-        /// `-j MASQUERADE`.
-        case masquerade
+        /// `-j MASQUERADE [--to-ports A[-B]] [--random] [--random-fully]`.
+        case masquerade(NATRange)
         /// A verdict or a jump: ACCEPT, DROP, RETURN or a user chain.
         case jump(String)
         /// No target: the rule only counts.
@@ -55,11 +81,49 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
     public struct PortRange: Hashable, Sendable, Codable {
         public var low: UInt16
         public var high: UInt16
-        public init(_ low: UInt16, _ high: UInt16? = nil) {
+        public var negated: Bool
+        public init(_ low: UInt16, _ high: UInt16? = nil, negated: Bool = false) {
             self.low = low
             self.high = high ?? low
+            self.negated = negated
         }
         var text: String { low == high ? "\(low)" : "\(low):\(high)" }
+    }
+
+    /// `--tcp-flags MASK COMPARE`: the flags examined and those that must be set.
+    public struct TCPFlags: Hashable, Sendable, Codable {
+        public var mask: UInt8
+        public var compare: UInt8
+        public var negated: Bool
+        public init(mask: UInt8, compare: UInt8, negated: Bool = false) {
+            self.mask = mask
+            self.compare = compare
+            self.negated = negated
+        }
+
+        /// iptables' print_tcpf: names in FIN, SYN, RST, PSH, ACK, URG order; NONE for none.
+        static func names(_ flags: UInt8) -> String {
+            let table: [(UInt8, String)] = [(0x01, "FIN"), (0x02, "SYN"), (0x04, "RST"), (0x08, "PSH"), (0x10, "ACK"), (0x20, "URG")]
+            let set = table.filter { flags & $0.0 != 0 }.map(\.1)
+            return set.isEmpty ? "NONE" : set.joined(separator: ",")
+        }
+    }
+
+    /// Connection tracking states (XT_CONNTRACK_STATE_* / XT_STATE_* bits), printed in iptables' order.
+    public struct ConntrackStates: OptionSet, Hashable, Sendable, Codable {
+        public let rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+        public static let invalid = ConntrackStates(rawValue: 1 << 0)
+        public static let established = ConntrackStates(rawValue: 1 << 1)
+        public static let related = ConntrackStates(rawValue: 1 << 2)
+        public static let new = ConntrackStates(rawValue: 1 << 3)
+
+        /// iptables' printing order; UNTRACKED is bit 8 for conntrack and bit 4 for state.
+        func text(untrackedBit: Int) -> String {
+            let names: [(UInt32, String)] = [(1 << 0, "INVALID"), (1 << 3, "NEW"), (1 << 2, "RELATED"), (1 << 1, "ESTABLISHED"),
+                                             (1 << UInt32(untrackedBit), "UNTRACKED"), (1 << 6, "SNAT"), (1 << 7, "DNAT")]
+            return names.filter { rawValue & $0.0 != 0 }.map(\.1).joined(separator: ",")
+        }
     }
 
     /// The NAT mapping of SNAT/DNAT: an address range, a port range, or both.
@@ -104,13 +168,15 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
     /// The rule as `iptables -S` prints it after `-A CHAIN`.
     public var specification: String {
         var parts: [String] = []
-        if let s = source { parts.append("-s \(s)") }
-        if let d = destination { parts.append("-d \(d)") }
-        if let i = inInterface { parts.append("-i \(i)") }
-        if let o = outInterface { parts.append("-o \(o)") }
-        if let p = proto { parts.append("-p \(TransportPort.Proto(number: p)?.rawValue ?? String(p))") }
+        func add(_ field: Negations, _ text: String) { parts.append(negated.contains(field) ? "! " + text : text) }
+        if let s = source { add(.source, "-s \(s)") }
+        if let d = destination { add(.destination, "-d \(d)") }
+        if let i = inInterface { add(.inInterface, "-i \(i)") }
+        if let o = outInterface { add(.outInterface, "-o \(o)") }
+        if let p = proto { add(.proto, "-p \(ProtocolName.name(p))") }
+        if fragment { add(.fragment, "-f") }
         for m in matches { parts.append(m.specification) }
-        if let t = target.specification { parts.append(t) }
+        if let t = target.specification { parts.append(goto ? "-g" + t.dropFirst(2) : t) }
         return parts.joined(separator: " ")
     }
 }
@@ -118,11 +184,23 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
 extension IPTablesRule.Match {
     var specification: String {
         switch self {
-        case let .ports(proto, source, destination):
+        case let .ports(proto, source, destination, tcpFlags):
             var s = "-m \(proto.rawValue)"
-            if let r = source { s += " --sport \(r.text)" }
-            if let r = destination { s += " --dport \(r.text)" }
+            if let r = source { s += (r.negated ? " !" : "") + " --sport \(r.text)" }
+            if let r = destination { s += (r.negated ? " !" : "") + " --dport \(r.text)" }
+            if let f = tcpFlags {
+                s += (f.negated ? " !" : "") + " --tcp-flags \(IPTablesRule.TCPFlags.names(f.mask)) \(IPTablesRule.TCPFlags.names(f.compare))"
+            }
             return s
+        case let .mark(value, mask, negated):
+            let m = mask == 0xffff_ffff ? "" : "/0x\(String(mask, radix: 16))"
+            return "-m mark" + (negated ? " !" : "") + " --mark 0x\(String(value, radix: 16))\(m)"
+        case let .conntrackState(states, negated):
+            return "-m conntrack" + (negated ? " !" : "") + " --ctstate " + states.text(untrackedBit: 8)
+        case let .state(states, negated):
+            return "-m state" + (negated ? " !" : "") + " --state " + states.text(untrackedBit: 4)
+        case .comment(let text):
+            return "-m comment --comment" + quotedForSave(text)
         case .ipvs:
             return "-m ipvs --ipvs"
         case let .addrtype(source, destination):
@@ -143,12 +221,26 @@ extension IPTablesRule.Target {
             return "-j MARK --set-xmark 0x\(String(value, radix: 16))/0x\(String(mask, radix: 16))"
         case .snat(let r): return "-j SNAT --to-source \(r.text)\(r.flags)"
         case .dnat(let r): return "-j DNAT --to-destination \(r.text)\(r.flags)"
-        case .masquerade: return "-j MASQUERADE"
+        case .masquerade(let r):
+            let ports = r.ports.map { $0.lowerBound == $0.upperBound ? " --to-ports \($0.lowerBound)" : " --to-ports \($0.lowerBound)-\($0.upperBound)" }
+            return "-j MASQUERADE" + (ports ?? "") + r.flags
         case .jump(let chain): return "-j \(chain)"
         case .none: return nil
         case let .opaque(name, revision, data): return "-j \(name) [undecoded revision \(revision): \(data.hexString)]"
         }
     }
+}
+
+/// iptables' xtables_save_string: bare when only [A-Za-z0-9_-], else double-quoted with \\ " ' escaped.
+func quotedForSave(_ text: String) -> String {
+    let bare = !text.isEmpty && text.unicodeScalars.allSatisfy { $0 == "_" || $0 == "-" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    if bare { return " " + text }
+    var out = " \""
+    for c in text {
+        if c == "\"" || c == "\\" || c == "'" { out.append("\\") }
+        out.append(c)
+    }
+    return out + "\""
 }
 
 extension Array where Element == UInt8 {

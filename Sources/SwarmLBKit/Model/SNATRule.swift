@@ -19,8 +19,9 @@ public struct SNATRule: Hashable, Sendable, Codable {
     }
 
     public init?(rule: IPTablesRule) {
-        guard let d = rule.destination, rule.matches == [.ipvs], rule.source == nil, rule.proto == nil,
-              case .snat(let r) = rule.target, let a = r.addresses, a.lowerBound == a.upperBound, r.ports == nil
+        guard let d = rule.destination, rule.matches == [.ipvs], rule.source == nil, rule.proto == nil, rule.negated.isEmpty,
+              rule.outInterface == nil, rule.inInterface == nil,
+              case .snat(let r) = rule.target, let a = r.addresses, a.lowerBound == a.upperBound, r.ports == nil, !r.random, !r.randomFully, !r.persistent
         else { return nil }
         self.init(subnet: d, source: a.lowerBound)
     }

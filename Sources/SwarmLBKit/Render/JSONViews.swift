@@ -9,6 +9,8 @@ public enum JSONViews {
         public let lowerThreshold: UInt32
         public let activeConnections: UInt32
         public let inactiveConnections: UInt32
+        public let persistentConnections: UInt32
+        public let stats: IPVSStats
 
         public init(_ r: RealServer) {
             address = r.address.description
@@ -19,6 +21,8 @@ public enum JSONViews {
             lowerThreshold = r.lowerThreshold
             activeConnections = r.activeConnections
             inactiveConnections = r.inactiveConnections
+            persistentConnections = r.persistentConnections
+            stats = r.stats
         }
     }
 
@@ -30,9 +34,11 @@ public enum JSONViews {
         public let port: UInt16?
         public let scheduler: String
         public let persistence: UInt32?
+        public let stats: IPVSStats
         public let reals: [Real]
 
-        public init(_ s: IPVSService, reals: [RealServer]) {
+        public init(_ e: IPVSSnapshot.Entry) {
+            let s = e.service
             switch s.key {
             case .fwmark(let m):
                 fwmark = m.value
@@ -49,7 +55,8 @@ public enum JSONViews {
             }
             scheduler = s.scheduler.rawValue
             persistence = s.persistence
-            self.reals = reals.map(Real.init)
+            stats = e.stats
+            reals = e.reals.map(Real.init)
         }
     }
 
@@ -85,6 +92,27 @@ public enum JSONViews {
             subnet = s.subnet.description
             toSource = s.source.description
             rule = "-A \(SNATRule.chain) \(s.rule.specification)"
+        }
+    }
+
+    /// One iptables table: chains in order with policy, policy counters and rules as `-A` lines.
+    public struct Table: Encodable, Sendable {
+        public struct Chain: Encodable, Sendable {
+            public let name: String
+            public let policy: String?
+            public let packets: UInt64
+            public let bytes: UInt64
+            public let rules: [String]
+        }
+        public let table: String
+        public let chains: [Chain]
+
+        public init(_ d: IPTablesDump) {
+            table = d.table
+            chains = d.chains.map { c in
+                Chain(name: c.name, policy: c.policy, packets: c.packets, bytes: c.bytes,
+                      rules: c.rules.map { IPTablesListing.appendLine(c.name, $0) })
+            }
         }
     }
 

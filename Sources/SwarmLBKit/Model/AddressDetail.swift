@@ -1,0 +1,15 @@
+/// One address of any family with everything `ip -o addr show` prints about it.
+public struct AddressDetail: Hashable, Sendable, Codable {
+    public var interfaceIndex: Int32
+    public var interface: String
+    public var family: String          // "inet" or "inet6"
+    public var local: String
+    public var peer: String?
+    public var prefixLength: Int
+    public var broadcast: String?
+    public var scope: UInt8
+    public var flags: UInt32
+    public var label: String?
+    public var validLifetime: UInt32
+    public var preferredLifetime: UInt32
+}

@@ -1,0 +1,56 @@
+/// What one namespace does to load-balance, correlated by firewall mark (the view no classic
+/// tool gives: mark 0x13d in iptables is FWM 317 in ipvsadm), with the problems found.
+public struct LoadBalancerReport: Sendable, Encodable {
+    /// Where a mark is set, and for a VIP whether the VIP is assigned.
+    public struct MarkSite: Sendable, Encodable {
+        public var chain: String
+        public var vip: String?
+        public var port: String?
+        /// The device holding VIP/32; nil when unassigned or for a port mark.
+        public var assignedTo: String?
+    }
+
+    public struct Real: Sendable, Encodable {
+        public var address: String
+        public var port: UInt16
+        public var forward: String
+        public var weight: Int32
+        public var activeConnections: UInt32
+        public var inactiveConnections: UInt32
+        /// The ipvs SNAT rule covering this real server, as `SUBNET -> SOURCE`.
+        public var snat: String?
+    }
+
+    public struct Service: Sendable, Encodable {
+        public var mark: UInt32
+        public var markHex: String
+        public var markedIn: [MarkSite]
+        /// nil when there is no IPVS service for this mark.
+        public var scheduler: String?
+        public var reals: [Real]
+    }
+
+    public var namespace: String
+    public var services: [Service]
+    public var problems: [Problem]
+}
+
+/// One thing wrong with a namespace's load balancing, stated in one line.
+public struct Problem: Sendable, Encodable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Encodable {
+        case markWithoutService = "mark_without_service"
+        case serviceWithoutMark = "service_without_mark"
+        case vipNotAssigned = "vip_not_assigned"
+        case serviceWithoutReals = "service_without_reals"
+        case realOutsideSNAT = "real_outside_snat"
+        case realDraining = "real_draining"
+        case conntrackOff = "conntrack_off"
+        case dnsChainsWithoutListener = "dns_chains_without_listener"
+        case dnsListenerWithoutChains = "dns_listener_without_chains"
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public var description: String { message }
+}

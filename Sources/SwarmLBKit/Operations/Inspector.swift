@@ -1,0 +1,121 @@
+/// Reads everything a namespace does to load-balance and correlates it by firewall mark:
+/// mangle mark rules, IPVS fwmark services and real servers, /32 VIPs, ipvs SNAT rules,
+/// net.ipv4.vs.conntrack, and the embedded DNS NAT chains with their listeners. Reads only.
+public struct Inspector {
+    /// The facts the report is built from, as read from the kernel.
+    public struct Facts: Sendable {
+        public var marks: [MarkRule]
+        public var ipvs: IPVSSnapshot
+        public var addresses: [InterfaceAddress]
+        public var snat: [SNATRule]
+        public var conntrack: String?
+        public var dnsRedirects: [(TransportPort.Proto, UInt16)]
+        public var dnsChains: Bool
+        public var listeners: [SocketTable.Listener]
+    }
+
+    public static let dnsAddress = IPv4Address(0x7f00_000b)  // 127.0.0.11
+    public static let dnsChain = "DOCKER_OUTPUT"
+
+    let kernel: Kernel
+
+    public init(kernel: Kernel) { self.kernel = kernel }
+
+    public func facts() throws(KernelError) -> Facts {
+        let nat = try IPTablesTable.read(.nat).dump()
+        let redirects: [(TransportPort.Proto, UInt16)] = nat.chain(Self.dnsChain)?.rules.compactMap { r in
+            guard case .dnat(let range) = r.target, let p = range.ports, let proto = r.proto.flatMap(TransportPort.Proto.init(number:))
+            else { return nil }
+            return (proto, p.lowerBound)
+        } ?? []
+        return Facts(
+            marks: MarkRule.all(in: try IPTablesTable.read(.mangle)),
+            ipvs: try kernel.ipvs().snapshot(),
+            addresses: try kernel.addresses().addresses(),
+            snat: nat.chain(SNATRule.chain)?.rules.compactMap(SNATRule.init(rule:)) ?? [],
+            conntrack: try? Sysctl.ipvsConntrack.read(),
+            dnsRedirects: redirects,
+            dnsChains: nat.chain(Self.dnsChain) != nil,
+            listeners: try SocketTable.listeners())
+    }
+
+    public func report(namespace: String) throws(KernelError) -> LoadBalancerReport {
+        Self.report(namespace: namespace, try facts())
+    }
+
+    /// Correlates the facts and lists the problems; pure, so every diagnosis is testable.
+    public static func report(namespace: String, _ f: Facts) -> LoadBalancerReport {
+        var problems: [Problem] = []
+        let fwmarkEntries = f.ipvs.entries.filter { $0.service.key.fwmark != nil }
+        let marks = Set(f.marks.map(\.mark)).union(fwmarkEntries.compactMap { $0.service.key.fwmark }).sorted()
+        var services: [LoadBalancerReport.Service] = []
+        for mark in marks {
+            let rules = f.marks.filter { $0.mark == mark }
+            let entry = fwmarkEntries.first { $0.service.key.fwmark == mark }
+            let sites = rules.map { r -> LoadBalancerReport.MarkSite in
+                switch r.selector {
+                case .vip(let a):
+                    let device = f.addresses.first { $0.address == a && $0.prefixLength == 32 }?.device
+                    if device == nil {
+                        problems.append(Problem(kind: .vipNotAssigned,
+                            message: "VIP \(a) (mark \(mark.hex), mangle \(r.chain)) is not assigned as a /32 on any interface"))
+                    }
+                    return .init(chain: r.chain, vip: a.description, port: nil, assignedTo: device)
+                case .port(let p):
+                    return .init(chain: r.chain, vip: nil, port: p.description, assignedTo: nil)
+                }
+            }
+            if entry == nil {
+                for r in rules {
+                    problems.append(Problem(kind: .markWithoutService,
+                        message: "mark \(mark.hex) set by \"-A \(r.chain) \(r.rule.specification)\" has no IPVS service FWM \(mark.value)"))
+                }
+            }
+            if entry != nil, rules.isEmpty {
+                problems.append(Problem(kind: .serviceWithoutMark,
+                    message: "IPVS service FWM \(mark.value) has no mangle rule setting mark \(mark.hex)"))
+            }
+            if let entry, entry.reals.isEmpty {
+                problems.append(Problem(kind: .serviceWithoutReals, message: "IPVS service FWM \(mark.value) has no real servers"))
+            }
+            let reals = (entry?.reals ?? []).map { r -> LoadBalancerReport.Real in
+                let snat = f.snat.first { $0.subnet.contains(r.address) }
+                if r.weight == 0 {
+                    problems.append(Problem(kind: .realDraining,
+                        message: "real server \(r.endpoint) of FWM \(mark.value) is draining (weight 0)"))
+                }
+                if snat == nil, r.forwarding == .masq {
+                    problems.append(Problem(kind: .realOutsideSNAT,
+                        message: "real server \(r.endpoint) of FWM \(mark.value) is outside every ipvs SNAT subnet"
+                            + (f.snat.isEmpty ? " (there are no ipvs SNAT rules)" : "")))
+                }
+                return .init(address: r.address.description, port: r.port, forward: r.forwarding.ipvsadmName, weight: r.weight,
+                             activeConnections: r.activeConnections, inactiveConnections: r.inactiveConnections,
+                             snat: snat.map { "\($0.subnet) -> \($0.source)" })
+            }
+            services.append(.init(mark: mark.value, markHex: mark.hex, markedIn: sites,
+                                  scheduler: entry?.service.scheduler.rawValue, reals: reals))
+        }
+        if !f.snat.isEmpty, f.conntrack != nil, f.conntrack != "1" {
+            problems.append(Problem(kind: .conntrackOff,
+                message: "net.ipv4.vs.conntrack is \(f.conntrack ?? "?") while \(f.snat.count) ipvs SNAT rule(s) exist: SNAT of balanced connections fails"))
+        }
+        let dnsListeners = f.listeners.filter { $0.address == dnsAddress }
+        // A resolver bound to port 53 itself needs no NAT; one on any other port does.
+        let redirected = dnsListeners.filter { $0.port != 53 }
+        if f.dnsChains {
+            let missing = f.dnsRedirects.filter { r in !dnsListeners.contains { $0.proto == r.0 && $0.port == r.1 } }
+            if f.dnsRedirects.isEmpty || !missing.isEmpty {
+                let what = missing.map { "\($0.0.rawValue)/\($0.1)" }.joined(separator: ", ")
+                problems.append(Problem(kind: .dnsChainsWithoutListener,
+                    message: "nat chain \(dnsChain) redirects DNS to 127.0.0.11 but nothing listens there"
+                        + (what.isEmpty ? " (the chain has no DNAT rules)" : " (\(what))")))
+            }
+        } else if !redirected.isEmpty {
+            let what = redirected.map { "\($0.proto.rawValue)/\($0.port)" }.joined(separator: ", ")
+            problems.append(Problem(kind: .dnsListenerWithoutChains,
+                message: "a resolver listens on 127.0.0.11 (\(what)) but the nat chain \(dnsChain) that sends port 53 there is missing"))
+        }
+        return LoadBalancerReport(namespace: namespace, services: services, problems: problems)
+    }
+}

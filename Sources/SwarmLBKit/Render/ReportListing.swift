@@ -1,0 +1,38 @@
+/// Prints a `LoadBalancerReport` as text: one row per firewall mark (continuation rows for
+/// further mark rules and real servers), then the problems, one line each.
+public enum ReportListing {
+    public static func text(_ report: LoadBalancerReport) -> String {
+        var rows: [[String]] = []
+        for s in report.services {
+            let lines = max(s.markedIn.count, s.reals.count, 1)
+            for i in 0..<lines {
+                var row = [i == 0 ? "\(s.markHex) (\(s.mark))" : ""]
+                if i < s.markedIn.count {
+                    let m = s.markedIn[i]
+                    row += [m.chain, m.vip ?? m.port ?? "", m.vip == nil ? "-" : (m.assignedTo ?? "NO")]
+                } else {
+                    row += i == 0 ? ["(no mark rule)", "", ""] : ["", "", ""]
+                }
+                row.append(i == 0 ? (s.scheduler ?? "(no IPVS service)") : "")
+                if i < s.reals.count {
+                    let r = s.reals[i]
+                    row += ["\(r.address):\(r.port)", r.forward, String(r.weight), String(r.activeConnections),
+                            String(r.inactiveConnections), r.snat ?? "none"]
+                } else {
+                    row += ["", "", "", "", "", ""]
+                }
+                rows.append(row)
+            }
+        }
+        var out = report.services.isEmpty ? "no firewall-mark services\n"
+            : TextTable.render(["MARK", "SET IN", "VIP/PORT", "ASSIGNED", "SCHED", "REAL", "FORWARD", "WEIGHT", "ACTIVE",
+                                "INACTIVE", "SNAT"], rows)
+        if report.problems.isEmpty {
+            out += "\nno problems found\n"
+        } else {
+            out += "\n\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") found:\n"
+            for p in report.problems { out += "  \(p.message)\n" }
+        }
+        return out
+    }
+}

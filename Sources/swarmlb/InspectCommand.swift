@@ -1,0 +1,126 @@
+import ArgumentParser
+import Glibc
+import SwarmLBKit
+
+/// `swarmlb inspect`: everything a namespace does to load-balance, read-only. The views are
+/// byte-compatible with `ipvsadm -Ln`, `iptables-legacy -S` / `-save` and `ip -o addr`; the
+/// default view correlates them by firewall mark and lists problems (exit status 3 when any).
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect", abstract: "Show a namespace's load balancing; never changes anything.",
+        subcommands: [Services.self, IPVS.self, IPTables.self, Addr.self], defaultSubcommand: Services.self)
+
+    struct Services: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One row per firewall mark: mark rules, VIPs, IPVS service, real servers, SNAT; then problems.",
+            discussion: "Exit status 3 when problems are found, so scripts can gate on it.")
+        @OptionGroup var common: CommonOptions
+        @Flag(help: "Inspect every namespace under /run/docker/netns and /run/netns.") var all = false
+
+        func validate() throws {
+            if all && common.netns != nil { throw ValidationError("--all and --netns exclude each other") }
+        }
+
+        func run() throws {
+            var reports: [LoadBalancerReport] = []
+            var failures: [String] = []
+            for (name, path) in all ? Self.namespaces() : [(common.netns ?? "current namespace", nil)] {
+                do {
+                    let kernel: Kernel
+                    if let path {
+                        try NetNamespace(path).enter()
+                        kernel = Kernel()
+                    } else {
+                        kernel = try Session(common).kernel
+                    }
+                    let report = try Inspector(kernel: kernel).report(namespace: name)
+                    reports.append(report)
+                    if !common.json { print((all ? "== \(name)\n" : "") + ReportListing.text(report), terminator: all ? "\n" : "") }
+                } catch where all {
+                    failures.append("\(name): \(error)")
+                }
+            }
+            if common.json {
+                let value: any Encodable = all ? reports : reports[0]
+                print(String(decoding: try Session.jsonEncoder.encode(value), as: UTF8.self))
+            }
+            for f in failures { Main.warn(f) }
+            if !failures.isEmpty { throw ExitCode.failure }
+            if reports.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(3) }
+        }
+
+        /// Every namespace file Docker and iproute2 keep, as (name, path), sorted by path.
+        static func namespaces() -> [(String, String?)] {
+            [NetNamespace.dockerDirectory, NetNamespace.iprouteDirectory].flatMap { dir -> [(String, String?)] in
+                guard let d = opendir(dir) else { return [] }
+                defer { closedir(d) }
+                var names: [String] = []
+                while let entry = readdir(d) {
+                    let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                    if name != "." && name != ".." && name != "default" { names.append(name) }
+                }
+                return names.sorted().map { ("\(dir)/\($0)", "\(dir)/\($0)") }
+            }
+        }
+    }
+
+    struct IPVS: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ipvs", abstract: "IPVS services and real servers, as ipvsadm -Ln [--stats|--rate] [--exact] or -Lnc.")
+        @OptionGroup var common: CommonOptions
+        @Flag(help: "Traffic counters (ipvsadm -Ln --stats).") var stats = false
+        @Flag(help: "Traffic rates (ipvsadm -Ln --rate).") var rate = false
+        @Flag(help: "Exact numbers, not scaled to K/M/G (ipvsadm --exact).") var exact = false
+        @Flag(name: [.customShort("c"), .long], help: "The connection table (ipvsadm -Lnc).") var connections = false
+
+        func validate() throws {
+            if stats && rate { throw ValidationError("--stats and --rate exclude each other") }
+            if connections && (stats || rate) { throw ValidationError("--connections takes neither --stats nor --rate") }
+        }
+
+        func run() throws {
+            let session = try Session(common)
+            if connections {
+                let list = try IPVSConnectionTable.read()
+                if common.json { return try session.printJSON(list) }
+                return print(IPVSListing.connections(list), terminator: "")
+            }
+            let snapshot = try session.kernel.ipvs().snapshot()
+            if common.json { return try session.printJSON(snapshot.entries.map(JSONViews.Service.init)) }
+            print(IPVSListing(snapshot, columns: stats ? .stats : rate ? .rate : .standard, exact: exact).text, terminator: "")
+        }
+    }
+
+    struct IPTables: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "iptables", abstract: "iptables rules, as iptables-legacy -S [-t TABLE] or iptables-legacy-save.")
+        @OptionGroup var common: CommonOptions
+        @Option(name: [.customShort("t"), .long], help: "Table: filter, nat, mangle or raw (default filter; with --save, every table in use).")
+        var table: String?
+        @Flag(help: "Print the iptables-save format.") var save = false
+
+        func run() throws {
+            let name = try table.map { t in
+                guard let n = IPTablesTable.Name(rawValue: t) else { throw SwarmLBKit.ValidationError(t, "table (filter, nat, mangle, raw)") }
+                return n
+            }
+            let session = try Session(common)
+            let names = try name.map { [$0] } ?? (save ? IPTablesTable.instantiated() : [.filter])
+            let dumps = try names.map { try IPTablesTable.read($0).dump() }
+            if common.json { return try session.printJSON(dumps.map(JSONViews.Table.init)) }
+            print(save ? IPTablesListing.save(dumps) : dumps.map(IPTablesListing.rules).joined(), terminator: "")
+        }
+    }
+
+    struct Addr: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "addr", abstract: "Addresses, as ip -o addr show.")
+        @OptionGroup var common: CommonOptions
+
+        func run() throws {
+            let session = try Session(common)
+            let details = try session.kernel.addresses().details()
+            if common.json { return try session.printJSON(details) }
+            print(AddressListing.oneLine(details), terminator: "")
+        }
+    }
+}
