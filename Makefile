@@ -20,10 +20,10 @@ unit: deps
 	$(SWIFT) test
 
 host-tests: build
-	Tests/integration/host.sh
+	Tests/integration/suite.sh host.sh
 
 vm-tests: build
-	Tests/vm/run Tests/integration/ipvs.sh
+	Tests/vm/run "Tests/integration/suite.sh ipvs.sh inspect.sh"
 
 demo: build
 	Tests/vm/run scripts/demo

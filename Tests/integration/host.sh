@@ -1,6 +1,4 @@
-#!/bin/bash
 # Kernel tests that need only iptables (legacy), addresses and namespaces: run on the host, as root.
-. "$(dirname "$0")/lib.sh"
 
 test_vip_add_writes_the_address_and_the_mark_rule() {
   ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
@@ -205,5 +203,47 @@ test_help_and_version() {
   expect_exit 2 "$SWARMLB" nosuchcommand; one_line "$ERR"
 }
 
-for t in $(declare -F | awk '{print $3}' | grep '^test_'); do run "$t"; done
-finish
+
+test_inspect_iptables_is_byte_identical_to_iptables_legacy() {
+  ns=$(new_ns node)
+  docker_rules "$ns"
+  for t in filter nat mangle raw; do
+    assert_eq "$(nsx "$ns" iptables-legacy -S -t $t)" "$("$SWARMLB" -n "$ns" inspect iptables -t $t)" "iptables -S -t $t"
+  done
+  assert_eq "$(nsx "$ns" iptables-legacy -S)" "$("$SWARMLB" -n "$ns" inspect iptables)" "iptables -S (filter)"
+  nsx "$ns" ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 || true  # non-zero policy counters
+  assert_eq "$(nsx "$ns" iptables-legacy-save | grep -v '^#')" "$("$SWARMLB" -n "$ns" inspect iptables --save | grep -v '^#')" "iptables-save"
+  assert_eq "$(nsx "$ns" iptables-legacy-save -t nat | grep -v '^#')" "$("$SWARMLB" -n "$ns" inspect iptables --save -t nat | grep -v '^#')"
+  out=$("$SWARMLB" -n "$ns" inspect iptables -t nat --json)
+  python3 -c '
+import json, sys
+d = json.load(sys.stdin)[0]
+assert d["table"] == "nat", d
+c = {x["name"]: x for x in d["chains"]}
+assert "policy" not in c["DOCKER_OUTPUT"] and c["OUTPUT"]["policy"] == "ACCEPT", c
+assert c["DOCKER_POSTROUTING"]["rules"][1] == "-A DOCKER_POSTROUTING -s 127.0.0.11/32 -p udp -m udp --sport 39353 -j SNAT --to-source :53", c
+' <<<"$out"
+}
+
+test_inspect_iptables_flags_what_it_cannot_decode() {
+  ns=$(new_ns c)
+  nsx "$ns" iptables-legacy -A INPUT -p tcp -m tcp --tcp-option 8 -j DROP
+  expect_exit 0 "$SWARMLB" -n "$ns" inspect iptables
+  assert_contains "$OUT" "-A INPUT -p tcp -m tcp [undecoded revision 0: "
+}
+
+test_inspect_addr_is_byte_identical_to_ip_o_addr() {
+  ns=$(new_ns c); ip -n "$ns" link set lo up
+  veth_pair "$ns" eth0 "$ns" eth1
+  ip -n "$ns" addr add 10.0.0.5/24 brd + dev eth0
+  ip -n "$ns" addr add 10.0.0.2/32 dev eth0
+  ip -n "$ns" addr add 10.0.0.9/24 dev eth0 label eth0:1
+  ip -n "$ns" addr add 10.1.0.1 peer 10.1.0.2/32 dev eth1
+  ip -n "$ns" addr add 2001:db8::5/64 dev eth0 nodad
+  ip -n "$ns" addr add 192.168.9.1/24 dev eth1 valid_lft 3600 preferred_lft 1800
+  for i in 1 2 3; do  # lifetimes count down each second: compare within one second
+    a=$(ip -n "$ns" -o addr show); b=$("$SWARMLB" -n "$ns" inspect addr); [ "$a" != "$b" ] || break
+  done
+  assert_eq "$a" "$b" "ip -o addr show"
+  python3 -c 'import json,sys; d=json.load(sys.stdin); assert any(x["interface"]=="eth0" and x["local"]=="10.0.0.2" and x["prefix_length"]==32 and x["family"]=="inet" for x in d), d' <<<"$("$SWARMLB" -n "$ns" inspect addr --json)"
+}

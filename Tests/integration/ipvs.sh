@@ -1,12 +1,6 @@
-#!/bin/bash
 # Kernel tests that need IPVS and xt_ipvs: run inside the VM (Tests/vm/run), never skipped.
-. "$(dirname "$0")/lib.sh"
 
-if ! { modprobe ip_vs 2>/dev/null && [ -e /proc/net/ip_vs ] && modprobe xt_ipvs 2>/dev/null; }; then
-  echo "IPVS tests need ip_vs and xt_ipvs, which this kernel ($(uname -r)) lacks: run them through Tests/vm/run (make test does)." >&2
-  echo "0 passed, 1 failed, 0 skipped"
-  exit 1
-fi
+require_ipvs
 
 SERVICE_ADD=(service add my-web --vip 10.0.0.2 --fwm 0x101 --dev eth0 --real 10.0.0.3 10.0.0.4 10.0.0.5 --snat 10.0.0.0/24 --to-source 10.0.0.5)
 
@@ -179,5 +173,3 @@ test_requests_to_the_vip_are_balanced_round_robin_end_to_end() {
   [ "$(sed -n 1p <<<"$answers")" != "$(sed -n 2p <<<"$answers")" ] || fail "not alternating: $answers"
 }
 
-for t in $(declare -F | awk '{print $3}' | grep '^test_'); do run "$t"; done
-finish

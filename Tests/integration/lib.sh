@@ -56,6 +56,15 @@ expect_exit() {
 # one_line TEXT: errors are a single line.
 one_line() { [ "$(printf '%s' "$1" | wc -l)" -eq 0 ] && [ -n "$1" ] || fail "not one line: $1"; }
 
+# require_ipvs: a file of IPVS tests calls this first; without IPVS the whole run fails loudly.
+require_ipvs() {
+  if ! { modprobe ip_vs 2>/dev/null && [ -e /proc/net/ip_vs ] && modprobe xt_ipvs 2>/dev/null; }; then
+    echo "IPVS tests need ip_vs and xt_ipvs, which this kernel ($(uname -r)) lacks: run them through Tests/vm/run (make test does)." >&2
+    echo "0 passed, 1 failed, 0 skipped"
+    exit 1
+  fi
+}
+
 # skip REASON: ends the current test as skipped (never counted as passed).
 skip() { echo "$*" >&2; exit 77; }
 
@@ -78,4 +87,42 @@ finish() {
   [ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"
   echo "$passed passed, $failed failed, $skipped skipped"
   [ "$failed" -eq 0 ]
+}
+
+# docker_dns_rules NS: the embedded resolver's nat chains, as Docker writes them with iptables.
+docker_dns_rules() {
+  local X="ip netns exec $1 iptables-legacy -w"
+  $X -t nat -N DOCKER_OUTPUT; $X -t nat -N DOCKER_POSTROUTING
+  $X -t nat -A OUTPUT -d 127.0.0.11/32 -j DOCKER_OUTPUT
+  $X -t nat -A POSTROUTING -d 127.0.0.11/32 -j DOCKER_POSTROUTING
+  $X -t nat -A DOCKER_OUTPUT -d 127.0.0.11/32 -p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:38534
+  $X -t nat -A DOCKER_OUTPUT -d 127.0.0.11/32 -p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:39353
+  $X -t nat -A DOCKER_POSTROUTING -s 127.0.0.11/32 -p tcp -m tcp --sport 38534 -j SNAT --to-source :53
+  $X -t nat -A DOCKER_POSTROUTING -s 127.0.0.11/32 -p udp -m udp --sport 39353 -j SNAT --to-source :53
+}
+
+# docker_rules NS: the nat, filter and mangle rules Docker writes in a container namespace and on a
+# node (embedded DNS chains, ingress, masquerade, marks), plus a variety of matches, written by iptables.
+docker_rules() {
+  docker_dns_rules "$1"
+  local X="ip netns exec $1 iptables-legacy -w"
+  $X -t nat -N DOCKER-INGRESS
+  $X -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS
+  $X -t nat -A OUTPUT -m addrtype --dst-type LOCAL -j DOCKER-INGRESS
+  $X -t nat -A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.2:8080
+  $X -t nat -A DOCKER-INGRESS -j RETURN
+  $X -t nat -A POSTROUTING -o docker_gwbridge -m addrtype --src-type LOCAL -j MASQUERADE
+  $X -t nat -A POSTROUTING ! -s 10.0.0.0/8 ! -o eth+ -p udp ! --dport 53 -j MASQUERADE --to-ports 1000-2000 --random
+  $X -t nat -A PREROUTING -i eth0 -p 47 -j ACCEPT
+  $X -N DOCKER-ISOLATION
+  $X -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+  $X -A FORWARD -m state ! --state INVALID,NEW -j DROP
+  $X -A FORWARD -m mark --mark 0x1/0xff -m comment --comment "swarm test's \"rule\"" -g DOCKER-ISOLATION
+  $X -A DOCKER-ISOLATION -f -j RETURN
+  $X -A INPUT -m comment --comment plain_1
+  $X -A INPUT -p tcp -m tcp ! --tcp-flags SYN,ACK SYN -j DROP
+  $X -P FORWARD DROP
+  $X -t mangle -A PREROUTING -p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x10f/0xffffffff
+  $X -t mangle -A INPUT -d 10.0.0.4/32 -j MARK --set-xmark 0x10f/0xffffffff
+  $X -t mangle -A OUTPUT -j MARK --set-mark 5
 }
