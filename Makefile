@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/swarmlb
 
-.PHONY: all build deps test unit host-tests vm-tests demo docs clean
+.PHONY: all build deps test unit host-tests vm-tests demo bench docs clean
 
 all: build
 
@@ -27,6 +27,11 @@ vm-tests: build
 
 demo: build
 	Tests/vm/run scripts/demo
+
+# Benchmarks of a release build, in the VM; numbers go to bench/results.txt.
+bench: deps
+	$(SWIFT) build -c release --static-swift-stdlib
+	Tests/vm/run scripts/bench-inspect
 
 # Regenerates man/ and completions/ from the argument parser; the results are committed.
 docs: build

@@ -9,6 +9,7 @@ struct FWMCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Create an IPVS fwmark service (ipvsadm -A -f MARK -s SCHED).",
             discussion: "If the service exists with other settings it is edited to these (ipvsadm -E).")
         @OptionGroup var common: CommonOptions
@@ -25,7 +26,7 @@ struct FWMCommand: ParsableCommand {
     }
 
     struct Del: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete an IPVS fwmark service and its real servers (ipvsadm -D -f MARK).")
+        static let configuration = CommandConfiguration(commandName: "del", abstract: "Delete an IPVS fwmark service and its real servers (ipvsadm -D -f MARK).")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var removal: RemovalOptions
@@ -39,6 +40,7 @@ struct FWMCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List fwmark services and their real servers as ipvsadm -Ln prints them.")
         @OptionGroup var common: CommonOptions
         @Flag(help: "Include TCP, UDP and SCTP address services too (all of ipvsadm -Ln).") var all = false

@@ -12,6 +12,7 @@ struct InspectCommand: ParsableCommand {
 
     struct Services: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "services",
             abstract: "One row per firewall mark: mark rules, VIPs, IPVS service, real servers, SNAT; then problems.",
             discussion: "Exit status 3 when problems are found, so scripts can gate on it.")
         @OptionGroup var common: CommonOptions

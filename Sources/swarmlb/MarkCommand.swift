@@ -20,7 +20,7 @@ struct MarkCommand: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark packets to a published port.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Mark packets to a published port.")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var rule: RuleArguments
@@ -32,7 +32,7 @@ struct MarkCommand: ParsableCommand {
     }
 
     struct Del: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a port mark rule.")
+        static let configuration = CommandConfiguration(commandName: "del", abstract: "Remove a port mark rule.")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var removal: RemovalOptions
@@ -45,7 +45,7 @@ struct MarkCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List port mark rules.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List port mark rules.")
         @OptionGroup var common: CommonOptions
 
         func run() throws {

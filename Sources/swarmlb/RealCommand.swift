@@ -38,6 +38,7 @@ struct RealCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add real servers to a service (ipvsadm -a -f MARK -r ADDR:PORT -m -w 1).",
             discussion: "A real server that exists with other settings is edited to these (ipvsadm -e).")
         @OptionGroup var common: CommonOptions
@@ -55,6 +56,7 @@ struct RealCommand: ParsableCommand {
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "set",
             abstract: "Change real servers' weight or forwarding (ipvsadm -e); --weight 0 drains.")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
@@ -76,7 +78,7 @@ struct RealCommand: ParsableCommand {
     }
 
     struct Del: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove real servers (ipvsadm -d -f MARK -r ADDR:PORT).")
+        static let configuration = CommandConfiguration(commandName: "del", abstract: "Remove real servers (ipvsadm -d -f MARK -r ADDR:PORT).")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var removal: RemovalOptions
@@ -90,7 +92,7 @@ struct RealCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List one service's real servers as ipvsadm -Ln -f MARK does.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List one service's real servers as ipvsadm -Ln -f MARK does.")
         @OptionGroup var common: CommonOptions
         @Argument(help: "Firewall mark of the service.") var mark: String
 

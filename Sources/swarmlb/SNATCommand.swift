@@ -18,7 +18,7 @@ struct SNATCommand: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add the ipvs SNAT rule and enable net.ipv4.vs.conntrack.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add the ipvs SNAT rule and enable net.ipv4.vs.conntrack.")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var rule: RuleArguments
@@ -33,6 +33,7 @@ struct SNATCommand: ParsableCommand {
 
     struct Del: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "del",
             abstract: "Remove an ipvs SNAT rule (net.ipv4.vs.conntrack is left as it is).")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
@@ -46,7 +47,7 @@ struct SNATCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List ipvs SNAT rules as iptables -S prints them.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List ipvs SNAT rules as iptables -S prints them.")
         @OptionGroup var common: CommonOptions
 
         func run() throws {

@@ -23,6 +23,7 @@ struct ServiceCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Program a service; any failure rolls back every step already done.")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
@@ -52,6 +53,7 @@ struct ServiceCommand: ParsableCommand {
 
     struct Del: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "del",
             abstract: "Remove a service's mark rule, IPVS service (with its real servers) and VIP address.")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions

@@ -9,7 +9,7 @@ struct VIPCommand: ParsableCommand {
         subcommands: [Add.self, Del.self, List.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Assign VIP/32 to a device and mark packets to it.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Assign VIP/32 to a device and mark packets to it.")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @Argument(help: "The virtual IP, e.g. 10.0.0.2.") var vip: String
@@ -27,6 +27,7 @@ struct VIPCommand: ParsableCommand {
 
     struct Del: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "del",
             abstract: "Remove a VIP's /32 address and mark rule.",
             discussion: "--dev and --fwm may be left out: the device holding VIP/32 and the mark rule for VIP are then found in the namespace.")
         @OptionGroup var common: CommonOptions
@@ -57,7 +58,7 @@ struct VIPCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List VIP mark rules and where each VIP is assigned.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List VIP mark rules and where each VIP is assigned.")
         @OptionGroup var common: CommonOptions
 
         func run() throws {

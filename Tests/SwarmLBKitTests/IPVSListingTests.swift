@@ -4,6 +4,21 @@ import XCTest
 final class IPVSListingTests: XCTestCase {
     let a = { (s: String) in try! IPv4Address(parsing: s) }
 
+    /// What a renderer writes into a fresh buffer.
+    func line(_ body: (inout TextBuffer) -> Void) -> String {
+        var out = TextBuffer()
+        body(&out)
+        return out.text
+    }
+
+    func testStatsAndRateTitlesAsIpvsadm() {
+        let empty = IPVSSnapshot(version: 0x010201, tableSize: 4096, entries: [])
+        XCTAssertEqual(IPVSListing(empty, columns: .stats, versionLine: false).text,
+                       "Prot LocalAddress:Port" + String(repeating: " ", count: 33 - 22) + "    Conns   InPkts  OutPkts  InBytes OutBytes\n  -> RemoteAddress:Port\n")
+        XCTAssertEqual(IPVSListing(empty, columns: .rate, versionLine: false).text,
+                       "Prot LocalAddress:Port" + String(repeating: " ", count: 33 - 22) + "      CPS    InPPS   OutPPS    InBPS   OutBPS\n  -> RemoteAddress:Port\n")
+    }
+
     func testRendersTheDesignNoteExampleAsIpvsadm() {
         let reals = ["10.0.0.3", "10.0.0.4", "10.0.0.5"].map { RealServer(address: a($0)) }
         let listing = IPVSListing(IPVSSnapshot(version: 0x010201, tableSize: 4096, entries: [
@@ -26,25 +41,25 @@ final class IPVSListingTests: XCTestCase {
     func testAddressServicesWithPersistenceAndRoute() {
         let service = IPVSService(key: .address(.tcp, a("10.1.1.1"), 80), scheduler: .wrr, persistence: 300)
         let plain = IPVSListing(IPVSSnapshot(version: 0, tableSize: 0, entries: []))
-        XCTAssertEqual(plain.serviceLine(.init(service: service, reals: [])), "TCP  10.1.1.1:80 wrr persistent 300")
+        XCTAssertEqual(line { plain.serviceLine(.init(service: service, reals: []), into: &$0) }, "TCP  10.1.1.1:80 wrr persistent 300")
         let masked = IPVSService(key: .address(.udp, a("10.1.1.1"), 53), scheduler: .sh, persistence: 60, netmask: a("255.255.255.0"))
-        XCTAssertEqual(plain.serviceLine(.init(service: masked, reals: [])), "UDP  10.1.1.1:53 sh persistent 60 mask 255.255.255.0")
+        XCTAssertEqual(line { plain.serviceLine(.init(service: masked, reals: []), into: &$0) }, "UDP  10.1.1.1:53 sh persistent 60 mask 255.255.255.0")
         let real = RealServer(address: a("10.0.0.9"), port: 80, weight: 3, forwarding: .route, activeConnections: 4_045_269_605)
-        XCTAssertEqual(plain.realLine(real), "  -> 10.0.0.9:80                  Route   3      4045269605 0         ")
+        XCTAssertEqual(line { plain.realLine(real, into: &$0) }, "  -> 10.0.0.9:80                  Route   3      4045269605 0         ")
     }
 
     func testLargeNumbersScaleAsIpvsadm() {
         let scaled = IPVSListing(IPVSSnapshot(version: 0, tableSize: 0, entries: []), columns: .stats)
-        XCTAssertEqual(scaled.largeNumber(0), "        0")
-        XCTAssertEqual(scaled.largeNumber(99_999_999), " 99999999")
-        XCTAssertEqual(scaled.largeNumber(100_000_000), "  100000K")
-        XCTAssertEqual(scaled.largeNumber(1_234_567_890), "    1234M")
-        XCTAssertEqual(scaled.largeNumber(123_456_789_012), "     123G")
-        XCTAssertEqual(scaled.largeNumber(123_456_789_012_345), "     123T")
+        XCTAssertEqual(line { scaled.largeNumber(0, into: &$0) }, "        0")
+        XCTAssertEqual(line { scaled.largeNumber(99_999_999, into: &$0) }, " 99999999")
+        XCTAssertEqual(line { scaled.largeNumber(100_000_000, into: &$0) }, "  100000K")
+        XCTAssertEqual(line { scaled.largeNumber(1_234_567_890, into: &$0) }, "    1234M")
+        XCTAssertEqual(line { scaled.largeNumber(123_456_789_012, into: &$0) }, "     123G")
+        XCTAssertEqual(line { scaled.largeNumber(123_456_789_012_345, into: &$0) }, "     123T")
         var exact = scaled
         exact.exact = true
-        XCTAssertEqual(exact.largeNumber(12), "       12")
-        XCTAssertEqual(exact.largeNumber(1_234_567_890), " 1234567890")
+        XCTAssertEqual(line { exact.largeNumber(12, into: &$0) }, "       12")
+        XCTAssertEqual(line { exact.largeNumber(1_234_567_890, into: &$0) }, " 1234567890")
     }
 
     func testConnectionTableAsIpvsadmLnc() {

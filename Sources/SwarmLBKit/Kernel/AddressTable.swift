@@ -11,6 +11,18 @@ public final class AddressTable {
         links = try LinkTable()
     }
 
+    /// Interface names by index, looked up once per index (if_indextoname opens a socket per call).
+    private struct InterfaceNames {
+        private var names: [Int32: String] = [:]
+        mutating func name(_ index: Int32) -> String {
+            if let n = names[index] { return n }
+            var buffer = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+            let n = if_indextoname(UInt32(index), &buffer) != nil ? String(cString: buffer) : "if\(index)"
+            names[index] = n
+            return n
+        }
+    }
+
     /// Every IPv4 address in the namespace. `ip -4 addr show`.
     public func addresses() throws(KernelError) -> [InterfaceAddress] {
         var cache: OpaquePointer?
@@ -18,14 +30,13 @@ public final class AddressTable {
         guard r == 0, let cache else { throw .netlink(operation: "listing", object: "addresses", errno: NetlinkSocket.errno(fromNL: r)) }
         defer { nl_cache_free(cache) }
         var result: [InterfaceAddress] = []
+        var names = InterfaceNames()
         var object = nl_cache_get_first(cache)
         while let o = object {
             let addr = o
             if rtnl_addr_get_family(addr) == AF_INET, let local = rtnl_addr_get_local(addr),
                nl_addr_get_len(local) == 4, let bytes = nl_addr_get_binary_addr(local) {
-                var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
-                let index = UInt32(rtnl_addr_get_ifindex(addr))
-                let device = if_indextoname(index, &name) != nil ? String(cString: name) : "if\(index)"
+                let device = names.name(rtnl_addr_get_ifindex(addr))
                 result.append(InterfaceAddress(address: IPv4Address(networkOrder: bytes.loadUnaligned(as: UInt32.self)),
                                                prefixLength: Int(rtnl_addr_get_prefixlen(addr)), device: device))
             }
@@ -42,14 +53,14 @@ public final class AddressTable {
         guard r == 0, let cache else { throw .netlink(operation: "listing", object: "addresses", errno: NetlinkSocket.errno(fromNL: r)) }
         defer { nl_cache_free(cache) }
         var result: [AddressDetail] = []
+        var names = InterfaceNames()
         var object = nl_cache_get_first(cache)
         while let addr = object {
             object = nl_cache_get_next(addr)
             let family = rtnl_addr_get_family(addr)
             guard family == AF_INET || family == AF_INET6, let local = rtnl_addr_get_local(addr) else { continue }
-            var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
             let index = rtnl_addr_get_ifindex(addr)
-            let device = if_indextoname(UInt32(index), &name) != nil ? String(cString: name) : "if\(index)"
+            let device = names.name(index)
             let label = rtnl_addr_get_label(addr).map { String(cString: $0) }
             result.append(AddressDetail(
                 interfaceIndex: index, interface: device, family: family == AF_INET ? "inet" : "inet6",

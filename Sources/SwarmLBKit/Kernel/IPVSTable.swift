@@ -63,9 +63,16 @@ public final class IPVSTable {
                 found.append(IPVSSnapshot.Entry(service: s, stats: IPVSWire.serviceStats(from: attr), reals: []))
             }
         }
-        found.sort { IPVSOrder.before($0.service.key, $1.service.key) }
-        for i in found.indices { found[i].reals = try reals(of: found[i].service.key) }
-        return IPVSSnapshot(version: version, tableSize: size, entries: found)
+        // Sort positions, not the (large) entries themselves.
+        let order = found.indices.sorted { IPVSOrder.before(found[$0].service.key, found[$1].service.key) }
+        var entries: [IPVSSnapshot.Entry] = []
+        entries.reserveCapacity(found.count)
+        for i in order {
+            var e = found[i]
+            e.reals = try reals(of: e.service.key)
+            entries.append(e)
+        }
+        return IPVSSnapshot(version: version, tableSize: size, entries: entries)
     }
 
     /// The service with this key, or nil. `ipvsadm -Ln -f 257`.

@@ -6,6 +6,9 @@ import Glibc
 /// (libnl would otherwise fold it into its NLE_* codes).
 final class NetlinkSocket {
     let sock: OpaquePointer
+    /// One callback set per socket, pointing at `exchange`, which each request resets.
+    private let callbacks: OpaquePointer
+    private let exchange = Exchange()
 
     init(protocol proto: Int32) throws(KernelError) {
         guard let s = nl_socket_alloc() else { throw .syscall(call: "nl_socket_alloc", object: "netlink", errno: ENOMEM) }
@@ -14,33 +17,15 @@ final class NetlinkSocket {
             nl_socket_free(s)
             throw .syscall(call: "socket", object: "netlink protocol \(proto)", errno: Self.errno(fromNL: r))
         }
+        guard let cb = nl_cb_alloc(NL_CB_DEFAULT) else {
+            nl_socket_free(s)
+            throw .syscall(call: "nl_cb_alloc", object: "netlink", errno: ENOMEM)
+        }
         sock = s
-    }
-
-    deinit { nl_socket_free(sock) }
-
-    /// Collects replies and the final status of one request.
-    private final class Exchange {
-        var done = false
-        var errno: Int32 = 0
-        let onMessage: (OpaquePointer) -> Void
-        init(onMessage: @escaping (OpaquePointer) -> Void) { self.onMessage = onMessage }
-    }
-
-    /// Sends `message` (consumed) and feeds each reply to `onMessage` until the kernel
-    /// acknowledges, finishes a dump, or returns an error, which is thrown with its errno.
-    func request(_ message: OpaquePointer, operation: String, object: String,
-                 onMessage: @escaping (OpaquePointer) -> Void = { _ in }) throws(KernelError) {
-        defer { nlmsg_free(message) }
-        let exchange = Exchange(onMessage: onMessage)
-        let context = Unmanaged.passRetained(exchange)
-        defer { context.release() }
-        guard let cb = nl_cb_alloc(NL_CB_DEFAULT) else { throw .netlink(operation: operation, object: object, errno: ENOMEM) }
-        defer { nl_cb_put(cb) }
-        let arg = context.toOpaque()
+        callbacks = cb
+        let arg = Unmanaged.passUnretained(exchange).toOpaque()  // `exchange` lives as long as the socket
         nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, { msg, arg in
-            let ex = Unmanaged<Exchange>.fromOpaque(arg!).takeUnretainedValue()
-            ex.onMessage(msg!)
+            Unmanaged<Exchange>.fromOpaque(arg!).takeUnretainedValue().onMessage(msg!)
             return Int32(NL_OK.rawValue)
         }, arg)
         let finish: nl_recvmsg_msg_cb_t = { _, arg in
@@ -55,11 +40,33 @@ final class NetlinkSocket {
             ex.done = true
             return Int32(NL_STOP.rawValue)
         }, arg)
+    }
 
+    deinit {
+        nl_cb_put(callbacks)
+        nl_socket_free(sock)
+    }
+
+    /// Collects replies and the final status of one request.
+    private final class Exchange {
+        var done = false
+        var errno: Int32 = 0
+        var onMessage: (OpaquePointer) -> Void = { _ in }
+    }
+
+    /// Sends `message` (consumed) and feeds each reply to `onMessage` until the kernel
+    /// acknowledges, finishes a dump, or returns an error, which is thrown with its errno.
+    func request(_ message: OpaquePointer, operation: String, object: String,
+                 onMessage: @escaping (OpaquePointer) -> Void = { _ in }) throws(KernelError) {
+        defer { nlmsg_free(message) }
+        exchange.done = false
+        exchange.errno = 0
+        exchange.onMessage = onMessage
+        defer { exchange.onMessage = { _ in } }
         let sent = nl_send_auto(sock, message)
         if sent < 0 { throw .netlink(operation: operation, object: object, errno: Self.errno(fromNL: sent)) }
         while !exchange.done {
-            let r = nl_recvmsgs(sock, cb)
+            let r = nl_recvmsgs(sock, callbacks)
             if r < 0 { throw .netlink(operation: operation, object: object, errno: Self.errno(fromNL: r)) }
         }
         if exchange.errno != 0 { throw .netlink(operation: operation, object: object, errno: exchange.errno) }

@@ -46,16 +46,20 @@ public struct Inspector {
     /// Correlates the facts and lists the problems; pure, so every diagnosis is testable.
     public static func report(namespace: String, _ f: Facts) -> LoadBalancerReport {
         var problems: [Problem] = []
-        let fwmarkEntries = f.ipvs.entries.filter { $0.service.key.fwmark != nil }
-        let marks = Set(f.marks.map(\.mark)).union(fwmarkEntries.compactMap { $0.service.key.fwmark }).sorted()
+        let rulesByMark = Dictionary(grouping: f.marks, by: \.mark)
+        let entryByMark = Dictionary(f.ipvs.entries.compactMap { e in e.service.key.fwmark.map { ($0, e) } },
+                                     uniquingKeysWith: { first, _ in first })
+        let deviceByVIP = Dictionary(f.addresses.filter { $0.prefixLength == 32 }.map { ($0.address, $0.device) },
+                                     uniquingKeysWith: { first, _ in first })
+        let marks = Set(rulesByMark.keys).union(entryByMark.keys).sorted()
         var services: [LoadBalancerReport.Service] = []
         for mark in marks {
-            let rules = f.marks.filter { $0.mark == mark }
-            let entry = fwmarkEntries.first { $0.service.key.fwmark == mark }
+            let rules = rulesByMark[mark] ?? []
+            let entry = entryByMark[mark]
             let sites = rules.map { r -> LoadBalancerReport.MarkSite in
                 switch r.selector {
                 case .vip(let a):
-                    let device = f.addresses.first { $0.address == a && $0.prefixLength == 32 }?.device
+                    let device = deviceByVIP[a]
                     if device == nil {
                         problems.append(Problem(kind: .vipNotAssigned,
                             message: "VIP \(a) (mark \(mark.hex), mangle \(r.chain)) is not assigned as a /32 on any interface"))

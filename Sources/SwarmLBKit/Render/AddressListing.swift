@@ -1,18 +1,42 @@
 /// Prints addresses exactly as `ip -o addr show` (iproute2) does.
 public enum AddressListing {
     public static func oneLine(_ addresses: [AddressDetail]) -> String {
-        addresses.map(line).joined()
+        var out = TextBuffer(capacity: 120 * addresses.count)
+        for a in addresses { line(a, into: &out) }
+        return out.text
     }
 
-    static func line(_ a: AddressDetail) -> String {
-        var s = "\(a.interfaceIndex): \(a.interface)    \(a.family) \(a.local)"
-        s += a.peer.map { " peer \($0)/\(a.prefixLength)" } ?? "/\(a.prefixLength)"
-        if let b = a.broadcast { s += " brd \(b)" }
-        s += " scope \(scopeName(a.scope)) "
-        for f in flagNames(a.flags, inet6: a.family == "inet6") { s += f + " " }
-        if a.family == "inet", let label = a.label { s += label }
-        s += "\\       valid_lft \(lifetime(a.validLifetime)) preferred_lft \(lifetime(a.preferredLifetime))\n"
-        return s
+    static func line(_ a: AddressDetail, into out: inout TextBuffer) {
+        out.write(UInt64(a.interfaceIndex))
+        out.write(": ")
+        out.write(a.interface)
+        out.write("    ")
+        out.write(a.family)
+        out.write(UInt8(ascii: " "))
+        out.write(a.local)
+        if let peer = a.peer {
+            out.write(" peer ")
+            out.write(peer)
+        }
+        out.write(UInt8(ascii: "/"))
+        out.write(UInt64(a.prefixLength))
+        if let b = a.broadcast {
+            out.write(" brd ")
+            out.write(b)
+        }
+        out.write(" scope ")
+        out.write(scopeName(a.scope))
+        out.write(UInt8(ascii: " "))
+        for f in flagNames(a.flags, inet6: a.family == "inet6") {
+            out.write(f)
+            out.write(UInt8(ascii: " "))
+        }
+        if a.family == "inet", let label = a.label { out.write(label) }
+        out.write("\\       valid_lft ")
+        out.write(lifetime(a.validLifetime))
+        out.write(" preferred_lft ")
+        out.write(lifetime(a.preferredLifetime))
+        out.write(UInt8(ascii: "\n"))
     }
 
     static func scopeName(_ scope: UInt8) -> String {
@@ -36,6 +60,7 @@ public enum AddressListing {
             (0x10, "home"), (0x20, "deprecated"), (0x40, "tentative"), (0x80, "permanent"), (0x100, "mngtmpaddr"),
             (0x200, "noprefixroute"), (0x400, "autojoin"), (0x800, "stable-privacy"),
         ]
+        if flags == 0x80 { return [] }  // the common case: permanent, nothing else
         var names: [String] = []
         var rest = flags
         for (bit, name) in table {

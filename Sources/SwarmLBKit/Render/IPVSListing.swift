@@ -16,14 +16,20 @@ public struct IPVSListing {
         self.versionLine = versionLine
     }
 
-    public var text: String {
-        var out = ""
+    public var text: String { render().text }
+
+    public func render() -> TextBuffer {
+        var out = TextBuffer(capacity: 64 * (snapshot.entries.count + snapshot.entries.reduce(0) { $0 + $1.reals.count } + 4))
         let v = snapshot.version
-        if versionLine { out += "IP Virtual Server version \(v >> 16 & 0xff).\(v >> 8 & 0xff).\(v & 0xff) (size=\(snapshot.tableSize))\n" }
-        out += title
+        if versionLine { out.write("IP Virtual Server version \(v >> 16 & 0xff).\(v >> 8 & 0xff).\(v & 0xff) (size=\(snapshot.tableSize))\n") }
+        out.write(title)
         for e in snapshot.entries {
-            out += serviceLine(e) + "\n"
-            for r in e.reals { out += realLine(r) + "\n" }
+            serviceLine(e, into: &out)
+            out.write(UInt8(ascii: "\n"))
+            for r in e.reals {
+                realLine(r, into: &out)
+                out.write(UInt8(ascii: "\n"))
+            }
         }
         return out
     }
@@ -32,13 +38,21 @@ public struct IPVSListing {
         switch columns {
         case .standard:
             return "Prot LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
-        case .stats:
-            return Self.pad("Prot LocalAddress:Port", 33) + ["Conns", "InPkts", "OutPkts", "InBytes", "OutBytes"].map { " " + Self.right($0, 8) }.joined()
-                + "\n  -> RemoteAddress:Port\n"
-        case .rate:
-            return Self.pad("Prot LocalAddress:Port", 33) + ["CPS", "InPPS", "OutPPS", "InBPS", "OutBPS"].map { " " + Self.right($0, 8) }.joined()
-                + "\n  -> RemoteAddress:Port\n"
+        case .stats: return Self.countersTitle(["Conns", "InPkts", "OutPkts", "InBytes", "OutBytes"])
+        case .rate: return Self.countersTitle(["CPS", "InPPS", "OutPPS", "InBPS", "OutBPS"])
         }
+    }
+
+    /// ipvsadm's `"%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n"`.
+    static func countersTitle(_ columns: [String]) -> String {
+        var out = TextBuffer()
+        out.left("Prot LocalAddress:Port", 33)
+        for c in columns {
+            out.write(UInt8(ascii: " "))
+            out.right(c, 8)
+        }
+        out.write("\n  -> RemoteAddress:Port\n")
+        return out.text
     }
 
     /// ipvsadm's service name: `FWM  257` or `TCP  10.1.1.1:80`, cut at 33 characters.
@@ -51,77 +65,107 @@ public struct IPVSListing {
         }
     }
 
-    func serviceLine(_ e: IPVSSnapshot.Entry) -> String {
+    func serviceLine(_ e: IPVSSnapshot.Entry, into out: inout TextBuffer) {
         let name = Self.serviceName(e.service.key)
         let s = e.stats
         switch columns {
         case .stats:
-            return Self.pad(name, 33) + [s.connections, s.inPackets, s.outPackets, s.inBytes, s.outBytes].map(largeNumber).joined()
+            out.left(name, 33)
+            for n in [s.connections, s.inPackets, s.outPackets, s.inBytes, s.outBytes] { largeNumber(n, into: &out) }
         case .rate:
-            return Self.pad(name, 33) + [s.connectionsPerSecond, s.inPacketsPerSecond, s.outPacketsPerSecond,
-                                         s.inBytesPerSecond, s.outBytesPerSecond].map(largeNumber).joined()
-        case .standard:
-            var line = "\(name) \(e.service.scheduler.rawValue)"
-            if let timeout = e.service.persistence {
-                line += " persistent \(timeout)"
-                if e.service.netmask.value != 0xffff_ffff { line += " mask \(e.service.netmask)" }
+            out.left(name, 33)
+            for n in [s.connectionsPerSecond, s.inPacketsPerSecond, s.outPacketsPerSecond, s.inBytesPerSecond, s.outBytesPerSecond] {
+                largeNumber(n, into: &out)
             }
-            if e.service.flags & 0x4 != 0 { line += " ops" }
-            return line
+        case .standard:
+            out.write(name)
+            out.write(UInt8(ascii: " "))
+            out.write(e.service.scheduler.rawValue)
+            if let timeout = e.service.persistence {
+                out.write(" persistent ")
+                out.write(UInt64(timeout))
+                if e.service.netmask.value != 0xffff_ffff {
+                    out.write(" mask ")
+                    out.write(e.service.netmask)
+                }
+            }
+            if e.service.flags & 0x4 != 0 { out.write(" ops") }
         }
     }
 
-    func realLine(_ r: RealServer) -> String {
-        let name = "  -> " + Self.pad(String(r.endpoint.prefix(28)), 28)
+    func realLine(_ r: RealServer, into out: inout TextBuffer) {
+        // "  -> " then the endpoint padded to 28 (ipvsadm cuts it at 28; an IPv4 endpoint is at most 21).
+        out.write("  -> ")
+        let start = out.bytes.count
+        out.write(r.address)
+        out.write(UInt8(ascii: ":"))
+        out.write(UInt64(r.port))
+        out.spaces(28 - (out.bytes.count - start))
         let s = r.stats
         switch columns {
         case .stats:
-            return name + [s.connections, s.inPackets, s.outPackets, s.inBytes, s.outBytes].map(largeNumber).joined()
+            for n in [s.connections, s.inPackets, s.outPackets, s.inBytes, s.outBytes] { largeNumber(n, into: &out) }
         case .rate:
             // ipvsadm prints the three rates of a real server as plain %8u (32 bits), the byte rates scaled.
-            return name + [s.connectionsPerSecond, s.inPacketsPerSecond, s.outPacketsPerSecond]
-                .map { " " + Self.right(String(UInt32(truncatingIfNeeded: $0)), 8) }.joined()
-                + [s.inBytesPerSecond, s.outBytesPerSecond].map(largeNumber).joined()
+            for n in [s.connectionsPerSecond, s.inPacketsPerSecond, s.outPacketsPerSecond] {
+                out.write(UInt8(ascii: " "))
+                out.right(UInt64(UInt32(truncatingIfNeeded: n)), 8)
+            }
+            largeNumber(s.inBytesPerSecond, into: &out)
+            largeNumber(s.outBytesPerSecond, into: &out)
         case .standard:
-            return name + " " + Self.pad(r.forwarding.ipvsadmName, 7) + " " + Self.pad(String(r.weight), 6)
-                + " " + Self.pad(String(r.activeConnections), 10) + " " + Self.pad(String(r.inactiveConnections), 10)
+            out.write(UInt8(ascii: " "))
+            out.left(r.forwarding.ipvsadmName, 7)
+            out.write(UInt8(ascii: " "))
+            out.left(String(r.weight), 6)
+            out.write(UInt8(ascii: " "))
+            out.left(UInt64(r.activeConnections), 10)
+            out.write(UInt8(ascii: " "))
+            out.left(UInt64(r.inactiveConnections), 10)
         }
     }
 
     /// ipvsadm's print_largenum: 9 columns, scaled to K/M/G/T past 100 million unless --exact.
-    func largeNumber(_ i: UInt64) -> String {
+    func largeNumber(_ i: UInt64, into out: inout TextBuffer) {
         if exact {
-            let digits = String(i)
-            return Self.right(digits, digits.count <= 8 ? 9 : digits.count + 1)
+            let digits = TextBuffer.digitCount(i)
+            return out.right(i, digits <= 8 ? 9 : digits + 1)
         }
-        switch i {
-        case ..<100_000_000: return Self.right(String(i), 9)
-        case ..<1_000_000_000: return Self.right(String(i / 1000), 8) + "K"
-        case ..<100_000_000_000: return Self.right(String(i / 1_000_000), 8) + "M"
-        case ..<100_000_000_000_000: return Self.right(String(i / 1_000_000_000), 8) + "G"
-        default: return Self.right(String(i / 1_000_000_000_000), 8) + "T"
+        let (value, unit): (UInt64, UInt8?) = switch i {
+        case ..<100_000_000: (i, nil)
+        case ..<1_000_000_000: (i / 1000, UInt8(ascii: "K"))
+        case ..<100_000_000_000: (i / 1_000_000, UInt8(ascii: "M"))
+        case ..<100_000_000_000_000: (i / 1_000_000_000, UInt8(ascii: "G"))
+        default: (i / 1_000_000_000_000, UInt8(ascii: "T"))
         }
-    }
-
-    /// printf's `%-Ns`: left-aligned, padded to N, never truncated.
-    static func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
-    }
-
-    /// printf's `%Ns`: right-aligned.
-    static func right(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
+        out.right(value, unit == nil ? 9 : 8)
+        if let unit { out.write(unit) }
     }
 
     /// The connection table as `ipvsadm -Lnc` prints it.
     public static func connections(_ list: [IPVSConnection]) -> String {
-        var out = "IPVS connection entries\n"
-        out += "pro expire " + pad("state", 11) + " " + pad("source", 18) + " " + pad("virtual", 18) + " destination\n"
+        var out = TextBuffer()
+        out.write("IPVS connection entries\npro expire state       source             virtual            destination\n")
         for c in list {
-            let expire = (c.expires / 60 < 10 ? "0" : "") + "\(c.expires / 60):" + (c.expires % 60 < 10 ? "0" : "") + "\(c.expires % 60)"
-            out += pad(c.proto, 3) + " " + pad(expire, 6) + " " + pad(c.state, 11) + " " + pad(c.client, 18) + " "
-                + pad(c.virtual, 18) + " " + c.destination + "\n"
+            out.left(c.proto, 3)
+            out.write(UInt8(ascii: " "))
+            let start = out.bytes.count
+            if c.expires / 60 < 10 { out.write(UInt8(ascii: "0")) }
+            out.write(UInt64(c.expires / 60))
+            out.write(UInt8(ascii: ":"))
+            if c.expires % 60 < 10 { out.write(UInt8(ascii: "0")) }
+            out.write(UInt64(c.expires % 60))
+            out.spaces(6 - (out.bytes.count - start))
+            out.write(UInt8(ascii: " "))
+            out.left(c.state, 11)
+            out.write(UInt8(ascii: " "))
+            out.left(c.client, 18)
+            out.write(UInt8(ascii: " "))
+            out.left(c.virtual, 18)
+            out.write(UInt8(ascii: " "))
+            out.write(c.destination)
+            out.write(UInt8(ascii: "\n"))
         }
-        return out
+        return out.text
     }
 }

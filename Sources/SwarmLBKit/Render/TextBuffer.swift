@@ -1,0 +1,78 @@
+/// An output buffer of ASCII/UTF-8 bytes with printf-style padding, so listings of thousands of
+/// lines are written without building a String per field.
+public struct TextBuffer {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
+
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    public mutating func write(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func write(_ byte: UInt8) { bytes.append(byte) }
+
+    public mutating func spaces(_ n: Int) {
+        if n > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
+    }
+
+    /// `%-Ns`: the string, then spaces up to `width`.
+    public mutating func left(_ s: String, _ width: Int) {
+        let start = bytes.count
+        write(s)
+        spaces(width - (bytes.count - start))
+    }
+
+    /// `%Ns`: spaces, then the string, right-aligned in `width`.
+    public mutating func right(_ s: String, _ width: Int) {
+        spaces(width - s.utf8.count)
+        write(s)
+    }
+
+    /// The decimal digits of `n`.
+    public mutating func write(_ n: UInt64) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var v = n
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[19 - count] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+                count += 1
+            } while v > 0
+            bytes.append(contentsOf: d[(20 - count)...])
+        }
+    }
+
+    /// `%-Nu`: the number, then spaces up to `width`.
+    public mutating func left(_ n: UInt64, _ width: Int) {
+        let start = bytes.count
+        write(n)
+        spaces(width - (bytes.count - start))
+    }
+
+    /// `%Nu`: the number right-aligned in `width`.
+    public mutating func right(_ n: UInt64, _ width: Int) {
+        spaces(width - Self.digitCount(n))
+        write(n)
+    }
+
+    /// An IPv4 address as dotted quad.
+    public mutating func write(_ a: IPv4Address) {
+        write(UInt64(a.value >> 24)); write(UInt8(ascii: "."))
+        write(UInt64(a.value >> 16 & 0xff)); write(UInt8(ascii: "."))
+        write(UInt64(a.value >> 8 & 0xff)); write(UInt8(ascii: "."))
+        write(UInt64(a.value & 0xff))
+    }
+
+    static func digitCount(_ n: UInt64) -> Int {
+        var count = 1
+        var v = n
+        while v >= 10 { v /= 10; count += 1 }
+        return count
+    }
+}
