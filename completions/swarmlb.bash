@@ -173,13 +173,13 @@ _swarmlb() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    vip|mark|fwm|real|snat|service|help)
+    vip|mark|fwm|real|snat|service|inspect|help)
         # Offer subcommand argument completions
         "_swarmlb_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'vip mark fwm real snat service help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'vip mark fwm real snat service inspect help' -- "${cur}"))
         ;;
     esac
 }
@@ -689,6 +689,92 @@ _swarmlb_service_del() {
         return
         ;;
     '--chain')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_inspect() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __swarmlb_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    services|ipvs|iptables|addr)
+        # Offer subcommand argument completions
+        "_swarmlb_inspect_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'services ipvs iptables addr' -- "${cur}"))
+        ;;
+    esac
+}
+
+_swarmlb_inspect_services() {
+    repeating_flags=()
+    non_repeating_flags=(--json --all --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --netns)
+    __swarmlb_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_inspect_ipvs() {
+    repeating_flags=()
+    non_repeating_flags=(--json --stats --rate --exact -c --connections --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --netns)
+    __swarmlb_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_inspect_iptables() {
+    repeating_flags=()
+    non_repeating_flags=(--json --save --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --netns -t --table)
+    __swarmlb_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        return
+        ;;
+    '-t'|'--table')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_inspect_addr() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --netns)
+    __swarmlb_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
         return
         ;;
     esac
