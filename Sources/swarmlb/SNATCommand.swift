@@ -52,7 +52,7 @@ struct SNATCommand: ParsableCommand {
 
         func run() throws {
             let session = try Session(common)
-            let rules = try SNATRule.all(in: IPTablesTable.read(.nat))
+            let rules = try SNATRule.all(in: IPTablesTable.read(.nat).dump())
             if common.json { return try session.printJSON(rules.map(JSONViews.SNAT.init)) }
             for r in rules { print(JSONViews.SNAT(r).rule) }
         }

@@ -157,13 +157,7 @@ test_load_balancer_namespace_sysctls() {
 }
 
 test_requests_to_the_vip_are_balanced_round_robin_end_to_end() {
-  c=$(new_ns client); b=$(new_ns backends)
-  veth_pair "$c" eth0 "$b" eth0
-  ip -n "$c" addr add 10.0.0.5/24 dev eth0
-  ip -n "$b" addr add 10.0.0.3/24 dev eth0; ip -n "$b" addr add 10.0.0.4/24 dev eth0; ip -n "$b" link set lo up
-  ip netns exec "$b" python3 "$ROOT/Tests/integration/backend.py" 10.0.0.3 80 & ip netns exec "$b" python3 "$ROOT/Tests/integration/backend.py" 10.0.0.4 80 &
-  expect_exit 0 "$SWARMLB" -n "$c" service add web --vip 10.0.0.2 --fwm 0x101 --dev eth0 --real 10.0.0.3 10.0.0.4 --snat 10.0.0.0/24 --to-source 10.0.0.5
-  for i in $(seq 1 50); do ip netns exec "$c" curl -s -m 1 http://10.0.0.3/ >/dev/null && ip netns exec "$c" curl -s -m 1 http://10.0.0.4/ >/dev/null && break; sleep 0.2; done
+  two_tasks
   answers=$(for i in 1 2 3 4; do ip netns exec "$c" curl -s -m 5 http://10.0.0.2/; done)
   assert_eq 2 "$(grep -c 'backend=10.0.0.3' <<<"$answers")" "answers from 10.0.0.3"
   assert_eq 2 "$(grep -c 'backend=10.0.0.4' <<<"$answers")" "answers from 10.0.0.4"

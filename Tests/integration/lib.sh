@@ -126,3 +126,22 @@ docker_rules() {
   $X -t mangle -A INPUT -d 10.0.0.4/32 -j MARK --set-xmark 0x10f/0xffffffff
   $X -t mangle -A OUTPUT -j MARK --set-mark 5
 }
+
+# two_tasks: namespaces $c (client, 10.0.0.5 on eth0) and $b (tasks 10.0.0.3 and 10.0.0.4 serving
+# HTTP with backend.py), joined by veth, with service web (VIP 10.0.0.2, mark 0x101, SNAT) programmed
+# in $c by swarmlb; returns once both tasks answer. swarmlb's output is left in $OUT.
+two_tasks() {
+  c=$(new_ns client); b=$(new_ns tasks)
+  veth_pair "$c" eth0 "$b" eth0
+  ip -n "$c" addr add 10.0.0.5/24 dev eth0
+  ip -n "$b" addr add 10.0.0.3/24 dev eth0; ip -n "$b" addr add 10.0.0.4/24 dev eth0; ip -n "$b" link set lo up
+  ip netns exec "$b" python3 "$ROOT/Tests/integration/backend.py" 10.0.0.3 80 &
+  ip netns exec "$b" python3 "$ROOT/Tests/integration/backend.py" 10.0.0.4 80 &
+  expect_exit 0 "$SWARMLB" -n "$c" service add web --vip 10.0.0.2 --fwm 0x101 --dev eth0 --real 10.0.0.3 10.0.0.4 --snat 10.0.0.0/24 --to-source 10.0.0.5
+  local i
+  for i in $(seq 1 100); do
+    ip netns exec "$c" curl -s -m 1 http://10.0.0.3/ >/dev/null && ip netns exec "$c" curl -s -m 1 http://10.0.0.4/ >/dev/null && return 0
+    sleep 0.2
+  done
+  fail "the tasks never answered"
+}

@@ -11,36 +11,14 @@ public final class AddressTable {
         links = try LinkTable()
     }
 
-    /// Interface names by index, looked up once per index (if_indextoname opens a socket per call).
-    private struct InterfaceNames {
-        private var names: [Int32: String] = [:]
-        mutating func name(_ index: Int32) -> String {
-            if let n = names[index] { return n }
-            var buffer = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
-            let n = if_indextoname(UInt32(index), &buffer) != nil ? String(cString: buffer) : "if\(index)"
-            names[index] = n
-            return n
-        }
-    }
-
     /// Every IPv4 address in the namespace. `ip -4 addr show`.
     public func addresses() throws(KernelError) -> [InterfaceAddress] {
-        var cache: OpaquePointer?
-        let r = rtnl_addr_alloc_cache(socket.sock, &cache)
-        guard r == 0, let cache else { throw .netlink(operation: "listing", object: "addresses", errno: NetlinkSocket.errno(fromNL: r)) }
-        defer { nl_cache_free(cache) }
         var result: [InterfaceAddress] = []
-        var names = InterfaceNames()
-        var object = nl_cache_get_first(cache)
-        while let o = object {
-            let addr = o
-            if rtnl_addr_get_family(addr) == AF_INET, let local = rtnl_addr_get_local(addr),
-               nl_addr_get_len(local) == 4, let bytes = nl_addr_get_binary_addr(local) {
-                let device = names.name(rtnl_addr_get_ifindex(addr))
-                result.append(InterfaceAddress(address: IPv4Address(networkOrder: bytes.loadUnaligned(as: UInt32.self)),
-                                               prefixLength: Int(rtnl_addr_get_prefixlen(addr)), device: device))
-            }
-            object = nl_cache_get_next(o)
+        try forEachAddress { addr, device in
+            guard rtnl_addr_get_family(addr) == AF_INET, let local = rtnl_addr_get_local(addr),
+                  nl_addr_get_len(local) == 4, let bytes = nl_addr_get_binary_addr(local) else { return }
+            result.append(InterfaceAddress(address: IPv4Address(networkOrder: bytes.loadUnaligned(as: UInt32.self)),
+                                           prefixLength: Int(rtnl_addr_get_prefixlen(addr)), device: device))
         }
         return result
     }
@@ -48,26 +26,16 @@ public final class AddressTable {
     /// Every address of every family, grouped by interface in index order, each interface's IPv4
     /// addresses before its IPv6 ones, in kernel order: what `ip -o addr show` reads.
     public func details() throws(KernelError) -> [AddressDetail] {
-        var cache: OpaquePointer?
-        let r = rtnl_addr_alloc_cache(socket.sock, &cache)
-        guard r == 0, let cache else { throw .netlink(operation: "listing", object: "addresses", errno: NetlinkSocket.errno(fromNL: r)) }
-        defer { nl_cache_free(cache) }
         var result: [AddressDetail] = []
-        var names = InterfaceNames()
-        var object = nl_cache_get_first(cache)
-        while let addr = object {
-            object = nl_cache_get_next(addr)
+        try forEachAddress { addr, device in
             let family = rtnl_addr_get_family(addr)
-            guard family == AF_INET || family == AF_INET6, let local = rtnl_addr_get_local(addr) else { continue }
-            let index = rtnl_addr_get_ifindex(addr)
-            let device = names.name(index)
-            let label = rtnl_addr_get_label(addr).map { String(cString: $0) }
+            guard family == AF_INET || family == AF_INET6, let local = rtnl_addr_get_local(addr) else { return }
             result.append(AddressDetail(
-                interfaceIndex: index, interface: device, family: family == AF_INET ? "inet" : "inet6",
+                interfaceIndex: rtnl_addr_get_ifindex(addr), interface: device, family: family == AF_INET ? "inet" : "inet6",
                 local: Self.text(local), peer: rtnl_addr_get_peer(addr).map(Self.text),
                 prefixLength: Int(rtnl_addr_get_prefixlen(addr)),
                 broadcast: rtnl_addr_get_broadcast(addr).map(Self.text), scope: UInt8(truncatingIfNeeded: rtnl_addr_get_scope(addr)),
-                flags: rtnl_addr_get_flags(addr), label: label,
+                flags: rtnl_addr_get_flags(addr), label: rtnl_addr_get_label(addr).map { String(cString: $0) },
                 validLifetime: rtnl_addr_get_valid_lifetime(addr), preferredLifetime: rtnl_addr_get_preferred_lifetime(addr)))
         }
         // A stable sort keeps the kernel's order within each interface and family.
@@ -75,6 +43,28 @@ public final class AddressTable {
             ($0.element.interfaceIndex, $0.element.family == "inet6" ? 1 : 0, $0.offset)
                 < ($1.element.interfaceIndex, $1.element.family == "inet6" ? 1 : 0, $1.offset)
         }.map(\.element)
+    }
+
+    /// Dumps the addresses (RTM_GETADDR) and calls `body` with each one and its device's name,
+    /// looking each interface name up once (if_indextoname opens a socket per call).
+    private func forEachAddress(_ body: (OpaquePointer, String) -> Void) throws(KernelError) {
+        var cache: OpaquePointer?
+        let r = rtnl_addr_alloc_cache(socket.sock, &cache)
+        guard r == 0, let cache else { throw .netlink(operation: "listing", object: "addresses", errno: NetlinkSocket.errno(fromNL: r)) }
+        defer { nl_cache_free(cache) }
+        var names: [Int32: String] = [:]
+        var object = nl_cache_get_first(cache)
+        while let addr = object {
+            object = nl_cache_get_next(addr)
+            let index = rtnl_addr_get_ifindex(addr)
+            let device = names[index] ?? {
+                var buffer = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+                let n = if_indextoname(UInt32(index), &buffer) != nil ? String(cString: buffer) : "if\(index)"
+                names[index] = n
+                return n
+            }()
+            body(addr, device)
+        }
     }
 
     /// An nl_addr as inet_ntop prints it, without prefix length.

@@ -40,17 +40,6 @@ public final class IPVSTable {
 
     // MARK: virtual services
 
-    /// All virtual services, in ipvsadm's listing order. `ipvsadm -Ln` without the real servers.
-    public func services() throws(KernelError) -> [IPVSService] {
-        var found: [IPVSService] = []
-        let msg = try message(IPVS_CMD_GET_SERVICE, flags: NLM_F_DUMP)
-        try socket.request(msg, operation: "listing IPVS services", object: "") { reply in
-            let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
-            if let s = IPVSWire.service(from: tb[Int(IPVS_CMD_ATTR_SERVICE)]) { found.append(s) }
-        }
-        return found.sorted { IPVSOrder.before($0.key, $1.key) }
-    }
-
     /// Every service with its counters and real servers, in ipvsadm's order: what `ipvsadm -Ln` reads.
     public func snapshot() throws(KernelError) -> IPVSSnapshot {
         let (version, size) = try info()

@@ -32,7 +32,8 @@ public struct SNATRule: Hashable, Sendable, Codable {
     }
     public var deleteChange: KernelChange { .deleteRule(Self.table, chain: Self.chain, rule) }
 
-    public static func all(in table: IPTablesTable) -> [SNATRule] {
-        table.rules(in: chain).compactMap { SNATRule(rule: $0) }
+    /// Every ipvs SNAT rule of a nat table.
+    public static func all(in nat: IPTablesDump) -> [SNATRule] {
+        nat.chain(chain)?.rules.compactMap(SNATRule.init(rule:)) ?? []
     }
 }

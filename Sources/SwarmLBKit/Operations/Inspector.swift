@@ -32,7 +32,7 @@ public struct Inspector {
             marks: MarkRule.all(in: try IPTablesTable.read(.mangle)),
             ipvs: try kernel.ipvs().snapshot(),
             addresses: try kernel.addresses().addresses(),
-            snat: nat.chain(SNATRule.chain)?.rules.compactMap(SNATRule.init(rule:)) ?? [],
+            snat: SNATRule.all(in: nat),
             conntrack: try? Sysctl.ipvsConntrack.read(),
             dnsRedirects: redirects,
             dnsChains: nat.chain(Self.dnsChain) != nil,
