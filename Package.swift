@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // libnl-3, libnl-genl-3 (IPVS) and libnl-route-3 (addresses, links).
@@ -28,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CLinux"),
         // Kernel layer, model, operations and renderers: all unsafe code lives here.
         .target(name: "SwarmLBKit", dependencies: ["CNetlink", "CIPTC", "CLinux"]),
+        // The embedded DNS resolver: services file, DNS wire format, answers (Foundation via Yams lives here only).
+        .target(name: "SwarmLBDNS", dependencies: ["SwarmLBKit", .product(name: "Yams", package: "Yams")]),
         // The thin command line.
         .executableTarget(
             name: "swarmlb",
@@ -37,5 +40,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),
+        .testTarget(name: "SwarmLBDNSTests", dependencies: ["SwarmLBDNS"]),
     ]
 )

@@ -1,0 +1,157 @@
+import Foundation
+import SwarmLBKit
+import Yams
+
+/// A problem in a services file, located for the operator: file, line and field.
+public struct ServicesFileError: Error, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var field: String
+    public var reason: String
+
+    public var description: String {
+        "\(file)\(line.map { ":\($0)" } ?? ""): \(field.isEmpty ? "" : "field \(field): ")\(reason)"
+    }
+}
+
+/// Reads the services file shared by `dns serve` and later commands: YAML, or JSON (read by the
+/// same parser, since JSON is YAML), e.g.
+///
+///     network: my-network
+///     subnet: 10.0.0.0/24
+///     services:
+///       - name: my-web
+///         vip: 10.0.0.2
+///         fwmark: 0x101
+///         aliases: [web]
+///         endpoint_mode: vip          # or dnsrr
+///         tasks:
+///           - {name: my-web.1.5yzoighbalqvio4djic464a9j, ip: 10.0.0.3}
+///
+/// Every error names the file, the line and the field; unknown fields are errors (typos matter).
+public enum ServicesFile {
+    public static func load(path: String) throws(ServicesFileError) -> NetworkServices {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ServicesFileError(file: path, line: nil, field: "", reason: "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ServicesFileError(file: path, line: nil, field: "", reason: "not UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws(ServicesFileError) -> NetworkServices {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ServicesFileError(file: file, line: nil, field: "", reason: "the file is empty")
+            }
+            root = node
+        } catch let error as ServicesFileError {
+            throw error
+        } catch {
+            throw ServicesFileError(file: file, line: Self.line(of: error), field: "", reason: "not valid YAML or JSON: \(error)")
+        }
+        return try Reader(file: file).network(root)
+    }
+
+    /// The line a Yams parse error points at, when it carries one.
+    private static func line(of error: Error) -> Int? {
+        guard let e = error as? YamlError else { return nil }
+        switch e {
+        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _): return mark.line
+        default: return nil
+        }
+    }
+
+    /// Walks the node tree, keeping the field path for error messages.
+    private struct Reader {
+        let file: String
+
+        func fail(_ node: Node?, _ field: String, _ reason: String) -> ServicesFileError {
+            ServicesFileError(file: file, line: node?.mark?.line, field: field, reason: reason)
+        }
+
+        func mapping(_ node: Node, _ field: String, keys: Set<String>) throws(ServicesFileError) -> Node.Mapping {
+            guard let m = node.mapping else { throw fail(node, field, "expected a mapping") }
+            for (k, _) in m {
+                guard let name = k.string, keys.contains(name) else {
+                    throw fail(k, field.isEmpty ? (k.string ?? "?") : "\(field).\(k.string ?? "?")",
+                               "unknown field (known: \(keys.sorted().joined(separator: ", ")))")
+                }
+            }
+            return m
+        }
+
+        func string(_ node: Node?, _ field: String, parent: Node) throws(ServicesFileError) -> String {
+            guard let node else { throw fail(parent, field, "missing") }
+            guard let s = node.scalar?.string, !s.isEmpty else { throw fail(node, field, "expected a non-empty value") }
+            return s
+        }
+
+        func parsed<T>(_ node: Node?, _ field: String, parent: Node, _ parse: (String) throws -> T) throws(ServicesFileError) -> T {
+            let text = try string(node, field, parent: parent)
+            do { return try parse(text) } catch { throw fail(node, field, "\(error)") }
+        }
+
+        func name(_ node: Node?, _ field: String, parent: Node) throws(ServicesFileError) -> String {
+            let text = try string(node, field, parent: parent)
+            guard DNSName.isValid(text) else {
+                throw fail(node, field, "\"\(text)\" is not a DNS name (letters, digits, -, _ and dots; labels of 1-63)")
+            }
+            return text
+        }
+
+        func network(_ root: Node) throws(ServicesFileError) -> NetworkServices {
+            let m = try mapping(root, "", keys: ["network", "subnet", "services"])
+            var result = NetworkServices(
+                network: try name(m["network"], "network", parent: root),
+                subnet: try m["subnet"].map { node throws(ServicesFileError) in
+                    try parsed(node, "subnet", parent: root) { try IPv4Subnet(parsing: $0) }
+                },
+                services: [])
+            guard let list = m["services"] else { return result }
+            guard let items = list.sequence else { throw fail(list, "services", "expected a list") }
+            var seen: [String: String] = [:]
+            for (i, item) in items.enumerated() {
+                let s = try service(item, "services[\(i)]")
+                for n in [s.name] + s.aliases {
+                    if let other = seen[n.lowercased()] { throw fail(item, "services[\(i)]", "name \"\(n)\" is already used by \(other)") }
+                    seen[n.lowercased()] = "services[\(i)]"
+                }
+                result.services.append(s)
+            }
+            return result
+        }
+
+        func service(_ node: Node, _ field: String) throws(ServicesFileError) -> NetworkServices.Service {
+            let m = try mapping(node, field, keys: ["name", "vip", "fwmark", "aliases", "endpoint_mode", "tasks"])
+            var s = NetworkServices.Service(name: try name(m["name"], "\(field).name", parent: node))
+            if let v = m["vip"] { s.vip = try parsed(v, "\(field).vip", parent: node) { try IPv4Address(parsing: $0) } }
+            if let f = m["fwmark"] { s.fwmark = try parsed(f, "\(field).fwmark", parent: node) { try FirewallMark(parsing: $0) } }
+            if let mode = m["endpoint_mode"] {
+                s.endpointMode = try parsed(mode, "\(field).endpoint_mode", parent: node) { text in
+                    guard let e = NetworkServices.EndpointMode(rawValue: text) else {
+                        throw SwarmLBKit.ValidationError(text, "endpoint mode (vip or dnsrr)")
+                    }
+                    return e
+                }
+            }
+            if let a = m["aliases"] {
+                guard let items = a.sequence else { throw fail(a, "\(field).aliases", "expected a list") }
+                for (i, item) in items.enumerated() { s.aliases.append(try name(item, "\(field).aliases[\(i)]", parent: a)) }
+            }
+            if let t = m["tasks"] {
+                guard let items = t.sequence else { throw fail(t, "\(field).tasks", "expected a list") }
+                for (i, item) in items.enumerated() {
+                    let f = "\(field).tasks[\(i)]"
+                    let tm = try mapping(item, f, keys: ["name", "ip"])
+                    s.tasks.append(.init(name: try name(tm["name"], "\(f).name", parent: item),
+                                         ip: try parsed(tm["ip"], "\(f).ip", parent: item) { try IPv4Address(parsing: $0) }))
+                }
+            }
+            if s.endpointMode == .vip, s.vip == nil { throw fail(node, "\(field).vip", "missing (a service in vip mode needs a VIP)") }
+            return s
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import SwarmLBKit
+import XCTest
+@testable import SwarmLBDNS
+
+final class ServicesFileTests: XCTestCase {
+    let example = """
+        network: my-network
+        subnet: 10.0.0.0/24
+        services:
+          - name: my-web
+            vip: 10.0.0.2
+            fwmark: 0x101
+            aliases: [web]
+            endpoint_mode: vip          # or dnsrr
+            tasks:
+              - {name: my-web.1.5yzoighbalqvio4djic464a9j, ip: 10.0.0.3}
+              - {name: my-web.2.14hggmn6m8rucruo2omt8wygt, ip: 10.0.0.4}
+          - name: db
+            endpoint_mode: dnsrr
+            tasks:
+              - {name: db.1.abc, ip: 10.0.0.7}
+        """
+
+    func testReadsTheIssueExample() throws {
+        let n = try ServicesFile.parse(example, file: "svc.yaml")
+        XCTAssertEqual(n.network, "my-network")
+        XCTAssertEqual(n.subnet?.description, "10.0.0.0/24")
+        XCTAssertEqual(n.services.count, 2)
+        let web = n.services[0]
+        XCTAssertEqual(web.name, "my-web")
+        XCTAssertEqual(web.vip?.description, "10.0.0.2")
+        XCTAssertEqual(web.fwmark?.value, 257)
+        XCTAssertEqual(web.aliases, ["web"])
+        XCTAssertEqual(web.endpointMode, .vip)
+        XCTAssertEqual(web.tasks.map(\.ip.description), ["10.0.0.3", "10.0.0.4"])
+        XCTAssertEqual(n.services[1].endpointMode, .dnsrr)
+        XCTAssertNil(n.services[1].vip)
+    }
+
+    func testReadsJSON() throws {
+        let json = #"{"network": "net", "services": [{"name": "api", "vip": "10.0.0.9", "fwmark": 300, "tasks": [{"name": "api.1.x", "ip": "10.0.0.10"}]}]}"#
+        let n = try ServicesFile.parse(json, file: "svc.json")
+        XCTAssertEqual(n.services[0].fwmark?.value, 300)
+        XCTAssertEqual(n.services[0].tasks[0].name, "api.1.x")
+    }
+
+    func testErrorsNameFileLineAndField() {
+        func error(_ text: String) -> ServicesFileError? {
+            do { _ = try ServicesFile.parse(text, file: "svc.yaml"); return nil } catch { return error }
+        }
+        let badVIP = example.replacingOccurrences(of: "vip: 10.0.0.2", with: "vip: 10.0.0.300")
+        XCTAssertEqual(error(badVIP)?.description, #"svc.yaml:5: field services[0].vip: invalid IPv4 address: "10.0.0.300""#)
+        let badTask = example.replacingOccurrences(of: "ip: 10.0.0.4}", with: "ip: nope}")
+        XCTAssertEqual(error(badTask)?.line, 11)
+        XCTAssertEqual(error(badTask)?.field, "services[0].tasks[1].ip")
+        let typo = example.replacingOccurrences(of: "aliases:", with: "alias:")
+        XCTAssertEqual(error(typo)?.field, "services[0].alias")
+        XCTAssertEqual(error(typo)?.line, 7)
+        let noVIP = example.replacingOccurrences(of: "    vip: 10.0.0.2\n", with: "")
+        XCTAssertEqual(error(noVIP)?.field, "services[0].vip")
+        let duplicate = example.replacingOccurrences(of: "aliases: [web]", with: "aliases: [db]")
+        XCTAssertEqual(error(duplicate)?.reason, #"name "db" is already used by services[0]"#)
+        XCTAssertEqual(error("network: n\nservices: [\n")?.field, "")
+        XCTAssertNotNil(error("network: n\nservices: [\n")?.line)
+        XCTAssertEqual(error("")?.reason, "the file is empty")
+        XCTAssertEqual(error("network: bad name\n")?.field, "network")
+        XCTAssertEqual(error("network: n\nservices:\n  - name: x\n    vip: 10.0.0.1\n    fwmark: 0\n")?.field, "services[0].fwmark")
+    }
+
+    func testDNSNames() {
+        XCTAssertTrue(DNSName.isValid("my-web.1.5yzoighbalqvio4djic464a9j"))
+        XCTAssertTrue(DNSName.isValid("tasks.my_web"))
+        XCTAssertFalse(DNSName.isValid("a..b"))
+        XCTAssertFalse(DNSName.isValid(String(repeating: "a", count: 64)))
+        XCTAssertFalse(DNSName.isValid("sp ace"))
+        XCTAssertEqual(DNSName.key("My-Web.My-Network."), "my-web.my-network")
+    }
+}
