@@ -20,7 +20,7 @@ unit: deps
 	$(SWIFT) test
 
 host-tests: build
-	Tests/integration/suite.sh host.sh
+	Tests/integration/suite.sh host.sh dns.sh
 
 vm-tests: build
 	Tests/vm/run "Tests/integration/suite.sh ipvs.sh inspect.sh"

@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // libnl-3, libnl-genl-3 (IPVS) and libnl-route-3 (addresses, links).
@@ -30,13 +32,21 @@ let package = Package(
         // Kernel layer, model, operations and renderers: all unsafe code lives here.
         .target(name: "SwarmLBKit", dependencies: ["CNetlink", "CIPTC", "CLinux"]),
         // The embedded DNS resolver: services file, DNS wire format, answers (Foundation via Yams lives here only).
-        .target(name: "SwarmLBDNS", dependencies: ["SwarmLBKit", .product(name: "Yams", package: "Yams")]),
+        .target(name: "SwarmLBDNS", dependencies: [
+            "SwarmLBKit",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The thin command line.
         .executableTarget(
             name: "swarmlb",
             dependencies: [
                 "SwarmLBKit",
+                "SwarmLBDNS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),

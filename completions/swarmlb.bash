@@ -173,13 +173,13 @@ _swarmlb() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    vip|mark|fwm|real|snat|service|inspect|help)
+    vip|mark|fwm|real|snat|service|inspect|dns|help)
         # Offer subcommand argument completions
         "_swarmlb_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'vip mark fwm real snat service inspect help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'vip mark fwm real snat service inspect dns help' -- "${cur}"))
         ;;
     esac
 }
@@ -775,6 +775,62 @@ _swarmlb_inspect_addr() {
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_dns() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __swarmlb_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    serve)
+        # Offer subcommand argument completions
+        "_swarmlb_dns_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'serve' -- "${cur}"))
+        ;;
+    esac
+}
+
+_swarmlb_dns_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--json --watch --verbose --version -h --help)
+    repeating_options=(--upstream)
+    non_repeating_options=(-n --netns --config --listen --port --ttl --max-inflight)
+    __swarmlb_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    '--listen')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--upstream')
+        return
+        ;;
+    '--ttl')
+        return
+        ;;
+    '--max-inflight')
         return
         ;;
     esac

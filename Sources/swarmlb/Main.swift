@@ -71,5 +71,5 @@ struct SwarmLB: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [VIPCommand.self, MarkCommand.self, FWMCommand.self, RealCommand.self, SNATCommand.self,
-                      ServiceCommand.self, InspectCommand.self])
+                      ServiceCommand.self, InspectCommand.self, DNSCommand.self])
 }

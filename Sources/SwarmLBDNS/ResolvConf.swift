@@ -1,0 +1,30 @@
+import Foundation
+import NIOCore
+
+/// The nameservers of a resolv.conf (`nameserver 1.2.3.4` lines), as port-53 socket addresses.
+public enum ResolvConf {
+    public static func nameservers(path: String = "/etc/resolv.conf") -> [SocketAddress] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard f.count >= 2, f[0] == "nameserver" else { return nil }
+            return try? SocketAddress(ipAddress: String(f[1]), port: 53)
+        }
+    }
+
+    /// Parses `IP`, `IP:PORT` or `[IPv6]:PORT`.
+    public static func upstream(_ text: String) -> SocketAddress? {
+        var host = text, port = 53
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = String(text[text.index(after: text.startIndex)..<close])
+            let rest = text[text.index(after: close)...]
+            if rest.hasPrefix(":") { guard let p = Int(rest.dropFirst()) else { return nil }; port = p }
+        } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
+            host = String(text[..<colon])
+            guard let p = Int(text[text.index(after: colon)...]) else { return nil }
+            port = p
+        }
+        guard (1...65535).contains(port) else { return nil }
+        return try? SocketAddress(ipAddress: host, port: port)
+    }
+}

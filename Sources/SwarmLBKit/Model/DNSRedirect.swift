@@ -1,0 +1,61 @@
+/// The nat rules that send a namespace's DNS (port 53 on the resolver address) to the embedded
+/// resolver's real ports and rewrite the replies back, exactly as Docker writes them:
+///
+///     -A OUTPUT -d 127.0.0.11/32 -j DOCKER_OUTPUT
+///     -A POSTROUTING -d 127.0.0.11/32 -j DOCKER_POSTROUTING
+///     -A DOCKER_OUTPUT -d 127.0.0.11/32 -p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:38534
+///     -A DOCKER_OUTPUT -d 127.0.0.11/32 -p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:39353
+///     -A DOCKER_POSTROUTING -s 127.0.0.11/32 -p tcp -m tcp --sport 38534 -j SNAT --to-source :53
+///     -A DOCKER_POSTROUTING -s 127.0.0.11/32 -p udp -m udp --sport 39353 -j SNAT --to-source :53
+public struct DNSRedirect: Sendable, Equatable {
+    public static let outputChain = "DOCKER_OUTPUT"
+    public static let postroutingChain = "DOCKER_POSTROUTING"
+
+    public var address: IPv4Address
+    public var tcpPort: UInt16
+    public var udpPort: UInt16
+
+    public init(address: IPv4Address, tcpPort: UInt16, udpPort: UInt16) {
+        self.address = address
+        self.tcpPort = tcpPort
+        self.udpPort = udpPort
+    }
+
+    /// Every rule, as (chain, rule), in Docker's order.
+    public var rules: [(String, IPTablesRule)] {
+        let host = IPv4Subnet(address, prefixLength: 32)
+        func redirect(_ p: TransportPort.Proto, _ port: UInt16) -> IPTablesRule {
+            IPTablesRule(destination: host, proto: p.number, matches: [.ports(p, source: nil, destination: .init(53))],
+                         target: .dnat(.init(address: address, port: port)))
+        }
+        func reply(_ p: TransportPort.Proto, _ port: UInt16) -> IPTablesRule {
+            IPTablesRule(source: host, proto: p.number, matches: [.ports(p, source: .init(port), destination: nil)],
+                         target: .snat(.init(address: nil, port: 53)))
+        }
+        return [
+            ("OUTPUT", IPTablesRule(destination: host, target: .jump(Self.outputChain))),
+            ("POSTROUTING", IPTablesRule(destination: host, target: .jump(Self.postroutingChain))),
+            (Self.outputChain, redirect(.tcp, tcpPort)),
+            (Self.outputChain, redirect(.udp, udpPort)),
+            (Self.postroutingChain, reply(.tcp, tcpPort)),
+            (Self.postroutingChain, reply(.udp, udpPort)),
+        ]
+    }
+
+    /// The chains, then the rules (which jump to them).
+    public var addChanges: [KernelChange] {
+        [.createChain(.nat, Self.outputChain), .createChain(.nat, Self.postroutingChain)]
+            + rules.map { .appendRule(.nat, chain: $0.0, $0.1) }
+    }
+
+    /// The jumps, then the chains with their rules.
+    public var deleteChanges: [KernelChange] {
+        rules.prefix(2).map { .deleteRule(.nat, chain: $0.0, $0.1) }
+            + [.deleteChain(.nat, Self.outputChain), .deleteChain(.nat, Self.postroutingChain)]
+    }
+
+    /// True when every rule is in the nat table (a firewall manager may have flushed it).
+    public func isInstalled(in nat: IPTablesDump) -> Bool {
+        rules.allSatisfy { chain, rule in nat.chain(chain)?.rules.contains(rule) ?? false }
+    }
+}

@@ -1,0 +1,154 @@
+# Tests of `swarmlb dns serve` in throwaway namespaces on this machine's kernel (no IPVS needed).
+
+SERVICES_YAML='network: my-network
+subnet: 10.0.0.0/24
+services:
+  - name: my-web
+    vip: 10.0.0.2
+    fwmark: 0x101
+    aliases: [web]
+    tasks:
+      - {name: my-web.1.5yzoighbalqvio4djic464a9j, ip: 10.0.0.3}
+      - {name: my-web.2.14hggmn6m8rucruo2omt8wygt, ip: 10.0.0.4}
+  - name: db
+    endpoint_mode: dnsrr
+    tasks: [{name: db.1.a, ip: 10.0.0.7}, {name: db.2.b, ip: 10.0.0.8}, {name: db.3.c, ip: 10.0.0.9}]'
+
+# serve NS FILE [ARGS...]: starts the resolver in NS in the background ($dns_pid, log in $dns_log)
+# and waits until it answers through the nat rules (or on port 53 itself).
+serve() {
+  local ns=$1 file=$2; shift 2
+  dns_log=$(mktemp)
+  "$SWARMLB" -n "$ns" dns serve --config "$file" "$@" >"$dns_log" 2>&1 & dns_pid=$!
+  local i
+  for i in $(seq 1 100); do
+    ip netns exec "$ns" dig +short +tries=1 +time=1 @127.0.0.11 my-web >/dev/null 2>&1 && grep -q listening "$dns_log" && return 0
+    kill -0 $dns_pid 2>/dev/null || { cat "$dns_log" >&2; fail "dns serve exited"; }
+    sleep 0.1
+  done
+  cat "$dns_log" >&2; fail "dns serve did not start"
+}
+q() { local ns=$1; shift; ip netns exec "$ns" dig +tries=1 +time=6 @127.0.0.11 "$@"; }
+services_file() { local f; f=$(mktemp --suffix=.yaml); printf '%s\n' "${1:-$SERVICES_YAML}" > "$f"; echo "$f"; }
+
+test_dns_answers_services_aliases_tasks_and_pointers() {
+  ns=$(new_ns c); f=$(services_file)
+  serve "$ns" "$f" --upstream 127.0.0.1:9
+  assert_eq "10.0.0.2" "$(q "$ns" +short my-web)"
+  assert_eq "10.0.0.2" "$(q "$ns" +short WeB.my-network.)"
+  assert_eq "10.0.0.3
+10.0.0.4" "$(q "$ns" +short tasks.my-web)"
+  assert_eq "10.0.0.4" "$(q "$ns" +short my-web.2.14hggmn6m8rucruo2omt8wygt)"
+  assert_eq "my-web.my-network." "$(q "$ns" +short -x 10.0.0.2)"
+  assert_eq "my-web.1.5yzoighbalqvio4djic464a9j.my-network." "$(q "$ns" +short -x 10.0.0.3)"
+  out=$(q "$ns" my-web AAAA)
+  assert_contains "$out" "status: NOERROR"; assert_contains "$out" "ANSWER: 0"
+  out=$(q "$ns" MY-wEb)
+  assert_contains "$out" "MY-wEb.			600	IN	A	10.0.0.2"  # 0x20 case kept, TTL 600
+  assert_eq "10.0.0.2" "$(q "$ns" +tcp +short my-web)"
+  # glibc, through the namespace's resolv.conf.
+  mkdir -p "/etc/netns/$ns"; echo "nameserver 127.0.0.11" > "/etc/netns/$ns/resolv.conf"
+  got=$(ip netns exec "$ns" getent hosts web); rm -rf "/etc/netns/$ns"
+  assert_eq "10.0.0.2        web" "$got"
+  kill $dns_pid; wait $dns_pid
+}
+
+test_dnsrr_shuffles_every_task() {
+  ns=$(new_ns c); f=$(services_file)
+  serve "$ns" "$f" --upstream 127.0.0.1:9
+  orders=$(for i in $(seq 1 20); do q "$ns" +short db | tr '\n' ' '; echo; done | sort -u)
+  [ "$(wc -l <<<"$orders")" -gt 1 ] || fail "always the same order: $orders"
+  assert_eq "10.0.0.7 10.0.0.8 10.0.0.9 " "$(head -1 <<<"$orders" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/^ //')"
+  kill $dns_pid; wait $dns_pid
+}
+
+test_large_answers_are_truncated_over_udp_and_whole_over_tcp() {
+  ns=$(new_ns c)
+  yaml=$(printf 'network: n\nservices:\n  - name: my-web\n    vip: 10.0.0.2\n    tasks:\n'; for i in $(seq 1 60); do echo "      - {name: t$i, ip: 10.0.1.$i}"; done)
+  f=$(services_file "$yaml")
+  serve "$ns" "$f" --upstream 127.0.0.1:9
+  out=$(q "$ns" +ignore +noedns tasks.my-web)
+  assert_contains "$out" "flags: qr aa tc rd ra"
+  assert_eq 60 "$(q "$ns" +short tasks.my-web | wc -l)" "dig retries over TCP"
+  kill $dns_pid; wait $dns_pid
+}
+
+test_unknown_names_are_forwarded_with_failover_and_servfail() {
+  ns=$(new_ns c); f=$(services_file)
+  upstream=$(services_file 'network: other
+services:
+  - name: elsewhere
+    vip: 192.0.2.7')
+  ip -n "$ns" link set lo up
+  "$SWARMLB" -n "$ns" dns serve --config "$upstream" --listen 127.0.0.53 --port 53 --upstream 127.0.0.1:9 >/dev/null 2>&1 & up=$!
+  # 127.0.0.99 never answers: the resolver waits 4 s, then asks the next upstream.
+  serve "$ns" "$f" --upstream 127.0.0.99 --upstream 127.0.0.53
+  assert_eq "192.0.2.7" "$(q "$ns" +short elsewhere)"
+  # Both upstreams fail: 4 s on 127.0.0.99, then 127.0.0.53 spends 4 s on its own dead upstream.
+  out=$(ip netns exec "$ns" dig +tries=1 +time=15 @127.0.0.11 nowhere.invalid)
+  assert_contains "$out" "status: SERVFAIL"
+  kill $dns_pid $up; wait $dns_pid; wait $up || true
+  assert_contains "$(cat "$dns_log")" "upstream [IPv4]127.0.0.99:53 did not answer"
+}
+
+test_nat_rules_are_dockers_restored_after_a_flush_and_removed_on_exit() {
+  ns=$(new_ns c); f=$(services_file)
+  before=$(nsx "$ns" iptables-legacy-save -t nat | grep -v '^#')
+  serve "$ns" "$f" --upstream 127.0.0.1:9
+  rules=$(nsx "$ns" iptables-legacy -t nat -S)
+  tcp=$(sed -n 's/.*-p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:\([0-9]*\)$/\1/p' <<<"$rules")
+  udp=$(sed -n 's/.*-p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:\([0-9]*\)$/\1/p' <<<"$rules")
+  assert_eq "-P PREROUTING ACCEPT
+-P INPUT ACCEPT
+-P OUTPUT ACCEPT
+-P POSTROUTING ACCEPT
+-N DOCKER_OUTPUT
+-N DOCKER_POSTROUTING
+-A OUTPUT -d 127.0.0.11/32 -j DOCKER_OUTPUT
+-A POSTROUTING -d 127.0.0.11/32 -j DOCKER_POSTROUTING
+-A DOCKER_OUTPUT -d 127.0.0.11/32 -p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:$tcp
+-A DOCKER_OUTPUT -d 127.0.0.11/32 -p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:$udp
+-A DOCKER_POSTROUTING -s 127.0.0.11/32 -p tcp -m tcp --sport $tcp -j SNAT --to-source :53
+-A DOCKER_POSTROUTING -s 127.0.0.11/32 -p udp -m udp --sport $udp -j SNAT --to-source :53" "$rules"
+  expect_exit 0 "$SWARMLB" -n "$ns" inspect iptables -t nat
+  nsx "$ns" iptables-legacy -t nat -F; nsx "$ns" iptables-legacy -t nat -X
+  for i in $(seq 1 30); do [ "$(nsx "$ns" iptables-legacy -t nat -S)" = "$rules" ] && break; sleep 0.1; done
+  assert_eq "$rules" "$(nsx "$ns" iptables-legacy -t nat -S)" "rules put back within a second or so"
+  assert_eq "10.0.0.2" "$(q "$ns" +short my-web)"
+  assert_contains "$(cat "$dns_log")" "were removed (nat table flushed?); put them back"
+  kill -TERM $dns_pid; wait $dns_pid || fail "dns serve exited $? on SIGTERM"
+  assert_eq "$before" "$(nsx "$ns" iptables-legacy-save -t nat | grep -v '^#')" "nat table after exit"
+}
+
+test_port_53_mode_installs_no_nat_rules() {
+  ns=$(new_ns c); f=$(services_file)
+  serve "$ns" "$f" --port 53 --upstream 127.0.0.1:9
+  assert_not_contains "$(nsx "$ns" iptables-legacy -t nat -S)" "DOCKER_OUTPUT"
+  assert_eq "10.0.0.2" "$(q "$ns" +short my-web)"
+  kill $dns_pid; wait $dns_pid
+}
+
+test_reload_under_load_loses_no_query_and_a_bad_file_keeps_the_old_names() {
+  ns=$(new_ns c); f=$(services_file)
+  serve "$ns" "$f" --upstream 127.0.0.1:9 --watch
+  ( for i in $(seq 1 300); do ip netns exec "$ns" dig +short +tries=1 +time=2 @127.0.0.11 my-web || echo FAILED; done ) > /tmp/$PREFIX.load & load=$!
+  for i in 1 2 3 4 5; do sleep 0.3; kill -HUP $dns_pid; done
+  sed -i 's/vip: 10.0.0.2/vip: 10.0.0.200/' "$f"; sleep 1.5
+  wait $load
+  assert_eq 0 "$(grep -vc -e '^10.0.0.2$' -e '^10.0.0.200$' /tmp/$PREFIX.load)" "answers other than the VIP"
+  assert_eq 300 "$(wc -l < /tmp/$PREFIX.load)"
+  assert_eq "10.0.0.200" "$(q "$ns" +short my-web)" "--watch picked up the change"
+  sed -i 's/vip: 10.0.0.200/vip: 10.0.0.999/' "$f"; kill -HUP $dns_pid; sleep 1.5
+  assert_eq "10.0.0.200" "$(q "$ns" +short my-web)" "a bad file keeps the old names"
+  assert_contains "$(cat "$dns_log")" "reload failed, still serving the previous names: $f:"
+  kill $dns_pid; wait $dns_pid; rm -f /tmp/$PREFIX.load
+}
+
+test_a_malformed_services_file_is_refused_before_anything_changes() {
+  ns=$(new_ns c); f=$(services_file "$(sed 's/ip: 10.0.0.4/ip: 10.0.0.x/' <<<"$SERVICES_YAML")")
+  before=$(state "$ns")
+  expect_exit 1 "$SWARMLB" -n "$ns" dns serve --config "$f" --upstream 127.0.0.1:9
+  one_line "$ERR"
+  assert_contains "$ERR" "$f:10: field services[0].tasks[1].ip: invalid IPv4 address"
+  assert_eq "$before" "$(state "$ns")"
+}
