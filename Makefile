@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/swarmlb
 
-.PHONY: all build deps test unit host-tests vm-tests demo bench docs clean
+.PHONY: all build deps test unit host-tests vm-tests demo bench fuzz docs clean
 
 all: build
 
@@ -32,6 +32,10 @@ demo: build
 bench: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 	Tests/vm/run scripts/bench-inspect
+
+# libFuzzer on the DNS query parser (FUZZ_SECONDS, default 60); corpus seeds in Tests/fuzz/corpus.
+fuzz:
+	scripts/fuzz $(FUZZ_SECONDS)
 
 # Regenerates man/ and completions/ from the argument parser; the results are committed.
 docs: build
