@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "swarmlb", targets: ["swarmlb"]),
+        .executable(name: "swarmlb-dns", targets: ["swarmlb-dns"]),
         .library(name: "SwarmLBKit", targets: ["SwarmLBKit"]),
     ],
     dependencies: [
@@ -39,14 +40,24 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // The thin command line.
+        // What both executables share: common options, the namespace session, argument parsing, exit statuses.
+        .target(name: "SwarmLBCommandLine", dependencies: [
+            "SwarmLBKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // The thin command line (no Foundation, no NIO: it starts in a few milliseconds).
         .executableTarget(
             name: "swarmlb",
+            dependencies: ["SwarmLBKit", "SwarmLBCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // The resolver behind `swarmlb dns serve`.
+        .executableTarget(
+            name: "swarmlb-dns",
             dependencies: [
-                "SwarmLBKit",
-                "SwarmLBDNS",
+                "SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwarmLBCommandLine
 import SwarmLBKit
 
 /// `swarmlb fwm`: IPVS firewall-mark virtual services (`ipvsadm -A -f 257 -s rr`, `-D`, `-Ln`).

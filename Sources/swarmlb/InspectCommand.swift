@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import SwarmLBCommandLine
 import SwarmLBKit
 
 /// `swarmlb inspect`: everything a namespace does to load-balance, read-only. The views are
@@ -45,7 +46,7 @@ struct InspectCommand: ParsableCommand {
                 let value: any Encodable = all ? reports : reports[0]
                 print(String(decoding: try Session.jsonEncoder.encode(value), as: UTF8.self))
             }
-            for f in failures { Main.warn(f) }
+            for f in failures { CommandRunner.warn(f) }
             if !failures.isEmpty { throw ExitCode.failure }
             if reports.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(3) }
         }

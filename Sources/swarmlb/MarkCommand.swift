@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwarmLBCommandLine
 import SwarmLBKit
 
 /// `swarmlb mark`: the ingress namespace's port marks

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import SwarmLBCommandLine
 import SwarmLBKit
 
 /// `swarmlb real`: real servers of an fwmark service (`ipvsadm -a|-e|-d -f MARK -r ADDR:PORT`).

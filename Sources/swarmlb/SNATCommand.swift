@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwarmLBCommandLine
 import SwarmLBKit
 
 /// `swarmlb snat`: the ipvs SNAT rule per overlay subnet plus net.ipv4.vs.conntrack=1

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwarmLBCommandLine
 import SwarmLBKit
 
 /// `swarmlb service`: Docker Swarm's whole per-container recipe for one service in one transaction.

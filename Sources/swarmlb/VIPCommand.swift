@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwarmLBCommandLine
 import SwarmLBKit
 
 /// `swarmlb vip`: a service VIP as a /32 on a device plus its mangle MARK rule

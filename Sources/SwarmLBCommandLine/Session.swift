@@ -4,19 +4,19 @@ import SwarmLBKit
 
 /// One command's run: enters the namespace (on the main thread, before any socket), opens the
 /// kernel interfaces, applies change lists as transactions, and prints results as text or JSON.
-struct Session {
-    let options: CommonOptions
-    let kernel: Kernel
+public struct Session {
+    public let options: CommonOptions
+    public let kernel: Kernel
 
     /// Enters `--netns` if given. Call after every argument has been validated.
-    init(_ options: CommonOptions) throws {
+    public init(_ options: CommonOptions) throws {
         self.options = options
         if let ns = options.netns { try NetNamespace(ns).enter() }
         kernel = Kernel()
     }
 
     /// Applies (or with --dry-run, plans) the changes and prints what was done.
-    func apply(_ changes: [KernelChange], _ change: ChangeOptions, ifExists: Bool = false) throws {
+    public func apply(_ changes: [KernelChange], _ change: ChangeOptions, ifExists: Bool = false) throws {
         let transaction = Transaction(kernel: kernel)
         let report = change.dryRun ? try transaction.plan(changes) : try transaction.apply(changes, ifExists: ifExists)
         if change.dryRun, !ifExists, !report.absent.isEmpty { throw Transaction.Failure.absent(report.absent) }
@@ -27,38 +27,38 @@ struct Session {
     }
 
     /// The JSON encoder of every --json output: snake_case keys, sorted, pretty.
-    static var jsonEncoder: JSONEncoder {
+    public static var jsonEncoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 
-    func printJSON(_ value: some Encodable) throws {
+    public func printJSON(_ value: some Encodable) throws {
         print(String(decoding: try Self.jsonEncoder.encode(value), as: UTF8.self))
     }
 
-    func printTable(_ header: [String], _ rows: [[String]]) {
+    public func printTable(_ header: [String], _ rows: [[String]]) {
         print(TextTable.render(header, rows), terminator: "")
     }
 }
 
 /// Argument parsing into model values, turning their validation errors into usage errors.
-enum Parse {
-    static func address(_ s: String) throws -> IPv4Address { try IPv4Address(parsing: s) }
-    static func subnet(_ s: String) throws -> IPv4Subnet { try IPv4Subnet(parsing: s) }
-    static func mark(_ s: String) throws -> FirewallMark { try FirewallMark(parsing: s) }
-    static func chain(_ s: String) throws -> String { try MarkRule.parseChain(s) }
-    static func scheduler(_ s: String) throws -> IPVSScheduler { try IPVSScheduler(parsing: s) }
-    static func forwarding(_ s: String) throws -> ForwardingMethod { try ForwardingMethod(parsing: s) }
-    static func port(_ s: String) throws -> TransportPort { try TransportPort(parsing: s) }
-    static func device(_ s: String) throws -> String {
+public enum Parse {
+    public static func address(_ s: String) throws -> IPv4Address { try IPv4Address(parsing: s) }
+    public static func subnet(_ s: String) throws -> IPv4Subnet { try IPv4Subnet(parsing: s) }
+    public static func mark(_ s: String) throws -> FirewallMark { try FirewallMark(parsing: s) }
+    public static func chain(_ s: String) throws -> String { try MarkRule.parseChain(s) }
+    public static func scheduler(_ s: String) throws -> IPVSScheduler { try IPVSScheduler(parsing: s) }
+    public static func forwarding(_ s: String) throws -> ForwardingMethod { try ForwardingMethod(parsing: s) }
+    public static func port(_ s: String) throws -> TransportPort { try TransportPort(parsing: s) }
+    public static func device(_ s: String) throws -> String {
         guard !s.isEmpty, s.utf8.count < 16, !s.contains("/"), !s.contains(where: \.isWhitespace) else {
             throw SwarmLBKit.ValidationError(s, "device name")
         }
         return s
     }
-    static func weight(_ w: Int) throws -> Int32 {
+    public static func weight(_ w: Int) throws -> Int32 {
         guard (0...65535).contains(w) else { throw SwarmLBKit.ValidationError(String(w), "weight (0-65535)") }
         return Int32(w)
     }

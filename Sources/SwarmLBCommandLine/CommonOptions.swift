@@ -1,24 +1,27 @@
 import ArgumentParser
 
 /// Options every swarmlb command takes.
-struct CommonOptions: ParsableArguments {
+public struct CommonOptions: ParsableArguments {
+    public init() {}
     @Option(name: [.short, .long], help: ArgumentHelp(
         "Network namespace to work in: a Docker netns ID, a name under /run/netns, a path, or pid:N.",
         valueName: "ns"))
-    var netns: String?
+    public var netns: String?
 
     @Flag(help: "Print JSON instead of text.")
-    var json = false
+    public var json = false
 }
 
 /// Options of commands that change the kernel.
-struct ChangeOptions: ParsableArguments {
+public struct ChangeOptions: ParsableArguments {
+    public init() {}
     @Flag(help: "Print the kernel changes that would be made, as classic commands, and change nothing.")
-    var dryRun = false
+    public var dryRun = false
 }
 
 /// Options of commands that remove things.
-struct RemovalOptions: ParsableArguments {
+public struct RemovalOptions: ParsableArguments {
+    public init() {}
     @Flag(help: "Succeed when what is to be deleted is not there.")
-    var ifExists = false
+    public var ifExists = false
 }

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The options of `swarmlb dns serve` (run by the swarmlb-dns executable, which alone links
+/// Foundation, Yams and SwiftNIO, so that every other command starts fast).
+public struct DNSServeOptions: ParsableArguments {
+    public init() {}
+
+    @Option(help: "The services file (YAML or JSON).") public var config: String
+    @Option(help: "Address to listen on.") public var listen = "127.0.0.11"
+    @Option(help: "Port to bind; 53 binds it directly and installs no nat rules. Default: two free ports + nat rules.")
+        public var port: Int?
+    @Option(help: "Upstream server for other names, IP[:PORT]; repeatable (default: the host's /etc/resolv.conf).")
+        public var upstream: [String] = []
+    @Option(help: "TTL of the answers, in seconds.") public var ttl: UInt32 = 600
+    @Option(help: "Most upstream queries in flight; beyond it clients get REFUSED.") public var maxInflight = 1024
+    @Flag(help: "Reload when the services file changes.") public var watch = false
+    @Flag(help: "Log every query.") public var verbose = false
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Glibc
+import Logging
+import NIOCore
+import NIOPosix
+import SwarmLBCommandLine
+import SwarmLBDNS
+import SwarmLBKit
+
+/// swarmlb-dns: the embedded resolver behind `swarmlb dns serve`, in its own executable because it
+/// alone needs Foundation (Yams) and SwiftNIO. All kernel work (entering the namespace, the nat
+/// rules) happens on the main thread; NIO's threads are created after setns and so live inside it.
+@main
+struct DNSServe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swarmlb-dns",
+        abstract: "Serve a services file's names on 127.0.0.11 (run as swarmlb dns serve).")
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var options: DNSServeOptions
+
+    static func main() { CommandRunner.run(DNSServe.self) }
+
+    func run() throws {
+        let address = try Parse.address(options.listen)
+        if let port = options.port, !(0...65535).contains(port) { throw SwarmLBKit.ValidationError(String(port), "port (0-65535)") }
+        let upstreams = try options.upstream.isEmpty ? ResolvConf.nameservers() : options.upstream.map { text in
+            guard let a = ResolvConf.upstream(text) else { throw SwarmLBKit.ValidationError(text, "upstream (IP[:PORT])") }
+            return a
+        }
+        let services = try ServicesFile.load(path: options.config)
+
+        // Signals are taken by sigtimedwait on this thread; block them before any thread exists.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&signals, s) }
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+        let session = try Session(common)  // enters the namespace on this (main) thread
+        let transaction = Transaction(kernel: session.kernel)
+        _ = try transaction.apply([.setLink("lo", up: true)], ifExists: false)  // 127.0.0.11 lives on lo
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let logger = Logger(label: "swarmlb.dns")
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)  // threads born inside the namespace
+        defer { try? group.syncShutdownGracefully() }
+        let resolver = Resolver(ServiceDirectory(services, ttl: options.ttl),
+                                forwarder: UpstreamForwarder(upstreams: upstreams, maxInFlight: options.maxInflight, logger: logger),
+                                logger: logger, verbose: options.verbose)
+        let server = try DNSServer(group: group, host: address.description, port: options.port ?? 0, resolver: resolver)
+        defer { server.close() }
+        let redirect = options.port == nil ? DNSRedirect(address: address, tcpPort: server.tcpPort, udpPort: server.udpPort) : nil
+        if let redirect { _ = try transaction.apply(redirect.addChanges, ifExists: false) }
+        logger.info("listening on \(address) udp/\(server.udpPort) tcp/\(server.tcpPort)\(redirect == nil ? "" : ", port 53 redirected by nat DOCKER_OUTPUT"); \(resolver.nameCount) names of network \(services.network); upstreams: \(upstreams.map(\.description).joined(separator: ", "))")
+
+        var modified = Self.modificationTime(options.config)
+        while true {
+            var second = timespec(tv_sec: 1, tv_nsec: 0)
+            let signal = sigtimedwait(&signals, nil, &second)
+            if signal == SIGTERM || signal == SIGINT { break }
+            let changed = options.watch && Self.modificationTime(options.config) != modified
+            if signal == SIGHUP || changed {
+                modified = Self.modificationTime(options.config)
+                do {
+                    let reloaded = try ServicesFile.load(path: options.config)
+                    resolver.reload(ServiceDirectory(reloaded, ttl: options.ttl))
+                    logger.info("reloaded \(options.config): \(resolver.nameCount) names")
+                } catch {
+                    logger.error("reload failed, still serving the previous names: \(error)")
+                }
+            }
+            if let redirect, let nat = try? IPTablesTable.read(.nat).dump(), !redirect.isInstalled(in: nat) {
+                do {
+                    _ = try transaction.apply(redirect.addChanges, ifExists: false)
+                    logger.warning("the nat rules to 127.0.0.11 were removed (nat table flushed?); put them back")
+                } catch {
+                    logger.error("cannot put the nat rules back: \(error)")
+                }
+            }
+        }
+        if let redirect { _ = try transaction.apply(redirect.deleteChanges, ifExists: true) }
+        logger.info("stopped")
+    }
+
+    /// The file's modification time in nanoseconds, nil when it cannot be read.
+    static func modificationTime(_ path: String) -> Int? {
+        var s = stat()
+        return stat(path, &s) == 0 ? s.st_mtim.tv_sec * 1_000_000_000 + s.st_mtim.tv_nsec : nil
+    }
+}
