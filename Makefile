@@ -28,10 +28,13 @@ vm-tests: build
 demo: build
 	Tests/vm/run scripts/demo
 
-# Benchmarks of a release build, in the VM; numbers go to bench/results.txt.
+# Benchmarks of a release build: inspect in the VM (bench/results.txt), then the resolver against
+# knot and dnsmasq on this machine (bench/dns-results.txt).
 bench: deps
+	@scripts/install-deps bench
 	$(SWIFT) build -c release --static-swift-stdlib
 	Tests/vm/run scripts/bench-inspect
+	scripts/bench-dns
 
 # libFuzzer on the DNS query parser (FUZZ_SECONDS, default 60); corpus seeds in Tests/fuzz/corpus.
 fuzz:

@@ -15,6 +15,7 @@ public final class DNSServer {
     public init(group: EventLoopGroup, host: String, port: Int, resolver: Resolver, idleTimeout: TimeAmount = .seconds(10)) throws {
         udp = try DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.datagramVectorReadMessageCount, value: 64)  // recvmmsg: up to 64 queries per read
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(resolver)) }
             }
@@ -39,20 +40,32 @@ public final class DNSServer {
     }
 }
 
+/// Answers datagrams. Replies known at once are written during the read burst and flushed once
+/// at its end (channelReadComplete); forwarded ones, which come later, are flushed as they come.
 private final class UDPHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     let resolver: Resolver
+    private var inReadBurst = false
     init(_ resolver: Resolver) { self.resolver = resolver }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
+        inReadBurst = true
+        let future = resolver.respond(to: Array(buffer: envelope.data), udp: true, on: context.eventLoop)
         let channel = context.channel
-        resolver.respond(to: Array(buffer: envelope.data), udp: true, on: context.eventLoop).whenSuccess { reply in
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        future.whenSuccess { reply in
             guard let reply else { return }
             var out = channel.allocator.buffer(capacity: reply.count)
             out.writeBytes(reply)
-            channel.writeAndFlush(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: out), promise: nil)
+            let datagram = AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: out)
+            if loopBound.value.inReadBurst { channel.write(datagram, promise: nil) } else { channel.writeAndFlush(datagram, promise: nil) }
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        inReadBurst = false
+        context.flush()
     }
 }
 
