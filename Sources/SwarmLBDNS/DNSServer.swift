@@ -15,7 +15,10 @@ public final class DNSServer {
     public init(group: EventLoopGroup, host: String, port: Int, resolver: Resolver, idleTimeout: TimeAmount = .seconds(10)) throws {
         udp = try DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.datagramVectorReadMessageCount, value: 64)  // recvmmsg: up to 64 queries per read
+            // recvmmsg: up to 16 queries per read; NIO splits the receive buffer among them, so it
+            // must hold 16 whole datagrams (4 KiB each, the EDNS0 size we advertise).
+            .channelOption(.datagramVectorReadMessageCount, value: 16)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16 * 4096))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(resolver)) }
             }
