@@ -18,8 +18,8 @@ public struct Session {
     /// Applies (or with --dry-run, plans) the changes and prints what was done.
     public func apply(_ changes: [KernelChange], _ change: ChangeOptions, ifExists: Bool = false) throws {
         let transaction = Transaction(kernel: kernel)
-        let report = change.dryRun ? try transaction.plan(changes) : try transaction.apply(changes, ifExists: ifExists)
-        if change.dryRun, !ifExists, !report.absent.isEmpty { throw Transaction.Failure.absent(report.absent) }
+        let report = change.dryRun ? try transaction.plan(changes, ifExists: ifExists)
+                                   : try transaction.apply(changes, ifExists: ifExists)
         if options.json { return try printJSON(JSONViews.ChangeReport(report, dryRun: change.dryRun)) }
         for c in report.performed { print(c.command) }
         for c in report.unchanged { print("# already present: \(c.command)") }

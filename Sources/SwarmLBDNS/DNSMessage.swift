@@ -141,33 +141,25 @@ public enum DNSMessage {
     /// and TC set when the answers do not fit in `limit` bytes (those that fit are kept).
     public static func response(to query: Query, code: ResponseCode, answers: [Record], limit: Int,
                                 authoritative: Bool = true) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(min(limit, 512))
-        let opcodeAndRD = query.flags & 0x7900  // opcode + RD
-        var flags: UInt16 = 0x8000 | opcodeAndRD | 0x0080 | UInt16(code.rawValue)  // QR, RA
+        var flags: UInt16 = 0x8000 | (query.flags & 0x7900) | 0x0080 | UInt16(code.rawValue)  // QR, opcode + RD, RA
         if authoritative { flags |= 0x0400 }
         let opt: [UInt8] = query.ednsSize == nil ? [] : [0, 0, 41, 0x10, 0x00, 0, 0, 0, 0, 0, 0]  // root, OPT, 4096, no flags
-        func header(answers n: Int, truncated: Bool) -> [UInt8] {
-            let f = flags | (truncated ? 0x0200 : 0)
-            return [UInt8(query.id >> 8), UInt8(query.id & 0xff), UInt8(f >> 8), UInt8(f & 0xff), 0, 1,
-                    UInt8(n >> 8), UInt8(n & 0xff), 0, 0, 0, opt.isEmpty ? 0 : 1]
-        }
         var body = query.questionWire
         var count = 0
-        var truncated = false
         for r in answers {
             let rr: [UInt8] = [0xc0, 0x0c, UInt8(r.type.rawValue >> 8), UInt8(r.type.rawValue & 0xff), 0, 1,
                                UInt8(r.ttl >> 24), UInt8(r.ttl >> 16 & 0xff), UInt8(r.ttl >> 8 & 0xff), UInt8(r.ttl & 0xff),
                                UInt8(r.data.count >> 8), UInt8(r.data.count & 0xff)] + r.data
             if headerSize + body.count + rr.count + opt.count > limit {
-                truncated = true
+                flags |= 0x0200  // TC
                 break
             }
             body += rr
             count += 1
         }
-        out = header(answers: count, truncated: truncated) + body + opt
-        return out
+        let header: [UInt8] = [UInt8(query.id >> 8), UInt8(query.id & 0xff), UInt8(flags >> 8), UInt8(flags & 0xff), 0, 1,
+                               UInt8(count >> 8), UInt8(count & 0xff), 0, 0, 0, opt.isEmpty ? 0 : 1]
+        return header + body + opt
     }
 
     /// A response with no question section processing possible beyond the header (FORMERR for junk).

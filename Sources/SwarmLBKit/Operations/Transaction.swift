@@ -51,19 +51,21 @@ public struct Transaction {
 
     public init(kernel: Kernel) { self.kernel = kernel }
 
-    /// Compares every change with the kernel's state; changes nothing.
-    public func plan(_ changes: [KernelChange]) throws(KernelError) -> Report {
+    /// Compares every change with the kernel's state; changes nothing (this is --dry-run).
+    /// Throws `Failure.absent` when a removal finds nothing and `ifExists` is false.
+    public func plan(_ changes: [KernelChange], ifExists: Bool) throws -> Report {
         let planner = StatePlanner(kernel: kernel)
         var decisions: [Decision] = []
         for c in changes { decisions.append(try planner.decide(c)) }
-        return Report(decisions: decisions)
+        let report = Report(decisions: decisions)
+        if !ifExists, !report.absent.isEmpty { throw Failure.absent(report.absent) }
+        return report
     }
 
     /// Plans, then performs the needed steps; rolls back on failure.
     /// Throws `Failure.absent` before changing anything when a removal finds nothing and `ifExists` is false.
     public func apply(_ changes: [KernelChange], ifExists: Bool) throws -> Report {
-        let report = try plan(changes)
-        if !ifExists, !report.absent.isEmpty { throw Failure.absent(report.absent) }
+        let report = try plan(changes, ifExists: ifExists)
         let executor = ChangeExecutor(kernel: kernel)
         var undoStack: [[KernelChange]] = []
         for decision in report.decisions {
