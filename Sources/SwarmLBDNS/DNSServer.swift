@@ -1,28 +1,21 @@
 import NIOCore
 import NIOPosix
+import SwarmLBKit
 
-/// The resolver's UDP and TCP listeners on one address (127.0.0.11), each on its own port
-/// (a free one unless given): UDP answers each datagram; TCP reads length-prefixed queries,
-/// several per connection, and closes idle connections.
+/// The resolver's UDP and TCP listeners on one address (127.0.0.11), each on its own port (a free
+/// one unless given). UDP is served by `UDPListener`'s own thread; TCP by the event loops, which
+/// read length-prefixed queries, several per connection, and close idle connections.
 public final class DNSServer {
-    public let udp: Channel
-    public let tcp: Channel
+    let udp: UDPListener
+    let tcp: Channel
 
-    public var udpPort: UInt16 { UInt16(udp.localAddress?.port ?? 0) }
+    public var udpPort: UInt16 { udp.socket.port }
     public var tcpPort: UInt16 { UInt16(tcp.localAddress?.port ?? 0) }
 
-    /// Binds both listeners. Call inside the namespace: the group's threads must exist only after setns.
-    public init(group: EventLoopGroup, host: String, port: Int, resolver: Resolver, idleTimeout: TimeAmount = .seconds(10)) throws {
-        udp = try DatagramBootstrap(group: group)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            // recvmmsg: up to 16 queries per read; NIO splits the receive buffer among them, so it
-            // must hold 16 whole datagrams (4 KiB each, the EDNS0 size we advertise).
-            .channelOption(.datagramVectorReadMessageCount, value: 16)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16 * 4096))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(resolver)) }
-            }
-            .bind(host: host, port: port).wait()
+    /// Binds both listeners. Call inside the namespace: sockets and threads must be made after setns.
+    public init(group: EventLoopGroup, address: IPv4Address, port: UInt16, resolver: Resolver,
+                idleTimeout: TimeAmount = .seconds(10)) throws {
+        udp = try UDPListener(address: address, port: port, resolver: resolver, group: group)
         tcp = try ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -34,41 +27,54 @@ public final class DNSServer {
                     ])
                 }
             }
-            .bind(host: host, port: port).wait()
+            .bind(host: address.description, port: Int(port)).wait()
     }
 
     public func close() {
-        try? udp.close().wait()
+        udp.close()
         try? tcp.close().wait()
     }
 }
 
-/// Answers datagrams. Replies known at once are written during the read burst and flushed once
-/// at its end (channelReadComplete); forwarded ones, which come later, are flushed as they come.
-private final class UDPHandler: ChannelInboundHandler {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    let resolver: Resolver
-    private var inReadBurst = false
-    init(_ resolver: Resolver) { self.resolver = resolver }
+/// The UDP side of the resolver: a `DatagramBatchSocket` served by one thread in a loop, a batch
+/// at a time, each batch answered from the directory as it was when the batch arrived. Forwarded
+/// queries go to the upstreams through the event loops and are answered from there.
+final class UDPListener: Sendable {
+    let socket: DatagramBatchSocket
+    private let thread = NIOThreadPool(numberOfThreads: 1)
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        inReadBurst = true
-        let future = resolver.respond(to: Array(buffer: envelope.data), udp: true, on: context.eventLoop)
-        let channel = context.channel
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        future.whenSuccess { reply in
-            guard let reply else { return }
-            var out = channel.allocator.buffer(capacity: reply.count)
-            out.writeBytes(reply)
-            let datagram = AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: out)
-            if loopBound.value.inReadBurst { channel.write(datagram, promise: nil) } else { channel.writeAndFlush(datagram, promise: nil) }
+    init(address: IPv4Address, port: UInt16, resolver: Resolver, group: EventLoopGroup) throws {
+        let socket = try DatagramBatchSocket(address: address, port: port)
+        self.socket = socket
+        thread.start()
+        thread.submit { _ in
+            var serving = true
+            while serving {
+                var directory: ServiceDirectory?
+                serving = socket.serveBatch { packet, peer, reply in
+                    let current = directory ?? resolver.directory
+                    directory = current
+                    var length = 0
+                    let outcome = resolver.respond(to: packet, from: { peer().description }, overTCP: false, directory: current) {
+                        capacity, body in
+                        precondition(capacity <= reply.count, "a UDP reply is at most DNSMessage.udpPayloadSize bytes")
+                        length = body(reply)
+                    }
+                    if case .forward(let question) = outcome {
+                        let client = peer()
+                        resolver.forward(ByteBuffer(bytes: packet), question, overTCP: false, on: group.next()).whenSuccess { answer in
+                            answer.withUnsafeReadableBytes { socket.send($0, to: client) }
+                        }
+                    }
+                    return length
+                }
+            }
         }
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
-        inReadBurst = false
-        context.flush()
+    func close() {
+        socket.shutdown()
+        try? thread.syncShutdownGracefully()
     }
 }
 
@@ -84,19 +90,37 @@ private struct LengthPrefixedDecoder: ByteToMessageDecoder {
     }
 }
 
+/// Answers the queries of one TCP connection, each reply with its two-byte length first.
 private final class TCPHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
     let resolver: Resolver
     init(_ resolver: Resolver) { self.resolver = resolver }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let channel = context.channel
-        resolver.respond(to: Array(buffer: unwrapInboundIn(data)), udp: false, on: context.eventLoop).whenSuccess { reply in
-            guard let reply else { return }
-            var out = channel.allocator.buffer(capacity: reply.count + 2)
-            out.writeInteger(UInt16(reply.count))
-            out.writeBytes(reply)
-            channel.writeAndFlush(out, promise: nil)
+        let query = unwrapInboundIn(data)
+        var reply = context.channel.allocator.buffer(capacity: 514)
+        reply.writeInteger(UInt16(0))  // the length, set once known
+        let client = context.remoteAddress
+        let outcome = query.withUnsafeReadableBytes { packet in
+            resolver.respond(to: packet, from: { client?.endpoint ?? "?" }, overTCP: true, directory: resolver.directory) { capacity, body in
+                reply.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity, body)
+            }
+        }
+        switch outcome {
+        case .answered:
+            reply.setInteger(UInt16(reply.readableBytes - 2), at: reply.readerIndex)
+            context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
+        case .dropped:
+            break
+        case .forward(let question):
+            let channel = context.channel
+            resolver.forward(query, question, overTCP: true, on: context.eventLoop).whenSuccess { answer in
+                var framed = channel.allocator.buffer(capacity: answer.readableBytes + 2)
+                framed.writeInteger(UInt16(answer.readableBytes))
+                framed.writeImmutableBuffer(answer)
+                channel.writeAndFlush(framed, promise: nil)
+            }
         }
     }
 

@@ -28,3 +28,11 @@ public enum ResolvConf {
         return try? SocketAddress(ipAddress: host, port: port)
     }
 }
+
+extension SocketAddress {
+    /// `10.0.0.1:53` or `[fd00::1]:53`, as operators write a server (NIO's description adds more).
+    public var endpoint: String {
+        let ip = ipAddress ?? "?"
+        return `protocol` == .inet6 ? "[\(ip)]:\(port ?? 0)" : "\(ip):\(port ?? 0)"
+    }
+}

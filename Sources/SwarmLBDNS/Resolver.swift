@@ -3,56 +3,74 @@ import NIOConcurrencyHelpers
 import NIOCore
 import SwarmLBKit
 
-/// Answers one DNS query: from the service directory when the name is the network's, else by
-/// forwarding to the upstream servers. The directory is swapped whole on reload, so a query is
-/// answered from the old data or the new, never from half of each.
+/// Answers DNS queries: from the service directory when the name is the network's, written straight
+/// into the reply buffer, else by forwarding to the upstream servers. The directory is swapped whole
+/// on reload, so a query is answered from the old data or the new, never from half of each.
 public final class Resolver: Sendable {
-    private let directory: NIOLockedValueBox<ServiceDirectory>
+    private let current: NIOLockedValueBox<ServiceDirectory>
     let forwarder: UpstreamForwarder
     let logger: Logger
     let verbose: Bool
 
     public init(_ directory: ServiceDirectory, forwarder: UpstreamForwarder, logger: Logger, verbose: Bool = false) {
-        self.directory = NIOLockedValueBox(directory)
+        current = NIOLockedValueBox(directory)
         self.forwarder = forwarder
         self.logger = logger
         self.verbose = verbose
     }
 
+    /// The names served now; a listener takes it once per burst of queries.
+    public var directory: ServiceDirectory { current.withLockedValue { $0 } }
+
     /// Replaces the names served, atomically.
     public func reload(_ new: ServiceDirectory) {
-        directory.withLockedValue { $0 = new }
+        current.withLockedValue { $0 = new }
     }
 
-    public var nameCount: Int { directory.withLockedValue { $0.nameCount } }
+    public var nameCount: Int { directory.nameCount }
 
-    /// The response to `packet`, or nil to drop it. `limit` is the transport's size limit
-    /// (512 or the client's EDNS0 size over UDP, 65535 over TCP).
-    public func respond(to packet: [UInt8], udp: Bool, on loop: EventLoop) -> EventLoopFuture<[UInt8]?> {
-        let query: DNSMessage.Query
-        switch DNSMessage.parseQuery(packet) {
-        case .failure(.drop): return loop.makeSucceededFuture(nil)
-        case let .failure(.formErr(id, flags)):
-            return loop.makeSucceededFuture(DNSMessage.headerOnly(id: id, flags: flags, code: .formErr))
-        case .success(let q): query = q
-        }
-        let limit = udp ? Int(query.ednsSize ?? 512) : 65535
-        if query.opcode != 0 {
-            return loop.makeSucceededFuture(DNSMessage.response(to: query, code: .notImp, answers: [], limit: limit))
-        }
-        let answer = directory.withLockedValue { $0.answer(query) }
-        if verbose { logger.info("query \(query.nameText) type \(query.type): \(answer == .forward ? "forwarded" : "answered")") }
-        switch answer {
-        case .records(let records):
-            return loop.makeSucceededFuture(DNSMessage.response(to: query, code: .noError, answers: records, limit: limit))
-        case .forward:
-            return forwarder.forward(packet, on: loop).map { outcome in
-                switch outcome {
-                case .answered(let reply): return reply
-                case .overloaded: return DNSMessage.response(to: query, code: .refused, answers: [], limit: limit, authoritative: false)
-                case .failed: return DNSMessage.response(to: query, code: .servFail, answers: [], limit: limit, authoritative: false)
-                }
+    /// Answers `packet` (from `client`) out of `directory` when it can, through `write` (see
+    /// `ServiceDirectory.respond`); `.forward` writes nothing and leaves the query to `forward`.
+    public func respond(to packet: UnsafeRawBufferPointer, from client: () -> String, overTCP: Bool, directory: ServiceDirectory,
+                        write: (Int, (UnsafeMutableRawBufferPointer) -> Int) -> Void) -> ServiceDirectory.Outcome {
+        let outcome = directory.respond(to: packet, overTCP: overTCP, write: write)
+        if verbose { log(packet, from: client(), outcome, overTCP: overTCP) }
+        return outcome
+    }
+
+    /// The upstream servers' reply to `packet`, or SERVFAIL when none answers, REFUSED when too
+    /// many queries are already out.
+    public func forward(_ packet: ByteBuffer, _ question: DNSMessage.Question, overTCP: Bool,
+                        on loop: EventLoop) -> EventLoopFuture<ByteBuffer> {
+        forwarder.forward(packet, on: loop).map { outcome in
+            switch outcome {
+            case .answered(let reply): return reply
+            case .overloaded: return Self.failure(.refused, to: question, in: packet, overTCP: overTCP)
+            case .failed: return Self.failure(.servFail, to: question, in: packet, overTCP: overTCP)
             }
         }
+    }
+
+    private static func failure(_ code: DNSMessage.ResponseCode, to question: DNSMessage.Question, in packet: ByteBuffer,
+                                overTCP: Bool) -> ByteBuffer {
+        let limit = question.sizeLimit(overTCP: overTCP)
+        var out = ByteBufferAllocator().buffer(capacity: 0)
+        packet.withUnsafeReadableBytes { p in
+            _ = out.writeWithUnsafeMutableBytes(minimumWritableBytes: DNSMessage.responseCapacity(question, recordBytes: 0, limit: limit)) {
+                DNSMessage.writeResponse(to: question, packet: p, code: code, authoritative: false, limit: limit, into: $0)
+            }
+        }
+        return out
+    }
+
+    private func log(_ packet: UnsafeRawBufferPointer, from client: String, _ outcome: ServiceDirectory.Outcome, overTCP: Bool) {
+        let query = DNSMessage.describe(packet)
+        let what: String
+        switch outcome {
+        case .answered: what = "answered"
+        case .dropped: what = "dropped"
+        case .forward: what = "forwarded"
+        }
+        logger.info("query \(query) from \(client) over \(overTCP ? "tcp" : "udp"): \(what)")
     }
 }

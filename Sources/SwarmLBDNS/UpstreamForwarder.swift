@@ -6,30 +6,58 @@ import SwarmLBKit
 
 /// Forwards queries for names the directory does not know to the upstream servers (the host's
 /// resolv.conf by default), as Docker's resolver does: up to 3 servers in turn, 4 s each, the next
-/// one on SERVFAIL, REFUSED or timeout; at most `maxInFlight` queries outstanding, beyond which
-/// clients are told REFUSED at once instead of piling up.
+/// one on SERVFAIL, REFUSED, timeout or port unreachable; at most `maxInFlight` queries outstanding,
+/// beyond which clients are told REFUSED at once instead of piling up. Each server is asked through
+/// its own connected socket, made in the namespace that server is reachable from (`Upstream`).
 public final class UpstreamForwarder: Sendable {
     public enum Outcome: Sendable {
-        case answered([UInt8])
+        case answered(ByteBuffer)
         case failed
         case overloaded
     }
 
-    public let upstreams: [SocketAddress]
+    /// One upstream server and the socket its queries leave from.
+    public struct Upstream: Sendable {
+        public var address: SocketAddress
+        public var socket: ConnectedDatagramSocket
+        public init(address: SocketAddress, socket: ConnectedDatagramSocket) {
+            self.address = address
+            self.socket = socket
+        }
+    }
+
+    private let channels: [(address: SocketAddress, channel: Channel)]
     let timeout: TimeAmount
     let maxInFlight: Int
     private let inFlight = NIOLockedValueBox(0)
     private let failureLog: RateLimitedLog
 
-    public init(upstreams: [SocketAddress], timeout: TimeAmount = .seconds(4), maxInFlight: Int = 1024, logger: Logger) {
-        self.upstreams = Array(upstreams.prefix(3))
+    /// Puts each upstream's socket on an event loop of `group`; the channels own the sockets.
+    public init(upstreams: [Upstream], group: EventLoopGroup, timeout: TimeAmount = .seconds(4), maxInFlight: Int = 1024,
+                logger: Logger) throws {
+        channels = try upstreams.map { upstream in
+            let channel = try DatagramBootstrap(group: group)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(UpstreamExchange(server: upstream.address, timeout: timeout))
+                    }
+                }
+                .withBoundSocket(upstream.socket.descriptor).wait()
+            return (upstream.address, channel)
+        }
         self.timeout = timeout
         self.maxInFlight = maxInFlight
         failureLog = RateLimitedLog(logger: logger)
     }
 
-    public func forward(_ query: [UInt8], on loop: EventLoop) -> EventLoopFuture<Outcome> {
-        guard !upstreams.isEmpty else { return loop.makeSucceededFuture(.failed) }
+    public var upstreams: [SocketAddress] { channels.map(\.address) }
+
+    public func close() {
+        for c in channels { try? c.channel.close().wait() }
+    }
+
+    public func forward(_ query: ByteBuffer, on loop: EventLoop) -> EventLoopFuture<Outcome> {
+        guard !channels.isEmpty else { return loop.makeSucceededFuture(.failed) }
         let admitted = inFlight.withLockedValue { n -> Bool in
             guard n < maxInFlight else { return false }
             n += 1
@@ -41,62 +69,97 @@ public final class UpstreamForwarder: Sendable {
         }
     }
 
-    private func attempt(_ query: [UInt8], upstream i: Int, on loop: EventLoop) -> EventLoopFuture<Outcome> {
-        guard i < upstreams.count else { return loop.makeSucceededFuture(.failed) }
-        let server = upstreams[i]
-        return ask(server, query, on: loop).flatMap { reply in
-            // SERVFAIL (2) and REFUSED (5) mean: try the next server.
-            if let reply, reply.count >= 4, reply[3] & 0x0f != 2, reply[3] & 0x0f != 5 { return loop.makeSucceededFuture(.answered(reply)) }
-            self.failureLog.note("upstream \(server) \(reply == nil ? "did not answer" : "refused or failed")")
+    private func attempt(_ query: ByteBuffer, upstream i: Int, on loop: EventLoop) -> EventLoopFuture<Outcome> {
+        guard i < channels.count else { return loop.makeSucceededFuture(.failed) }
+        let (server, channel) = channels[i]
+        let promise = loop.makePromise(of: UpstreamExchange.Reply.self)
+        channel.writeAndFlush(UpstreamExchange.Query(bytes: query, reply: promise)).whenFailure { promise.succeed(.unreachable($0)) }
+        return promise.futureResult.flatMap { reply in
+            let problem: String
+            switch reply {
+            case .answer(let answer):
+                // SERVFAIL (2) and REFUSED (5) mean: try the next server.
+                let code = (answer.getInteger(at: answer.readerIndex + 3, as: UInt8.self) ?? 2) & 0x0f
+                if code != 2 && code != 5 { return loop.makeSucceededFuture(.answered(answer)) }
+                problem = code == 2 ? "answered SERVFAIL" : "answered REFUSED"
+            case .timedOut: problem = "did not answer within \(self.timeout.nanoseconds / 1_000_000_000) s"
+            case .unreachable(let error): problem = "is unreachable: \((error as? IOError).map { errnoText($0.errnoCode) } ?? "\(error)")"
+            }
+            self.failureLog.note("upstream \(server.endpoint) \(problem); trying \(i + 1 < self.channels.count ? "the next one" : "no other: SERVFAIL")")
             return self.attempt(query, upstream: i + 1, on: loop)
         }
     }
+}
 
-    /// One query to one server over UDP from a fresh port; nil on timeout or error.
-    private func ask(_ server: SocketAddress, _ query: [UInt8], on loop: EventLoop) -> EventLoopFuture<[UInt8]?> {
-        let promise = loop.makePromise(of: [UInt8]?.self)
-        // The reply, the timer and an error may each try to finish the query; the first one wins.
-        let finished = NIOLockedValueBox(false)
-        let finish: @Sendable ([UInt8]?) -> Void = { value in
-            if finished.withLockedValue({ done in defer { done = true }; return !done }) { promise.succeed(value) }
-        }
-        let id = Array(query.prefix(2))
-        DatagramBootstrap(group: loop)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ReplyHandler(id: id, finish: finish)) }
-            }
-            .bind(host: server.protocol == .inet6 ? "::" : "0.0.0.0", port: 0)
-            .whenComplete { result in
-                switch result {
-                case .failure:
-                    finish(nil)
-                case .success(let channel):
-                    let timer = loop.scheduleTask(in: self.timeout) { finish(nil) }
-                    var buffer = channel.allocator.buffer(capacity: query.count)
-                    buffer.writeBytes(query)
-                    channel.writeAndFlush(AddressedEnvelope(remoteAddress: server, data: buffer)).whenFailure { _ in finish(nil) }
-                    promise.futureResult.whenComplete { _ in
-                        timer.cancel()
-                        channel.close(promise: nil)
-                    }
-                }
-            }
-        return promise.futureResult
+/// The queries outstanding at one upstream server, on its connected socket: each is sent under an
+/// id of its own (random, unused), so clients' ids may collide, and answered with the client's id
+/// back in place.
+private final class UpstreamExchange: ChannelDuplexHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    typealias OutboundIn = Query
+    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+
+    struct Query: Sendable {
+        var bytes: ByteBuffer
+        var reply: EventLoopPromise<Reply>
     }
 
-    /// Finishes the query with the first datagram carrying its id.
-    private final class ReplyHandler: ChannelInboundHandler {
-        typealias InboundIn = AddressedEnvelope<ByteBuffer>
-        let id: [UInt8]
-        let finish: @Sendable ([UInt8]?) -> Void
-        init(id: [UInt8], finish: @escaping @Sendable ([UInt8]?) -> Void) {
-            self.id = id
-            self.finish = finish
+    enum Reply: Sendable {
+        case answer(ByteBuffer)
+        case timedOut
+        /// The kernel reported the server unreachable (ICMP port or host unreachable), or sending failed.
+        case unreachable(Error)
+    }
+
+    private struct Pending {
+        var clientID: UInt16
+        var reply: EventLoopPromise<Reply>
+        var timer: Scheduled<Void>
+    }
+
+    let server: SocketAddress
+    let timeout: TimeAmount
+    private var pending: [UInt16: Pending] = [:]
+
+    init(server: SocketAddress, timeout: TimeAmount) {
+        self.server = server
+        self.timeout = timeout
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let query = unwrapOutboundIn(data)
+        guard let clientID = query.bytes.getInteger(at: query.bytes.readerIndex, as: UInt16.self) else {
+            query.reply.succeed(.unreachable(ChannelError.writeMessageTooLarge))
+            return
         }
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            let bytes = Array(buffer: unwrapInboundIn(data).data)
-            if bytes.count >= 2, Array(bytes.prefix(2)) == id { finish(bytes) }
-        }
+        var id = UInt16.random(in: 0...UInt16.max)
+        while pending[id] != nil { id = UInt16.random(in: 0...UInt16.max) }
+        let exchange = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let timer = context.eventLoop.scheduleTask(in: timeout) { [id] in exchange.value.finish(id, with: .timedOut) }
+        pending[id] = Pending(clientID: clientID, reply: query.reply, timer: timer)
+        var bytes = context.channel.allocator.buffer(buffer: query.bytes)
+        bytes.setInteger(id, at: bytes.readerIndex)
+        context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: server, data: bytes)), promise: promise)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var reply = unwrapInboundIn(data).data
+        guard let id = reply.getInteger(at: reply.readerIndex, as: UInt16.self),
+              let flags = reply.getInteger(at: reply.readerIndex + 2, as: UInt16.self), flags & 0x8000 != 0,
+              let clientID = pending[id]?.clientID else { return }
+        reply.setInteger(clientID, at: reply.readerIndex)
+        finish(id, with: .answer(reply))
+    }
+
+    /// The server is unreachable (ICMP port or host unreachable): no query to it will be answered.
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        for id in Array(pending.keys) { finish(id, with: .unreachable(error)) }
+    }
+
+    private func finish(_ id: UInt16, with reply: Reply) {
+        guard let p = pending.removeValue(forKey: id) else { return }
+        p.timer.cancel()
+        p.reply.succeed(reply)
     }
 }
 

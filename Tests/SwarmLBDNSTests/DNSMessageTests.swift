@@ -11,8 +11,40 @@ final class DNSMessageTests: XCTestCase {
         return p
     }
 
-    func parsed(_ p: [UInt8]) throws -> DNSMessage.Query {
-        try DNSMessage.parseQuery(p).get()
+    /// What the parser makes of `p`: the question and its lowercased wire name, or why not.
+    func parse(_ p: [UInt8]) -> Result<(DNSMessage.Question, [UInt8]), DNSMessage.ParseFailure> {
+        var name = [UInt8](repeating: 0, count: DNSMessage.maxNameLength)
+        let result = p.withUnsafeBytes { packet in name.withUnsafeMutableBytes { DNSMessage.parse(packet, name: $0) } }
+        return result.map { ($0, Array(name.prefix($0.nameLength))) }
+    }
+
+    func failure(_ p: [UInt8]) -> DNSMessage.ParseFailure? {
+        if case .failure(let f) = parse(p) { return f }
+        return nil
+    }
+
+    /// The directory's response to `p`, as bytes (empty when dropped or forwarded).
+    func respond(_ p: [UInt8], from d: ServiceDirectory? = nil, overTCP: Bool = false) -> (ServiceDirectory.Outcome, [UInt8]) {
+        var out: [UInt8] = []
+        let outcome = p.withUnsafeBytes { packet in
+            (d ?? directory).respond(to: packet, overTCP: overTCP) { capacity, body in
+                out = [UInt8](repeating: 0xee, count: capacity)
+                let length = out.withUnsafeMutableBytes { body($0) }
+                XCTAssertLessThanOrEqual(length, capacity)
+                out.removeLast(capacity - length)
+            }
+        }
+        return (outcome, out)
+    }
+
+    /// The data of each answer record of response `r` (whose question is `questionLength` bytes).
+    func answerData(_ r: [UInt8], questionLength: Int) -> [[UInt8]] {
+        var at = 12 + questionLength
+        return (0..<(Int(r[6]) << 8 | Int(r[7]))).map { _ in
+            let length = Int(r[at + 10]) << 8 | Int(r[at + 11])
+            defer { at += 12 + length }
+            return Array(r[(at + 12)..<(at + 12 + length)])
+        }
     }
 
     let directory = ServiceDirectory(try! ServicesFile.parse("""
@@ -27,94 +59,126 @@ final class DNSMessageTests: XCTestCase {
             tasks: [{name: db.1.ccc, ip: 10.0.0.7}, {name: db.2.ddd, ip: 10.0.0.8}, {name: db.3.eee, ip: 10.0.0.9}]
         """, file: "t"))
 
-    func addresses(_ name: String, type: UInt16 = 1) throws -> [String]? {
-        guard case .records(let rs) = directory.answer(try parsed(query(name, type: type))) else { return nil }
-        return rs.map { $0.data.map(String.init).joined(separator: ".") }
+    /// The addresses answering `name`, nil when it is forwarded.
+    func addresses(_ name: String, type: UInt16 = 1) -> [String]? {
+        let q = query(name, type: type)
+        let (outcome, r) = respond(q)
+        guard outcome == .answered else { return nil }
+        XCTAssertEqual(r[3] & 0x0f, 0, "NOERROR")
+        return answerData(r, questionLength: q.count - 12).map { $0.map(String.init).joined(separator: ".") }
     }
 
-    func testAnswersServiceAliasTasksAndTaskNames() throws {
-        XCTAssertEqual(try addresses("my-web"), ["10.0.0.2"])
-        XCTAssertEqual(try addresses("WEB."), ["10.0.0.2"])
-        XCTAssertEqual(try addresses("my-web.my-network"), ["10.0.0.2"])
-        XCTAssertEqual(try addresses("tasks.my-web"), ["10.0.0.3", "10.0.0.4"])
-        XCTAssertEqual(try addresses("Tasks.Web.My-Network."), ["10.0.0.3", "10.0.0.4"])
-        XCTAssertEqual(try addresses("my-web.2.bbb"), ["10.0.0.4"])
-        XCTAssertEqual(try addresses("db")?.sorted(), ["10.0.0.7", "10.0.0.8", "10.0.0.9"])
-        XCTAssertEqual(try addresses("my-web", type: 28), [], "AAAA of a known name is NODATA")
-        XCTAssertNil(try addresses("example.com"), "unknown names are forwarded")
-        XCTAssertNil(try addresses("my-web.other-network"))
+    func testAnswersServiceAliasTasksAndTaskNames() {
+        XCTAssertEqual(addresses("my-web"), ["10.0.0.2"])
+        XCTAssertEqual(addresses("WEB."), ["10.0.0.2"])
+        XCTAssertEqual(addresses("my-web.my-network"), ["10.0.0.2"])
+        XCTAssertEqual(addresses("tasks.my-web"), ["10.0.0.3", "10.0.0.4"])
+        XCTAssertEqual(addresses("Tasks.Web.My-Network."), ["10.0.0.3", "10.0.0.4"])
+        XCTAssertEqual(addresses("my-web.2.bbb"), ["10.0.0.4"])
+        XCTAssertEqual(addresses("db")?.sorted(), ["10.0.0.7", "10.0.0.8", "10.0.0.9"])
+        XCTAssertEqual(addresses("my-web", type: 28), [], "AAAA of a known name is NODATA")
+        XCTAssertNil(addresses("example.com"), "unknown names are forwarded")
+        XCTAssertNil(addresses("my-web.other-network"))
     }
 
-    func testDnsrrShufflesPerAnswer() throws {
+    func testDnsrrShufflesPerAnswer() {
         var orders = Set<[String]>()
-        for _ in 0..<50 { orders.insert(try addresses("db")!) }
+        for _ in 0..<50 { orders.insert(addresses("db")!) }
         XCTAssertGreaterThan(orders.count, 1)
     }
 
-    func testPointerRecords() throws {
-        guard case .records(let rs) = directory.answer(try parsed(query("2.0.0.10.in-addr.arpa", type: 12))) else { return XCTFail() }
-        XCTAssertEqual(rs[0].data, DNSMessage.encodeName("my-web.my-network"))
-        guard case .records(let ts) = directory.answer(try parsed(query("4.0.0.10.IN-ADDR.ARPA.", type: 12))) else { return XCTFail() }
-        XCTAssertEqual(ts[0].data, DNSMessage.encodeName("my-web.2.bbb.my-network"))
-        XCTAssertEqual(directory.answer(try parsed(query("99.0.0.10.in-addr.arpa", type: 12))), .forward)
+    func testPointerRecords() {
+        for (name, target) in [("2.0.0.10.in-addr.arpa", "my-web.my-network"), ("4.0.0.10.IN-ADDR.ARPA.", "my-web.2.bbb.my-network")] {
+            let q = query(name, type: 12)
+            let (outcome, r) = respond(q)
+            XCTAssertEqual(outcome, .answered)
+            XCTAssertEqual(answerData(r, questionLength: q.count - 12), [DNSMessage.encodeName(target)])
+        }
+        guard case .forward = respond(query("99.0.0.10.in-addr.arpa", type: 12)).0 else { return XCTFail("unknown PTR forwarded") }
     }
 
     func testResponseEchoesTheQuestionCaseAndEDNS() throws {
-        let q = try parsed(query("My-WeB", edns: 1232))
-        XCTAssertEqual(q.nameText, "My-WeB")
+        let p = query("My-WeB", edns: 1232)
+        let (q, name) = try parse(p).get()
+        XCTAssertEqual(name, DNSMessage.encodeName("my-web", terminated: false), "name looked up in lowercase")
         XCTAssertEqual(q.ednsSize, 1232)
-        guard case .records(let rs) = directory.answer(q) else { return XCTFail() }
-        let r = DNSMessage.response(to: q, code: .noError, answers: rs, limit: Int(q.ednsSize!))
+        let (_, r) = respond(p)
         XCTAssertEqual(Array(r[0..<2]), [0x12, 0x34])
         XCTAssertEqual(r[2] & 0x80, 0x80, "QR")
+        XCTAssertEqual(r[2] & 0x04, 0x04, "AA")
         XCTAssertEqual(r[2] & 0x01, 0x01, "RD echoed")
         XCTAssertEqual(Array(r[4..<12]), [0, 1, 0, 1, 0, 0, 0, 1])
-        XCTAssertEqual(Array(r[12..<(12 + q.questionWire.count)]), q.questionWire, "0x20 case kept")
-        let answer = Array(r[(12 + q.questionWire.count)...].prefix(16))
+        XCTAssertEqual(Array(r[12..<q.questionEnd]), Array(p[12..<q.questionEnd]), "0x20 case kept")
+        let answer = Array(r[q.questionEnd...].prefix(16))
         XCTAssertEqual(answer, [0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0x02, 0x58, 0, 4, 10, 0, 0, 2], "A 10.0.0.2, TTL 600")
-        XCTAssertEqual(Array(r.suffix(11).prefix(3)), [0, 0, 41], "OPT echoed")
+        XCTAssertEqual(Array(r.suffix(11)), [0, 0, 41, 0x10, 0, 0, 0, 0, 0, 0, 0], "OPT echoed")
+        XCTAssertEqual(r.count, q.questionEnd + 16 + 11)
     }
 
     func testTruncationSetsTC() throws {
         var yaml = "network: n\nservices:\n  - name: big\n    endpoint_mode: dnsrr\n    tasks:\n"
         for i in 1...100 { yaml += "      - {name: big.\(i).x, ip: 10.0.\(i / 256).\(i % 256)}\n" }
         let big = ServiceDirectory(try ServicesFile.parse(yaml, file: "t"))
-        let q = try parsed(query("tasks.big"))
-        guard case .records(let rs) = big.answer(q) else { return XCTFail() }
-        let udp = DNSMessage.response(to: q, code: .noError, answers: rs, limit: 512)
-        XCTAssertLessThanOrEqual(udp.count, 512)
-        XCTAssertEqual(udp[2] & 0x02, 0x02, "TC")
-        let tcp = DNSMessage.response(to: q, code: .noError, answers: rs, limit: 65535)
-        XCTAssertEqual(tcp[2] & 0x02, 0, "no TC over TCP")
-        XCTAssertEqual(Int(tcp[6]) << 8 | Int(tcp[7]), 100)
+        for name in ["tasks.big", "big"] {
+            let (_, udp) = respond(query(name), from: big)
+            XCTAssertLessThanOrEqual(udp.count, 512)
+            XCTAssertEqual(udp[2] & 0x02, 0x02, "TC")
+            XCTAssertEqual(Int(udp[6]) << 8 | Int(udp[7]), (512 - 12 - (name.count + 2 + 4)) / 16, "as many whole records as fit")
+            let (_, edns) = respond(query(name, edns: 1232), from: big)
+            XCTAssertLessThanOrEqual(edns.count, 1232)
+            XCTAssertEqual(edns[2] & 0x02, 0x02, "TC")
+            let (_, tcp) = respond(query(name), from: big, overTCP: true)
+            XCTAssertEqual(tcp[2] & 0x02, 0, "no TC over TCP")
+            let all = answerData(tcp, questionLength: name.count + 2 + 4)
+            XCTAssertEqual(all.count, 100)
+            XCTAssertEqual(Set(all).count, 100, "each task once, shuffled or not")
+        }
+    }
+
+    func testNotImplementedOpcodeAndFormErr() {
+        var status = query("my-web")
+        status[2] |= 0x10  // opcode 2 (STATUS)
+        let (outcome, r) = respond(status)
+        XCTAssertEqual(outcome, .answered)
+        XCTAssertEqual(r[3] & 0x0f, 4, "NOTIMP")
+        XCTAssertEqual(Int(r[6]) << 8 | Int(r[7]), 0)
+        var junk = query("my-web")
+        junk[5] = 2
+        let (_, f) = respond(junk)
+        XCTAssertEqual(f, [0x12, 0x34, 0x81, 0x81, 0, 0, 0, 0, 0, 0, 0, 0], "FORMERR, header only")
+        XCTAssertEqual(respond([1, 2, 3]).0, .dropped)
     }
 
     func testHostilePacketsAreRefusedNotFollowed() {
-        XCTAssertEqual(DNSMessage.parseQuery([1, 2, 3]), .failure(.drop), "shorter than a header")
+        XCTAssertEqual(failure([1, 2, 3]), .drop, "shorter than a header")
         var response = query("x")
         response[2] |= 0x80
-        XCTAssertEqual(DNSMessage.parseQuery(response), .failure(.drop), "a response is never answered")
+        XCTAssertEqual(failure(response), .drop, "a response is never answered")
         var two = query("x")
         two[5] = 2
-        XCTAssertEqual(DNSMessage.parseQuery(two), .failure(.formErr(id: 0x1234, flags: 0x0100)), "qdcount 2")
+        XCTAssertEqual(failure(two), .formErr(id: 0x1234, flags: 0x0100), "qdcount 2")
         var none = query("x")
         none[5] = 0
-        XCTAssertEqual(DNSMessage.parseQuery(none), .failure(.formErr(id: 0x1234, flags: 0x0100)), "qdcount 0")
+        XCTAssertEqual(failure(none), .formErr(id: 0x1234, flags: 0x0100), "qdcount 0")
         let loop: [UInt8] = [0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1]
-        XCTAssertEqual(DNSMessage.parseQuery(loop), .failure(.formErr(id: 1, flags: 0x0100)), "pointer to itself")
+        XCTAssertEqual(failure(loop), .formErr(id: 1, flags: 0x0100), "pointer to itself")
         let forward: [UInt8] = [0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 14, 1, 0x61, 0, 0, 1, 0, 1]
-        XCTAssertEqual(DNSMessage.parseQuery(forward), .failure(.formErr(id: 1, flags: 0x0100)), "pointer forwards")
+        XCTAssertEqual(failure(forward), .formErr(id: 1, flags: 0x0100), "pointer forwards")
         let longLabel: [UInt8] = [0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 64] + [UInt8](repeating: 0x61, count: 64) + [0, 0, 1, 0, 1]
-        XCTAssertEqual(DNSMessage.parseQuery(longLabel), .failure(.formErr(id: 1, flags: 0x0100)), "label over 63")
+        XCTAssertEqual(failure(longLabel), .formErr(id: 1, flags: 0x0100), "label over 63")
         let cut: [UInt8] = [0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 5, 0x61]
-        XCTAssertEqual(DNSMessage.parseQuery(cut), .failure(.formErr(id: 1, flags: 0x0100)), "label past the end")
+        XCTAssertEqual(failure(cut), .formErr(id: 1, flags: 0x0100), "label past the end")
         var trailing = query("x")
         trailing.append(0)
-        XCTAssertEqual(DNSMessage.parseQuery(trailing), .failure(.formErr(id: 0x1234, flags: 0x0100)), "trailing bytes")
+        XCTAssertEqual(failure(trailing), .formErr(id: 0x1234, flags: 0x0100), "trailing bytes")
         var tooLong: [UInt8] = [0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]
         for _ in 0..<5 { tooLong += [63] + [UInt8](repeating: 0x61, count: 63) }
         tooLong += [0, 0, 1, 0, 1]
-        XCTAssertEqual(DNSMessage.parseQuery(tooLong), .failure(.formErr(id: 1, flags: 0x0100)), "name over 255")
+        XCTAssertEqual(failure(tooLong), .formErr(id: 1, flags: 0x0100), "name over 255")
+        var longest: [UInt8] = [0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]
+        for length in [63, 63, 63, 61] { longest += [UInt8(length)] + [UInt8](repeating: 0x41, count: length) }
+        longest += [0, 0, 1, 0, 1]
+        XCTAssertEqual(try? parse(longest).get().1.count, 254, "a name of 255 bytes in all is allowed")
     }
 
     func testRandomBytesNeverCrashTheParser() {
@@ -123,7 +187,7 @@ final class DNSMessageTests: XCTestCase {
             let n = Int.random(in: 0..<80, using: &generator)
             var p = (0..<n).map { _ in UInt8.random(in: 0...255, using: &generator) }
             if p.count > 5, Bool.random() { p[4] = 0; p[5] = 1; p[2] &= 0x7f }
-            _ = DNSMessage.parseQuery(p)
+            _ = parse(p)
         }
     }
 }

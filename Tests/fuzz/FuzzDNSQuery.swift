@@ -1,13 +1,25 @@
-// libFuzzer entry for the resolver's query parser (`make fuzz`): every input must parse or be
-// refused without a crash, and a parsed query must round-trip through a response.
+// libFuzzer entry for the resolver's query parser and response writer (`make fuzz`): every input
+// must parse or be refused without a crash, and a parsed query's response (with more records than
+// fit) must stay within the capacity it asked for and the transport's limit, and carry its id.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDNSQuery(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    let packet = Array(UnsafeBufferPointer(start: data, count: size))
-    guard case .success(let query) = DNSMessage.parseQuery(packet) else { return 0 }
-    let record = DNSMessage.Record.a((10, 0, 0, 2), ttl: 600)
-    let limit = Int(query.ednsSize ?? 512)
-    let reply = DNSMessage.response(to: query, code: .noError, answers: Array(repeating: record, count: 40), limit: limit)
-    precondition(reply.count <= max(limit, 12 + query.questionWire.count + 11), "response over the size limit")
-    precondition(reply[0] == packet[0] && reply[1] == packet[1], "response id differs")
+    let packet = UnsafeRawBufferPointer(start: data, count: size)
+    _ = DNSMessage.describe(packet)
+    var name = [UInt8](repeating: 0, count: DNSMessage.maxNameLength)
+    guard case .success(let question) = name.withUnsafeMutableBytes({ DNSMessage.parse(packet, name: $0) }) else { return 0 }
+    precondition(question.nameLength <= DNSMessage.maxNameLength && question.questionEnd <= size, "question out of bounds")
+    let records = [UInt8]((0..<40).flatMap { _ in DNSMessage.record(type: .a, ttl: 600, data: [10, 0, 0, 2]) })
+    for limit in [512, Int(question.ednsSize ?? 512), 65535] {
+        let capacity = DNSMessage.responseCapacity(question, recordBytes: records.count, limit: limit)
+        var out = [UInt8](repeating: 0, count: capacity)
+        let length = records.withUnsafeBytes { r in
+            out.withUnsafeMutableBytes { o in
+                DNSMessage.writeResponse(to: question, packet: packet, code: .noError, records: r, recordLength: 16,
+                                         shuffled: size % 2 == 0, limit: limit, into: o)
+            }
+        }
+        precondition(length <= capacity && length <= limit, "response over its capacity or the size limit")
+        precondition(out[0] == data[0] && out[1] == data[1], "response id differs")
+    }
     return 0
 }

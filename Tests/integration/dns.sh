@@ -73,22 +73,79 @@ test_large_answers_are_truncated_over_udp_and_whole_over_tcp() {
   kill $dns_pid; wait $dns_pid
 }
 
-test_unknown_names_are_forwarded_with_failover_and_servfail() {
+# silent_udp PORT: a UDP socket on this namespace's 127.0.0.1 that never answers ($silent_pid).
+silent_udp() {
+  python3 -c 'import socket, sys, time; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1]))); print("ready", flush=True); time.sleep(120)' "$1" > /tmp/$PREFIX.silent & silent_pid=$!
+  for i in $(seq 1 50); do grep -q ready /tmp/$PREFIX.silent 2>/dev/null && return 0; sleep 0.1; done; fail "silent upstream did not start"
+}
+
+# Upstreams on 127.0.0.1 are the starting namespace's (this test's), as Docker treats the host's
+# loopback resolvers: the served namespace has no such server, the queries must leave from here.
+test_unknown_names_are_forwarded_from_the_starting_namespace_with_failover_and_servfail() {
   ns=$(new_ns c); f=$(services_file)
   upstream=$(services_file 'network: other
 services:
   - name: elsewhere
     vip: 192.0.2.7')
-  ip -n "$ns" link set lo up
-  "$SWARMLB" -n "$ns" dns serve --config "$upstream" --listen 127.0.0.53 --port 53 --upstream 127.0.0.1:9 >/dev/null 2>&1 & up=$!
-  # 127.0.0.99 never answers: the resolver waits 4 s, then asks the next upstream.
-  serve "$ns" "$f" --upstream 127.0.0.99 --upstream 127.0.0.53
+  silent=$((20000 + RANDOM % 10000)); answering=$((silent + 1))
+  silent_udp $silent
+  "$SWARMLB" dns serve --config "$upstream" --listen 127.0.0.1 --port $answering --upstream 127.0.0.1:9 >/dev/null 2>&1 & up=$!
+  # The first upstream never answers: the resolver waits 4 s, then asks the next one.
+  serve "$ns" "$f" --upstream 127.0.0.1:$silent --upstream 127.0.0.1:$answering
+  assert_contains "$(cat "$dns_log")" "upstreams: 127.0.0.1:$silent (asked from the starting namespace), 127.0.0.1:$answering (asked from the starting namespace)"
+  start=$(date +%s%N)
   assert_eq "192.0.2.7" "$(q "$ns" +short elsewhere)"
-  # Both upstreams fail: 4 s on 127.0.0.99, then 127.0.0.53 spends 4 s on its own dead upstream.
+  took=$(( ($(date +%s%N) - start) / 1000000 ))
+  [ $took -ge 3900 ] && [ $took -lt 6000 ] || fail "failover took $took ms, not the 4 s timeout"
+  # Both fail: 4 s of silence, then the second upstream's own upstream (port 9) is closed: SERVFAIL.
   out=$(ip netns exec "$ns" dig +tries=1 +time=15 @127.0.0.11 nowhere.invalid)
   assert_contains "$out" "status: SERVFAIL"
+  kill $dns_pid $up $silent_pid; wait $dns_pid; wait $up $silent_pid || true
+  assert_contains "$(cat "$dns_log")" "upstream 127.0.0.1:$silent did not answer"
+}
+
+test_an_unreachable_upstream_port_fails_over_at_once() {
+  ns=$(new_ns c); f=$(services_file)
+  # Nothing listens on port 9: the kernel's port-unreachable ends the wait at once, no 4 s timeout.
+  serve "$ns" "$f" --upstream 127.0.0.1:9
+  start=$(date +%s%N)
+  out=$(ip netns exec "$ns" dig +tries=1 +time=3 @127.0.0.11 nowhere.invalid)
+  took=$(( ($(date +%s%N) - start) / 1000000 ))
+  assert_contains "$out" "status: SERVFAIL"
+  [ $took -lt 1000 ] || fail "SERVFAIL took $took ms"
+  kill $dns_pid; wait $dns_pid
+  assert_contains "$(cat "$dns_log")" "upstream 127.0.0.1:9 is unreachable: Connection refused (ECONNREFUSED); trying no other: SERVFAIL"
+}
+
+test_an_upstream_routed_from_the_served_namespace_is_asked_from_there() {
+  c=$(new_ns c); u=$(new_ns u); f=$(services_file)
+  veth_pair "$c" eth0 "$u" eth0
+  ip -n "$c" addr add 10.99.0.1/24 dev eth0; ip -n "$u" addr add 10.99.0.2/24 dev eth0
+  upstream=$(services_file 'network: other
+services:
+  - name: elsewhere
+    vip: 192.0.2.8')
+  "$SWARMLB" -n "$u" dns serve --config "$upstream" --listen 10.99.0.2 --port 53 --upstream 127.0.0.1:9 >/dev/null 2>&1 & up=$!
+  for i in $(seq 1 50); do ip netns exec "$u" dig +short +tries=1 +time=1 @10.99.0.2 elsewhere >/dev/null 2>&1 && break; sleep 0.1; done
+  # 10.99.0.2 answers only inside the served namespace (from here it would go out the default route).
+  serve "$c" "$f" --upstream 10.99.0.2
+  assert_contains "$(cat "$dns_log")" "upstreams: 10.99.0.2:53 (asked from the served namespace)"
+  assert_eq "192.0.2.8" "$(q "$c" +short elsewhere)"
   kill $dns_pid $up; wait $dns_pid; wait $up || true
-  assert_contains "$(cat "$dns_log")" "upstream [IPv4]127.0.0.99:53 did not answer"
+}
+
+test_verbose_logs_each_query() {
+  ns=$(new_ns c); f=$(services_file)
+  serve "$ns" "$f" --upstream 127.0.0.1:9 --verbose
+  q "$ns" +short my-web >/dev/null; q "$ns" +short +tcp -x 10.0.0.3 >/dev/null; q "$ns" +short nowhere.invalid >/dev/null
+  kill $dns_pid; wait $dns_pid
+  log=$(cat "$dns_log")
+  assert_contains "$log" "query my-web A from 127.0.0.1:"
+  assert_contains "$log" "over udp: answered"
+  assert_contains "$log" "query 3.0.0.10.in-addr.arpa PTR from"
+  assert_contains "$log" "over tcp: answered"
+  assert_contains "$log" "query nowhere.invalid A from"
+  assert_contains "$log" "over udp: forwarded"
 }
 
 test_nat_rules_are_dockers_restored_after_a_flush_and_removed_on_exit() {

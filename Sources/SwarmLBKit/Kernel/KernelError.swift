@@ -51,13 +51,14 @@ extension KernelError: CustomStringConvertible {
 }
 
 /// strerror(3) text with the symbolic name, e.g. "File exists (EEXIST)".
-func errnoText(_ e: Int32) -> String {
+public func errnoText(_ e: Int32) -> String {
     let text = String(cString: strerror(e))
     let names: [Int32: String] = [
         EPERM: "EPERM", ENOENT: "ENOENT", ESRCH: "ESRCH", EEXIST: "EEXIST", EINVAL: "EINVAL",
         ENODEV: "ENODEV", EAGAIN: "EAGAIN", EBUSY: "EBUSY", ENOMEM: "ENOMEM", EACCES: "EACCES",
         EADDRNOTAVAIL: "EADDRNOTAVAIL", ENOPROTOOPT: "ENOPROTOOPT", EOPNOTSUPP: "EOPNOTSUPP",
-        ELOOP: "ELOOP", ENOTDIR: "ENOTDIR",
+        ELOOP: "ELOOP", ENOTDIR: "ENOTDIR", ECONNREFUSED: "ECONNREFUSED", ENETUNREACH: "ENETUNREACH",
+        EHOSTUNREACH: "EHOSTUNREACH", EADDRINUSE: "EADDRINUSE",
     ]
     if let name = names[e] { return "\(text) (\(name))" }
     return "\(text) (errno \(e))"

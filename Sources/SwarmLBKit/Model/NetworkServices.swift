@@ -1,5 +1,3 @@
-import SwarmLBKit
-
 /// The services of one overlay network as the embedded resolver knows them: each service's VIP,
 /// mark, aliases, endpoint mode and tasks. Loaded from the services file (`ServicesFile`).
 public struct NetworkServices: Sendable, Equatable {

@@ -1,0 +1,224 @@
+/// DNS wire format (RFC 1035, EDNS0 RFC 6891) for the embedded resolver: a strict query parser that
+/// never reads out of bounds or follows a pointer loop, and a response writer. Both work on the
+/// packet's own bytes and a caller's buffer, so answering a query copies only what it sends.
+public enum DNSMessage {
+    public enum RecordType: UInt16, Sendable {
+        case a = 1, ptr = 12, aaaa = 28, opt = 41, any = 255
+    }
+
+    public enum ResponseCode: UInt8, Sendable {
+        case noError = 0, formErr = 1, servFail = 2, nxDomain = 3, notImp = 4, refused = 5
+    }
+
+    /// A parsed query: header fields, where its one question ends in the packet (the question is
+    /// echoed from there, in the client's letter case for DNS 0x20), and the client's EDNS0 size.
+    /// The name itself goes, lowercased and uncompressed, to the buffer given to `parse`.
+    public struct Question: Sendable, Equatable {
+        public var id: UInt16
+        public var flags: UInt16
+        public var type: UInt16
+        public var qclass: UInt16
+        /// Bytes of the lowercased wire name (labels with their lengths, no final zero byte).
+        public var nameLength: Int
+        /// Offset just past the question's type and class.
+        public var questionEnd: Int
+        /// The client's EDNS0 UDP payload size, when it sent an OPT record.
+        public var ednsSize: UInt16?
+
+        public var opcode: UInt8 { UInt8(flags >> 11 & 0xf) }
+        /// The most bytes a response may take: 65535 over TCP; over UDP 512, or the client's EDNS0
+        /// size up to ours (RFC 6891 6.2.5).
+        public func sizeLimit(overTCP: Bool) -> Int { overTCP ? 65535 : Int(min(ednsSize ?? 512, udpPayloadSize)) }
+        /// Bytes of the question section.
+        public var questionLength: Int { questionEnd - headerSize }
+    }
+
+    /// Why a packet cannot be answered normally.
+    public enum ParseFailure: Error, Equatable {
+        /// Shorter than a header, or a response: nothing sensible to answer; drop it.
+        case drop
+        /// Malformed in a way the client should hear about: answer FORMERR with this id.
+        case formErr(id: UInt16, flags: UInt16)
+    }
+
+    public static let headerSize = 12
+    /// Room a name buffer given to `parse` needs: a wire name is at most 255 bytes with its final zero.
+    public static let maxNameLength = 254
+    /// Bytes of the OPT record a response carries when the query had one: root, OPT, our size, no flags.
+    static let optLength = 11
+    /// The largest UDP response the resolver sends, advertised in its OPT record (RFC 6891 6.2.5:
+    /// a response fits the smaller of the client's size and this).
+    public static let udpPayloadSize: UInt16 = 4096
+
+    /// Parses the query in `p`, writing its name lowercased into `name` (`maxNameLength` bytes).
+    public static func parse(_ p: UnsafeRawBufferPointer, name: UnsafeMutableRawBufferPointer) -> Result<Question, ParseFailure> {
+        guard p.count >= headerSize else { return .failure(.drop) }
+        let id = u16(p, 0), flags = u16(p, 2)
+        if flags & 0x8000 != 0 { return .failure(.drop) }  // a response: never answer one
+        let formErr = ParseFailure.formErr(id: id, flags: flags)
+        guard u16(p, 4) == 1, u16(p, 6) == 0, u16(p, 8) == 0 else { return .failure(formErr) }
+        let additional = u16(p, 10)
+        guard additional <= 1, let (nameLength, nameEnd) = readName(p, at: headerSize, into: name),
+              nameEnd + 4 <= p.count else { return .failure(formErr) }
+        var offset = nameEnd + 4
+        var ednsSize: UInt16?
+        if additional == 1 {
+            // The one additional record must be an OPT with the root name, ending the packet.
+            guard offset + 11 <= p.count, p[offset] == 0, u16(p, offset + 1) == RecordType.opt.rawValue,
+                  offset + 11 + Int(u16(p, offset + 9)) == p.count else { return .failure(formErr) }
+            ednsSize = max(512, u16(p, offset + 3))
+            offset = p.count
+        }
+        guard offset == p.count else { return .failure(formErr) }
+        return .success(Question(id: id, flags: flags, type: u16(p, nameEnd), qclass: u16(p, nameEnd + 2),
+                                 nameLength: nameLength, questionEnd: nameEnd + 4, ednsSize: ednsSize))
+    }
+
+    static func u16(_ p: UnsafeRawBufferPointer, _ i: Int) -> UInt16 { UInt16(p[i]) << 8 | UInt16(p[i + 1]) }
+
+    /// Copies the name at `start` into `out` lowercased and uncompressed, following compression
+    /// pointers only backwards and at most 32 times; labels 1-63 bytes, at most 255 bytes in all.
+    /// Returns the copied length and where the name ends in the packet, or nil when malformed.
+    static func readName(_ p: UnsafeRawBufferPointer, at start: Int,
+                         into out: UnsafeMutableRawBufferPointer) -> (length: Int, end: Int)? {
+        guard out.count >= maxNameLength else { return nil }
+        var position = start, end: Int?, jumps = 0, length = 0
+        while true {
+            guard position < p.count else { return nil }
+            let labelLength = Int(p[position])
+            if labelLength == 0 { return (length, end ?? position + 1) }
+            if labelLength & 0xc0 == 0xc0 {
+                guard position + 1 < p.count else { return nil }
+                let target = (labelLength & 0x3f) << 8 | Int(p[position + 1])
+                jumps += 1
+                guard target < position, jumps <= 32 else { return nil }
+                if end == nil { end = position + 2 }
+                position = target
+                continue
+            }
+            guard labelLength <= 63, position + 1 + labelLength <= p.count,
+                  length + 1 + labelLength <= maxNameLength else { return nil }
+            out[length] = UInt8(labelLength)
+            for i in 1...labelLength {
+                let b = p[position + i]
+                out[length + i] = b >= 0x41 && b <= 0x5a ? b | 0x20 : b
+            }
+            length += 1 + labelLength
+            position += 1 + labelLength
+        }
+    }
+
+    /// The most bytes `writeResponse` can need for `question` with `recordBytes` of answers.
+    public static func responseCapacity(_ question: Question, recordBytes: Int, limit: Int) -> Int {
+        // A question and an OPT record alone always fit the smallest limit (512).
+        min(limit, headerSize + question.questionLength + recordBytes + optLength)
+    }
+
+    /// Writes the response to `question` (parsed from `packet`) into `out`, returning its length:
+    /// the question echoed as the client wrote it, `count` answer records of `recordLength` bytes
+    /// each from `records` (already naming the question by pointer 0xc00c), in random order when
+    /// `shuffled`, an OPT record when the client sent one, and TC set when not all the records fit
+    /// in `limit` bytes (as many whole records as fit are kept). `out` must hold `responseCapacity`.
+    public static func writeResponse(to question: Question, packet: UnsafeRawBufferPointer, code: ResponseCode,
+                                     authoritative: Bool = true, records: UnsafeRawBufferPointer = .init(start: nil, count: 0),
+                                     recordLength: Int = 0, shuffled: Bool = false, limit: Int,
+                                     into out: UnsafeMutableRawBufferPointer) -> Int {
+        let count = recordLength == 0 ? 0 : records.count / recordLength
+        let opt = question.ednsSize == nil ? 0 : optLength
+        let room = max(0, limit - headerSize - question.questionLength - opt)
+        let fitting = recordLength == 0 ? 0 : min(count, room / recordLength)
+        var flags: UInt16 = 0x8000 | (question.flags & 0x7900) | 0x0080 | UInt16(code.rawValue)  // QR, opcode + RD, RA
+        if authoritative { flags |= 0x0400 }
+        if fitting < count { flags |= 0x0200 }  // TC
+        writeHeader(out, id: question.id, flags: flags, questions: 1, answers: fitting, additional: opt == 0 ? 0 : 1)
+        var at = headerSize
+        out.baseAddress!.advanced(by: at).copyMemory(from: packet.baseAddress!.advanced(by: headerSize),
+                                                      byteCount: question.questionLength)
+        at += question.questionLength
+        if shuffled && count > 1 {
+            // A random `fitting` of the records in random order: a partial Fisher-Yates over indices.
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { order in
+                for i in 0..<count { order[i] = i }
+                for i in 0..<fitting {
+                    order.swapAt(i, Int.random(in: i..<count))
+                    copy(records, record: order[i], length: recordLength, to: out, at: at)
+                    at += recordLength
+                }
+            }
+        } else {
+            for i in 0..<fitting {
+                copy(records, record: i, length: recordLength, to: out, at: at)
+                at += recordLength
+            }
+        }
+        if opt != 0 {
+            out.baseAddress!.advanced(by: at).initializeMemory(as: UInt8.self, repeating: 0, count: optLength)
+            out[at + 2] = UInt8(RecordType.opt.rawValue)
+            out[at + 3] = UInt8(udpPayloadSize >> 8)
+            out[at + 4] = UInt8(udpPayloadSize & 0xff)
+            at += optLength
+        }
+        return at
+    }
+
+    private static func copy(_ records: UnsafeRawBufferPointer, record: Int, length: Int,
+                             to out: UnsafeMutableRawBufferPointer, at: Int) {
+        out.baseAddress!.advanced(by: at).copyMemory(from: records.baseAddress!.advanced(by: record * length), byteCount: length)
+    }
+
+    /// Writes a header-only response (FORMERR for junk whose question cannot be echoed): 12 bytes.
+    public static func writeHeaderOnly(id: UInt16, flags requestFlags: UInt16, code: ResponseCode,
+                                       into out: UnsafeMutableRawBufferPointer) -> Int {
+        writeHeader(out, id: id, flags: 0x8000 | (requestFlags & 0x7900) | 0x0080 | UInt16(code.rawValue),
+                    questions: 0, answers: 0, additional: 0)
+        return headerSize
+    }
+
+    private static func writeHeader(_ out: UnsafeMutableRawBufferPointer, id: UInt16, flags: UInt16, questions: Int,
+                                    answers: Int, additional: Int) {
+        func put(_ field: Int, at i: Int) {
+            out[i] = UInt8(truncatingIfNeeded: field >> 8)
+            out[i + 1] = UInt8(truncatingIfNeeded: field)
+        }
+        put(Int(id), at: 0)
+        put(Int(flags), at: 2)
+        put(questions, at: 4)
+        put(answers, at: 6)
+        put(0, at: 8)
+        put(additional, at: 10)
+    }
+
+    /// One answer record in wire form, naming the question by the pointer 0xc00c.
+    public static func record(type: RecordType, ttl: UInt32, data: [UInt8]) -> [UInt8] {
+        [0xc0, 0x0c, UInt8(type.rawValue >> 8), UInt8(type.rawValue & 0xff), 0, 1,
+         UInt8(ttl >> 24), UInt8(ttl >> 16 & 0xff), UInt8(ttl >> 8 & 0xff), UInt8(ttl & 0xff),
+         UInt8(data.count >> 8), UInt8(data.count & 0xff)] + data
+    }
+
+    /// A dotted name in wire form, labels with their lengths; `terminated` adds the root's zero byte.
+    public static func encodeName(_ name: String, terminated: Bool = true) -> [UInt8] {
+        var out: [UInt8] = []
+        for label in name.split(separator: ".") where !label.isEmpty {
+            out.append(UInt8(label.utf8.count))
+            out.append(contentsOf: label.utf8)
+        }
+        if terminated { out.append(0) }
+        return out
+    }
+
+    /// The query in `packet` in a few words for logs: its name (lowercase, dotted) and type.
+    public static func describe(_ packet: UnsafeRawBufferPointer) -> String {
+        withUnsafeTemporaryAllocation(byteCount: maxNameLength, alignment: 1) { name in
+            guard case .success(let q) = parse(packet, name: UnsafeMutableRawBufferPointer(name)) else { return "malformed query" }
+            var dotted: [UInt8] = []
+            var i = 0
+            while i < q.nameLength {
+                if !dotted.isEmpty { dotted.append(0x2e) }
+                dotted.append(contentsOf: name[(i + 1)...(i + Int(name[i]))])
+                i += 1 + Int(name[i])
+            }
+            let type = RecordType(rawValue: q.type).map { "\($0)".uppercased() } ?? "TYPE\(q.type)"
+            return "\(dotted.isEmpty ? "." : String(decoding: dotted, as: UTF8.self)) \(type)"
+        }
+    }
+}
