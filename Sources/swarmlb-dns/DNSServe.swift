@@ -29,11 +29,8 @@ struct DNSServe: ParsableCommand {
         }).prefix(3)  // as Docker and glibc: three at most
         let services = try ServicesFile.load(path: options.config)
 
-        // Signals are taken by sigtimedwait on this thread; block them before any thread exists.
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&signals, s) }
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        // Signals are taken on this thread; blocked before any other thread exists.
+        let signals = SignalSet([SIGTERM, SIGINT, SIGHUP])
 
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "swarmlb.dns")
@@ -58,14 +55,13 @@ struct DNSServe: ParsableCommand {
         logger.info("listening on \(address) udp/\(server.udpPort) tcp/\(server.tcpPort)\(redirect == nil ? "" : ", port 53 redirected by nat DOCKER_OUTPUT"); \(resolver.nameCount) names of network \(services.network); upstreams: \(routes.isEmpty ? "none" : routes.map(\.description).joined(separator: ", "))")
 
         HeapMemory.releaseFreed()  // what parsing the file took; the resolver keeps only the directory
-        var modified = Self.modificationTime(options.config)
+        var modified = modificationTime(ofFile: options.config)
         while true {
-            var second = timespec(tv_sec: 1, tv_nsec: 0)
-            let signal = sigtimedwait(&signals, nil, &second)
+            let signal = signals.wait(seconds: 1)
             if signal == SIGTERM || signal == SIGINT { break }
-            let changed = options.watch && Self.modificationTime(options.config) != modified
+            let changed = options.watch && modificationTime(ofFile: options.config) != modified
             if signal == SIGHUP || changed {
-                modified = Self.modificationTime(options.config)
+                modified = modificationTime(ofFile: options.config)
                 do {
                     let reloaded = try ServicesFile.load(path: options.config)
                     resolver.reload(ServiceDirectory(reloaded, ttl: options.ttl))
@@ -118,11 +114,5 @@ struct DNSServe: ParsableCommand {
             try ConnectedDatagramSocket(address: sockaddr, length: length, server: address.endpoint)
         }
         return UpstreamForwarder.Upstream(address: address, socket: socket)
-    }
-
-    /// The file's modification time in nanoseconds, nil when it cannot be read.
-    static func modificationTime(_ path: String) -> Int? {
-        var s = stat()
-        return stat(path, &s) == 0 ? s.st_mtim.tv_sec * 1_000_000_000 + s.st_mtim.tv_nsec : nil
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Glibc
 import SwarmLBCommandLine
 import SwarmLBKit
 
@@ -23,17 +22,10 @@ struct DNSCommand: ParsableCommand {
         @OptionGroup var options: DNSServeOptions
 
         func run() throws {
-            var exe = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-            let n = readlink("/proc/self/exe", &exe, exe.count - 1)
-            guard n > 0 else { throw KernelError.syscall(call: "readlink", object: "/proc/self/exe", errno: errno) }
-            let binary = String(cString: exe)
-            let server = String(binary[..<(binary.lastIndex(of: "/") ?? binary.startIndex)]) + "/swarmlb-dns"
             // Everything but the words "dns" and "serve", in order, goes to the server.
             var args = Array(CommandLine.arguments.dropFirst())
             for word in ["dns", "serve"] { if let i = args.firstIndex(of: word) { args.remove(at: i) } }
-            var argv: [UnsafeMutablePointer<CChar>?] = (["swarmlb-dns"] + args).map { strdup($0) } + [nil]
-            execv(server, &argv)
-            throw KernelError.syscall(call: "execv", object: server, errno: errno)
+            try SiblingExecutable("swarmlb-dns").exec(["swarmlb-dns"] + args)
         }
     }
 }
