@@ -30,7 +30,8 @@ public final class UpstreamForwarder: Sendable {
     let timeout: TimeAmount
     let maxInFlight: Int
     private let inFlight = NIOLockedValueBox(0)
-    private let failureLog: RateLimitedLog
+    /// One per upstream, so that a failing server does not hide another's failures.
+    private let failureLogs: [RateLimitedLog]
 
     /// Puts each upstream's socket on an event loop of `group`; the channels own the sockets.
     public init(upstreams: [Upstream], group: EventLoopGroup, timeout: TimeAmount = .seconds(4), maxInFlight: Int = 1024,
@@ -47,7 +48,7 @@ public final class UpstreamForwarder: Sendable {
         }
         self.timeout = timeout
         self.maxInFlight = maxInFlight
-        failureLog = RateLimitedLog(logger: logger)
+        failureLogs = channels.map { _ in RateLimitedLog(logger: logger) }
     }
 
     public var upstreams: [SocketAddress] { channels.map(\.address) }
@@ -85,7 +86,7 @@ public final class UpstreamForwarder: Sendable {
             case .timedOut: problem = "did not answer within \(self.timeout.nanoseconds / 1_000_000_000) s"
             case .unreachable(let error): problem = "is unreachable: \((error as? IOError).map { errnoText($0.errnoCode) } ?? "\(error)")"
             }
-            self.failureLog.note("upstream \(server.endpoint) \(problem); trying \(i + 1 < self.channels.count ? "the next one" : "no other: SERVFAIL")")
+            self.failureLogs[i].note("upstream \(server.endpoint) \(problem); trying \(i + 1 < self.channels.count ? "the next one" : "no other: SERVFAIL")")
             return self.attempt(query, upstream: i + 1, on: loop)
         }
     }

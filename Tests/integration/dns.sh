@@ -117,6 +117,50 @@ test_an_unreachable_upstream_port_fails_over_at_once() {
   assert_contains "$(cat "$dns_log")" "upstream 127.0.0.1:9 is unreachable: Connection refused (ECONNREFUSED); trying no other: SERVFAIL"
 }
 
+test_upstreams_answering_refused_or_servfail_are_passed_over() {
+  ns=$(new_ns c); f=$(services_file)
+  upstream=$(services_file 'network: other
+services:
+  - name: elsewhere
+    vip: 192.0.2.7')
+  p=$((20000 + RANDOM % 10000))
+  # Upstream 1 answers REFUSED (it may forward nothing), 2 SERVFAIL (its own upstream is a closed
+  # port), 3 knows the name.
+  "$SWARMLB" dns serve --config "$f" --listen 127.0.0.1 --port $p --max-inflight 0 --upstream 127.0.0.1:9 >/dev/null 2>&1 & a=$!
+  "$SWARMLB" dns serve --config "$f" --listen 127.0.0.1 --port $((p + 1)) --upstream 127.0.0.1:9 >/dev/null 2>&1 & b=$!
+  "$SWARMLB" dns serve --config "$upstream" --listen 127.0.0.1 --port $((p + 2)) --upstream 127.0.0.1:9 >/dev/null 2>&1 & c=$!
+  for port in $p $((p + 1)) $((p + 2)); do
+    for i in $(seq 1 50); do dig +short +tries=1 +time=1 -p $port @127.0.0.1 my-web >/dev/null 2>&1 && break; sleep 0.1; done
+  done
+  serve "$ns" "$f" --upstream 127.0.0.1:$p --upstream 127.0.0.1:$((p + 1)) --upstream 127.0.0.1:$((p + 2))
+  start=$(date +%s%N)
+  assert_eq "192.0.2.7" "$(q "$ns" +short elsewhere)"
+  took=$(( ($(date +%s%N) - start) / 1000000 ))
+  [ $took -lt 1000 ] || fail "failing over took $took ms"
+  kill $dns_pid $a $b $c; wait $dns_pid; wait $a $b $c || true
+  assert_contains "$(cat "$dns_log")" "upstream 127.0.0.1:$p answered REFUSED; trying the next one"
+  assert_contains "$(cat "$dns_log")" "upstream 127.0.0.1:$((p + 1)) answered SERVFAIL; trying the next one"
+}
+
+test_upstream_queries_in_flight_are_bounded_and_the_rest_refused_at_once() {
+  ns=$(new_ns c); f=$(services_file)
+  silent=$((20000 + RANDOM % 10000)); silent_udp $silent
+  serve "$ns" "$f" --upstream 127.0.0.1:$silent --max-inflight 2
+  waiting=""
+  for i in 1 2; do ip netns exec "$ns" dig +tries=1 +time=8 @127.0.0.11 waiting$i.invalid > /tmp/$PREFIX.w$i & waiting="$waiting $!"; done
+  sleep 0.5
+  start=$(date +%s%N)
+  out=$(ip netns exec "$ns" dig +tries=1 +time=3 @127.0.0.11 third.invalid)
+  took=$(( ($(date +%s%N) - start) / 1000000 ))
+  assert_contains "$out" "status: REFUSED"
+  [ $took -lt 1000 ] || fail "REFUSED took $took ms"
+  wait $waiting
+  assert_contains "$(cat /tmp/$PREFIX.w1)" "status: SERVFAIL"
+  assert_contains "$(cat /tmp/$PREFIX.w2)" "status: SERVFAIL"
+  assert_eq "10.0.0.2" "$(q "$ns" +short my-web)" "names of the network are answered all along"
+  kill $dns_pid $silent_pid; wait $dns_pid; wait $silent_pid || true; rm -f /tmp/$PREFIX.w1 /tmp/$PREFIX.w2
+}
+
 test_an_upstream_routed_from_the_served_namespace_is_asked_from_there() {
   c=$(new_ns c); u=$(new_ns u); f=$(services_file)
   veth_pair "$c" eth0 "$u" eth0
