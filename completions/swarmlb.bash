@@ -807,7 +807,7 @@ _swarmlb_dns_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --watch --verbose --version -h --help)
     repeating_options=(--upstream)
-    non_repeating_options=(-n --netns --config --listen --port --ttl --max-inflight)
+    non_repeating_options=(-n --netns --config --listen --port --ttl --max-inflight --tcp-idle)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
@@ -831,6 +831,9 @@ _swarmlb_dns_serve() {
         return
         ;;
     '--max-inflight')
+        return
+        ;;
+    '--tcp-idle')
         return
         ;;
     esac

@@ -98,7 +98,7 @@ function __swarmlb_parse_tokens -S
             __swarmlb_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'serve'
-                __swarmlb_parse_subcommand 0 'n/netns=' 'json' 'config=' 'listen=' 'port=' 'upstream=+' 'ttl=' 'max-inflight=' 'watch' 'verbose' 'version' 'h/help'
+                __swarmlb_parse_subcommand 0 'n/netns=' 'json' 'config=' 'listen=' 'port=' 'upstream=+' 'ttl=' 'max-inflight=' 'tcp-idle=' 'watch' 'verbose' 'version' 'h/help'
             end
         case 'help'
             __swarmlb_parse_subcommand -r 1 'version'
@@ -363,6 +363,7 @@ complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_option
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve"' -l 'upstream' -d 'Upstream server for other names, IP[:PORT]; repeatable (default: the host\'s /etc/resolv.conf).' -rfka ''
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" ttl' -l 'ttl' -d 'TTL of the answers, in seconds.' -rfka ''
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" max-inflight' -l 'max-inflight' -d 'Most upstream queries in flight; beyond it clients get REFUSED.' -rfka ''
+complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" tcp-idle' -l 'tcp-idle' -d 'Seconds a TCP connection may stay idle before the server closes it.' -rfka ''
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" watch' -l 'watch' -d 'Reload when the services file changes.'
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" verbose' -l 'verbose' -d 'Log every query.'
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" version' -l 'version' -d 'Show the version.'

@@ -13,6 +13,7 @@ public struct DNSServeOptions: ParsableArguments {
         public var upstream: [String] = []
     @Option(help: "TTL of the answers, in seconds.") public var ttl: UInt32 = 600
     @Option(help: "Most upstream queries in flight; beyond it clients get REFUSED.") public var maxInflight = 1024
+    @Option(help: "Seconds a TCP connection may stay idle before the server closes it.") public var tcpIdle = 10
     @Flag(help: "Reload when the services file changes.") public var watch = false
     @Flag(help: "Log every query.") public var verbose = false
 }

@@ -14,7 +14,7 @@ public final class DNSServer {
 
     /// Binds both listeners. Call inside the namespace: sockets and threads must be made after setns.
     public init(group: EventLoopGroup, address: IPv4Address, port: UInt16, resolver: Resolver,
-                idleTimeout: TimeAmount = .seconds(10)) throws {
+                idleTimeout: TimeAmount) throws {
         udp = try UDPListener(address: address, port: port, resolver: resolver, group: group)
         tcp = try ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

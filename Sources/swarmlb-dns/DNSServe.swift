@@ -23,6 +23,7 @@ struct DNSServe: ParsableCommand {
     func run() throws {
         let address = try Parse.address(options.listen)
         if let port = options.port, !(0...65535).contains(port) { throw SwarmLBKit.ValidationError(String(port), "port (0-65535)") }
+        guard options.tcpIdle > 0 else { throw SwarmLBKit.ValidationError(String(options.tcpIdle), "TCP idle timeout (seconds, at least 1)") }
         let upstreams = try (options.upstream.isEmpty ? ResolvConf.nameservers() : options.upstream.map { text in
             guard let a = ResolvConf.upstream(text) else { throw SwarmLBKit.ValidationError(text, "upstream (IP[:PORT])") }
             return a
@@ -48,7 +49,8 @@ struct DNSServe: ParsableCommand {
         defer { forwarder.close() }
         let resolver = Resolver(ServiceDirectory(services, ttl: options.ttl), forwarder: forwarder, logger: logger,
                                 verbose: options.verbose)
-        let server = try DNSServer(group: group, address: address, port: UInt16(options.port ?? 0), resolver: resolver)
+        let server = try DNSServer(group: group, address: address, port: UInt16(options.port ?? 0), resolver: resolver,
+                                   idleTimeout: .seconds(Int64(options.tcpIdle)))
         defer { server.close() }
         let redirect = options.port == nil ? DNSRedirect(address: address, tcpPort: server.tcpPort, udpPort: server.udpPort) : nil
         if let redirect { _ = try transaction.apply(redirect.addChanges, ifExists: false) }

@@ -73,6 +73,39 @@ test_large_answers_are_truncated_over_udp_and_whole_over_tcp() {
   kill $dns_pid; wait $dns_pid
 }
 
+test_tcp_carries_several_queries_per_connection_and_idle_ones_are_closed() {
+  ns=$(new_ns c); f=$(services_file)
+  serve "$ns" "$f" --upstream 127.0.0.1:9 --tcp-idle 2
+  # Three queries written at once on one connection (through the nat rules to port 53), three
+  # answers back in order; then the connection is left idle and the server closes it.
+  out=$(ip netns exec "$ns" python3 - <<'PY'
+import socket, struct, time
+def query(i, name):
+    q = struct.pack(">HHHHHH", i, 0x0100, 1, 0, 0, 0) + b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\0" + struct.pack(">HH", 1, 1)
+    return struct.pack(">H", len(q)) + q
+def read(s, n):
+    b = b""
+    while len(b) < n:
+        c = s.recv(n - len(b))
+        if not c: raise EOFError
+        b += c
+    return b
+s = socket.create_connection(("127.0.0.11", 53))
+s.sendall(query(1, "my-web") + query(2, "tasks.my-web") + query(3, "db.1.a"))
+for i in (1, 2, 3):
+    n, = struct.unpack(">H", read(s, 2)); r = read(s, n)
+    print(struct.unpack(">H", r[:2])[0], struct.unpack(">H", r[6:8])[0], ".".join(map(str, r[-4:])))
+start = time.time(); s.settimeout(10)
+print("closed" if s.recv(1) == b"" else "data", round(time.time() - start))
+PY
+)
+  assert_eq "1 1 10.0.0.2
+2 2 10.0.0.4
+3 1 10.0.0.7
+closed 2" "$out"
+  kill $dns_pid; wait $dns_pid
+}
+
 # silent_udp PORT: a UDP socket on this namespace's 127.0.0.1 that never answers ($silent_pid).
 silent_udp() {
   python3 -c 'import socket, sys, time; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1]))); print("ready", flush=True); time.sleep(120)' "$1" > /tmp/$PREFIX.silent & silent_pid=$!
