@@ -68,14 +68,18 @@ require_ipvs() {
 # skip REASON: ends the current test as skipped (never counted as passed).
 skip() { echo "$*" >&2; exit 77; }
 
-run() { # run TEST_FUNCTION
+test_index=0
+run() { # run TEST_FUNCTION; SHARD=i/n runs only every n-th test from the i-th (0-based)
   local t=$1 log rc
   [ -z "$ONLY" ] || [[ $t == *$ONLY* ]] || return 0
+  test_index=$((test_index + 1))
+  [ -z "${SHARD:-}" ] || [ $(((test_index - 1) % ${SHARD#*/})) -eq "${SHARD%/*}" ] || return 0
   log=$(mktemp)
+  local start=$SECONDS
   ( set -e; "$t" ) >"$log" 2>&1; rc=$?
   cleanup_ns
   case $rc in
-    0) passed=$((passed + 1)); echo "ok      $t" ;;
+    0) passed=$((passed + 1)); echo "ok      $t ($((SECONDS - start)) s)" ;;
     77) skipped=$((skipped + 1)); echo "skipped $t: $(tail -1 "$log")" ;;
     *) failed=$((failed + 1)); failures+=("$t"); echo "FAILED  $t"; sed 's/^/        | /' "$log" | tail -40 ;;
   esac
