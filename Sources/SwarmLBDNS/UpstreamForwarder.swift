@@ -51,8 +51,6 @@ public final class UpstreamForwarder: Sendable {
         failureLogs = channels.map { _ in RateLimitedLog(logger: logger) }
     }
 
-    public var upstreams: [SocketAddress] { channels.map(\.address) }
-
     public func close() {
         for c in channels { try? c.channel.close().wait() }
     }

@@ -76,7 +76,7 @@ struct DNSServe: ParsableCommand {
             if let redirect, let nat = try? IPTablesTable.read(.nat).dump(), !redirect.isInstalled(in: nat) {
                 do {
                     _ = try transaction.apply(redirect.addChanges, ifExists: false)
-                    logger.warning("the nat rules to 127.0.0.11 were removed (nat table flushed?); put them back")
+                    logger.warning("the nat rules to \(address) were removed (nat table flushed?); put them back")
                 } catch {
                     logger.error("cannot put the nat rules back: \(error)")
                 }

@@ -14,6 +14,12 @@ services:
     endpoint_mode: dnsrr
     tasks: [{name: db.1.a, ip: 10.0.0.7}, {name: db.2.b, ip: 10.0.0.8}, {name: db.3.c, ip: 10.0.0.9}]'
 
+# What the test upstream servers know (a name the resolver under test does not).
+ELSEWHERE_YAML='network: other
+services:
+  - name: elsewhere
+    vip: 192.0.2.7'
+
 # serve NS FILE [ARGS...]: starts the resolver in NS in the background ($dns_pid, log in $dns_log)
 # and waits until it answers through the nat rules (or on port 53 itself).
 serve() {
@@ -116,10 +122,7 @@ silent_udp() {
 # loopback resolvers: the served namespace has no such server, the queries must leave from here.
 test_unknown_names_are_forwarded_from_the_starting_namespace_with_failover_and_servfail() {
   ns=$(new_ns c); f=$(services_file)
-  upstream=$(services_file 'network: other
-services:
-  - name: elsewhere
-    vip: 192.0.2.7')
+  upstream=$(services_file "$ELSEWHERE_YAML")
   silent=$((20000 + RANDOM % 10000)); answering=$((silent + 1))
   silent_udp $silent
   "$SWARMLB" dns serve --config "$upstream" --listen 127.0.0.1 --port $answering --upstream 127.0.0.1:9 >/dev/null 2>&1 & up=$!
@@ -152,10 +155,7 @@ test_an_unreachable_upstream_port_fails_over_at_once() {
 
 test_upstreams_answering_refused_or_servfail_are_passed_over() {
   ns=$(new_ns c); f=$(services_file)
-  upstream=$(services_file 'network: other
-services:
-  - name: elsewhere
-    vip: 192.0.2.7')
+  upstream=$(services_file "$ELSEWHERE_YAML")
   p=$((20000 + RANDOM % 10000))
   # Upstream 1 answers REFUSED (it may forward nothing), 2 SERVFAIL (its own upstream is a closed
   # port), 3 knows the name.
@@ -198,16 +198,13 @@ test_an_upstream_routed_from_the_served_namespace_is_asked_from_there() {
   c=$(new_ns c); u=$(new_ns u); f=$(services_file)
   veth_pair "$c" eth0 "$u" eth0
   ip -n "$c" addr add 10.99.0.1/24 dev eth0; ip -n "$u" addr add 10.99.0.2/24 dev eth0
-  upstream=$(services_file 'network: other
-services:
-  - name: elsewhere
-    vip: 192.0.2.8')
+  upstream=$(services_file "$ELSEWHERE_YAML")
   "$SWARMLB" -n "$u" dns serve --config "$upstream" --listen 10.99.0.2 --port 53 --upstream 127.0.0.1:9 >/dev/null 2>&1 & up=$!
   for i in $(seq 1 50); do ip netns exec "$u" dig +short +tries=1 +time=1 @10.99.0.2 elsewhere >/dev/null 2>&1 && break; sleep 0.1; done
   # 10.99.0.2 answers only inside the served namespace (from here it would go out the default route).
   serve "$c" "$f" --upstream 10.99.0.2
   assert_contains "$(cat "$dns_log")" "upstreams: 10.99.0.2:53 (asked from the served namespace)"
-  assert_eq "192.0.2.8" "$(q "$c" +short elsewhere)"
+  assert_eq "192.0.2.7" "$(q "$c" +short elsewhere)"
   kill $dns_pid $up; wait $dns_pid; wait $up || true
 }
 
