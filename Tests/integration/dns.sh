@@ -191,7 +191,7 @@ test_upstream_queries_in_flight_are_bounded_and_the_rest_refused_at_once() {
   assert_contains "$(cat /tmp/$PREFIX.w1)" "status: SERVFAIL"
   assert_contains "$(cat /tmp/$PREFIX.w2)" "status: SERVFAIL"
   assert_eq "10.0.0.2" "$(q "$ns" +short my-web)" "names of the network are answered all along"
-  kill $dns_pid $silent_pid; wait $dns_pid; wait $silent_pid || true; rm -f /tmp/$PREFIX.w1 /tmp/$PREFIX.w2
+  kill $dns_pid $silent_pid; wait $dns_pid; wait $silent_pid || true
 }
 
 test_an_upstream_routed_from_the_served_namespace_is_asked_from_there() {
@@ -272,7 +272,7 @@ test_reload_under_load_loses_no_query_and_a_bad_file_keeps_the_old_names() {
   sed -i 's/vip: 10.0.0.200/vip: 10.0.0.999/' "$f"; kill -HUP $dns_pid; sleep 1.5
   assert_eq "10.0.0.200" "$(q "$ns" +short my-web)" "a bad file keeps the old names"
   assert_contains "$(cat "$dns_log")" "reload failed, still serving the previous names: $f:"
-  kill $dns_pid; wait $dns_pid; rm -f /tmp/$PREFIX.load
+  kill $dns_pid; wait $dns_pid
 }
 
 test_a_malformed_services_file_is_refused_before_anything_changes() {

@@ -87,7 +87,7 @@ run() { # run TEST_FUNCTION; SHARD=i/n runs only every n-th test from the i-th (
 }
 
 finish() {
-  rm -f /tmp/$PREFIX.err
+  rm -f /tmp/$PREFIX.*  # what the tests kept in files: expect_exit stderr, loads, fake upstreams
   [ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"
   echo "$passed passed, $failed failed, $skipped skipped"
   [ "$failed" -eq 0 ]
