@@ -28,10 +28,16 @@ let package = Package(
             pkgConfig: "libip4tc",
             providers: [.apt(["libiptc-dev"])]
         ),
+        // libnftnl + libmnl: nf_tables rules as iptables-nft writes them.
+        .systemLibrary(
+            name: "CNFTables",
+            pkgConfig: "libnftnl",
+            providers: [.apt(["libnftnl-dev", "libmnl-dev"])]
+        ),
         // glibc's GNU extensions (setns).
         .systemLibrary(name: "CLinux"),
         // Kernel layer, model, operations and renderers: all unsafe code lives here.
-        .target(name: "SwarmLBKit", dependencies: ["CNetlink", "CIPTC", "CLinux"]),
+        .target(name: "SwarmLBKit", dependencies: ["CNetlink", "CIPTC", "CNFTables", "CLinux"]),
         // The embedded DNS resolver: services file, DNS wire format, answers (Foundation via Yams lives here only).
         .target(name: "SwarmLBDNS", dependencies: [
             "SwarmLBKit",

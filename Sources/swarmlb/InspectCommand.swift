@@ -103,7 +103,7 @@ struct InspectCommand: ParsableCommand {
 
         func run() throws {
             let name = try table.map { t in
-                guard let n = IPTablesTable.Name(rawValue: t) else { throw SwarmLBKit.ValidationError(t, "table (filter, nat, mangle, raw)") }
+                guard let n = FirewallTable(rawValue: t) else { throw SwarmLBKit.ValidationError(t, "table (filter, nat, mangle, raw)") }
                 return n
             }
             let session = try Session(common)

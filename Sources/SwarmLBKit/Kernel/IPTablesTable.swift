@@ -5,14 +5,10 @@ import Glibc
 /// read its chains and rules, change them, and commit the whole table back at once.
 /// Writers go through `modify`, which holds the xtables lock from init to commit as iptables does.
 public final class IPTablesTable {
-    public enum Name: String, Sendable, Codable, CaseIterable {
-        case filter, nat, mangle, raw
-    }
-
-    public let name: Name
+    public let name: FirewallTable
     private let handle: OpaquePointer
 
-    private init(_ name: Name) throws(KernelError) {
+    private init(_ name: FirewallTable) throws(KernelError) {
         guard let h = iptc_init(name.rawValue) else {
             let e = Glibc.errno
             if e == EPERM || e == EACCES { throw .notPermitted("reading iptables table \(name.rawValue)") }
@@ -25,14 +21,14 @@ public final class IPTablesTable {
     deinit { iptc_free(handle) }
 
     /// A read-only snapshot of the table. `iptables-legacy -t TABLE -S`.
-    public static func read(_ name: Name) throws(KernelError) -> IPTablesTable {
+    public static func read(_ name: FirewallTable) throws(KernelError) -> IPTablesTable {
         try IPTablesTable(name)
     }
 
     /// Runs `body` on a fresh snapshot under the xtables lock and commits it if it changed anything.
     /// A commit refused with EAGAIN (the table changed under us) is retried on a new snapshot.
     @discardableResult
-    public static func modify<T>(_ name: Name, _ body: (IPTablesTable) throws(KernelError) -> T) throws(KernelError) -> T {
+    public static func modify<T>(_ name: FirewallTable, _ body: (IPTablesTable) throws(KernelError) -> T) throws(KernelError) -> T {
         try XtablesLock.held { () throws(KernelError) -> T in
             var attempt = 0
             while true {
@@ -50,7 +46,7 @@ public final class IPTablesTable {
 
     private var changed = false
 
-    private static func failure(_ operation: String, _ name: Name, _ e: Int32) -> KernelError {
+    private static func failure(_ operation: String, _ name: FirewallTable, _ e: Int32) -> KernelError {
         .iptables(operation: operation, table: name.rawValue, errno: e, message: String(cString: iptc_strerror(e)))
     }
 
@@ -90,7 +86,7 @@ public final class IPTablesTable {
 
     /// The whole table as a value: chains in iptables' order with their policies and rules.
     public func dump() -> IPTablesDump {
-        IPTablesDump(table: name.rawValue, chains: chains.map { chain in
+        IPTablesDump(table: name, chains: chains.map { chain in
             let builtin = isBuiltin(chain: chain)
             let counters = builtin ? policyCounters(of: chain) : (0, 0)
             return IPTablesDump.Chain(name: chain, policy: builtin ? policy(of: chain) : nil,
@@ -100,8 +96,8 @@ public final class IPTablesTable {
 
     /// The tables instantiated in this namespace, in the kernel's order (/proc/net/ip_tables_names),
     /// which is the order iptables-save prints them in.
-    public static func instantiated() throws(KernelError) -> [Name] {
-        try ProcFile.read("/proc/thread-self/net/ip_tables_names").split(separator: "\n").compactMap { Name(rawValue: String($0)) }
+    public static func instantiated() throws(KernelError) -> [FirewallTable] {
+        try ProcFile.read("/proc/thread-self/net/ip_tables_names").split(separator: "\n").compactMap { FirewallTable(rawValue: String($0)) }
     }
 
     /// The rules of a chain, in order.

@@ -8,10 +8,28 @@ public struct IPTablesDump: Sendable {
         public var packets: UInt64
         public var bytes: UInt64
         public var rules: [IPTablesRule]
+
+        public init(name: String, policy: String?, packets: UInt64, bytes: UInt64, rules: [IPTablesRule]) {
+            self.name = name
+            self.policy = policy
+            self.packets = packets
+            self.bytes = bytes
+            self.rules = rules
+        }
     }
 
-    public var table: String
+    public var table: FirewallTable
     public var chains: [Chain]
+
+    public init(table: FirewallTable, chains: [Chain]) {
+        self.table = table
+        self.chains = chains
+    }
+
+    /// A table that does not exist, as iptables lists it: its built-in chains, ACCEPT, no rules.
+    public init(absent table: FirewallTable) {
+        self.init(table: table, chains: table.builtinChains.map { Chain(name: $0, policy: "ACCEPT", packets: 0, bytes: 0, rules: []) })
+    }
 
     public func chain(_ name: String) -> Chain? { chains.first { $0.name == name } }
 }

@@ -11,7 +11,7 @@ public struct MarkRule: Hashable, Sendable, Codable {
     public var selector: Selector
     public var mark: FirewallMark
 
-    public static let table = IPTablesTable.Name.mangle
+    public static let table = FirewallTable.mangle
     /// The mangle chains a mark may be set in.
     public static let chains = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]
 

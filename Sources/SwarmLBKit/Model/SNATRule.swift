@@ -6,7 +6,7 @@ public struct SNATRule: Hashable, Sendable, Codable {
     public var subnet: IPv4Subnet
     public var source: IPv4Address
 
-    public static let table = IPTablesTable.Name.nat
+    public static let table = FirewallTable.nat
     public static let chain = "POSTROUTING"
 
     public init(subnet: IPv4Subnet, source: IPv4Address) {

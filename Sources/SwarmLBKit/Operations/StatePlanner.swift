@@ -62,7 +62,7 @@ struct StatePlanner {
         return try kernel.addresses().addresses().contains(a)
     }
 
-    private func ruleIndex(_ table: IPTablesTable.Name, _ chain: String, _ rule: IPTablesRule) throws(KernelError) -> Int? {
+    private func ruleIndex(_ table: FirewallTable, _ chain: String, _ rule: IPTablesRule) throws(KernelError) -> Int? {
         let t = try IPTablesTable.read(table)
         guard t.exists(chain: chain) else { return nil }
         return t.rules(in: chain).firstIndex(of: rule)

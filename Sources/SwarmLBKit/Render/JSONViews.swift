@@ -108,7 +108,7 @@ public enum JSONViews {
         public let chains: [Chain]
 
         public init(_ d: IPTablesDump) {
-            table = d.table
+            table = d.table.rawValue
             chains = d.chains.map { c in
                 Chain(name: c.name, policy: c.policy, packets: c.packets, bytes: c.bytes,
                       rules: c.rules.map { IPTablesListing.appendLine(c.name, $0) })

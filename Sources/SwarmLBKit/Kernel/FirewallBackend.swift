@@ -1,0 +1,42 @@
+/// Where a namespace's iptables rules live: legacy x_tables (`iptables-legacy`, libiptc) or
+/// nf_tables as iptables-nft writes them (`iptables-nft`). The same rule reads the same in both.
+public enum FirewallBackendKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case legacy, nft
+
+    /// The classic command that works on this backend, as printed in plans and `--dry-run` scripts.
+    public var tool: String { self == .legacy ? "iptables-legacy" : "iptables-nft" }
+}
+
+/// One edit of a firewall table. A commit applies a list of them at once.
+public enum FirewallEdit: Sendable, Hashable {
+    /// `iptables -A CHAIN RULE`; nothing when the chain already holds an equal rule.
+    case append(chain: String, IPTablesRule)
+    /// `iptables -I CHAIN N RULE` (index 0 = first; past the end = append); nothing when the chain already holds it.
+    case insert(chain: String, index: Int, IPTablesRule)
+    /// `iptables -D CHAIN RULE`: the first equal rule; nothing when there is none.
+    case delete(chain: String, IPTablesRule)
+    /// `iptables -N CHAIN`; nothing when it exists.
+    case createChain(String)
+    /// `iptables -F CHAIN; iptables -X CHAIN`; nothing when it does not exist.
+    case deleteChain(String)
+}
+
+/// A namespace's iptables tables in one backend: read as `iptables -S` shows them, changed in
+/// atomic commits. Create it after entering the namespace. Mirrors `iptables-legacy` / `iptables-nft`.
+public protocol FirewallBackend: AnyObject {
+    var kind: FirewallBackendKind { get }
+
+    /// The table with every chain (built-in chains in hook order, then user chains by name) and rule.
+    /// A table that does not exist reads as its built-in chains with ACCEPT policies and is not created.
+    /// `iptables -t TABLE -S`.
+    func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump
+
+    /// The tables that exist in this namespace, in the order `iptables-save` prints them. Creates nothing.
+    func existingTables() throws(KernelError) -> [FirewallTable]
+
+    /// Applies `edits` to one table in one atomic commit (libiptc commit, or one nf_tables batch).
+    /// Each edit is judged against the table as it is when committed, so a rule another writer
+    /// added meanwhile is not duplicated; a commit that loses a race with another writer is
+    /// redone on the new state. `iptables-restore --noflush` of the edits.
+    func commit(_ table: FirewallTable, _ edits: [FirewallEdit]) throws(KernelError)
+}
