@@ -13,9 +13,10 @@ public enum CommandRunner {
         } catch let error as SwarmLBKit.ValidationError {
             fail(error.description, status: 2)
         } catch let error as KernelError {
+            if case .interrupted(let signal) = error { fail(error.description, status: 128 + signal) }
             fail(error.description, status: 1)
         } catch let error as Transaction.Failure {
-            fail(error.description, status: 1)
+            fail(error.description, status: error.exitStatus)
         } catch let code as ExitCode {
             exit(code.rawValue)
         } catch {
@@ -34,10 +35,10 @@ public enum CommandRunner {
         var rest = args[...]
         var moved: [String] = []
         while let first = rest.first {
-            if ["-n", "--netns"].contains(first), rest.count >= 2 {
+            if ["-n", "--netns", "--backend", "--wait"].contains(first), rest.count >= 2 {
                 moved += rest.prefix(2)
                 rest = rest.dropFirst(2)
-            } else if first.hasPrefix("--netns=") || first == "--json" {
+            } else if ["--netns=", "--backend=", "--wait="].contains(where: first.hasPrefix) || first == "--json" {
                 moved.append(first)
                 rest = rest.dropFirst()
             } else {

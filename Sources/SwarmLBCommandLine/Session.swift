@@ -11,8 +11,14 @@ public struct Session {
     /// Enters `--netns` if given. Call after every argument has been validated.
     public init(_ options: CommonOptions) throws {
         self.options = options
+        let choice = try options.backendChoice()
         if let ns = options.netns { try NetNamespace(ns).enter() }
-        kernel = Kernel()
+        kernel = Self.kernel(options, choice)
+    }
+
+    /// The kernel interfaces of the namespace the thread is in, with the options' backend and lock wait.
+    public static func kernel(_ options: CommonOptions, _ choice: FirewallSelection.Choice) -> Kernel {
+        Kernel(firewall: choice, lockWait: options.wait, notice: CommandRunner.warn)
     }
 
     /// Applies (or with --dry-run, plans) the changes and prints what was done.
@@ -21,9 +27,9 @@ public struct Session {
         let report = change.dryRun ? try transaction.plan(changes, ifExists: ifExists)
                                    : try transaction.apply(changes, ifExists: ifExists)
         if options.json { return try printJSON(JSONViews.ChangeReport(report, dryRun: change.dryRun)) }
-        for c in report.performed { print(c.command) }
-        for c in report.unchanged { print("# already present: \(c.command)") }
-        for c in report.absent { print("# not present: \(c.command)") }
+        for c in report.performed { print(report.command(c)) }
+        for c in report.unchanged { print("# already present: \(report.command(c))") }
+        for c in report.absent { print("# not present: \(report.command(c))") }
     }
 
     /// The JSON encoder of every --json output: snake_case keys, sorted, pretty.

@@ -73,10 +73,12 @@ struct DNSServe: ParsableCommand {
                     logger.error("reload failed, still serving the previous names: \(error)")
                 }
             }
-            if let redirect, let nat = try? IPTablesTable.read(.nat).dump(), !redirect.isInstalled(in: nat) {
+            if let redirect, let nat = try? session.kernel.firewall().dump(.nat), !redirect.isInstalled(in: nat) {
                 do {
                     _ = try transaction.apply(redirect.addChanges, ifExists: false)
                     logger.warning("the nat rules to \(address) were removed (nat table flushed?); put them back")
+                } catch Transaction.Failure.interrupted {
+                    break  // the SIGTERM/SIGINT that stops the server came while the rules were going back in
                 } catch {
                     logger.error("cannot put the nat rules back: \(error)")
                 }

@@ -26,12 +26,13 @@ struct InspectCommand: ParsableCommand {
         func run() throws {
             var reports: [LoadBalancerReport] = []
             var failures: [String] = []
+            let choice = try common.backendChoice()
             for (name, path) in all ? Self.namespaces() : [(common.netns ?? "current namespace", nil)] {
                 do {
                     let kernel: Kernel
                     if let path {
                         try NetNamespace(path).enter()
-                        kernel = Kernel()
+                        kernel = Session.kernel(common, choice)
                     } else {
                         kernel = try Session(common).kernel
                     }
@@ -95,22 +96,21 @@ struct InspectCommand: ParsableCommand {
 
     struct IPTables: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "iptables", abstract: "iptables rules, as iptables-legacy -S [-t TABLE] or iptables-legacy-save.")
+            commandName: "iptables",
+            abstract: "iptables rules of the namespace's backend, as iptables-nft|iptables-legacy -S [-t TABLE] or -save.")
         @OptionGroup var common: CommonOptions
         @Option(name: [.customShort("t"), .long], help: "Table: filter, nat, mangle or raw (default filter; with --save, every table in use).")
         var table: String?
         @Flag(help: "Print the iptables-save format.") var save = false
 
         func run() throws {
-            let name = try table.map { t in
-                guard let n = FirewallTable(rawValue: t) else { throw SwarmLBKit.ValidationError(t, "table (filter, nat, mangle, raw)") }
-                return n
-            }
+            let name = try table.map(FirewallTable.init(parsing:))
             let session = try Session(common)
-            let names = try name.map { [$0] } ?? (save ? IPTablesTable.instantiated() : [.filter])
-            let dumps = try names.map { try IPTablesTable.read($0).dump() }
+            let firewall = try session.kernel.firewall()
+            let names = try name.map { [$0] } ?? (save ? firewall.existingTables() : [.filter])
+            let dumps = try names.map { try firewall.dump($0) }
             if common.json { return try session.printJSON(dumps.map(JSONViews.Table.init)) }
-            print(save ? IPTablesListing.save(dumps) : dumps.map(IPTablesListing.rules).joined(), terminator: "")
+            print(save ? IPTablesListing.save(dumps, backend: firewall.kind) : dumps.map(IPTablesListing.rules).joined(), terminator: "")
         }
     }
 

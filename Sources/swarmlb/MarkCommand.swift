@@ -51,7 +51,7 @@ struct MarkCommand: ParsableCommand {
 
         func run() throws {
             let session = try Session(common)
-            let views: [JSONViews.Mark] = try MarkRule.all(in: IPTablesTable.read(.mangle)).compactMap { m in
+            let views: [JSONViews.Mark] = try MarkRule.all(in: session.kernel.firewall().dump(.mangle)).compactMap { m in
                 guard case .port = m.selector else { return nil }
                 return JSONViews.Mark(m, device: nil)
             }

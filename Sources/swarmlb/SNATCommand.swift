@@ -53,7 +53,7 @@ struct SNATCommand: ParsableCommand {
 
         func run() throws {
             let session = try Session(common)
-            let rules = try SNATRule.all(in: IPTablesTable.read(.nat).dump())
+            let rules = try SNATRule.all(in: session.kernel.firewall().dump(.nat))
             if common.json { return try session.printJSON(rules.map(JSONViews.SNAT.init)) }
             for r in rules { print(JSONViews.SNAT(r).rule) }
         }

@@ -48,11 +48,11 @@ struct VIPCommand: ParsableCommand {
             let devices = try device.map { [$0] }
                 ?? session.kernel.addresses().addresses().filter { $0.address == address && $0.prefixLength == 32 }.map(\.device)
             let marks = try mark.map { [$0] }
-                ?? MarkRule.all(in: IPTablesTable.read(.mangle)).filter { $0.chain == chain && $0.selector == .vip(address) }.map(\.mark)
+                ?? MarkRule.all(in: session.kernel.firewall().dump(.mangle)).filter { $0.chain == chain && $0.selector == .vip(address) }.map(\.mark)
             var changes = marks.map { MarkRule(chain: chain, selector: .vip(address), mark: $0).deleteChange }
             changes += devices.map { KernelChange.deleteAddress(InterfaceAddress(address: address, device: $0)) }
             if changes.isEmpty, !removal.ifExists {
-                throw Transaction.Failure.absent([.deleteAddress(InterfaceAddress(address: address, device: device ?? "any device"))])
+                throw Transaction.Failure.absent(["\(address)/32 is not assigned to \(device ?? "any device") and no mark rule sets a mark for it"])
             }
             try session.apply(changes, change, ifExists: removal.ifExists)
         }
@@ -65,7 +65,7 @@ struct VIPCommand: ParsableCommand {
         func run() throws {
             let session = try Session(common)
             let addresses = try session.kernel.addresses().addresses().filter { $0.prefixLength == 32 }
-            let views: [JSONViews.Mark] = try MarkRule.all(in: IPTablesTable.read(.mangle)).compactMap { m in
+            let views: [JSONViews.Mark] = try MarkRule.all(in: session.kernel.firewall().dump(.mangle)).compactMap { m in
                 guard case .vip(let a) = m.selector else { return nil }
                 return JSONViews.Mark(m, device: addresses.first { $0.address == a }?.device)
             }

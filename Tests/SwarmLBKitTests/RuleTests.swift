@@ -76,26 +76,26 @@ final class RuleTests: XCTestCase {
 
     func testChangesSpellTheClassicCommands() {
         let key = IPVSService.Key.fwmark(FirewallMark(257))
-        XCTAssertEqual(KernelChange.addService(IPVSService(key: key)).command, "ipvsadm -A -f 257 -s rr")
-        XCTAssertEqual(KernelChange.updateService(IPVSService(key: key, scheduler: .wrr, persistence: 300)).command,
+        XCTAssertEqual(KernelChange.addService(IPVSService(key: key)).command(iptables: "iptables-nft"), "ipvsadm -A -f 257 -s rr")
+        XCTAssertEqual(KernelChange.updateService(IPVSService(key: key, scheduler: .wrr, persistence: 300)).command(iptables: "iptables-nft"),
                        "ipvsadm -E -f 257 -s wrr -p 300")
-        XCTAssertEqual(KernelChange.addReal(key, RealServer(address: a("10.0.0.3"))).command, "ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1")
-        XCTAssertEqual(KernelChange.deleteReal(key, RealServer(address: a("10.0.0.3"))).command, "ipvsadm -d -f 257 -r 10.0.0.3:0")
-        XCTAssertEqual(KernelChange.setSysctl(.ipvsConntrack, "1").command, "sysctl -w net.ipv4.vs.conntrack=1")
-        XCTAssertEqual(KernelChange.addAddress(InterfaceAddress(address: a("10.0.0.2"), device: "eth0")).command,
+        XCTAssertEqual(KernelChange.addReal(key, RealServer(address: a("10.0.0.3"))).command(iptables: "iptables-nft"), "ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1")
+        XCTAssertEqual(KernelChange.deleteReal(key, RealServer(address: a("10.0.0.3"))).command(iptables: "iptables-nft"), "ipvsadm -d -f 257 -r 10.0.0.3:0")
+        XCTAssertEqual(KernelChange.setSysctl(.ipvsConntrack, "1").command(iptables: "iptables-nft"), "sysctl -w net.ipv4.vs.conntrack=1")
+        XCTAssertEqual(KernelChange.addAddress(InterfaceAddress(address: a("10.0.0.2"), device: "eth0")).command(iptables: "iptables-nft"),
                        "ip addr add 10.0.0.2/32 dev eth0")
     }
 
     func testServiceRecipeOrder() {
         let recipe = ServiceRecipe(name: "my-web", vip: a("10.0.0.2"), mark: FirewallMark(0x101), device: "eth0",
                                    reals: [a("10.0.0.3")], snat: SNATRule(subnet: net("10.0.0.0/24"), source: a("10.0.0.5")))
-        XCTAssertEqual(recipe.addChanges.map(\.command), [
+        XCTAssertEqual(recipe.addChanges.map { $0.command(iptables: "iptables-nft") }, [
             "ip addr add 10.0.0.2/32 dev eth0",
-            "iptables -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff",
+            "iptables-nft -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff",
             "ipvsadm -A -f 257 -s rr",
             "ip link set lo up",
             "ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1",
-            "iptables -t nat -A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5",
+            "iptables-nft -t nat -A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5",
             "sysctl -w net.ipv4.vs.conntrack=1",
         ])
     }

@@ -40,3 +40,16 @@ public protocol FirewallBackend: AnyObject {
     /// redone on the new state. `iptables-restore --noflush` of the edits.
     func commit(_ table: FirewallTable, _ edits: [FirewallEdit]) throws(KernelError)
 }
+
+extension FirewallBackend {
+    /// Keeps the backend's other writers out until `releaseWriteLock()`. Legacy iptables needs it
+    /// (the xtables lock, as `iptables -w`); nf_tables does not: its batches are atomic and
+    /// generation-checked, so this does nothing there.
+    public func takeWriteLock() throws(KernelError) {
+        if let legacy = self as? LegacyFirewall { try XtablesLock.take(legacy.waiting) }
+    }
+
+    public func releaseWriteLock() {
+        if self is LegacyFirewall { XtablesLock.release() }
+    }
+}

@@ -3,9 +3,9 @@ import Glibc
 
 /// One legacy iptables table (`iptables-legacy -t mangle|nat|filter|raw`) as a libiptc snapshot:
 /// read its chains and rules, change them, and commit the whole table back at once.
-/// Writers go through `modify`, which holds the xtables lock from init to commit as iptables does.
-public final class IPTablesTable {
-    public let name: FirewallTable
+/// `LegacyFirewall` is its only user: it holds the xtables lock around `modify`.
+final class IPTablesTable {
+    let name: FirewallTable
     private let handle: OpaquePointer
 
     private init(_ name: FirewallTable) throws(KernelError) {
@@ -20,27 +20,26 @@ public final class IPTablesTable {
 
     deinit { iptc_free(handle) }
 
-    /// A read-only snapshot of the table. `iptables-legacy -t TABLE -S`.
-    public static func read(_ name: FirewallTable) throws(KernelError) -> IPTablesTable {
+    /// A read-only snapshot of the table (which libiptc creates if it does not exist). `iptables-legacy -t TABLE -S`.
+    static func read(_ name: FirewallTable) throws(KernelError) -> IPTablesTable {
         try IPTablesTable(name)
     }
 
-    /// Runs `body` on a fresh snapshot under the xtables lock and commits it if it changed anything.
-    /// A commit refused with EAGAIN (the table changed under us) is retried on a new snapshot.
+    /// Runs `body` on a fresh snapshot and commits it if it changed anything. The caller holds
+    /// the xtables lock; a commit refused with EAGAIN (a writer that ignores the lock changed the
+    /// table under us) is retried on a new snapshot.
     @discardableResult
-    public static func modify<T>(_ name: FirewallTable, _ body: (IPTablesTable) throws(KernelError) -> T) throws(KernelError) -> T {
-        try XtablesLock.held { () throws(KernelError) -> T in
-            var attempt = 0
-            while true {
-                attempt += 1
-                let table = try IPTablesTable(name)
-                let result = try body(table)
-                if !table.changed { return result }
-                if iptc_commit(table.handle) != 0 { return result }
-                let e = Glibc.errno
-                if e == EAGAIN && attempt < 10 { continue }
-                throw failure("commit", name, e)
-            }
+    static func modify<T>(_ name: FirewallTable, _ body: (IPTablesTable) throws(KernelError) -> T) throws(KernelError) -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let table = try IPTablesTable(name)
+            let result = try body(table)
+            if !table.changed { return result }
+            if iptc_commit(table.handle) != 0 { return result }
+            let e = Glibc.errno
+            if e == EAGAIN && attempt < 10 { continue }
+            throw failure("commit", name, e)
         }
     }
 
@@ -58,7 +57,7 @@ public final class IPTablesTable {
     // MARK: reading
 
     /// Chains in the table's order: built-in chains first, then user chains sorted by name.
-    public var chains: [String] {
+    var chains: [String] {
         var result: [String] = []
         var c = iptc_first_chain(handle)
         while let chain = c {
@@ -68,24 +67,24 @@ public final class IPTablesTable {
         return result
     }
 
-    public func exists(chain: String) -> Bool { iptc_is_chain(chain, handle) != 0 }
-    public func isBuiltin(chain: String) -> Bool { iptc_builtin(chain, handle) != 0 }
+    func exists(chain: String) -> Bool { iptc_is_chain(chain, handle) != 0 }
+    func isBuiltin(chain: String) -> Bool { iptc_builtin(chain, handle) != 0 }
 
     /// The policy of a built-in chain (ACCEPT/DROP), nil for a user chain.
-    public func policy(of chain: String) -> String? {
+    func policy(of chain: String) -> String? {
         var counters = xt_counters()
         return iptc_get_policy(chain, &counters, handle).map { String(cString: $0) }
     }
 
     /// The policy packet and byte counters of a built-in chain.
-    public func policyCounters(of chain: String) -> (packets: UInt64, bytes: UInt64) {
+    func policyCounters(of chain: String) -> (packets: UInt64, bytes: UInt64) {
         var counters = xt_counters()
         _ = iptc_get_policy(chain, &counters, handle)
         return (counters.pcnt, counters.bcnt)
     }
 
     /// The whole table as a value: chains in iptables' order with their policies and rules.
-    public func dump() -> IPTablesDump {
+    func dump() -> IPTablesDump {
         IPTablesDump(table: name, chains: chains.map { chain in
             let builtin = isBuiltin(chain: chain)
             let counters = builtin ? policyCounters(of: chain) : (0, 0)
@@ -96,12 +95,16 @@ public final class IPTablesTable {
 
     /// The tables instantiated in this namespace, in the kernel's order (/proc/net/ip_tables_names),
     /// which is the order iptables-save prints them in.
-    public static func instantiated() throws(KernelError) -> [FirewallTable] {
-        try ProcFile.read("/proc/thread-self/net/ip_tables_names").split(separator: "\n").compactMap { FirewallTable(rawValue: String($0)) }
+    static func instantiated() throws(KernelError) -> [FirewallTable] {
+        let names: String
+        do { names = try ProcFile.read("/proc/thread-self/net/ip_tables_names") } catch where error.errno == ENOENT {
+            return []  // no ip_tables module loaded: no legacy table anywhere
+        }
+        return names.split(separator: "\n").compactMap { FirewallTable(rawValue: String($0)) }
     }
 
     /// The rules of a chain, in order.
-    public func rules(in chain: String) -> [IPTablesRule] {
+    func rules(in chain: String) -> [IPTablesRule] {
         var result: [IPTablesRule] = []
         var e = iptc_first_rule(chain, handle)
         while let entry = e {
@@ -114,14 +117,14 @@ public final class IPTablesTable {
     // MARK: changing (take effect at commit, inside `modify`)
 
     /// `iptables -A CHAIN RULE`.
-    public func append(_ rule: IPTablesRule, to chain: String) throws(KernelError) {
+    func append(_ rule: IPTablesRule, to chain: String) throws(KernelError) {
         let bytes = RuleCodec.encode(rule)
         let r = bytes.withUnsafeBytes { iptc_append_entry(chain, $0.baseAddress!.assumingMemoryBound(to: ipt_entry.self), handle) }
         try check(r, "append to \(chain)")
     }
 
     /// `iptables -I CHAIN N RULE` (index 0 = first).
-    public func insert(_ rule: IPTablesRule, in chain: String, at index: Int) throws(KernelError) {
+    func insert(_ rule: IPTablesRule, in chain: String, at index: Int) throws(KernelError) {
         let bytes = RuleCodec.encode(rule)
         let r = bytes.withUnsafeBytes {
             iptc_insert_entry(chain, $0.baseAddress!.assumingMemoryBound(to: ipt_entry.self), UInt32(index), handle)
@@ -130,22 +133,22 @@ public final class IPTablesTable {
     }
 
     /// `iptables -D CHAIN N` (index 0 = first).
-    public func delete(ruleAt index: Int, in chain: String) throws(KernelError) {
+    func delete(ruleAt index: Int, in chain: String) throws(KernelError) {
         try check(iptc_delete_num_entry(chain, UInt32(index), handle), "delete from \(chain)")
     }
 
     /// `iptables -N CHAIN`.
-    public func create(chain: String) throws(KernelError) {
+    func create(chain: String) throws(KernelError) {
         try check(iptc_create_chain(chain, handle), "create chain \(chain)")
     }
 
     /// `iptables -F CHAIN`.
-    public func flush(chain: String) throws(KernelError) {
+    func flush(chain: String) throws(KernelError) {
         try check(iptc_flush_entries(chain, handle), "flush chain \(chain)")
     }
 
     /// `iptables -X CHAIN`.
-    public func delete(chain: String) throws(KernelError) {
+    func delete(chain: String) throws(KernelError) {
         try check(iptc_delete_chain(chain, handle), "delete chain \(chain)")
     }
 }

@@ -4,8 +4,18 @@ public final class Kernel {
     private var ipvsTable: IPVSTable?
     private var addressTable: AddressTable?
     private var linkTable: LinkTable?
+    private var selection: FirewallSelection?
+    private let firewallChoice: FirewallSelection.Choice
+    private let lockWait: Double?
+    private let notice: (String) -> Void
 
-    public init() {}
+    /// `firewall`: the iptables backend (`--backend`); `lockWait`: seconds to wait for the xtables
+    /// lock (nil: forever); `notice`: where a long wait is told.
+    public init(firewall: FirewallSelection.Choice = .auto, lockWait: Double? = nil, notice: @escaping (String) -> Void = { _ in }) {
+        firewallChoice = firewall
+        self.lockWait = lockWait
+        self.notice = notice
+    }
 
     public func ipvs() throws(KernelError) -> IPVSTable {
         if let t = ipvsTable { return t }
@@ -26,5 +36,25 @@ public final class Kernel {
         let t = try LinkTable()
         linkTable = t
         return t
+    }
+
+    /// The iptables backend of this namespace and why it was chosen.
+    public func firewallSelection() throws(KernelError) -> FirewallSelection {
+        if let s = selection { return s }
+        let (lockWait, notice) = (self.lockWait, self.notice)
+        let s = try FirewallSelection.select(firewallChoice, legacy: { LegacyFirewall(lockWait: lockWait, notice: notice) },
+                                             nft: { () throws(KernelError) in try NFTFirewall() })
+        selection = s
+        return s
+    }
+
+    /// The backend to read rules from.
+    public func firewall() throws(KernelError) -> FirewallBackend { try firewallSelection().backend }
+
+    /// The backend to change rules in: refused while both hold load-balancing rules and none was chosen.
+    public func firewallForWriting() throws(KernelError) -> FirewallBackend {
+        let s = try firewallSelection()
+        if s.conflict { throw .backendsConflict }
+        return s.backend
     }
 }

@@ -17,6 +17,12 @@ public enum KernelError: Error, Equatable, Sendable {
     case noSuchDevice(String)
     /// swarmlb needs CAP_NET_ADMIN (root) for this.
     case notPermitted(String)
+    /// The xtables lock stayed held by another program for the whole `--wait`.
+    case lockTimeout(path: String, seconds: Double, holder: String?)
+    /// SIGINT or SIGTERM arrived while swarmlb was waiting or changing the namespace.
+    case interrupted(signal: Int32)
+    /// Both iptables backends hold load-balancing rules and none was chosen.
+    case backendsConflict
 
     public var errno: Int32? {
         switch self {
@@ -24,7 +30,9 @@ public enum KernelError: Error, Equatable, Sendable {
         case .notPermitted: return EPERM
         case .noSuchDevice: return ENODEV
         case .namespaceNotFound: return ENOENT
-        case .ipvsUnavailable: return nil
+        case .lockTimeout: return EAGAIN
+        case .interrupted: return EINTR
+        case .ipvsUnavailable, .backendsConflict: return nil
         }
     }
 }
@@ -46,6 +54,13 @@ extension KernelError: CustomStringConvertible {
             return "device \"\(name)\" does not exist in this namespace"
         case let .notPermitted(what):
             return "\(what): operation not permitted (run as root, or with CAP_NET_ADMIN)"
+        case let .lockTimeout(path, seconds, holder):
+            return "the xtables lock \(path) is still held\(holder.map { " by \($0)" } ?? "") after \(seconds.formatted) s of waiting; nothing was changed"
+        case let .interrupted(signal):
+            return "interrupted by \(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)")"
+        case .backendsConflict:
+            return "both iptables-legacy and iptables-nft hold load-balancing rules in this namespace; "
+                + "choose one with --backend legacy|nft (or SWARMLB_BACKEND)"
         }
     }
 }
@@ -62,4 +77,9 @@ public func errnoText(_ e: Int32) -> String {
     ]
     if let name = names[e] { return "\(text) (\(name))" }
     return "\(text) (errno \(e))"
+}
+
+extension Double {
+    /// "2" for whole numbers, "0.5" otherwise: how seconds read in messages.
+    var formatted: String { self == rounded() ? String(Int(self)) : String(self) }
 }

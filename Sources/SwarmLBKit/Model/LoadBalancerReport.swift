@@ -31,6 +31,8 @@ public struct LoadBalancerReport: Sendable, Encodable {
     }
 
     public var namespace: String
+    /// The iptables backend the rules were read from: "legacy" or "nft".
+    public var backend: String
     public var services: [Service]
     public var problems: [Problem]
 }
@@ -47,6 +49,7 @@ public struct Problem: Sendable, Encodable, Hashable, CustomStringConvertible {
         case conntrackOff = "conntrack_off"
         case dnsChainsWithoutListener = "dns_chains_without_listener"
         case dnsListenerWithoutChains = "dns_listener_without_chains"
+        case backendsConflict = "backends_conflict"
     }
 
     public var kind: Kind

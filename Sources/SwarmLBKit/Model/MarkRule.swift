@@ -58,9 +58,9 @@ public struct MarkRule: Hashable, Sendable, Codable {
     public var deleteChange: KernelChange { .deleteRule(Self.table, chain: chain, rule) }
 
     /// Every mark rule in the mangle table.
-    public static func all(in table: IPTablesTable) -> [MarkRule] {
-        chains.filter { table.exists(chain: $0) }.flatMap { chain in
-            table.rules(in: chain).compactMap { MarkRule(chain: chain, rule: $0) }
+    public static func all(in mangle: IPTablesDump) -> [MarkRule] {
+        mangle.chains.filter { chains.contains($0.name) }.flatMap { chain in
+            chain.rules.compactMap { MarkRule(chain: chain.name, rule: $0) }
         }
     }
 }

@@ -12,6 +12,9 @@ public struct Inspector {
         public var dnsRedirects: [(TransportPort.Proto, UInt16)]
         public var dnsChains: Bool
         public var listeners: [SocketTable.Listener]
+        /// The backend the rules were read from, and whether the other one holds load-balancing rules too.
+        public var backend: FirewallBackendKind
+        public var backendsConflict: Bool
     }
 
     public static let dnsAddress = IPv4Address(0x7f00_000b)  // 127.0.0.11
@@ -22,21 +25,25 @@ public struct Inspector {
     public init(kernel: Kernel) { self.kernel = kernel }
 
     public func facts() throws(KernelError) -> Facts {
-        let nat = try IPTablesTable.read(.nat).dump()
+        let selection = try kernel.firewallSelection()
+        let firewall = selection.backend
+        let nat = try firewall.dump(.nat)
         let redirects: [(TransportPort.Proto, UInt16)] = nat.chain(Self.dnsChain)?.rules.compactMap { r in
             guard case .dnat(let range) = r.target, let p = range.ports, let proto = r.proto.flatMap(TransportPort.Proto.init(number:))
             else { return nil }
             return (proto, p.lowerBound)
         } ?? []
         return Facts(
-            marks: MarkRule.all(in: try IPTablesTable.read(.mangle)),
+            marks: MarkRule.all(in: try firewall.dump(.mangle)),
             ipvs: try kernel.ipvs().snapshot(),
             addresses: try kernel.addresses().addresses(),
             snat: SNATRule.all(in: nat),
             conntrack: try? Sysctl.ipvsConntrack.read(),
             dnsRedirects: redirects,
             dnsChains: nat.chain(Self.dnsChain) != nil,
-            listeners: try SocketTable.listeners())
+            listeners: try SocketTable.listeners(),
+            backend: firewall.kind,
+            backendsConflict: selection.conflict)
     }
 
     public func report(namespace: String) throws(KernelError) -> LoadBalancerReport {
@@ -120,6 +127,11 @@ public struct Inspector {
             problems.append(Problem(kind: .dnsListenerWithoutChains,
                 message: "a resolver listens on 127.0.0.11 (\(what)) but the nat chain \(dnsChain) that sends port 53 there is missing"))
         }
-        return LoadBalancerReport(namespace: namespace, services: services, problems: problems)
+        if f.backendsConflict {
+            problems.append(Problem(kind: .backendsConflict,
+                message: "both iptables-legacy and iptables-nft hold load-balancing rules (shown: \(f.backend.tool), the host's default); "
+                    + "one backend's rules are stale or foreign: compare `iptables-legacy-save` with `iptables-nft-save`"))
+        }
+        return LoadBalancerReport(namespace: namespace, backend: f.backend.rawValue, services: services, problems: problems)
     }
 }

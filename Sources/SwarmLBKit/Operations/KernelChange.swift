@@ -17,17 +17,18 @@ public enum KernelChange: Hashable, Sendable, Codable {
     case deleteReal(IPVSService.Key, RealServer)
     case setSysctl(Sysctl, String)
 
-    /// The equivalent classic command, e.g. `ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1`.
-    public var command: String {
+    /// The equivalent classic command, e.g. `ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1`;
+    /// rule changes name `iptables`, the tool of the backend they go to (`iptables-nft`, ...).
+    public func command(iptables: String) -> String {
         switch self {
         case .addAddress(let a): return "ip addr add \(a.address)/\(a.prefixLength) dev \(a.device)"
         case .deleteAddress(let a): return "ip addr del \(a.address)/\(a.prefixLength) dev \(a.device)"
         case let .setLink(name, up): return "ip link set \(name) \(up ? "up" : "down")"
-        case let .appendRule(t, chain, r): return "iptables -t \(t.rawValue) -A \(chain) \(r.specification)"
-        case let .insertRule(t, chain, i, r): return "iptables -t \(t.rawValue) -I \(chain) \(i + 1) \(r.specification)"
-        case let .deleteRule(t, chain, r): return "iptables -t \(t.rawValue) -D \(chain) \(r.specification)"
-        case let .createChain(t, chain): return "iptables -t \(t.rawValue) -N \(chain)"
-        case let .deleteChain(t, chain): return "iptables -t \(t.rawValue) -X \(chain)"
+        case let .appendRule(t, chain, r): return "\(iptables) -t \(t.rawValue) -A \(chain) \(r.specification)"
+        case let .insertRule(t, chain, i, r): return "\(iptables) -t \(t.rawValue) -I \(chain) \(i + 1) \(r.specification)"
+        case let .deleteRule(t, chain, r): return "\(iptables) -t \(t.rawValue) -D \(chain) \(r.specification)"
+        case let .createChain(t, chain): return "\(iptables) -t \(t.rawValue) -N \(chain)"
+        case let .deleteChain(t, chain): return "\(iptables) -t \(t.rawValue) -F \(chain) && \(iptables) -t \(t.rawValue) -X \(chain)"
         case .addService(let s): return s.ipvsadmCommand("-A")
         case .updateService(let s): return s.ipvsadmCommand("-E")
         case .deleteService(let k): return "ipvsadm -D \(k.ipvsadmOption)"
@@ -38,11 +39,15 @@ public enum KernelChange: Hashable, Sendable, Codable {
         }
     }
 
-    /// True for changes that remove something (their absence is reported, not silently ignored).
-    public var isRemoval: Bool {
+    /// The table and edit of a rule or chain change; nil for every other change.
+    public var firewallEdit: (table: FirewallTable, edit: FirewallEdit)? {
         switch self {
-        case .deleteAddress, .deleteRule, .deleteChain, .deleteService, .deleteReal: return true
-        default: return false
+        case let .appendRule(t, chain, r): return (t, .append(chain: chain, r))
+        case let .insertRule(t, chain, i, r): return (t, .insert(chain: chain, index: i, r))
+        case let .deleteRule(t, chain, r): return (t, .delete(chain: chain, r))
+        case let .createChain(t, chain): return (t, .createChain(chain))
+        case let .deleteChain(t, chain): return (t, .deleteChain(chain))
+        default: return nil
         }
     }
 }

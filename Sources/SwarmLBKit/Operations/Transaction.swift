@@ -1,6 +1,10 @@
+import Glibc
+
 /// Applies a list of kernel changes as one transaction: every step is first checked against the
 /// current state (so adds are idempotent and absent deletes are found before anything changes),
-/// then performed in order; if a step fails, the steps already done are undone in reverse.
+/// then performed in order, consecutive rule changes to one table in one firewall commit; if a
+/// step fails, or SIGINT/SIGTERM arrives, the steps already done are undone in reverse.
+/// Legacy iptables' xtables lock is held from before planning to the last step.
 public struct Transaction {
     /// A step after comparing it with the kernel's state.
     public enum Decision: Sendable {
@@ -11,11 +15,22 @@ public struct Transaction {
         case alreadyDone(KernelChange)
         /// A removal of something that is not there.
         case absent(KernelChange)
+
+        public var change: KernelChange {
+            switch self {
+            case .perform(let c, _), .alreadyDone(let c), .absent(let c): return c
+            }
+        }
     }
 
     /// What a transaction did, or would do under --dry-run.
     public struct Report: Sendable {
         public var decisions: [Decision]
+        /// The tool rule changes are spelled with: the backend's (`iptables-nft`, `iptables-legacy`).
+        public var iptables: String
+
+        public func command(_ change: KernelChange) -> String { change.command(iptables: iptables) }
+
         public var performed: [KernelChange] {
             decisions.compactMap { if case .perform(let c, _) = $0 { return c } else { return nil } }
         }
@@ -29,21 +44,31 @@ public struct Transaction {
 
     public enum Failure: Error, CustomStringConvertible {
         /// Removals of things that are not there, without --if-exists; nothing was changed.
-        case absent([KernelChange])
-        /// A step failed; the earlier steps were rolled back (or not, listed in `rollbackFailures`).
-        case stepFailed(KernelChange, KernelError, rollbackFailures: [String])
+        case absent([String])
+        /// A step (its command) failed; the earlier steps were rolled back, or not, as listed in `rollbackFailures`.
+        case stepFailed(String, KernelError, rollbackFailures: [String])
+        /// SIGINT/SIGTERM arrived; the steps done were rolled back, or not, as listed.
+        case interrupted(signal: Int32, rollbackFailures: [String])
 
         public var description: String {
             switch self {
-            case .absent(let changes):
-                return "nothing to delete: " + changes.map { StatePlanner.absenceText($0) }.joined(separator: "; ")
-                    + " (use --if-exists to accept)"
-            case let .stepFailed(change, error, failures):
-                var s = "\(error) [while: \(change.command)]"
-                s += failures.isEmpty ? "; earlier steps rolled back, namespace unchanged"
-                                      : "; ROLLBACK INCOMPLETE: " + failures.joined(separator: "; ")
-                return s
+            case .absent(let what):
+                return "nothing to delete: " + what.joined(separator: "; ") + " (use --if-exists to accept)"
+            case let .stepFailed(command, error, failures):
+                return "\(error) [while: \(command)]" + Self.rollback(failures)
+            case let .interrupted(signal, failures):
+                return "\(KernelError.interrupted(signal: signal))" + Self.rollback(failures)
             }
+        }
+
+        private static func rollback(_ failures: [String]) -> String {
+            failures.isEmpty ? "; earlier steps rolled back, namespace unchanged" : "; ROLLBACK INCOMPLETE: " + failures.joined(separator: "; ")
+        }
+
+        /// The exit status: 128 + the signal for an interruption, as a shell reports it; else 1.
+        public var exitStatus: Int32 {
+            if case .interrupted(let signal, _) = self { return 128 + signal }
+            return 1
         }
     }
 
@@ -54,35 +79,73 @@ public struct Transaction {
     /// Compares every change with the kernel's state; changes nothing (this is --dry-run).
     /// Throws `Failure.absent` when a removal finds nothing and `ifExists` is false.
     public func plan(_ changes: [KernelChange], ifExists: Bool) throws -> Report {
-        let planner = StatePlanner(kernel: kernel)
+        let iptables = changes.contains { $0.firewallEdit != nil } ? try kernel.firewallForWriting().kind.tool : "iptables"
+        var planner = StatePlanner(kernel: kernel)
         var decisions: [Decision] = []
         for c in changes { decisions.append(try planner.decide(c)) }
-        let report = Report(decisions: decisions)
-        if !ifExists, !report.absent.isEmpty { throw Failure.absent(report.absent) }
+        let report = Report(decisions: decisions, iptables: iptables)
+        if !ifExists, !report.absent.isEmpty {
+            throw Failure.absent(report.absent.map { StatePlanner.absenceText($0, iptables: iptables) })
+        }
         return report
     }
 
-    /// Plans, then performs the needed steps; rolls back on failure.
+    /// Plans, then performs the needed steps; rolls back on failure or interruption.
     /// Throws `Failure.absent` before changing anything when a removal finds nothing and `ifExists` is false.
     public func apply(_ changes: [KernelChange], ifExists: Bool) throws -> Report {
+        let signals = SignalSet([SIGINT, SIGTERM])
+        defer { signals.restore() }
+        let firewall = changes.contains { $0.firewallEdit != nil } ? try kernel.firewallForWriting() : nil
+        do throws(KernelError) { try firewall?.takeWriteLock() } catch {
+            if case .interrupted = error, let signal = signals.pending() { throw Failure.interrupted(signal: signal, rollbackFailures: []) }
+            throw error
+        }
+        defer { firewall?.releaseWriteLock() }
         let report = try plan(changes, ifExists: ifExists)
         let executor = ChangeExecutor(kernel: kernel)
-        var undoStack: [[KernelChange]] = []
-        for decision in report.decisions {
-            guard case let .perform(change, undo) = decision else { continue }
+        var done: [[KernelChange]] = []  // the undo lists of the steps performed, in order
+        for step in Self.steps(report.decisions) {
+            if let signal = signals.pending() {
+                throw Failure.interrupted(signal: signal, rollbackFailures: rollBack(done, executor, report))
+            }
             do throws(KernelError) {
-                try executor.perform(change)
-                undoStack.append(undo)
+                try executor.run(step.changes)
+                done += step.undos
             } catch {
-                var failures: [String] = []
-                for undo in undoStack.reversed() {
-                    for u in undo {
-                        do throws(KernelError) { try executor.perform(u) } catch { failures.append("\(u.command): \(error)") }
-                    }
-                }
-                throw Failure.stepFailed(change, error, rollbackFailures: failures)
+                throw Failure.stepFailed(step.changes.map(report.command).joined(separator: "; "), error,
+                                         rollbackFailures: rollBack(done, executor, report))
             }
         }
+        if let signal = signals.pending() {
+            throw Failure.interrupted(signal: signal, rollbackFailures: rollBack(done, executor, report))
+        }
         return report
+    }
+
+    /// The performed decisions cut into steps: a run of rule changes to one table, or one other change.
+    private static func steps(_ decisions: [Decision]) -> [(changes: [KernelChange], undos: [[KernelChange]])] {
+        var steps: [(changes: [KernelChange], undos: [[KernelChange]])] = []
+        for case let .perform(change, undo) in decisions {
+            if let table = change.firewallEdit?.table, let last = steps.last, last.changes.last?.firewallEdit?.table == table {
+                steps[steps.count - 1].changes.append(change)
+                steps[steps.count - 1].undos.append(undo)
+            } else {
+                steps.append(([change], [undo]))
+            }
+        }
+        return steps
+    }
+
+    /// Undoes the performed steps in reverse, rule undos to one table again in one commit each;
+    /// returns what could not be undone.
+    private func rollBack(_ done: [[KernelChange]], _ executor: ChangeExecutor, _ report: Report) -> [String] {
+        var failures: [String] = []
+        let changes = done.reversed().flatMap { $0 }
+        for step in Self.steps(changes.map { .perform($0, undo: []) }) {
+            do throws(KernelError) { try executor.run(step.changes) } catch {
+                failures.append("\(step.changes.map(report.command).joined(separator: "; ")): \(error)")
+            }
+        }
+        return failures
     }
 }

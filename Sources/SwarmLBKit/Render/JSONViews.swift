@@ -125,9 +125,9 @@ public enum JSONViews {
 
         public init(_ report: Transaction.Report, dryRun: Bool) {
             self.dryRun = dryRun
-            changes = report.performed.map(\.command)
-            unchanged = report.unchanged.map(\.command)
-            absent = report.absent.map(\.command)
+            changes = report.performed.map(report.command)
+            unchanged = report.unchanged.map(report.command)
+            absent = report.absent.map(report.command)
         }
     }
 }
