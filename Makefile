@@ -28,12 +28,14 @@ vm-tests: build
 demo: build
 	Tests/vm/run scripts/demo
 
-# Benchmarks of a release build: inspect in the VM (bench/results.txt), then the resolver against
-# knot and dnsmasq on this machine (bench/dns-results.txt).
+# Benchmarks of a release build: inspect in the VM (bench/results.txt), then on this machine one
+# firewall commit of 10,000 mark rules against iptables-nft/legacy-restore (bench/firewall-results.txt)
+# and the resolver against knot and dnsmasq (bench/dns-results.txt).
 bench: deps
 	@scripts/install-deps bench
 	$(SWIFT) build -c release --static-swift-stdlib
 	Tests/vm/run scripts/bench-inspect
+	scripts/bench-firewall
 	scripts/bench-dns
 
 # libFuzzer on the DNS query parser (FUZZ_SECONDS, default 60); corpus seeds in Tests/fuzz/corpus.

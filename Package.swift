@@ -66,6 +66,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The driver of `make bench`'s firewall commit benchmark (scripts/bench-firewall).
+        .executableTarget(name: "swarmlb-bench", dependencies: ["SwarmLBKit"]),
         .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),
         .testTarget(name: "SwarmLBDNSTests", dependencies: ["SwarmLBDNS"]),
     ]
