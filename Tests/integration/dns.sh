@@ -1,4 +1,7 @@
-# Tests of `swarmlb dns serve` in throwaway namespaces on this machine's kernel (no IPVS needed).
+# Tests of `swarmlb dns serve` in throwaway namespaces on this machine's kernel (no IPVS needed), once per
+# iptables backend (BACKEND=legacy|nft).
+
+require_backend
 
 SERVICES_YAML='network: my-network
 subnet: 10.0.0.0/24
@@ -224,9 +227,9 @@ test_verbose_logs_each_query() {
 
 test_nat_rules_are_dockers_restored_after_a_flush_and_removed_on_exit() {
   ns=$(new_ns c); f=$(services_file)
-  before=$(nsx "$ns" iptables-legacy-save -t nat | grep -v '^#')
+  before=$(nsx "$ns" "$IPT" -t nat -S)
   serve "$ns" "$f" --upstream 127.0.0.1:9
-  rules=$(nsx "$ns" iptables-legacy -t nat -S)
+  rules=$(nsx "$ns" "$IPT" -t nat -S)
   tcp=$(sed -n 's/.*-p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:\([0-9]*\)$/\1/p' <<<"$rules")
   udp=$(sed -n 's/.*-p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:\([0-9]*\)$/\1/p' <<<"$rules")
   assert_eq "-P PREROUTING ACCEPT
@@ -241,20 +244,23 @@ test_nat_rules_are_dockers_restored_after_a_flush_and_removed_on_exit() {
 -A DOCKER_OUTPUT -d 127.0.0.11/32 -p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:$udp
 -A DOCKER_POSTROUTING -s 127.0.0.11/32 -p tcp -m tcp --sport $tcp -j SNAT --to-source :53
 -A DOCKER_POSTROUTING -s 127.0.0.11/32 -p udp -m udp --sport $udp -j SNAT --to-source :53" "$rules"
+  # The same in the backend's own terms: Docker's commands, run by $IPT with these ports elsewhere.
+  docker=$(new_ns docker); docker_dns_rules "$docker" "$tcp" "$udp"
+  assert_eq "$(firewall "$docker")" "$(firewall "$ns")" "the tables Docker's $IPT commands make"
   expect_exit 0 "$SWARMLB" -n "$ns" inspect iptables -t nat
-  nsx "$ns" iptables-legacy -t nat -F; nsx "$ns" iptables-legacy -t nat -X
-  for i in $(seq 1 30); do [ "$(nsx "$ns" iptables-legacy -t nat -S)" = "$rules" ] && break; sleep 0.1; done
-  assert_eq "$rules" "$(nsx "$ns" iptables-legacy -t nat -S)" "rules put back within a second or so"
+  nsx "$ns" "$IPT" -t nat -F; nsx "$ns" "$IPT" -t nat -X
+  for i in $(seq 1 30); do [ "$(nsx "$ns" "$IPT" -t nat -S)" = "$rules" ] && break; sleep 0.1; done
+  assert_eq "$rules" "$(nsx "$ns" "$IPT" -t nat -S)" "rules put back within a second or so"
   assert_eq "10.0.0.2" "$(q "$ns" +short my-web)"
   assert_contains "$(cat "$dns_log")" "were removed (nat table flushed?); put them back"
   kill -TERM $dns_pid; wait $dns_pid || fail "dns serve exited $? on SIGTERM"
-  assert_eq "$before" "$(nsx "$ns" iptables-legacy-save -t nat | grep -v '^#')" "nat table after exit"
+  assert_eq "$before" "$(nsx "$ns" "$IPT" -t nat -S)" "nat table after exit"
 }
 
 test_port_53_mode_installs_no_nat_rules() {
   ns=$(new_ns c); f=$(services_file)
   serve "$ns" "$f" --port 53 --upstream 127.0.0.1:9
-  assert_not_contains "$(nsx "$ns" iptables-legacy -t nat -S)" "DOCKER_OUTPUT"
+  assert_not_contains "$(nsx "$ns" "$IPT" -t nat -S)" "DOCKER_OUTPUT"
   assert_eq "10.0.0.2" "$(q "$ns" +short my-web)"
   kill $dns_pid; wait $dns_pid
 }

@@ -1,13 +1,16 @@
-# Kernel tests that need only iptables (legacy), addresses and namespaces: run on the host, as root.
+# Kernel tests that need only iptables, addresses and namespaces: run on the host, as root, once per
+# backend (BACKEND=legacy|nft).
+
+require_backend
 
 test_vip_add_writes_the_address_and_the_mark_rule() {
   ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
   expect_exit 0 "$SWARMLB" -n "$ns" vip add 10.0.0.2 --dev eth0 --fwm 0x101
   assert_eq "ip addr add 10.0.0.2/32 dev eth0
-iptables -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff" "$OUT"
-  assert_contains "$(nsx "$ns" iptables-legacy -S -t mangle)" "-A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff"
+$IPT -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff" "$OUT"
+  assert_contains "$(nsx "$ns" "$IPT" -S -t mangle)" "-A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff"
   # iptables -C compares entry bytes: swarmlb wrote exactly what iptables writes.
-  nsx "$ns" iptables-legacy -t mangle -C OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
+  nsx "$ns" "$IPT" -t mangle -C OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
   assert_contains "$(ip -n "$ns" -o addr show dev eth0)" "inet 10.0.0.2/32 scope global eth0"
 }
 
@@ -18,13 +21,13 @@ test_vip_add_twice_changes_nothing() {
   expect_exit 0 "$SWARMLB" -n "$ns" vip add 10.0.0.2 --dev eth0 --fwm 0x101
   assert_eq "$before" "$(state "$ns")" "state after a repeated add"
   assert_contains "$OUT" "# already present: ip addr add 10.0.0.2/32 dev eth0"
-  assert_eq 1 "$(nsx "$ns" iptables-legacy -S -t mangle | grep -c MARK)" "mark rules"
+  assert_eq 1 "$(nsx "$ns" "$IPT" -S -t mangle | grep -c MARK)" "mark rules"
 }
 
 test_vip_in_the_input_chain_for_a_load_balancer_namespace() {
   ns=$(new_ns lb); with_eth0 "$ns" 10.0.0.9/24
   expect_exit 0 "$SWARMLB" -n "$ns" vip add 10.0.0.6 --dev eth0 --fwm 262 --chain INPUT
-  nsx "$ns" iptables-legacy -t mangle -C INPUT -d 10.0.0.6/32 -j MARK --set-xmark 0x106/0xffffffff
+  nsx "$ns" "$IPT" -t mangle -C INPUT -d 10.0.0.6/32 -j MARK --set-xmark 0x106/0xffffffff
   expect_exit 0 "$SWARMLB" -n "$ns" vip list
   assert_eq "VIP       MARK         CHAIN  DEVICE
 10.0.0.6  0x106 (262)  INPUT  eth0" "$OUT"
@@ -47,43 +50,43 @@ test_vip_del_finds_the_device_and_mark_itself() {
   before=$(state "$ns")
   "$SWARMLB" -n "$ns" vip add 10.0.0.2 --dev eth0 --fwm 0x13d >/dev/null
   expect_exit 0 "$SWARMLB" -n "$ns" vip del 10.0.0.2
-  assert_contains "$OUT" "iptables -t mangle -D OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x13d/0xffffffff"
+  assert_contains "$OUT" "$IPT -t mangle -D OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x13d/0xffffffff"
   assert_eq "$before" "$(state "$ns")"
 }
 
 test_partial_delete_without_if_exists_changes_nothing() {
   ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
   "$SWARMLB" -n "$ns" vip add 10.0.0.2 --dev eth0 --fwm 257 >/dev/null
-  nsx "$ns" iptables-legacy -t mangle -D OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
+  nsx "$ns" "$IPT" -t mangle -D OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
   before=$(state "$ns")
   expect_exit 1 "$SWARMLB" -n "$ns" vip del 10.0.0.2 --dev eth0 --fwm 257
   assert_contains "$ERR" 'no rule "-A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff" in table mangle'
   assert_eq "$before" "$(state "$ns")" "a refused delete leaves the namespace as it was"
   expect_exit 0 "$SWARMLB" -n "$ns" vip del 10.0.0.2 --dev eth0 --fwm 257 --if-exists
   assert_eq "ip addr del 10.0.0.2/32 dev eth0
-# not present: iptables -t mangle -D OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff" "$OUT"
+# not present: $IPT -t mangle -D OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff" "$OUT"
 }
 
 test_port_marks_for_the_ingress_namespace() {
   ns=$(new_ns ingress)
   expect_exit 0 "$SWARMLB" -n "$ns" mark add 0x10f --port tcp/8080
   expect_exit 0 "$SWARMLB" -n "$ns" mark add 272 --port udp/53
-  nsx "$ns" iptables-legacy -t mangle -C PREROUTING -p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x10f/0xffffffff
-  nsx "$ns" iptables-legacy -t mangle -C PREROUTING -p udp -m udp --dport 53 -j MARK --set-xmark 0x110/0xffffffff
+  nsx "$ns" "$IPT" -t mangle -C PREROUTING -p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x10f/0xffffffff
+  nsx "$ns" "$IPT" -t mangle -C PREROUTING -p udp -m udp --dport 53 -j MARK --set-xmark 0x110/0xffffffff
   expect_exit 0 "$SWARMLB" -n "$ns" mark list
   assert_eq "PORT      MARK         CHAIN
 tcp/8080  0x10f (271)  PREROUTING
 udp/53    0x110 (272)  PREROUTING" "$OUT"
   expect_exit 0 "$SWARMLB" -n "$ns" mark del 0x10f --port tcp/8080
   expect_exit 1 "$SWARMLB" -n "$ns" mark del 0x10f --port tcp/8080
-  assert_not_contains "$(nsx "$ns" iptables-legacy -S -t mangle)" "8080"
+  assert_not_contains "$(nsx "$ns" "$IPT" -S -t mangle)" "8080"
 }
 
 test_rules_written_by_iptables_are_read_by_swarmlb() {
   ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
-  nsx "$ns" iptables-legacy -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
-  nsx "$ns" iptables-legacy -t mangle -A OUTPUT -d 10.0.0.6/32 -j MARK --set-xmark 0x106/0xffffffff
-  nsx "$ns" iptables-legacy -t mangle -A PREROUTING -p tcp --dport 8080 -j MARK --set-mark 0x10f
+  nsx "$ns" "$IPT" -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
+  nsx "$ns" "$IPT" -t mangle -A OUTPUT -d 10.0.0.6/32 -j MARK --set-xmark 0x106/0xffffffff
+  nsx "$ns" "$IPT" -t mangle -A PREROUTING -p tcp --dport 8080 -j MARK --set-mark 0x10f
   ip -n "$ns" addr add 10.0.0.2/32 dev eth0
   expect_exit 0 "$SWARMLB" -n "$ns" vip list
   assert_eq "VIP       MARK         CHAIN   DEVICE
@@ -96,12 +99,27 @@ test_rules_written_by_iptables_are_read_by_swarmlb() {
   assert_eq "$before" "$(state "$ns")" "adding what iptables already wrote"
 }
 
+test_what_swarmlb_writes_is_what_iptables_writes_for_the_same_commands() {
+  a=$(new_ns swarmlb); with_eth0 "$a" 10.0.0.5/24
+  b=$(new_ns classic); with_eth0 "$b" 10.0.0.5/24
+  script=
+  for change in "vip add 10.0.0.2 --dev eth0 --fwm 0x101" "vip add 10.0.0.6 --dev eth0 --fwm 262 --chain INPUT" \
+                "mark add 0x10f --port tcp/8080" "mark add 272 --port udp/53" "vip del 10.0.0.6"; do
+    # shellcheck disable=SC2086
+    expect_exit 0 "$SWARMLB" -n "$a" $change
+    script+=$OUT$'\n'
+  done
+  replay "$b" "$script"
+  assert_eq "$(state "$b")" "$(state "$a")" "swarmlb's namespace vs $IPT and ip running the commands swarmlb printed"
+  accepts_every_rule "$a" mangle
+}
+
 test_dry_run_prints_the_plan_and_changes_nothing() {
   ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
   before=$(state "$ns")
   expect_exit 0 "$SWARMLB" -n "$ns" vip add 10.0.0.2 --dev eth0 --fwm 257 --dry-run
   assert_eq "ip addr add 10.0.0.2/32 dev eth0
-iptables -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff" "$OUT"
+$IPT -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff" "$OUT"
   expect_exit 0 "$SWARMLB" -n "$ns" mark add 0x10f --port tcp/8080 --dry-run --json
   python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["dry_run"] is True and len(d["changes"]) == 1, d' <<<"$OUT"
   expect_exit 1 "$SWARMLB" -n "$ns" vip del 10.0.0.2 --dev eth0 --fwm 257 --dry-run
@@ -171,9 +189,9 @@ test_concurrent_writers_lose_no_rule() {
   ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
   n=40
   ( for i in $(seq 1 $n); do "$SWARMLB" -n "$ns" mark add $((1000 + i)) --port tcp/$((10000 + i)) >/dev/null || exit 1; done ) & a=$!
-  ( for i in $(seq 1 $n); do ip netns exec "$ns" iptables-legacy -w -t mangle -A PREROUTING -p udp --dport $((20000 + i)) -j MARK --set-xmark $((2000 + i)) || exit 1; done ) & b=$!
+  ( for i in $(seq 1 $n); do ip netns exec "$ns" "$IPT" -w -t mangle -A PREROUTING -p udp --dport $((20000 + i)) -j MARK --set-xmark $((2000 + i)) || exit 1; done ) & b=$!
   wait $a; wait $b
-  rules=$(nsx "$ns" iptables-legacy -t mangle -S PREROUTING)
+  rules=$(nsx "$ns" "$IPT" -t mangle -S PREROUTING)
   assert_eq $n "$(grep -c -- '-p tcp' <<<"$rules")" "swarmlb's rules"
   assert_eq $n "$(grep -c -- '-p udp' <<<"$rules")" "iptables' rules"
 }
@@ -204,16 +222,16 @@ test_help_and_version() {
 }
 
 
-test_inspect_iptables_is_byte_identical_to_iptables_legacy() {
+test_inspect_iptables_is_byte_identical_to_the_backends_iptables() {
   ns=$(new_ns node)
   docker_rules "$ns"
   for t in filter nat mangle raw; do
-    assert_eq "$(nsx "$ns" iptables-legacy -S -t $t)" "$("$SWARMLB" -n "$ns" inspect iptables -t $t)" "iptables -S -t $t"
+    assert_eq "$(nsx "$ns" "$IPT" -S -t $t)" "$("$SWARMLB" -n "$ns" inspect iptables -t $t)" "iptables -S -t $t"
   done
-  assert_eq "$(nsx "$ns" iptables-legacy -S)" "$("$SWARMLB" -n "$ns" inspect iptables)" "iptables -S (filter)"
+  assert_eq "$(nsx "$ns" "$IPT" -S)" "$("$SWARMLB" -n "$ns" inspect iptables)" "iptables -S (filter)"
   nsx "$ns" ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 || true  # non-zero policy counters
-  assert_eq "$(nsx "$ns" iptables-legacy-save | grep -v '^#')" "$("$SWARMLB" -n "$ns" inspect iptables --save | grep -v '^#')" "iptables-save"
-  assert_eq "$(nsx "$ns" iptables-legacy-save -t nat | grep -v '^#')" "$("$SWARMLB" -n "$ns" inspect iptables --save -t nat | grep -v '^#')"
+  assert_eq "$(nsx "$ns" "$IPT-save" | grep -v '^#')" "$("$SWARMLB" -n "$ns" inspect iptables --save | grep -v '^#')" "iptables-save"
+  assert_eq "$(nsx "$ns" "$IPT-save" -t nat | grep -v '^#')" "$("$SWARMLB" -n "$ns" inspect iptables --save -t nat | grep -v '^#')"
   out=$("$SWARMLB" -n "$ns" inspect iptables -t nat --json)
   python3 -c '
 import json, sys
@@ -227,7 +245,7 @@ assert c["DOCKER_POSTROUTING"]["rules"][1] == "-A DOCKER_POSTROUTING -s 127.0.0.
 
 test_inspect_iptables_flags_what_it_cannot_decode() {
   ns=$(new_ns c)
-  nsx "$ns" iptables-legacy -A INPUT -p tcp -m tcp --tcp-option 8 -j DROP
+  nsx "$ns" "$IPT" -A INPUT -p tcp -m tcp --tcp-option 8 -j DROP
   expect_exit 0 "$SWARMLB" -n "$ns" inspect iptables
   assert_contains "$OUT" "-A INPUT -p tcp -m tcp [undecoded revision 0: "
 }

@@ -1,6 +1,8 @@
 # Tests of `swarmlb inspect` that need IPVS: the ipvsadm views on states written by ipvsadm and
-# carrying live traffic, the correlated report, and every problem it diagnoses. Run in the VM.
+# carrying live traffic, the correlated report, and every problem it diagnoses. Run in the VM, once per
+# iptables backend (BACKEND=legacy|nft).
 
+require_backend
 require_ipvs
 
 # same_output CMD_A CMD_B WHAT: CMD_B prints the same bytes as CMD_A run just before or just after
@@ -98,7 +100,7 @@ reports() {
 
 test_problem_mark_rule_without_ipvs_service() {
   problem_ns
-  nsx "$ns" iptables-legacy -t mangle -A OUTPUT -d 10.0.0.6/32 -j MARK --set-xmark 0x106/0xffffffff
+  nsx "$ns" "$IPT" -t mangle -A OUTPUT -d 10.0.0.6/32 -j MARK --set-xmark 0x106/0xffffffff
   ip -n "$ns" addr add 10.0.0.6/32 dev eth0
   reports 'mark 0x106 set by "-A OUTPUT -d 10.0.0.6/32 -j MARK --set-xmark 0x106/0xffffffff" has no IPVS service FWM 262'
 }

@@ -1,5 +1,7 @@
-# Kernel tests that need IPVS and xt_ipvs: run inside the VM (Tests/vm/run), never skipped.
+# Kernel tests that need IPVS and xt_ipvs: run inside the VM (Tests/vm/run), never skipped, once per
+# iptables backend (BACKEND=legacy|nft).
 
+require_backend
 require_ipvs
 
 SERVICE_ADD=(service add my-web --vip 10.0.0.2 --fwm 0x101 --dev eth0 --real 10.0.0.3 10.0.0.4 10.0.0.5 --snat 10.0.0.0/24 --to-source 10.0.0.5)
@@ -14,16 +16,21 @@ FWM  257 rr
   -> 10.0.0.3:0                   Masq    1      0          0         
   -> 10.0.0.4:0                   Masq    1      0          0         
   -> 10.0.0.5:0                   Masq    1      0          0         " "$(nsx "$ns" ipvsadm -Ln)" "ipvsadm -Ln"
-  assert_contains "$(nsx "$ns" iptables-legacy -S -t mangle)" "-A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff"
-  assert_contains "$(nsx "$ns" iptables-legacy -S -t nat)" "-A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5"
-  nsx "$ns" iptables-legacy -t nat -C POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5
-  nsx "$ns" iptables-legacy -t mangle -C OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
+  assert_contains "$(nsx "$ns" "$IPT" -S -t mangle)" "-A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff"
+  assert_contains "$(nsx "$ns" "$IPT" -S -t nat)" "-A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5"
+  nsx "$ns" "$IPT" -t nat -C POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5
+  nsx "$ns" "$IPT" -t mangle -C OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
   assert_contains "$(ip -n "$ns" -o addr show dev eth0)" "inet 10.0.0.2/32 scope global eth0"
   assert_eq "net.ipv4.vs.conntrack = 1" "$(nsx "$ns" sysctl net.ipv4.vs.conntrack)"
   # swarmlb's own listings are byte-identical to the classic tools'.
   assert_eq "$(nsx "$ns" ipvsadm -Ln)" "$("$SWARMLB" -n "$ns" fwm list)" "fwm list vs ipvsadm -Ln"
   assert_eq "$(nsx "$ns" ipvsadm -Ln -f 257)" "$("$SWARMLB" -n "$ns" real list 0x101)" "real list vs ipvsadm -Ln -f"
-  assert_eq "$(nsx "$ns" iptables-legacy -t nat -S POSTROUTING | grep ipvs)" "$("$SWARMLB" -n "$ns" snat list)" "snat list"
+  assert_eq "$(nsx "$ns" "$IPT" -t nat -S POSTROUTING | grep ipvs)" "$("$SWARMLB" -n "$ns" snat list)" "snat list"
+  accepts_every_rule "$ns" nat; accepts_every_rule "$ns" mangle
+  # The classic tools running the commands swarmlb printed make the same namespace.
+  classic=$(new_ns classic); with_eth0 "$classic" 10.0.0.5/24
+  replay "$classic" "$OUT"
+  assert_eq "$(state "$classic")" "$(state "$ns")" "swarmlb's namespace vs the classic tools running its commands"
 }
 
 test_service_add_twice_changes_nothing_and_del_restores() {
@@ -135,25 +142,25 @@ assert [(r["address"], r["port"], r["forward"], r["weight"]) for r in tcp80["rea
 
 test_snat_rules_written_by_iptables_are_read_by_swarmlb() {
   ns=$(new_ns c)
-  nsx "$ns" iptables-legacy -t nat -A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5
-  nsx "$ns" iptables-legacy -t nat -A POSTROUTING -d 10.0.1.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.1.7
-  nsx "$ns" iptables-legacy -t nat -A POSTROUTING -d 10.0.2.0/24 -j SNAT --to-source 10.0.2.7
+  nsx "$ns" "$IPT" -t nat -A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5
+  nsx "$ns" "$IPT" -t nat -A POSTROUTING -d 10.0.1.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.1.7
+  nsx "$ns" "$IPT" -t nat -A POSTROUTING -d 10.0.2.0/24 -j SNAT --to-source 10.0.2.7
   expect_exit 0 "$SWARMLB" -n "$ns" snat list
-  assert_eq "$(nsx "$ns" iptables-legacy -t nat -S POSTROUTING | grep -- '-m ipvs')" "$OUT" "snat list vs iptables -S"
+  assert_eq "$(nsx "$ns" "$IPT" -t nat -S POSTROUTING | grep -- '-m ipvs')" "$OUT" "snat list vs iptables -S"
   assert_eq 2 "$(wc -l <<<"$OUT")" "only the ipvs SNAT rules"
   nsx "$ns" sysctl -qw net.ipv4.vs.conntrack=1
   before=$(state "$ns")
   expect_exit 0 "$SWARMLB" -n "$ns" snat add 10.0.1.0/24 --to-source 10.0.1.7
   assert_eq "$before" "$(state "$ns")" "adding the SNAT rule iptables already wrote"
   expect_exit 0 "$SWARMLB" -n "$ns" snat del 10.0.0.0/24 --to-source 10.0.0.5
-  assert_not_contains "$(nsx "$ns" iptables-legacy -t nat -S)" "10.0.0.0/24"
+  assert_not_contains "$(nsx "$ns" "$IPT" -t nat -S)" "10.0.0.0/24"
 }
 
 test_load_balancer_namespace_sysctls() {
   ns=$(new_ns lb); with_eth0 "$ns" 10.0.0.9/24
   expect_exit 0 "$SWARMLB" -n "$ns" service add web --vip 10.0.0.2 --fwm 257 --dev eth0 --chain INPUT --real 10.0.0.3 --lb-sysctls
   assert_eq "0 1 1" "$(nsx "$ns" sh -c 'cd /proc/sys/net/ipv4/vs && echo $(cat conn_reuse_mode expire_nodest_conn expire_quiescent_template)')"
-  nsx "$ns" iptables-legacy -t mangle -C INPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
+  nsx "$ns" "$IPT" -t mangle -C INPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
 }
 
 test_requests_to_the_vip_are_balanced_round_robin_end_to_end() {

@@ -9,6 +9,23 @@ passed=0 failed=0 skipped=0
 failures=()
 ONLY=${TEST_FILTER:-}
 
+# The iptables backend under test, BACKEND=legacy|nft: every swarmlb call uses it (SWARMLB_BACKEND)
+# and $IPT is the classic tool working on it. Files of tests about both backends at once
+# (backends.sh) run with BACKEND unset, and no SWARMLB_BACKEND from the caller leaks into them.
+BACKEND=${BACKEND:-}
+case $BACKEND in
+  legacy | nft) export SWARMLB_BACKEND=$BACKEND; IPT=iptables-$BACKEND ;;
+  "") unset SWARMLB_BACKEND; IPT= ;;
+  *) echo "BACKEND is legacy or nft, not \"$BACKEND\"" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1 ;;
+esac
+# require_backend: a file of per-backend tests calls this first; without BACKEND the run fails loudly.
+require_backend() {
+  [ -n "$BACKEND" ] && return 0
+  echo "these tests run once per iptables backend: set BACKEND=legacy or BACKEND=nft (make test runs both)" >&2
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+}
+
 # new_ns NAME: creates namespace $PREFIX-NAME (lo left down, as in a fresh container) and prints its name.
 new_ns() { local n="$PREFIX-$1"; ip netns add "$n" && echo "$n"; }
 cleanup_ns() {
@@ -27,14 +44,63 @@ veth_pair() { ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"; i
 # with_eth0 NS ADDR/LEN: gives NS an eth0 (a veth whose peer stays in the root namespace).
 with_eth0() { ip link add "$PREFIX$RANDOM" type veth peer name eth0 netns "$1" && ip -n "$1" link set eth0 up && ip -n "$1" addr add "$2" dev eth0; }
 
-# state NS: everything swarmlb may change, for "left exactly as it was" checks.
+# firewall NS: the tables of both backends as their own tools list them, creating none: iptables-legacy-save
+# reads only the tables that exist (`iptables -S`, `-save -t T` would create T), and nft lists each
+# iptables-nft rule's expressions (--debug=netlink: the bytes, where two spellings would list alike),
+# then the ruleset. Both backends, so that a write to the wrong one shows. Packet counters are left out,
+# and so is what holds nothing (a built-in chain accepting everything, a table of only those), which
+# both iptables tools leave behind when the last rule goes; `tables` tells what exists.
+firewall() {
+  nsx "$1" iptables-legacy-save | sed -E '/^#/d; s/ \[[0-9]+:[0-9]+\]$//' | awk '
+    /^\*/ { table = $0 "\n"; keep = 0; next }
+    /^:/ { table = table $0 "\n"; if ($2 != "ACCEPT") keep = 1; next }  # a user chain reads ":NAME -"
+    /^COMMIT$/ { if (keep) printf "%sCOMMIT\n", table; next }
+    { table = table $0 "\n"; keep = 1 }'
+  local rules  # nft warns on stderr of tables iptables-nft manages: read apart, so no line is cut
+  rules=$(nsx "$1" nft --debug=netlink list ruleset 2>/tmp/$PREFIX.nft)
+  { cat /tmp/$PREFIX.nft; echo "$rules"; } | sed -E 's/counter (pkts|packets) [0-9]+ bytes [0-9]+/counter/' | awk '
+    /^# Warning: table / { warning[$4 " " $5] = $0 "\n"; next }
+    /^table / { table = $2 " " $3; body = ""; chains = 0; next }
+    table != "" && /^\tchain / { chain = $0 "\n"; lines = 0; next }
+    chain != "" && /^\t}$/ {
+      if (!(lines == 1 && chain ~ /policy accept;\n$/)) { body = body (chains++ ? "\n" : "") chain "\t}\n" }
+      chain = ""; next }
+    chain != "" { chain = chain $0 "\n"; lines++; next }
+    table != "" && /^}$/ { if (chains) printf "%stable %s {\n%s}\n", warning[table], table, body; table = ""; next }
+    table == "" { print }'
+}
+# tables NS: the tables that exist in NS, legacy then nft ("legacy nat", "nft ip mangle").
+tables() {
+  nsx "$1" cat /proc/net/ip_tables_names | sed 's/^/legacy /'
+  nsx "$1" nft list tables | sed 's/^table /nft /'
+}
+
+# state NS: everything swarmlb may change, for "left exactly as it was" checks and for comparing two
+# namespaces (IPv6 link-local addresses, which the kernel derives from each veth's random MAC, left out).
 state() {
   local ns=$1
-  nsx "$ns" iptables-legacy-save -t mangle | grep -v '^#'
-  nsx "$ns" iptables-legacy-save -t nat | grep -v '^#'
-  ip -n "$ns" -o addr show
+  firewall "$ns"
+  ip -n "$ns" -o addr show | grep -v ' inet6 fe80::'
   ip -n "$ns" -o link show lo | grep -o 'state [A-Z]*'
   if [ -e /proc/net/ip_vs ]; then nsx "$ns" ipvsadm -Ln; nsx "$ns" cat /proc/sys/net/ipv4/vs/conntrack; fi
+}
+
+# replay NS TEXT: runs in NS each command of a change's text output (a runnable script; `#` lines are
+# what was already so), for "swarmlb writes what the classic tools write" comparisons.
+replay() {
+  local line
+  while IFS= read -r line; do
+    [ -z "$line" ] || [[ $line == \#* ]] || ip netns exec "$1" sh -c "$line" || fail "replaying in $1: $line"
+  done <<<"$2"
+}
+
+# accepts_every_rule NS TABLE: `$IPT -C` finds each rule of TABLE (on legacy it compares the entry bytes).
+accepts_every_rule() {
+  local rule
+  while read -r rule; do
+    [[ $rule == -A* ]] || continue
+    eval "nsx \"\$1\" \"\$IPT\" -t \"\$2\" -C ${rule#-A }" || fail "$IPT -t $2 -C does not find: $rule"
+  done <<<"$(nsx "$1" "$IPT" -t "$2" -S)"
 }
 
 fail() { echo "assertion failed: $*" >&2; exit 1; }
@@ -63,6 +129,14 @@ require_ipvs() {
     echo "0 passed, 1 failed, 0 skipped"
     exit 1
   fi
+  # ... and -m ipvs in each backend this run uses (iptables-nft needs nf_tables and nft_compat too).
+  local tool
+  for tool in ${IPT:-iptables-legacy iptables-nft}; do
+    unshare -n "$tool" -t nat -A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5 && continue
+    echo "$tool cannot write -m ipvs rules in this kernel ($(uname -r))" >&2
+    echo "0 passed, 1 failed, 0 skipped"
+    exit 1
+  done
 }
 
 # skip REASON: ends the current test as skipped (never counted as passed).
@@ -78,6 +152,7 @@ run() { # run TEST_FUNCTION; SHARD=i/n runs only every n-th test from the i-th (
   local start=$SECONDS
   ( set -e; "$t" ) >"$log" 2>&1; rc=$?
   cleanup_ns
+  t="$t${BACKEND:+ [$BACKEND]}"  # a result names the backend it ran on
   case $rc in
     0) passed=$((passed + 1)); echo "ok      $t ($((SECONDS - start)) s)" ;;
     77) skipped=$((skipped + 1)); echo "skipped $t: $(tail -1 "$log")" ;;
@@ -87,29 +162,31 @@ run() { # run TEST_FUNCTION; SHARD=i/n runs only every n-th test from the i-th (
 }
 
 finish() {
-  rm -f /tmp/$PREFIX.*  # what the tests kept in files: expect_exit stderr, loads, fake upstreams
+  rm -rf /tmp/$PREFIX.*  # what the tests kept in files: expect_exit stderr, loads, fake upstreams, locks
   [ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"
-  echo "$passed passed, $failed failed, $skipped skipped"
+  echo "$passed passed, $failed failed, $skipped skipped (${BACKEND:+backend $BACKEND, }$SECONDS s)"
   [ "$failed" -eq 0 ]
 }
 
-# docker_dns_rules NS: the embedded resolver's nat chains, as Docker writes them with iptables.
+# docker_dns_rules NS [TCP_PORT UDP_PORT]: the embedded resolver's nat chains, written with $IPT by the
+# commands Docker runs, in its order (libnetwork's setupIPTable), to 38534 and 39353 unless told.
 docker_dns_rules() {
-  local X="ip netns exec $1 iptables-legacy -w"
-  $X -t nat -N DOCKER_OUTPUT; $X -t nat -N DOCKER_POSTROUTING
-  $X -t nat -A OUTPUT -d 127.0.0.11/32 -j DOCKER_OUTPUT
-  $X -t nat -A POSTROUTING -d 127.0.0.11/32 -j DOCKER_POSTROUTING
-  $X -t nat -A DOCKER_OUTPUT -d 127.0.0.11/32 -p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:38534
-  $X -t nat -A DOCKER_OUTPUT -d 127.0.0.11/32 -p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:39353
-  $X -t nat -A DOCKER_POSTROUTING -s 127.0.0.11/32 -p tcp -m tcp --sport 38534 -j SNAT --to-source :53
-  $X -t nat -A DOCKER_POSTROUTING -s 127.0.0.11/32 -p udp -m udp --sport 39353 -j SNAT --to-source :53
+  local X="ip netns exec $1 ${IPT:?} -w" tcp=${2:-38534} udp=${3:-39353}
+  $X -t nat -N DOCKER_OUTPUT
+  $X -t nat -I OUTPUT -d 127.0.0.11 -j DOCKER_OUTPUT
+  $X -t nat -N DOCKER_POSTROUTING
+  $X -t nat -I POSTROUTING -d 127.0.0.11 -j DOCKER_POSTROUTING
+  $X -t nat -I DOCKER_OUTPUT -d 127.0.0.11 -p udp --dport 53 -j DNAT --to-destination 127.0.0.11:$udp
+  $X -t nat -I DOCKER_POSTROUTING -s 127.0.0.11 -p udp --sport $udp -j SNAT --to-source :53
+  $X -t nat -I DOCKER_OUTPUT -d 127.0.0.11 -p tcp --dport 53 -j DNAT --to-destination 127.0.0.11:$tcp
+  $X -t nat -I DOCKER_POSTROUTING -s 127.0.0.11 -p tcp --sport $tcp -j SNAT --to-source :53
 }
 
 # docker_rules NS: the nat, filter and mangle rules Docker writes in a container namespace and on a
-# node (embedded DNS chains, ingress, masquerade, marks), plus a variety of matches, written by iptables.
+# node (embedded DNS chains, ingress, masquerade, marks), plus a variety of matches, written by $IPT.
 docker_rules() {
   docker_dns_rules "$1"
-  local X="ip netns exec $1 iptables-legacy -w"
+  local X="ip netns exec $1 ${IPT:?} -w"
   $X -t nat -N DOCKER-INGRESS
   $X -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS
   $X -t nat -A OUTPUT -m addrtype --dst-type LOCAL -j DOCKER-INGRESS
@@ -129,6 +206,38 @@ docker_rules() {
   $X -t mangle -A PREROUTING -p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x10f/0xffffffff
   $X -t mangle -A INPUT -d 10.0.0.4/32 -j MARK --set-xmark 0x10f/0xffffffff
   $X -t mangle -A OUTPUT -j MARK --set-mark 5
+}
+
+# --- Tests about both backends at once (backends.sh, backends-ipvs.sh) ---
+
+# lb ARGS...: swarmlb as run by hand, choosing the backend itself (no SWARMLB_BACKEND from the harness).
+lb() { env -u SWARMLB_BACKEND "$SWARMLB" "$@"; }
+BACKENDS_CONFLICT="swarmlb: both iptables-legacy and iptables-nft hold load-balancing rules in this namespace; choose one with --backend legacy|nft (or SWARMLB_BACKEND)"
+
+# hold NS TOOL KIND: TOOL writes in NS a rule of a KIND that automatic selection weighs: a VIP "mark",
+# the "dns" chain, an ipvs "snat" rule (load-balancing rules), a "filter" rule (another rule), "-" nothing.
+hold() {
+  local X="nsx $1 $2 -w"
+  case $3 in
+    mark) $X -t mangle -A OUTPUT -d 10.0.0.9/32 -j MARK --set-xmark 0x109/0xffffffff ;;
+    dns) $X -t nat -N DOCKER_OUTPUT ;;
+    snat) $X -t nat -A POSTROUTING -d 10.0.9.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.9.5 ;;
+    filter) $X -A INPUT -s 10.9.9.9/32 -j ACCEPT ;;
+    -) ;;
+    *) fail "hold: no kind $3" ;;
+  esac
+}
+
+# writes_with NS TOOL SWARMLB...: `SWARMLB -n NS vip add` prints TOOL's command, and the rule lands in
+# TOOL's tables and not in the other backend's.
+writes_with() {
+  local ns=$1 tool=$2 other=iptables-legacy; shift 2
+  [ "$tool" != iptables-legacy ] || other=iptables-nft
+  expect_exit 0 "$@" -n "$ns" vip add 10.0.0.2 --dev eth0 --fwm 0x101
+  assert_eq "ip addr add 10.0.0.2/32 dev eth0
+$tool -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff" "$OUT" "what $* printed"
+  nsx "$ns" "$tool" -t mangle -C OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff || fail "no such rule in $tool"
+  assert_not_contains "$(nsx "$ns" "$other-save")" "10.0.0.2/32"
 }
 
 # two_tasks: namespaces $c (client, 10.0.0.5 on eth0) and $b (tasks 10.0.0.3 and 10.0.0.4 serving
