@@ -19,11 +19,12 @@ test: build
 unit: deps
 	$(SWIFT) test
 
+# The kernel suites on each iptables backend (legacy, nft), then the tests about both at once.
 host-tests: build
-	Tests/integration/suite.sh host.sh dns.sh
+	@scripts/test-all host
 
 vm-tests: build
-	Tests/vm/run "Tests/integration/suite.sh ipvs.sh inspect.sh"
+	@scripts/test-all vm
 
 demo: build
 	Tests/vm/run scripts/demo
