@@ -3,6 +3,9 @@
 #define SWARMLB_CNFTABLES_H
 
 #include <stdint.h>
+// glibc's socket and in.h first: linux/netfilter.h then skips its own, conflicting, in_addr.
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>

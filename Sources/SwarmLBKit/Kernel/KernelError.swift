@@ -7,6 +7,8 @@ public enum KernelError: Error, Equatable, Sendable {
     case syscall(call: String, object: String, errno: Int32)
     /// A netlink request (IPVS or rtnetlink) was refused by the kernel.
     case netlink(operation: String, object: String, errno: Int32)
+    /// An nf_tables request or batch (iptables-nft's tables) was refused, or a rule cannot be written there.
+    case nftables(operation: String, object: String, errno: Int32)
     /// A libiptc call failed on a table.
     case iptables(operation: String, table: String, errno: Int32, message: String)
     /// The running kernel has no IPVS, even after trying to load ip_vs.
@@ -26,7 +28,7 @@ public enum KernelError: Error, Equatable, Sendable {
 
     public var errno: Int32? {
         switch self {
-        case .syscall(_, _, let e), .netlink(_, _, let e), .iptables(_, _, let e, _): return e
+        case .syscall(_, _, let e), .netlink(_, _, let e), .nftables(_, _, let e), .iptables(_, _, let e, _): return e
         case .notPermitted: return EPERM
         case .noSuchDevice: return ENODEV
         case .namespaceNotFound: return ENOENT
@@ -44,6 +46,8 @@ extension KernelError: CustomStringConvertible {
             return "\(call) \(object): \(errnoText(e))"
         case let .netlink(operation, object, e):
             return "\(operation) \(object): \(errnoText(e))"
+        case let .nftables(operation, object, e):
+            return "nftables: \(operation) \(object): \(errnoText(e))"
         case let .iptables(operation, table, e, message):
             return "iptables \(operation) in table \(table): \(message.isEmpty ? errnoText(e) : message)"
         case let .ipvsUnavailable(reason):
@@ -70,7 +74,7 @@ public func errnoText(_ e: Int32) -> String {
     let text = String(cString: strerror(e))
     let names: [Int32: String] = [
         EPERM: "EPERM", ENOENT: "ENOENT", ESRCH: "ESRCH", EEXIST: "EEXIST", EINVAL: "EINVAL",
-        ENODEV: "ENODEV", EAGAIN: "EAGAIN", EBUSY: "EBUSY", ENOMEM: "ENOMEM", EACCES: "EACCES",
+        ENODEV: "ENODEV", EAGAIN: "EAGAIN", ERESTART: "ERESTART", ETIMEDOUT: "ETIMEDOUT", EBUSY: "EBUSY", ENOMEM: "ENOMEM", EACCES: "EACCES",
         EADDRNOTAVAIL: "EADDRNOTAVAIL", ENOPROTOOPT: "ENOPROTOOPT", EOPNOTSUPP: "EOPNOTSUPP",
         ELOOP: "ELOOP", ENOTDIR: "ENOTDIR", ECONNREFUSED: "ECONNREFUSED", ENETUNREACH: "ENETUNREACH",
         EHOSTUNREACH: "EHOSTUNREACH", EADDRINUSE: "EADDRINUSE",

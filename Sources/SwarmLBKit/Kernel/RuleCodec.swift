@@ -1,6 +1,15 @@
 import CIPTC
 import Glibc
 
+/// A match or target extension as x_tables takes it: name, revision and payload padded to XT_ALIGN.
+/// Legacy entries carry it after an xt_entry_match/target header; iptables-nft carries the same
+/// bytes in a compat `match`/`target` expression.
+struct XTExtension: Hashable, Sendable {
+    var name: String
+    var revision: UInt8
+    var payload: [UInt8]
+}
+
 /// Translates between `IPTablesRule` and the kernel's `ipt_entry` layout (entry, matches, target),
 /// using the xtables payload structs iptables itself writes (MARK rev 2, SNAT/DNAT rev 2, ...).
 enum RuleCodec {
@@ -13,7 +22,7 @@ enum RuleCodec {
     /// The entry bytes libiptc's append/insert expect.
     static func encode(_ rule: IPTablesRule) -> [UInt8] {
         var matches: [UInt8] = []
-        for m in rule.matches { matches += encode(m, proto: rule.proto) }
+        for m in rule.matches { matches += record(header: matchHeader, xtExtension(m)) }
         let target = encode(rule.target)
         var bytes = [UInt8](repeating: 0, count: entrySize + matches.count + target.count)
         bytes.withUnsafeMutableBytes { raw in
@@ -69,12 +78,23 @@ enum RuleCodec {
         return bytes
     }
 
+    private static func record(header: Int, _ x: XTExtension) -> [UInt8] {
+        record(header: header, name: x.name, revision: x.revision, payload: x.payload)
+    }
+
+    /// `payload` zero-padded to XT_ALIGN, as iptables sizes match and target data.
+    private static func padded(_ name: String, _ revision: UInt8, _ payload: [UInt8]) -> XTExtension {
+        XTExtension(name: name, revision: revision,
+                    payload: payload + [UInt8](repeating: 0, count: Int(swlb_xt_align(UInt32(payload.count))) - payload.count))
+    }
+
     private static func bytes<T>(of value: T, size: UInt32) -> [UInt8] {
         var v = value
         return withUnsafeBytes(of: &v) { Array($0.prefix(Int(size))) }
     }
 
-    private static func encode(_ m: IPTablesRule.Match, proto: UInt16?) -> [UInt8] {
+    /// The x_tables match extension of `m`, as iptables writes it for both backends.
+    static func xtExtension(_ m: IPTablesRule.Match) -> XTExtension {
         switch m {
         case let .ports(p, source, destination, tcpFlags):
             let s = source ?? .init(0, 0xffff), d = destination ?? .init(0, 0xffff)
@@ -82,69 +102,75 @@ enum RuleCodec {
             let inv: UInt8 = (s.negated ? 0x01 : 0) | (d.negated ? 0x02 : 0) | (tcpFlags?.negated == true ? 0x04 : 0)
             if p == .udp {
                 let info = xt_udp(spts: (s.low, s.high), dpts: (d.low, d.high), invflags: inv)
-                return record(header: matchHeader, name: "udp", revision: 0, payload: bytes(of: info, size: swlb_xt_udp_size()))
+                return padded("udp", 0, bytes(of: info, size: swlb_xt_udp_size()))
             }
             let info = xt_tcp(spts: (s.low, s.high), dpts: (d.low, d.high), option: 0, flg_mask: tcpFlags?.mask ?? 0,
                               flg_cmp: tcpFlags?.compare ?? 0, invflags: inv)
-            return record(header: matchHeader, name: p.rawValue, revision: 0, payload: bytes(of: info, size: swlb_xt_tcp_size()))
+            return padded(p.rawValue, 0, bytes(of: info, size: swlb_xt_tcp_size()))
         case let .mark(value, mask, negated):
             let info = xt_mark_mtinfo1(mark: value, mask: mask, invert: negated ? 1 : 0)
-            return record(header: matchHeader, name: "mark", revision: 1, payload: bytes(of: info, size: swlb_xt_mark_mtinfo1_size()))
+            return padded("mark", 1, bytes(of: info, size: swlb_xt_mark_mtinfo1_size()))
         case let .conntrackState(states, negated):
             var info = xt_conntrack_mtinfo3()
             info.match_flags = UInt16(XT_CONNTRACK_STATE)
             info.invert_flags = negated ? UInt16(XT_CONNTRACK_STATE) : 0
             info.state_mask = UInt16(truncatingIfNeeded: states.rawValue)
-            return record(header: matchHeader, name: "conntrack", revision: 3,
-                          payload: bytes(of: info, size: swlb_xt_conntrack_mtinfo3_size()))
+            return padded("conntrack", 3, bytes(of: info, size: swlb_xt_conntrack_mtinfo3_size()))
         case let .state(states, negated):
             // iptables 1.8 writes `-m state` as conntrack revision 3 flagged as the state alias.
             var info = xt_conntrack_mtinfo3()
             info.match_flags = UInt16(XT_CONNTRACK_STATE | XT_CONNTRACK_STATE_ALIAS)
             info.invert_flags = negated ? UInt16(XT_CONNTRACK_STATE) : 0
             info.state_mask = UInt16(truncatingIfNeeded: states.rawValue)
-            return record(header: matchHeader, name: "conntrack", revision: 3,
-                          payload: bytes(of: info, size: swlb_xt_conntrack_mtinfo3_size()))
+            return padded("conntrack", 3, bytes(of: info, size: swlb_xt_conntrack_mtinfo3_size()))
         case .comment(let text):
             var payload = [UInt8](repeating: 0, count: Int(swlb_xt_comment_info_size()))
             for (i, b) in text.utf8.prefix(payload.count - 1).enumerated() { payload[i] = b }
-            return record(header: matchHeader, name: "comment", revision: 0, payload: payload)
+            return padded("comment", 0, payload)
         case .ipvs:
             var info = xt_ipvs_mtinfo()
             info.bitmask = UInt8(XT_IPVS_IPVS_PROPERTY)
-            return record(header: matchHeader, name: "ipvs", revision: 0, payload: bytes(of: info, size: swlb_xt_ipvs_size()))
+            return padded("ipvs", 0, bytes(of: info, size: swlb_xt_ipvs_size()))
         case let .addrtype(source, destination):
             let info = xt_addrtype_info_v1(source: source.rawValue, dest: destination.rawValue, flags: 0)
-            return record(header: matchHeader, name: "addrtype", revision: 1,
-                          payload: bytes(of: info, size: swlb_xt_addrtype_v1_size()))
+            return padded("addrtype", 1, bytes(of: info, size: swlb_xt_addrtype_v1_size()))
         case let .opaque(name, revision, data):
-            return record(header: matchHeader, name: name, revision: revision, payload: data)
+            return XTExtension(name: name, revision: revision, payload: data)
+        case .unmapped:
+            // Read from nf_tables and not understood: there are no bytes to write. The empty
+            // name is no extension, so the kernel refuses the rule instead of widening it.
+            return XTExtension(name: "", revision: 0, payload: [])
+        }
+    }
+
+    /// The x_tables target extension of `t`; nil for verdicts, jumps and no target, which are
+    /// standard targets in legacy entries and `immediate` verdicts in nf_tables.
+    static func xtExtension(_ t: IPTablesRule.Target) -> XTExtension? {
+        switch t {
+        case let .mark(value, mask):
+            let info = xt_mark_tginfo2(mark: value, mask: mask)
+            return padded("MARK", 2, bytes(of: info, size: swlb_xt_mark_tginfo2_size()))
+        case .snat(let r):
+            // iptables 1.8 writes IPv4 SNAT at revision 0 (and DNAT at 2), iptables-nft too; do the
+            // same, so that `iptables -C` and `-S` see exactly their own bytes.
+            return padded("SNAT", 0, compatRange(r))
+        case .dnat(let r):
+            return padded("DNAT", 2, natRange(r))
+        case .masquerade(let r):
+            return padded("MASQUERADE", 0, compatRange(r))
+        case .jump, .none:
+            return nil
+        case let .opaque(name, revision, data):
+            return XTExtension(name: name, revision: revision, payload: data)
         }
     }
 
     private static func encode(_ t: IPTablesRule.Target) -> [UInt8] {
-        switch t {
-        case let .mark(value, mask):
-            let info = xt_mark_tginfo2(mark: value, mask: mask)
-            return record(header: targetHeader, name: "MARK", revision: 2, payload: bytes(of: info, size: swlb_xt_mark_tginfo2_size()))
-        case .snat(let r):
-            // iptables 1.8 writes IPv4 SNAT at revision 0 (and DNAT at 2); do the same, so that
-            // `iptables -C` and `-S` see exactly their own bytes.
-            return record(header: targetHeader, name: "SNAT", revision: 0, payload: compatRange(r))
-        case .dnat(let r):
-            return record(header: targetHeader, name: "DNAT", revision: 2, payload: natRange(r))
-        case .masquerade(let r):
-            return record(header: targetHeader, name: "MASQUERADE", revision: 0, payload: compatRange(r))
-        case .jump(let chain):
-            // libiptc resolves the name to a verdict or a jump offset.
-            return record(header: targetHeader, name: chain, revision: 0, payload: [],
-                          size: Int(swlb_xt_standard_target_size()) - targetHeader)
-        case .none:
-            return record(header: targetHeader, name: "", revision: 0, payload: [],
-                          size: Int(swlb_xt_standard_target_size()) - targetHeader)
-        case let .opaque(name, revision, data):
-            return record(header: targetHeader, name: name, revision: revision, payload: data)
-        }
+        if let x = xtExtension(t) { return record(header: targetHeader, x) }
+        // A verdict or jump: libiptc resolves the name (empty for none) to a verdict or a jump offset.
+        let name = if case .jump(let chain) = t { chain } else { "" }
+        return record(header: targetHeader, name: name, revision: 0, payload: [],
+                      size: Int(swlb_xt_standard_target_size()) - targetHeader)
     }
 
     private static func natFlags(_ r: IPTablesRule.NATRange) -> UInt32 {
@@ -257,6 +283,16 @@ enum RuleCodec {
     private static func load<T>(_ payload: UnsafeRawBufferPointer, _ type: T.Type, size: UInt32) -> T? {
         guard payload.count >= Int(size) else { return nil }
         return payload.baseAddress!.loadUnaligned(as: T.self)
+    }
+
+    /// The match an x_tables match extension spells; one swarmlb does not decode stays opaque.
+    static func decodeMatch(_ x: XTExtension) -> IPTablesRule.Match {
+        x.payload.withUnsafeBytes { decodeMatch(name: x.name, revision: x.revision, $0) }
+    }
+
+    /// The target an x_tables target extension spells; one swarmlb does not decode stays opaque.
+    static func decodeTarget(_ x: XTExtension) -> IPTablesRule.Target {
+        x.payload.withUnsafeBytes { decodeTarget(name: x.name, revision: x.revision, $0) }
     }
 
     private static func decodeMatch(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match {

@@ -57,6 +57,9 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
         case addrtype(source: AddressTypes, destination: AddressTypes)
         /// A match swarmlb does not decode, kept byte for byte so it is never dropped.
         case opaque(name: String, revision: UInt8, data: [UInt8])
+        /// nf_tables expressions that map to no iptables match (a rule nft itself wrote, say),
+        /// as `nft --debug=netlink` prints them; shown, compared and deleted, never written.
+        case unmapped(String)
     }
 
     /// The target (`-j NAME ...`).
@@ -210,6 +213,8 @@ extension IPTablesRule.Match {
             return s
         case let .opaque(name, revision, data):
             return "-m \(name) [undecoded revision \(revision): \(data.hexString)]"
+        case .unmapped(let expressions):
+            return "[unsupported nft expressions: \(expressions)]"
         }
     }
 }

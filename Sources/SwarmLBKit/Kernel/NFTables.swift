@@ -1,0 +1,582 @@
+import CNFTables
+import Glibc
+
+/// The nf_tables netlink interface of the current namespace, family ip, as iptables-nft uses it:
+/// the generation id (`NFT_MSG_GETGEN`), consistent reads of one table's chains and rules, and
+/// atomic batches pinned to the generation they were planned on. One libmnl socket, which gives
+/// up on a silent kernel after `timeout` seconds. Mirrors `nft list table ip T` and `nft -f`.
+final class NFTables {
+    /// One table as read, with the generation it was read at.
+    struct Snapshot {
+        var generation: UInt32
+        /// nil when the table does not exist.
+        var table: Table?
+    }
+
+    struct Table {
+        /// In the kernel's order (creation order).
+        var chains: [Chain]
+        /// In chain order.
+        var rules: [Rule]
+    }
+
+    struct Chain {
+        var name: String
+        /// NF_INET_* hook of a base chain; nil for a user chain.
+        var hook: UInt32?
+        /// NF_ACCEPT or NF_DROP for a base chain.
+        var policy: UInt32?
+        /// Present when the chain keeps counters (iptables-nft's `-P` sets them).
+        var counters: (packets: UInt64, bytes: UInt64)?
+    }
+
+    struct Rule {
+        var chain: String
+        var handle: UInt64
+        var expressions: [NFTExpression]
+        /// The userdata comment (nft's `comment "..."`), if any.
+        var comment: String?
+    }
+
+    /// A rule in a batch: one the kernel holds (by handle) or one added earlier in the same batch (by id).
+    enum RuleReference: Hashable {
+        case handle(UInt64)
+        case id(UInt32)
+    }
+
+    /// One message of a batch.
+    enum Message {
+        /// `nft add table ip T`.
+        case newTable(String)
+        /// A base chain as iptables-nft creates it: type, hook and priority, policy accept.
+        case newBaseChain(table: String, chain: String, type: String, hook: UInt32, priority: Int32)
+        /// `nft create chain ip T C` (fails when it exists).
+        case newChain(table: String, chain: String)
+        /// A rule appended (no `before`) or inserted before another; `id` lets later messages refer to it.
+        case newRule(table: String, chain: String, expressions: [NFTExpression], compat: (proto: UInt32, negated: Bool),
+                     id: UInt32, before: RuleReference?, text: String)
+        case deleteRule(table: String, chain: String, RuleReference, text: String)
+        /// `nft flush chain ip T C`.
+        case flushChain(table: String, chain: String)
+        /// Deletes a chain that holds no rules and that no rule jumps to (else EBUSY).
+        case deleteChain(table: String, chain: String)
+    }
+
+    /// A kernel that has not answered within this many seconds is given up on.
+    static let timeout = 5
+    private static let family = UInt16(NFPROTO_IPV4)
+    private static let bufferSize = 65536
+
+    private let socket: OpaquePointer
+    private var sequence = UInt32(truncatingIfNeeded: time(nil))
+    private var buffer = [UInt8](repeating: 0, count: bufferSize)
+
+    /// Opens the socket in the current namespace.
+    init() throws(KernelError) {
+        guard let s = mnl_socket_open(NETLINK_NETFILTER) else {
+            throw .syscall(call: "socket", object: "netlink netfilter", errno: Glibc.errno)
+        }
+        if mnl_socket_bind(s, 0, pid_t(MNL_SOCKET_AUTOPID)) < 0 {
+            let e = Glibc.errno
+            mnl_socket_close(s)
+            throw .syscall(call: "bind", object: "netlink netfilter", errno: e)
+        }
+        var tv = timeval(tv_sec: Self.timeout, tv_usec: 0)
+        if setsockopt(mnl_socket_get_fd(s), SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size)) < 0 {
+            let e = Glibc.errno
+            mnl_socket_close(s)
+            throw .syscall(call: "setsockopt SO_RCVTIMEO", object: "netlink netfilter", errno: e)
+        }
+        socket = s
+    }
+
+    deinit { mnl_socket_close(socket) }
+
+    // MARK: reading
+
+    /// The ruleset's generation id, which every committed batch increments.
+    func generation() throws(KernelError) -> UInt32 {
+        var id: UInt32?
+        try request(type: NFT_MSG_GETGEN, family: UInt16(AF_UNSPEC), flags: NLM_F_ACK, operation: "get generation",
+                    object: "nf_tables") { nlh in
+            guard let gen = nftnl_gen_alloc() else { return }
+            defer { nftnl_gen_free(gen) }
+            if nftnl_gen_nlmsg_parse(nlh, gen) == 0 { id = nftnl_gen_get_u32(gen, UInt16(NFTNL_GEN_ID)) }
+        }
+        guard let id else { throw .nftables(operation: "get generation", object: "nf_tables", errno: EPROTO) }
+        return id
+    }
+
+    /// The names of the tables of family ip, in the kernel's order. `nft list tables ip`.
+    func tableNames() throws(KernelError) -> [String] {
+        var names: [String] = []
+        try request(type: NFT_MSG_GETTABLE, family: Self.family, flags: NLM_F_DUMP, operation: "list tables", object: "ip") { nlh in
+            guard let t = nftnl_table_alloc() else { return }
+            defer { nftnl_table_free(t) }
+            if nftnl_table_nlmsg_parse(nlh, t) == 0, let n = nftnl_table_get_str(t, UInt16(NFTNL_TABLE_NAME.rawValue)) {
+                names.append(String(cString: n))
+            }
+        }
+        return names
+    }
+
+    /// Table `name` with its chains and rules, read between two equal generation ids (as
+    /// iptables-nft builds its cache), so that it is one state of the ruleset. `nft list table ip NAME`.
+    func snapshot(of name: String) throws(KernelError) -> Snapshot {
+        for _ in 0..<10 {
+            let before = try generation()
+            let table: Table?
+            do {
+                table = try read(name)
+            } catch where error.errno == EINTR {
+                continue
+            }
+            if try generation() == before { return Snapshot(generation: before, table: table) }
+        }
+        throw .nftables(operation: "read", object: "table ip \(name) (it kept changing)", errno: EAGAIN)
+    }
+
+    /// nil when the table does not exist. A dump the kernel interrupted throws EINTR.
+    private func read(_ name: String) throws(KernelError) -> Table? {
+        guard try tableNames().contains(name) else { return nil }
+        var chains: [Chain] = []
+        try request(type: NFT_MSG_GETCHAIN, family: Self.family, flags: NLM_F_DUMP, operation: "list chains", object: "table ip \(name)") { nlh in
+            guard let c = nftnl_chain_alloc() else { return }
+            defer { nftnl_chain_free(c) }
+            guard nftnl_chain_nlmsg_parse(nlh, c) == 0, Self.string(nftnl_chain_get_str(c, Self.attr(NFTNL_CHAIN_TABLE))) == name,
+                  let chainName = Self.string(nftnl_chain_get_str(c, Self.attr(NFTNL_CHAIN_NAME))) else { return }
+            func u32(_ a: nftnl_chain_attr) -> UInt32? { nftnl_chain_is_set(c, Self.attr(a)) ? nftnl_chain_get_u32(c, Self.attr(a)) : nil }
+            let counted = nftnl_chain_is_set(c, Self.attr(NFTNL_CHAIN_PACKETS))
+            chains.append(Chain(name: chainName, hook: u32(NFTNL_CHAIN_HOOKNUM), policy: u32(NFTNL_CHAIN_POLICY),
+                                counters: counted ? (nftnl_chain_get_u64(c, Self.attr(NFTNL_CHAIN_PACKETS)),
+                                                     nftnl_chain_get_u64(c, Self.attr(NFTNL_CHAIN_BYTES))) : nil))
+        }
+        var rules: [Rule] = []
+        let filter = RuleFilter(table: name)
+        try request(type: NFT_MSG_GETRULE, family: Self.family, flags: NLM_F_DUMP, payload: filter.build,
+                    operation: "list rules", object: "table ip \(name)") { nlh in
+            guard let r = nftnl_rule_alloc() else { return }
+            defer { nftnl_rule_free(r) }
+            guard nftnl_rule_nlmsg_parse(nlh, r) == 0,
+                  let chain = Self.string(nftnl_rule_get_str(r, Self.attr(NFTNL_RULE_CHAIN))) else { return }
+            rules.append(Rule(chain: chain, handle: nftnl_rule_get_u64(r, Self.attr(NFTNL_RULE_HANDLE)),
+                              expressions: Self.expressions(of: r), comment: Self.comment(of: r)))
+        }
+        return Table(chains: chains, rules: rules)
+    }
+
+    /// Limits a rule dump to one table (NFTA_RULE_TABLE), which the kernel filters on.
+    private struct RuleFilter {
+        let table: String
+        func build(_ nlh: UnsafeMutablePointer<nlmsghdr>) {
+            guard let r = nftnl_rule_alloc() else { return }
+            defer { nftnl_rule_free(r) }
+            nftnl_rule_set_str(r, NFTables.attr(NFTNL_RULE_TABLE), table)
+            nftnl_rule_nlmsg_build_payload(nlh, r)
+        }
+    }
+
+    // MARK: writing
+
+    /// Sends `messages` as one batch the kernel applies whole or not at all, refused with ERESTART
+    /// when the ruleset is no longer at `generation` (another writer committed since it was read).
+    /// Every message asks for an acknowledgement and every one is read; the first refusal is thrown,
+    /// naming the message it concerns.
+    func commit(_ messages: [Message], generation: UInt32) throws(KernelError) {
+        var batch: [UInt8] = []
+        let begin = nextSequence()
+        append(to: &batch) { buf in
+            let nlh = nftnl_batch_begin(buf, begin)!
+            mnl_attr_put_u32(nlh, UInt16(NFNL_BATCH_GENID.rawValue), generation.bigEndian)
+            return nlh
+        }
+        var pending: [UInt32: String] = [:]
+        for m in messages {
+            let seq = nextSequence()
+            pending[seq] = Self.describe(m)
+            append(to: &batch) { buf in Self.build(m, into: buf, sequence: seq) }
+        }
+        let end = nextSequence()
+        append(to: &batch) { buf in nftnl_batch_end(buf, end)! }
+
+        // Room for the whole batch and for an acknowledgement per message, as iptables-nft makes
+        // (root may force it): a full receive buffer would drop acknowledgements.
+        raise(SO_SNDBUFFORCE, to: batch.count)
+        raise(SO_RCVBUFFORCE, to: messages.count * Int(getpagesize()))
+        let sent = batch.withUnsafeBytes { mnl_socket_sendto(socket, $0.baseAddress, $0.count) }
+        if sent < 0 { throw .syscall(call: "sendto", object: "nf_tables batch", errno: Glibc.errno) }
+
+        var failure: KernelError?
+        while !pending.isEmpty {
+            try receive(operation: "commit", object: "nf_tables batch") { nlh in
+                guard Int32(nlh.pointee.nlmsg_type) == NLMSG_ERROR else { return true }
+                let seq = nlh.pointee.nlmsg_seq
+                let error = -Self.errorCode(nlh)
+                if seq == begin, error != 0 {
+                    // The whole batch was refused before any message was looked at (ERESTART: a new generation).
+                    failure = .nftables(operation: "commit", object: "batch planned at generation \(generation)", errno: error)
+                    pending = [:]
+                    return false
+                }
+                if let what = pending.removeValue(forKey: seq), error != 0, failure == nil {
+                    failure = .nftables(operation: "commit", object: what, errno: error)
+                }
+                return !pending.isEmpty
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    private var bufferSizes: [Int32: Int] = [:]
+
+    private func raise(_ option: Int32, to size: Int) {
+        guard size > bufferSizes[option, default: 212_992] else { return }
+        var value = Int32(clamping: size)
+        if setsockopt(mnl_socket_get_fd(socket), SOL_SOCKET, option, &value, socklen_t(MemoryLayout<Int32>.size)) == 0 {
+            bufferSizes[option] = size
+        }
+    }
+
+    private func nextSequence() -> UInt32 {
+        sequence &+= 1
+        return sequence
+    }
+
+    /// Builds one message in the scratch buffer with `build` and appends its bytes to `batch`.
+    private func append(to batch: inout [UInt8], _ build: (UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<nlmsghdr>) {
+        buffer.withUnsafeMutableBytes { raw in
+            // libnftnl and libmnl write every byte of the message, padding included.
+            let nlh = build(raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            batch += raw.prefix(Int(nlh.pointee.nlmsg_len))
+        }
+    }
+
+    private static func describe(_ m: Message) -> String {
+        switch m {
+        case .newTable(let t): return "add table ip \(t)"
+        case let .newBaseChain(t, c, _, _, _): return "add chain ip \(t) \(c)"
+        case let .newChain(t, c): return "create chain ip \(t) \(c)"
+        case let .newRule(t, c, _, _, _, _, text): return "add rule ip \(t) \(c): \(text)"
+        case let .deleteRule(t, c, _, text): return "delete rule ip \(t) \(c): \(text)"
+        case let .flushChain(t, c): return "flush chain ip \(t) \(c)"
+        case let .deleteChain(t, c): return "delete chain ip \(t) \(c)"
+        }
+    }
+
+    /// The flags are iptables-nft's own (NEWCHAIN of a base chain is a create-or-update, of a user
+    /// chain exclusive; DELCHAIN non-recursive), plus NLM_F_ACK so that every message is answered.
+    private static func build(_ m: Message, into buf: UnsafeMutablePointer<CChar>, sequence: UInt32) -> UnsafeMutablePointer<nlmsghdr> {
+        func header(_ type: nf_tables_msg_types, _ flags: Int32) -> UnsafeMutablePointer<nlmsghdr> {
+            nftnl_nlmsg_build_hdr(buf, UInt16(type.rawValue), family, UInt16(flags | NLM_F_ACK), sequence)
+        }
+        switch m {
+        case .newTable(let name):
+            let t = nftnl_table_alloc()!
+            defer { nftnl_table_free(t) }
+            nftnl_table_set_u32(t, attr(NFTNL_TABLE_FAMILY), UInt32(family))
+            nftnl_table_set_str(t, attr(NFTNL_TABLE_NAME), name)
+            let nlh = header(NFT_MSG_NEWTABLE, NLM_F_CREATE)
+            nftnl_table_nlmsg_build_payload(nlh, t)
+            return nlh
+        case let .newBaseChain(table, chain, type, hook, priority):
+            let c = chainObject(table, chain)
+            defer { nftnl_chain_free(c) }
+            nftnl_chain_set_u32(c, attr(NFTNL_CHAIN_HOOKNUM), hook)
+            nftnl_chain_set_s32(c, attr(NFTNL_CHAIN_PRIO), priority)
+            nftnl_chain_set_u32(c, attr(NFTNL_CHAIN_POLICY), UInt32(NF_ACCEPT))
+            nftnl_chain_set_str(c, attr(NFTNL_CHAIN_TYPE), type)
+            let nlh = header(NFT_MSG_NEWCHAIN, NLM_F_CREATE)
+            nftnl_chain_nlmsg_build_payload(nlh, c)
+            return nlh
+        case let .newChain(table, chain):
+            let c = chainObject(table, chain)
+            defer { nftnl_chain_free(c) }
+            let nlh = header(NFT_MSG_NEWCHAIN, NLM_F_EXCL)
+            nftnl_chain_nlmsg_build_payload(nlh, c)
+            return nlh
+        case let .newRule(table, chain, expressions, compat, id, before, _):
+            let r = ruleObject(table, chain)
+            defer { nftnl_rule_free(r) }
+            nftnl_rule_set_u32(r, attr(NFTNL_RULE_COMPAT_PROTO), compat.proto)
+            nftnl_rule_set_u32(r, attr(NFTNL_RULE_COMPAT_FLAGS), compat.negated ? UInt32(NFT_RULE_COMPAT_F_INV.rawValue) : 0)
+            nftnl_rule_set_u32(r, attr(NFTNL_RULE_ID), id)
+            switch before {
+            case .handle(let h)?: nftnl_rule_set_u64(r, attr(NFTNL_RULE_POSITION), h)
+            case .id(let i)?: nftnl_rule_set_u32(r, attr(NFTNL_RULE_POSITION_ID), i)
+            case nil: break
+            }
+            for e in expressions { nftnl_rule_add_expr(r, nftnlExpression(e)) }
+            // Without NLM_F_APPEND a positioned rule goes before the one it names.
+            let nlh = header(NFT_MSG_NEWRULE, before == nil ? NLM_F_CREATE | NLM_F_APPEND : NLM_F_CREATE)
+            nftnl_rule_nlmsg_build_payload(nlh, r)
+            return nlh
+        case let .deleteRule(table, chain, reference, _):
+            let r = ruleObject(table, chain)
+            defer { nftnl_rule_free(r) }
+            switch reference {
+            case .handle(let h): nftnl_rule_set_u64(r, attr(NFTNL_RULE_HANDLE), h)
+            case .id(let i): nftnl_rule_set_u32(r, attr(NFTNL_RULE_ID), i)
+            }
+            let nlh = header(NFT_MSG_DELRULE, 0)
+            nftnl_rule_nlmsg_build_payload(nlh, r)
+            return nlh
+        case let .flushChain(table, chain):
+            // DELRULE naming only the chain deletes all its rules.
+            let r = ruleObject(table, chain)
+            defer { nftnl_rule_free(r) }
+            let nlh = header(NFT_MSG_DELRULE, 0)
+            nftnl_rule_nlmsg_build_payload(nlh, r)
+            return nlh
+        case let .deleteChain(table, chain):
+            let c = chainObject(table, chain)
+            defer { nftnl_chain_free(c) }
+            let nlh = header(NFT_MSG_DELCHAIN, NLM_F_NONREC)
+            nftnl_chain_nlmsg_build_payload(nlh, c)
+            return nlh
+        }
+    }
+
+    private static func chainObject(_ table: String, _ chain: String) -> OpaquePointer {
+        let c = nftnl_chain_alloc()!
+        nftnl_chain_set_u32(c, attr(NFTNL_CHAIN_FAMILY), UInt32(family))
+        nftnl_chain_set_str(c, attr(NFTNL_CHAIN_TABLE), table)
+        nftnl_chain_set_str(c, attr(NFTNL_CHAIN_NAME), chain)
+        return c
+    }
+
+    private static func ruleObject(_ table: String, _ chain: String) -> OpaquePointer {
+        let r = nftnl_rule_alloc()!
+        nftnl_rule_set_u32(r, attr(NFTNL_RULE_FAMILY), UInt32(family))
+        nftnl_rule_set_str(r, attr(NFTNL_RULE_TABLE), table)
+        nftnl_rule_set_str(r, attr(NFTNL_RULE_CHAIN), chain)
+        return r
+    }
+
+    // MARK: expressions
+
+    /// The libnftnl expression for `e`, set as iptables-nft sets it; the rule it is added to owns it.
+    private static func nftnlExpression(_ e: NFTExpression) -> OpaquePointer {
+        let x = nftnl_expr_alloc(e.name)!
+        func u32(_ a: Int, _ v: UInt32) { nftnl_expr_set_u32(x, UInt16(a), v) }
+        func data(_ a: Int, _ bytes: [UInt8]) { bytes.withUnsafeBytes { _ = nftnl_expr_set(x, UInt16(a), $0.baseAddress, UInt32($0.count)) } }
+        /// libnftnl keeps (and frees) the buffer of a match or target payload rather than copying it.
+        func owned(_ a: Int, _ bytes: [UInt8]) {
+            let p = calloc(1, max(bytes.count, 1))!
+            bytes.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            _ = nftnl_expr_set(x, UInt16(a), p, UInt32(bytes.count))
+        }
+        switch e {
+        case let .meta(key, register):
+            u32(NFTNL_EXPR_META_KEY, key)
+            u32(NFTNL_EXPR_META_DREG, register)
+        case let .payload(base, offset, length, register):
+            u32(NFTNL_EXPR_PAYLOAD_BASE, base)
+            u32(NFTNL_EXPR_PAYLOAD_DREG, register)
+            u32(NFTNL_EXPR_PAYLOAD_OFFSET, offset)
+            u32(NFTNL_EXPR_PAYLOAD_LEN, length)
+        case let .bitwise(source, destination, mask, xor):
+            u32(NFTNL_EXPR_BITWISE_SREG, source)
+            u32(NFTNL_EXPR_BITWISE_DREG, destination)
+            u32(NFTNL_EXPR_BITWISE_LEN, UInt32(mask.count))
+            data(NFTNL_EXPR_BITWISE_MASK, mask)
+            data(NFTNL_EXPR_BITWISE_XOR, xor)
+        case let .cmp(op, register, bytes):
+            u32(NFTNL_EXPR_CMP_SREG, register)
+            u32(NFTNL_EXPR_CMP_OP, op.rawValue)
+            data(NFTNL_EXPR_CMP_DATA, bytes)
+        case let .range(negated, register, from, to):
+            u32(NFTNL_EXPR_RANGE_SREG, register)
+            u32(NFTNL_EXPR_RANGE_OP, negated ? UInt32(NFT_RANGE_NEQ.rawValue) : UInt32(NFT_RANGE_EQ.rawValue))
+            data(NFTNL_EXPR_RANGE_FROM_DATA, from)
+            data(NFTNL_EXPR_RANGE_TO_DATA, to)
+        case let .counter(packets, bytes):
+            nftnl_expr_set_u64(x, UInt16(NFTNL_EXPR_CTR_PACKETS), packets)
+            nftnl_expr_set_u64(x, UInt16(NFTNL_EXPR_CTR_BYTES), bytes)
+        case .verdict(let v):
+            u32(NFTNL_EXPR_IMM_DREG, UInt32(NFT_REG_VERDICT.rawValue))
+            switch v {
+            case .accept: u32(NFTNL_EXPR_IMM_VERDICT, UInt32(NF_ACCEPT))
+            case .drop: u32(NFTNL_EXPR_IMM_VERDICT, UInt32(NF_DROP))
+            case .return: u32(NFTNL_EXPR_IMM_VERDICT, UInt32(bitPattern: NFT_RETURN.rawValue))
+            case .jump(let chain):
+                u32(NFTNL_EXPR_IMM_VERDICT, UInt32(bitPattern: NFT_JUMP.rawValue))
+                nftnl_expr_set_str(x, UInt16(NFTNL_EXPR_IMM_CHAIN), chain)
+            case .goto(let chain):
+                u32(NFTNL_EXPR_IMM_VERDICT, UInt32(bitPattern: NFT_GOTO.rawValue))
+                nftnl_expr_set_str(x, UInt16(NFTNL_EXPR_IMM_CHAIN), chain)
+            }
+        case let .match(name, revision, info):
+            data(NFTNL_EXPR_MT_NAME, Array(name.utf8))
+            u32(NFTNL_EXPR_MT_REV, revision)
+            owned(NFTNL_EXPR_MT_INFO, info)
+        case let .target(name, revision, info):
+            data(NFTNL_EXPR_TG_NAME, Array(name.utf8))
+            u32(NFTNL_EXPR_TG_REV, revision)
+            owned(NFTNL_EXPR_TG_INFO, info)
+        case .other:
+            break  // only ever read, never written: NFTRuleCodec refuses rules carrying them
+        }
+        return x
+    }
+
+    private static func expressions(of r: OpaquePointer) -> [NFTExpression] {
+        guard let iterator = nftnl_expr_iter_create(r) else { return [] }
+        defer { nftnl_expr_iter_destroy(iterator) }
+        var out: [NFTExpression] = []
+        while let x = nftnl_expr_iter_next(iterator) { out.append(expression(x)) }
+        return out
+    }
+
+    /// The value of a libnftnl expression; what it does not model is kept as libnftnl prints it.
+    private static func expression(_ x: OpaquePointer) -> NFTExpression {
+        let name = string(nftnl_expr_get_str(x, UInt16(NFTNL_EXPR_NAME))) ?? "?"
+        func set(_ a: Int) -> Bool { nftnl_expr_is_set(x, UInt16(a)) }
+        func u32(_ a: Int) -> UInt32 { nftnl_expr_get_u32(x, UInt16(a)) }
+        func data(_ a: Int) -> [UInt8] {
+            var length: UInt32 = 0
+            guard let p = nftnl_expr_get(x, UInt16(a), &length) else { return [] }
+            return Array(UnsafeRawBufferPointer(start: p, count: Int(length)))
+        }
+        switch name {
+        case "meta" where set(NFTNL_EXPR_META_DREG) && !set(NFTNL_EXPR_META_SREG):
+            return .meta(key: u32(NFTNL_EXPR_META_KEY), register: u32(NFTNL_EXPR_META_DREG))
+        case "payload" where set(NFTNL_EXPR_PAYLOAD_DREG) && !set(NFTNL_EXPR_PAYLOAD_SREG):
+            return .payload(base: u32(NFTNL_EXPR_PAYLOAD_BASE), offset: u32(NFTNL_EXPR_PAYLOAD_OFFSET),
+                            length: u32(NFTNL_EXPR_PAYLOAD_LEN), register: u32(NFTNL_EXPR_PAYLOAD_DREG))
+        case "bitwise" where (!set(NFTNL_EXPR_BITWISE_OP) || u32(NFTNL_EXPR_BITWISE_OP) == NFT_BITWISE_MASK_XOR.rawValue)
+            && set(NFTNL_EXPR_BITWISE_MASK) && set(NFTNL_EXPR_BITWISE_XOR):
+            return .bitwise(source: u32(NFTNL_EXPR_BITWISE_SREG), destination: u32(NFTNL_EXPR_BITWISE_DREG),
+                            mask: data(NFTNL_EXPR_BITWISE_MASK), xor: data(NFTNL_EXPR_BITWISE_XOR))
+        case "cmp":
+            if let op = NFTExpression.Comparison(rawValue: u32(NFTNL_EXPR_CMP_OP)) {
+                return .cmp(op, register: u32(NFTNL_EXPR_CMP_SREG), data: data(NFTNL_EXPR_CMP_DATA))
+            }
+        case "range" where u32(NFTNL_EXPR_RANGE_OP) <= NFT_RANGE_NEQ.rawValue:
+            return .range(negated: u32(NFTNL_EXPR_RANGE_OP) == NFT_RANGE_NEQ.rawValue, register: u32(NFTNL_EXPR_RANGE_SREG),
+                          from: data(NFTNL_EXPR_RANGE_FROM_DATA), to: data(NFTNL_EXPR_RANGE_TO_DATA))
+        case "counter":
+            return .counter(packets: nftnl_expr_get_u64(x, UInt16(NFTNL_EXPR_CTR_PACKETS)),
+                            bytes: nftnl_expr_get_u64(x, UInt16(NFTNL_EXPR_CTR_BYTES)))
+        case "immediate" where set(NFTNL_EXPR_IMM_VERDICT) && u32(NFTNL_EXPR_IMM_DREG) == NFT_REG_VERDICT.rawValue:
+            let chain = string(nftnl_expr_get_str(x, UInt16(NFTNL_EXPR_IMM_CHAIN)))
+            switch Int32(bitPattern: u32(NFTNL_EXPR_IMM_VERDICT)) {
+            case NF_ACCEPT: return .verdict(.accept)
+            case NF_DROP: return .verdict(.drop)
+            case NFT_RETURN.rawValue: return .verdict(.return)
+            case NFT_JUMP.rawValue: if let chain { return .verdict(.jump(chain)) }
+            case NFT_GOTO.rawValue: if let chain { return .verdict(.goto(chain)) }
+            default: break
+            }
+        case "match":
+            return .match(name: string(nftnl_expr_get_str(x, UInt16(NFTNL_EXPR_MT_NAME))) ?? "", revision: u32(NFTNL_EXPR_MT_REV),
+                          info: data(NFTNL_EXPR_MT_INFO))
+        case "target":
+            return .target(name: string(nftnl_expr_get_str(x, UInt16(NFTNL_EXPR_TG_NAME))) ?? "", revision: u32(NFTNL_EXPR_TG_REV),
+                           info: data(NFTNL_EXPR_TG_INFO))
+        default:
+            break
+        }
+        var text = [CChar](repeating: 0, count: 4096)
+        _ = nftnl_expr_snprintf(&text, text.count, x, UInt32(NFTNL_OUTPUT_DEFAULT.rawValue), 0)
+        return .other(name: name, attributes: String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+
+    /// The comment of the rule's userdata: TLVs (type u8, length u8, value), iptables-nft's
+    /// UDATA_TYPE_COMMENT (0) holding a NUL-terminated string.
+    private static func comment(of r: OpaquePointer) -> String? {
+        var length: UInt32 = 0
+        guard nftnl_rule_is_set(r, attr(NFTNL_RULE_USERDATA)),
+              let p = nftnl_rule_get_data(r, attr(NFTNL_RULE_USERDATA), &length) else { return nil }
+        let bytes = Array(UnsafeRawBufferPointer(start: p, count: Int(length)))
+        var i = 0
+        while i + 2 <= bytes.count {
+            let type = bytes[i], size = Int(bytes[i + 1])
+            guard i + 2 + size <= bytes.count else { return nil }
+            let value = bytes[(i + 2)..<(i + 2 + size)]
+            if type == 0, value.last == 0 { return String(decoding: value.dropLast(), as: UTF8.self) }
+            i += 2 + size
+        }
+        return nil
+    }
+
+    // MARK: netlink exchange
+
+    /// Sends one request and hands every reply object to `body`, until the dump is done or the
+    /// request acknowledged; a refusal is thrown with its errno.
+    private func request(type: nf_tables_msg_types, family: UInt16, flags: Int32,
+                         payload: (UnsafeMutablePointer<nlmsghdr>) -> Void = { _ in },
+                         operation: String, object: String,
+                         _ body: (UnsafeMutablePointer<nlmsghdr>) -> Void) throws(KernelError) {
+        let seq = nextSequence()
+        var message: [UInt8] = []
+        append(to: &message) { buf in
+            let nlh = nftnl_nlmsg_build_hdr(buf, UInt16(type.rawValue), family, UInt16(flags), seq)!
+            payload(nlh)
+            return nlh
+        }
+        let sent = message.withUnsafeBytes { mnl_socket_sendto(socket, $0.baseAddress, $0.count) }
+        if sent < 0 {
+            let e = Glibc.errno
+            if e == EPERM { throw .notPermitted(operation + " " + object) }
+            throw .syscall(call: "sendto", object: "nf_tables \(operation)", errno: e)
+        }
+        var failure: Int32 = 0
+        var interrupted = false
+        var done = false
+        while !done {
+            try receive(operation: operation, object: object) { nlh in
+                guard nlh.pointee.nlmsg_seq == seq else { return true }  // left over from an exchange given up on
+                if nlh.pointee.nlmsg_flags & UInt16(NLM_F_DUMP_INTR) != 0 { interrupted = true }
+                switch Int32(nlh.pointee.nlmsg_type) {
+                case NLMSG_ERROR:
+                    failure = -Self.errorCode(nlh)
+                    done = true
+                case NLMSG_DONE:
+                    done = true
+                default:
+                    body(nlh)
+                }
+                return !done
+            }
+        }
+        if failure == EPERM { throw .notPermitted(operation + " " + object) }
+        if failure != 0 { throw .nftables(operation: operation, object: object, errno: failure) }
+        // A dump the kernel interrupted (the ruleset changed) is not one state: the caller's generation check rereads.
+        if interrupted { throw .nftables(operation: operation, object: object + " (interrupted by a change)", errno: EINTR) }
+    }
+
+    /// Reads one datagram and walks its messages with `each`, which returns false to stop.
+    private func receive(operation: String, object: String, _ each: (UnsafeMutablePointer<nlmsghdr>) -> Bool) throws(KernelError) {
+        let count = buffer.count
+        var received = 0
+        repeat {
+            received = buffer.withUnsafeMutableBytes { mnl_socket_recvfrom(socket, $0.baseAddress, count) }
+        } while received < 0 && Glibc.errno == EINTR
+        if received < 0 {
+            let e = Glibc.errno
+            if e == EAGAIN || e == EWOULDBLOCK {
+                throw .nftables(operation: operation, object: object + " (no reply within \(Self.timeout) s)", errno: ETIMEDOUT)
+            }
+            throw .syscall(call: "recvfrom", object: "nf_tables \(operation)", errno: e)
+        }
+        buffer.withUnsafeMutableBytes { raw in
+            var remaining = Int32(received)
+            var nlh: UnsafeMutablePointer<nlmsghdr>? = raw.baseAddress!.assumingMemoryBound(to: nlmsghdr.self)
+            while let m = nlh, mnl_nlmsg_ok(m, remaining) {
+                if !each(m) { return }
+                nlh = mnl_nlmsg_next(m, &remaining)
+            }
+        }
+    }
+
+    /// The (negative) errno of an NLMSG_ERROR message; 0 for an acknowledgement.
+    private static func errorCode(_ nlh: UnsafeMutablePointer<nlmsghdr>) -> Int32 {
+        guard nlh.pointee.nlmsg_len >= UInt32(MemoryLayout<nlmsghdr>.size + MemoryLayout<Int32>.size) else { return -EPROTO }
+        return mnl_nlmsg_get_payload(nlh)!.load(as: Int32.self)
+    }
+
+    fileprivate static func attr(_ a: nftnl_table_attr) -> UInt16 { UInt16(a.rawValue) }
+    fileprivate static func attr(_ a: nftnl_chain_attr) -> UInt16 { UInt16(a.rawValue) }
+    fileprivate static func attr(_ a: nftnl_rule_attr) -> UInt16 { UInt16(a.rawValue) }
+    private static func string(_ p: UnsafePointer<CChar>?) -> String? { p.map { String(cString: $0) } }
+}

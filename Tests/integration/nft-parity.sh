@@ -1,0 +1,205 @@
+#!/bin/bash
+# Parity of swarmlb's nf_tables backend (NFTFirewall) with iptables-nft 1.8.9, in throwaway namespaces:
+# (a) rules swarmlb writes read exactly as iptables-nft's own, to nft and to iptables-nft;
+# (b) rules iptables-nft writes read through swarmlb exactly as iptables-nft -S / -save print them;
+# (c) reading creates nothing; (d) concurrent writers lose and duplicate nothing; plus the edit semantics.
+# Run from the worktree root: bash Tests/integration/nft-parity.sh (root; needs nf_tables, not xt_ipvs).
+# $NFT_DRIVER is the command that drives NFTFirewall with iptables-style arguments (one commit each;
+# --batch reads such lines from stdin and commits each table's at once; -S, --save, --tables read).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+NFT_DRIVER=${NFT_DRIVER:-$ROOT/../nft-scratch/.build/debug/nft-driver}
+[ -x "$NFT_DRIVER" ] || { echo "no NFT_DRIVER at $NFT_DRIVER" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
+# The Docker-style rules, one iptables command per line (docker_rules of lib.sh, the mangle marks
+# swarmlb writes by VIP and by port, the DNS chains with SNAT --to-source :53, and more matches).
+RULES=$(cat <<'EOF'
+-t nat -N DOCKER_OUTPUT
+-t nat -N DOCKER_POSTROUTING
+-t nat -A OUTPUT -d 127.0.0.11/32 -j DOCKER_OUTPUT
+-t nat -A POSTROUTING -d 127.0.0.11/32 -j DOCKER_POSTROUTING
+-t nat -A DOCKER_OUTPUT -d 127.0.0.11/32 -p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:38534
+-t nat -A DOCKER_OUTPUT -d 127.0.0.11/32 -p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:39353
+-t nat -A DOCKER_POSTROUTING -s 127.0.0.11/32 -p tcp -m tcp --sport 38534 -j SNAT --to-source :53
+-t nat -A DOCKER_POSTROUTING -s 127.0.0.11/32 -p udp -m udp --sport 39353 -j SNAT --to-source :53
+-t nat -N DOCKER-INGRESS
+-t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS
+-t nat -A OUTPUT -m addrtype --dst-type LOCAL -j DOCKER-INGRESS
+-t nat -A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.2:8080
+-t nat -A DOCKER-INGRESS -j RETURN
+-t nat -A POSTROUTING -o docker_gwbridge -m addrtype --src-type LOCAL -j MASQUERADE
+-t nat -A POSTROUTING ! -s 10.0.0.0/8 ! -o eth+ -p udp -m udp ! --dport 53 -j MASQUERADE --to-ports 1000-2000 --random
+-t nat -A POSTROUTING -d 10.0.0.0/24 -j SNAT --to-source 10.0.0.5
+-t nat -A PREROUTING -i eth0 -p gre -j ACCEPT
+-t filter -N DOCKER-ISOLATION
+-t filter -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-t filter -A FORWARD -m state ! --state INVALID,NEW -j DROP
+-t filter -A FORWARD -m mark --mark 0x1/0xff -m comment --comment "swarm test's \"rule\"" -g DOCKER-ISOLATION
+-t filter -A DOCKER-ISOLATION -f -j RETURN
+-t filter -A DOCKER-ISOLATION ! -f -i veth+ -j DROP
+-t filter -A INPUT -m comment --comment plain_1
+-t filter -A INPUT -p tcp -m tcp ! --tcp-flags SYN,ACK SYN -j DROP
+-t filter -A INPUT -p tcp -m tcp --sport 1000 --dport 80 -j ACCEPT
+-t filter -A INPUT -p udp -m udp --dport 1000:2000 -j ACCEPT
+-t filter -A INPUT -p udp -m udp --sport 0:100 -j ACCEPT
+-t filter -A INPUT ! -s 10.1.2.3/32 ! -d 1.2.3.0/25 -m mark ! --mark 0x101 -j ACCEPT
+-t filter -A INPUT -p tcp -m tcp -j ACCEPT
+-t mangle -A PREROUTING -p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x10f/0xffffffff
+-t mangle -A INPUT -d 10.0.0.4/32 -j MARK --set-xmark 0x10f/0xffffffff
+-t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
+-t mangle -A OUTPUT -j MARK --set-mark 5
+-t raw -A PREROUTING -s 10.1.2.0/23 -j ACCEPT
+EOF
+)
+
+# apply NS WRITER...: each line of $RULES as its own command of WRITER ("iptables-nft -w" or "$NFT_DRIVER").
+apply() {
+  local ns=$1 line; shift
+  while IFS= read -r line; do
+    eval "ip netns exec $ns $* $line" || fail "$* $line"
+  done <<<"$RULES"
+}
+# views NS: everything both tools show of the ruleset (nft's own netlink view, -S of each table, -save).
+views() {
+  local ns=$1 t
+  nsx "$ns" nft --debug=netlink list ruleset
+  for t in mangle raw filter nat; do echo "== -t $t -S"; nsx "$ns" iptables-nft -t $t -S; done
+  echo "== save"; nsx "$ns" iptables-nft-save | grep -v '^#'
+}
+
+# (a) swarmlb writes exactly what iptables-nft writes: same nft expressions, handles and chain
+# types/hooks/priorities, same -S and -save; and iptables-nft -C finds every rule swarmlb wrote.
+test_write_parity() {
+  local ipt=$(new_ns ipt) us=$(new_ns us) line
+  apply "$ipt" iptables-nft -w
+  apply "$us" "$NFT_DRIVER"
+  assert_eq "$(views "$ipt")" "$(views "$us")" "rules written one by one by iptables-nft and by swarmlb"
+  assert_contains "$(nsx "$us" nft list ruleset)" "type route hook output priority mangle; policy accept;"
+  while IFS= read -r line; do
+    [[ $line == *" -A "* ]] || continue
+    eval "nsx $us iptables-nft ${line/ -A / -C }" || fail "iptables-nft -C does not find: $line"
+  done <<<"$RULES"
+}
+
+# (a) the same rules in one commit per table: still what iptables-nft writes rule by rule.
+test_batch_parity() {
+  local ipt=$(new_ns ipt) us=$(new_ns us)
+  apply "$ipt" iptables-nft -w
+  nsx "$us" "$NFT_DRIVER" --batch <<<"$RULES" || fail "batch commit"
+  assert_eq "$(views "$ipt")" "$(views "$us")" "rules written by iptables-nft one by one and by swarmlb in one batch per table"
+}
+
+# (b) rules written by iptables-nft (and a policy with counters) read back through swarmlb as -S and -save print them.
+test_read_parity() {
+  local ipt=$(new_ns ipt) t
+  apply "$ipt" iptables-nft -w
+  nsx "$ipt" iptables-nft -P FORWARD DROP
+  nsx "$ipt" iptables-nft -t nat -I PREROUTING 2 -i + -j ACCEPT
+  nsx "$ipt" iptables-nft -A INPUT -p udp ! --sport 0:100 -j ACCEPT
+  for t in filter nat mangle raw; do
+    assert_eq "$(nsx "$ipt" iptables-nft -t $t -S)" "$(nsx "$ipt" "$NFT_DRIVER" -t $t -S)" "-t $t -S"
+  done
+  assert_eq "$(nsx "$ipt" iptables-nft-save | grep -v '^#')" "$(nsx "$ipt" "$NFT_DRIVER" --save | grep -v '^#')" "-save"
+  assert_eq "$(printf 'mangle\nraw\nfilter\nnat')" "$(nsx "$ipt" "$NFT_DRIVER" --tables)" "tables, in iptables-nft-save's order"
+}
+
+# A rule nft wrote that iptables has no words for is shown, marked, never dropped; and it can be deleted.
+test_unmapped_rule() {
+  local ns=$(new_ns ns)
+  nsx "$ns" iptables-nft -A INPUT -s 10.0.0.1 -j ACCEPT
+  nsx "$ns" nft add rule ip filter INPUT meta skuid 1000 counter accept
+  nsx "$ns" iptables-nft -A INPUT -j DROP
+  assert_eq "-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-A INPUT -s 10.0.0.1/32 -j ACCEPT
+-A INPUT [unsupported nft expressions: [ meta load skuid => reg 1 ] [ cmp eq reg 1 0x000003e8 ]] -j ACCEPT
+-A INPUT -j DROP" "$(nsx "$ns" "$NFT_DRIVER" -S)" "-S with an unmapped rule"
+}
+
+# (c) reading tables that do not exist shows their built-in chains, as iptables-nft does, and creates nothing.
+test_read_creates_nothing() {
+  local ns=$(new_ns ns) t
+  for t in filter nat mangle raw; do nsx "$ns" "$NFT_DRIVER" -t $t -S >/dev/null; done
+  assert_eq "" "$(nsx "$ns" "$NFT_DRIVER" --tables)" "no tables"
+  assert_eq "" "$(nsx "$ns" "$NFT_DRIVER" --save)" "nothing to save"
+  assert_eq "" "$(nsx "$ns" nft list tables)" "nft list tables after reading"
+  for t in filter nat mangle raw; do
+    assert_eq "$(nsx "$ns" iptables-nft -t $t -S)" "$(nsx "$ns" "$NFT_DRIVER" -t $t -S)" "-t $t -S of a table that does not exist"
+  done
+  assert_eq "" "$(nsx "$ns" nft list tables)" "nft list tables after reading"
+}
+
+# The edit semantics (FirewallEdit): insert positions, no duplicates, delete of the first equal
+# rule or nothing, chains created and deleted (flushed first) once, append to a missing chain refused.
+test_edit_semantics() {
+  local ipt=$(new_ns ipt) us=$(new_ns us) d="$NFT_DRIVER"
+  nsx "$ipt" iptables-nft -A INPUT -s 10.0.0.1 -j ACCEPT
+  nsx "$ipt" iptables-nft -I INPUT 1 -s 10.0.0.2 -j ACCEPT
+  nsx "$ipt" iptables-nft -I INPUT 2 -s 10.0.0.3 -j ACCEPT
+  nsx "$ipt" iptables-nft -I INPUT 4 -s 10.0.0.4 -j ACCEPT
+  nsx "$ipt" iptables-nft -A INPUT -s 10.0.0.5 -j ACCEPT
+  nsx "$ipt" iptables-nft -D INPUT -s 10.0.0.1 -j ACCEPT
+  nsx "$us" "$d" -A INPUT -s 10.0.0.1 -j ACCEPT
+  nsx "$us" "$d" -I INPUT 1 -s 10.0.0.2 -j ACCEPT
+  nsx "$us" "$d" -I INPUT 2 -s 10.0.0.3 -j ACCEPT
+  nsx "$us" "$d" -I INPUT 2 -s 10.0.0.3 -j ACCEPT  # present: nothing
+  nsx "$us" "$d" -I INPUT 4 -s 10.0.0.4 -j ACCEPT
+  nsx "$us" "$d" -A INPUT -s 10.0.0.5 -j ACCEPT
+  nsx "$us" "$d" -A INPUT -s 10.0.0.5 -j ACCEPT    # present: nothing
+  nsx "$us" "$d" -D INPUT -s 10.0.0.1 -j ACCEPT
+  nsx "$us" "$d" -D INPUT -s 10.0.0.1 -j ACCEPT    # absent: nothing
+  assert_eq "$(nsx "$ipt" iptables-nft -S)" "$(nsx "$us" iptables-nft -S)" "after inserts, appends and deletes"
+  assert_eq "$(views "$ipt")" "$(views "$us")" "the same, to nft"
+
+  nsx "$us" "$d" -N X
+  nsx "$us" "$d" -N X                              # exists: nothing
+  nsx "$us" "$d" -A X -j RETURN
+  nsx "$us" "$d" -A X -d 10.9.9.9 -j DROP
+  assert_eq "-N X
+-A X -j RETURN
+-A X -d 10.9.9.9/32 -j DROP" "$(nsx "$us" iptables-nft -S | grep -- ' X')" "chain X"
+  nsx "$us" "$d" -X X                              # holds rules: flushed, then deleted
+  nsx "$us" "$d" -X X                              # absent: nothing
+  assert_not_contains "$(nsx "$us" nft list ruleset)" "chain X"
+  expect_exit 1 nsx "$us" "$d" -A NOSUCH -j ACCEPT
+  assert_contains "$ERR" "No such file or directory (ENOENT)"
+  # One commit, one batch: a refused edit leaves the table as it was (the first rule is not there either).
+  printf '%s\n' "-A INPUT -s 10.7.7.7 -j ACCEPT" "-A NOSUCH -j ACCEPT" | { expect_exit 1 nsx "$us" "$d" --batch; }
+  assert_not_contains "$(nsx "$us" iptables-nft -S)" "10.7.7.7"
+}
+
+# (d) swarmlb and iptables-nft appending at once from an empty namespace (both racing to create
+# the table and INPUT) lose no rule; two swarmlb writers appending the same rules at once write
+# each once (the loser of each race is refused by generation id and replans).
+test_concurrent_writers() {
+  local ns=$(new_ns ns) n=60 i out
+  ( for i in $(seq 1 $n); do nsx "$ns" "$NFT_DRIVER" -A INPUT -s 10.1.0.$i -j ACCEPT || exit 1; done ) & local p1=$!
+  ( for i in $(seq 1 $n); do nsx "$ns" iptables-nft -w -A INPUT -s 10.2.0.$i -j ACCEPT || exit 1; done ) & local p2=$!
+  wait $p1 || fail "swarmlb writer failed"
+  wait $p2 || fail "iptables-nft writer failed"
+  out=$(nsx "$ns" iptables-nft -S INPUT)
+  for i in $(seq 1 $n); do
+    [ "$(grep -cx -- "-A INPUT -s 10.1.0.$i/32 -j ACCEPT" <<<"$out")" = 1 ] || fail "swarmlb's rule 10.1.0.$i lost or doubled"
+    [ "$(grep -cx -- "-A INPUT -s 10.2.0.$i/32 -j ACCEPT" <<<"$out")" = 1 ] || fail "iptables-nft's rule 10.2.0.$i lost or doubled"
+  done
+  [ "$(wc -l <<<"$out")" = $((2 * n + 1)) ] || fail "$(wc -l <<<"$out") lines, wanted $((2 * n + 1))"
+
+  local same=$(new_ns same) writers=()
+  for w in 1 2 3; do
+    ( for i in $(seq 1 $n); do nsx "$same" "$NFT_DRIVER" -A FORWARD -d 10.3.0.$i -j DROP || exit 1; done ) & writers+=($!)
+  done
+  for w in "${writers[@]}"; do wait "$w" || fail "a swarmlb writer failed"; done
+  out=$(nsx "$same" iptables-nft -S FORWARD)
+  for i in $(seq 1 $n); do
+    [ "$(grep -cx -- "-A FORWARD -d 10.3.0.$i/32 -j DROP" <<<"$out")" = 1 ] || fail "rule 10.3.0.$i: $(grep -c "10.3.0.$i/" <<<"$out") copies"
+  done
+}
+
+run test_write_parity
+run test_batch_parity
+run test_read_parity
+run test_unmapped_rule
+run test_read_creates_nothing
+run test_edit_semantics
+run test_concurrent_writers
+finish
