@@ -244,9 +244,10 @@ test_nat_rules_are_dockers_restored_after_a_flush_and_removed_on_exit() {
 -A DOCKER_OUTPUT -d 127.0.0.11/32 -p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:$udp
 -A DOCKER_POSTROUTING -s 127.0.0.11/32 -p tcp -m tcp --sport $tcp -j SNAT --to-source :53
 -A DOCKER_POSTROUTING -s 127.0.0.11/32 -p udp -m udp --sport $udp -j SNAT --to-source :53" "$rules"
-  # The same in the backend's own terms: Docker's commands, run by $IPT with these ports elsewhere.
+  # The same bytes as Docker's commands run by $IPT with these ports make (which create the chains in
+  # another order).
   docker=$(new_ns docker); docker_dns_rules "$docker" "$tcp" "$udp"
-  assert_eq "$(firewall "$docker")" "$(firewall "$ns")" "the tables Docker's $IPT commands make"
+  assert_eq "$(firewall "$docker" | in_any_order)" "$(firewall "$ns" | in_any_order)" "the tables Docker's $IPT commands make"
   expect_exit 0 "$SWARMLB" -n "$ns" inspect iptables -t nat
   nsx "$ns" "$IPT" -t nat -F; nsx "$ns" "$IPT" -t nat -X
   for i in $(seq 1 30); do [ "$(nsx "$ns" "$IPT" -t nat -S)" = "$rules" ] && break; sleep 0.1; done

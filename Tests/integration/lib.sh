@@ -58,7 +58,7 @@ firewall() {
     { table = table $0 "\n"; keep = 1 }'
   local rules  # nft warns on stderr of tables iptables-nft manages: read apart, so no line is cut
   rules=$(nsx "$1" nft --debug=netlink list ruleset 2>/tmp/$PREFIX.nft)
-  { cat /tmp/$PREFIX.nft; echo "$rules"; } | sed -E 's/counter (pkts|packets) [0-9]+ bytes [0-9]+/counter/' | awk '
+  { cat /tmp/$PREFIX.nft; [ -z "$rules" ] || echo "$rules"; } | sed -E 's/counter (pkts|packets) [0-9]+ bytes [0-9]+/counter/' | awk '
     /^# Warning: table / { warning[$4 " " $5] = $0 "\n"; next }
     /^table / { table = $2 " " $3; body = ""; chains = 0; next }
     table != "" && /^\tchain / { chain = $0 "\n"; lines = 0; next }
@@ -69,6 +69,26 @@ firewall() {
     table != "" && /^}$/ { if (chains) printf "%stable %s {\n%s}\n", warning[table], table, body; table = ""; next }
     table == "" { print }'
 }
+# in_any_order: firewall's output without what depends on the order in which the chains and rules came
+# (nf_tables' handles, and the chains' order in the ruleset); each chain's rules stay in their order.
+# For tables built by other sequences of commands (iptables-legacy-save has no such order: kept as is).
+in_any_order() {
+  awk '
+    function put(key, record) { printf "%s\037%s\n", key, record }
+    /^ip [^ ]+ [^ ]+( [0-9]+)+$/ { sub(/( [0-9]+)+$/, ""); key = block = $0; next }  # a rule: ip TABLE CHAIN HANDLE [AFTER]
+    block != "" && /^$/ { put("1 " key, block); block = ""; next }
+    block != "" { block = block " |" $0; next }
+    /^# Warning: table / { put("2 " $4 " " $5, $0); next }
+    /^table / { table = $2 " " $3; put("2 " table, $0); next }
+    table != "" && /^\tchain / { key = $0; chain = $0; next }
+    chain != "" && /^\t}$/ { put("2 " table " " key, chain " }"); chain = ""; next }
+    chain != "" { chain = chain " |" $0; next }
+    table != "" && /^}$/ { table = ""; next }
+    table != "" { next }
+    { put("0", $0) }
+    END { if (block != "") put("1 " key, block) }' | sort -s -t$'\037' -k1,1 | cut -d$'\037' -f2-
+}
+
 # tables NS: the tables that exist in NS, legacy then nft ("legacy nat", "nft ip mangle").
 tables() {
   nsx "$1" cat /proc/net/ip_tables_names | sed 's/^/legacy /'
