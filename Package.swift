@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "swarmlb", targets: ["swarmlb"]),
         .executable(name: "swarmlb-dns", targets: ["swarmlb-dns"]),
+        .executable(name: "swarmlb-apply", targets: ["swarmlb-apply"]),
         .library(name: "SwarmLBKit", targets: ["SwarmLBKit"]),
     ],
     dependencies: [
@@ -65,6 +66,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
+        ),
+        // `swarmlb apply`, which reads the services file (Yams, Foundation) and reconciles.
+        .executableTarget(
+            name: "swarmlb-apply",
+            dependencies: ["SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The driver of `make bench`'s firewall commit benchmark (scripts/bench-firewall).
         .executableTarget(name: "swarmlb-bench", dependencies: ["SwarmLBKit"]),

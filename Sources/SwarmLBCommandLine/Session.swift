@@ -26,7 +26,12 @@ public struct Session {
         let transaction = Transaction(kernel: kernel)
         let report = change.dryRun ? try transaction.plan(changes, ifExists: ifExists)
                                    : try transaction.apply(changes, ifExists: ifExists)
-        if options.json { return try printJSON(JSONViews.ChangeReport(report, dryRun: change.dryRun)) }
+        try printReport(report, dryRun: change.dryRun)
+    }
+
+    /// Prints what a transaction did (or would do): its classic commands, or the JSON change report.
+    public func printReport(_ report: Transaction.Report, dryRun: Bool) throws {
+        if options.json { return try printJSON(JSONViews.ChangeReport(report, dryRun: dryRun)) }
         for c in report.performed { print(report.command(c)) }
         for c in report.unchanged { print("# already present: \(report.command(c))") }
         for c in report.absent { print("# not present: \(report.command(c))") }

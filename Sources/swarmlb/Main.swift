@@ -21,5 +21,5 @@ struct SwarmLB: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [VIPCommand.self, MarkCommand.self, FWMCommand.self, RealCommand.self, SNATCommand.self,
-                      ServiceCommand.self, InspectCommand.self, DNSCommand.self])
+                      ServiceCommand.self, ApplyCommand.self, InspectCommand.self, DNSCommand.self])
 }

@@ -11,9 +11,12 @@ public struct NetworkServices: Sendable, Equatable {
     public struct Task: Sendable, Equatable {
         public var name: String
         public var ip: IPv4Address
-        public init(name: String, ip: IPv4Address) {
+        /// The task's IPVS weight for `apply` (0: drained); 1 unless the file says otherwise.
+        public var weight: Int32
+        public init(name: String, ip: IPv4Address, weight: Int32 = 1) {
             self.name = name
             self.ip = ip
+            self.weight = weight
         }
     }
 
@@ -24,14 +27,17 @@ public struct NetworkServices: Sendable, Equatable {
         public var aliases: [String]
         public var endpointMode: EndpointMode
         public var tasks: [Task]
+        /// The IPVS scheduler for `apply`; nil: rr, as Docker.
+        public var scheduler: IPVSScheduler?
         public init(name: String, vip: IPv4Address? = nil, fwmark: FirewallMark? = nil, aliases: [String] = [],
-                    endpointMode: EndpointMode = .vip, tasks: [Task] = []) {
+                    endpointMode: EndpointMode = .vip, tasks: [Task] = [], scheduler: IPVSScheduler? = nil) {
             self.name = name
             self.vip = vip
             self.fwmark = fwmark
             self.aliases = aliases
             self.endpointMode = endpointMode
             self.tasks = tasks
+            self.scheduler = scheduler
         }
     }
 

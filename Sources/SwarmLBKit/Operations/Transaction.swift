@@ -93,15 +93,31 @@ public struct Transaction {
     /// Plans, then performs the needed steps; rolls back on failure or interruption.
     /// Throws `Failure.absent` before changing anything when a removal finds nothing and `ifExists` is false.
     public func apply(_ changes: [KernelChange], ifExists: Bool) throws -> Report {
+        try execute(writesFirewall: changes.contains { $0.firewallEdit != nil }) { try plan(changes, ifExists: ifExists) }
+    }
+
+    /// Makes the namespace hold what `intent` says, changing only what differs, in one read of the
+    /// namespace and one commit per firewall table (`swarmlb apply`); `dryRun` plans only. `prune`
+    /// also removes what apply owns (see `Reconciler`) and the intent does not name.
+    public func reconcile(_ intent: LoadBalancerIntent, prune: Bool, dryRun: Bool) throws -> Report {
+        let reconciler = Reconciler(intent: intent, prune: prune)
+        let plan = { () throws -> Report in
+            Report(decisions: reconciler.plan(try NamespaceSnapshot(kernel)), iptables: try kernel.firewallForWriting().kind.tool)
+        }
+        return dryRun ? try plan() : try execute(writesFirewall: true, plan)
+    }
+
+    /// Takes the firewall's write lock (legacy), plans under it, then performs the plan's steps.
+    private func execute(writesFirewall: Bool, _ plan: () throws -> Report) throws -> Report {
         let signals = SignalSet([SIGINT, SIGTERM])
         defer { signals.restore() }
-        let firewall = changes.contains { $0.firewallEdit != nil } ? try kernel.firewallForWriting() : nil
+        let firewall = writesFirewall ? try kernel.firewallForWriting() : nil
         do throws(KernelError) { try firewall?.takeWriteLock() } catch {
             if case .interrupted = error, let signal = signals.pending() { throw Failure.interrupted(signal: signal, rollbackFailures: []) }
             throw error
         }
         defer { firewall?.releaseWriteLock() }
-        let report = try plan(changes, ifExists: ifExists)
+        let report = try plan()
         let executor = ChangeExecutor(kernel: kernel)
         var done: [[KernelChange]] = []  // the undo lists of the steps performed, in order
         for step in Self.steps(report.decisions) {
