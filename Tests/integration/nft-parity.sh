@@ -168,31 +168,52 @@ test_edit_semantics() {
   assert_not_contains "$(nsx "$us" iptables-nft -S)" "10.7.7.7"
 }
 
-# (d) swarmlb and iptables-nft appending at once from an empty namespace (both racing to create
-# the table and INPUT) lose no rule; two swarmlb writers appending the same rules at once write
-# each once (the loser of each race is refused by generation id and replans).
-test_concurrent_writers() {
-  local ns=$(new_ns ns) n=60 i out
-  ( for i in $(seq 1 $n); do nsx "$ns" "$NFT_DRIVER" -A INPUT -s 10.1.0.$i -j ACCEPT || exit 1; done ) & local p1=$!
-  ( for i in $(seq 1 $n); do nsx "$ns" iptables-nft -w -A INPUT -s 10.2.0.$i -j ACCEPT || exit 1; done ) & local p2=$!
-  wait $p1 || fail "swarmlb writer failed"
-  wait $p2 || fail "iptables-nft writer failed"
-  out=$(nsx "$ns" iptables-nft -S INPUT)
-  for i in $(seq 1 $n); do
-    [ "$(grep -cx -- "-A INPUT -s 10.1.0.$i/32 -j ACCEPT" <<<"$out")" = 1 ] || fail "swarmlb's rule 10.1.0.$i lost or doubled"
-    [ "$(grep -cx -- "-A INPUT -s 10.2.0.$i/32 -j ACCEPT" <<<"$out")" = 1 ] || fail "iptables-nft's rule 10.2.0.$i lost or doubled"
+# count_each OUT PATTERN N: each of the N rules PATTERN (with %d for 1..N) is in OUT exactly once.
+count_each() {
+  local out=$1 pattern=$2 n=$3 i line
+  for i in $(seq 1 "$n"); do
+    line=$(printf -- "$pattern" $((i / 250)) $((i % 250)))
+    [ "$(grep -cxF -- "$line" <<<"$out")" = 1 ] || fail "$(grep -cxF -- "$line" <<<"$out") copies of: $line"
   done
-  [ "$(wc -l <<<"$out")" = $((2 * n + 1)) ] || fail "$(wc -l <<<"$out") lines, wanted $((2 * n + 1))"
+}
+# lines PATTERN N: the N rules of PATTERN, one per line.
+lines() { local i; for i in $(seq 1 "$2"); do printf -- "$1\n" $(($i / 250)) $(($i % 250)); done; }
 
-  local same=$(new_ns same) writers=()
-  for w in 1 2 3; do
-    ( for i in $(seq 1 $n); do nsx "$same" "$NFT_DRIVER" -A FORWARD -d 10.3.0.$i -j DROP || exit 1; done ) & writers+=($!)
+# (d) concurrent writers, from an empty namespace (so they also race to create the table and chain):
+# a big swarmlb commit (its plan takes long enough to be overtaken: refused by generation, replanned),
+# small swarmlb commits and iptables-nft -A, all into INPUT at once, lose and double nothing.
+test_concurrent_writers() {
+  local ns=$(new_ns ns) big=1500 small=100 out
+  lines "-A INPUT -s 10.1.%d.%d -j ACCEPT" $big > /tmp/$PREFIX.big
+  lines "-A INPUT -s 10.2.%d.%d -j ACCEPT" $small > /tmp/$PREFIX.small
+  ( while read -r l; do eval "nsx $ns iptables-nft -w $l" || exit 1; done < /tmp/$PREFIX.small ) & local p1=$!
+  nsx "$ns" "$NFT_DRIVER" --each < <(lines "-A INPUT -s 10.3.%d.%d -j ACCEPT" $small) & local p2=$!
+  sleep 0.1
+  nsx "$ns" "$NFT_DRIVER" --batch < /tmp/$PREFIX.big || fail "the big swarmlb commit failed"
+  wait $p1 || fail "iptables-nft writer failed"
+  wait $p2 || fail "small swarmlb commits failed"
+  out=$(nsx "$ns" iptables-nft -S INPUT)
+  count_each "$out" "-A INPUT -s 10.1.%d.%d/32 -j ACCEPT" $big
+  count_each "$out" "-A INPUT -s 10.2.%d.%d/32 -j ACCEPT" $small
+  count_each "$out" "-A INPUT -s 10.3.%d.%d/32 -j ACCEPT" $small
+  assert_eq $((big + 2 * small + 1)) "$(wc -l <<<"$out")" "lines of -S INPUT"
+}
+
+# (d) swarmlb writers appending the same rules at once (one big commit; two others, one swarmlb
+# process per rule, in the other order) write each rule once: a plan overtaken by another writer is
+# refused (ERESTART) and made again on the new state, where the rules already there are skipped.
+test_concurrent_same_rules() {
+  local ns=$(new_ns ns) n=400 out pids=() l
+  lines "-A FORWARD -d 10.4.%d.%d -j DROP" $n > /tmp/$PREFIX.same
+  for w in 1 2; do
+    ( tac /tmp/$PREFIX.same | while read -r l; do eval "nsx $ns $NFT_DRIVER $l" || exit 1; done ) & pids+=($!)
   done
-  for w in "${writers[@]}"; do wait "$w" || fail "a swarmlb writer failed"; done
-  out=$(nsx "$same" iptables-nft -S FORWARD)
-  for i in $(seq 1 $n); do
-    [ "$(grep -cx -- "-A FORWARD -d 10.3.0.$i/32 -j DROP" <<<"$out")" = 1 ] || fail "rule 10.3.0.$i: $(grep -c "10.3.0.$i/" <<<"$out") copies"
-  done
+  sleep 0.5
+  nsx "$ns" "$NFT_DRIVER" --batch < /tmp/$PREFIX.same || fail "the big swarmlb commit failed"
+  for p in "${pids[@]}"; do wait "$p" || fail "per-rule swarmlb commits failed"; done
+  out=$(nsx "$ns" iptables-nft -S FORWARD)
+  count_each "$out" "-A FORWARD -d 10.4.%d.%d/32 -j DROP" $n
+  assert_eq $((n + 1)) "$(wc -l <<<"$out")" "lines of -S FORWARD"
 }
 
 run test_write_parity
@@ -202,4 +223,5 @@ run test_unmapped_rule
 run test_read_creates_nothing
 run test_edit_semantics
 run test_concurrent_writers
+run test_concurrent_same_rules
 finish

@@ -53,9 +53,10 @@ final class NFTables {
         /// `nft create chain ip T C` (fails when it exists).
         case newChain(table: String, chain: String)
         /// A rule appended (no `before`) or inserted before another; `id` lets later messages refer to it.
+        /// `rule` only names it in errors.
         case newRule(table: String, chain: String, expressions: [NFTExpression], compat: (proto: UInt32, negated: Bool),
-                     id: UInt32, before: RuleReference?, text: String)
-        case deleteRule(table: String, chain: String, RuleReference, text: String)
+                     id: UInt32, before: RuleReference?, rule: IPTablesRule)
+        case deleteRule(table: String, chain: String, RuleReference, rule: IPTablesRule)
         /// `nft flush chain ip T C`.
         case flushChain(table: String, chain: String)
         /// Deletes a chain that holds no rules and that no rule jumps to (else EBUSY).
@@ -190,10 +191,11 @@ final class NFTables {
             mnl_attr_put_u32(nlh, UInt16(NFNL_BATCH_GENID.rawValue), generation.bigEndian)
             return nlh
         }
-        var pending: [UInt32: String] = [:]
-        for m in messages {
+        // Which message each sequence number carries, described only if the kernel refuses it.
+        var pending: [UInt32: Int] = [:]
+        for (index, m) in messages.enumerated() {
             let seq = nextSequence()
-            pending[seq] = Self.describe(m)
+            pending[seq] = index
             append(to: &batch) { buf in Self.build(m, into: buf, sequence: seq) }
         }
         let end = nextSequence()
@@ -218,8 +220,8 @@ final class NFTables {
                     pending = [:]
                     return false
                 }
-                if let what = pending.removeValue(forKey: seq), error != 0, failure == nil {
-                    failure = .nftables(operation: "commit", object: what, errno: error)
+                if let index = pending.removeValue(forKey: seq), error != 0, failure == nil {
+                    failure = .nftables(operation: "commit", object: Self.describe(messages[index]), errno: error)
                 }
                 return !pending.isEmpty
             }
@@ -256,8 +258,8 @@ final class NFTables {
         case .newTable(let t): return "add table ip \(t)"
         case let .newBaseChain(t, c, _, _, _): return "add chain ip \(t) \(c)"
         case let .newChain(t, c): return "create chain ip \(t) \(c)"
-        case let .newRule(t, c, _, _, _, _, text): return "add rule ip \(t) \(c): \(text)"
-        case let .deleteRule(t, c, _, text): return "delete rule ip \(t) \(c): \(text)"
+        case let .newRule(t, c, _, _, _, _, rule): return "add rule ip \(t) \(c): \(IPTablesListing.appendLine(c, rule))"
+        case let .deleteRule(t, c, _, rule): return "delete rule ip \(t) \(c): \(IPTablesListing.appendLine(c, rule))"
         case let .flushChain(t, c): return "flush chain ip \(t) \(c)"
         case let .deleteChain(t, c): return "delete chain ip \(t) \(c)"
         }
