@@ -95,6 +95,11 @@ test_read_parity() {
   nsx "$ipt" iptables-nft -P FORWARD DROP
   nsx "$ipt" iptables-nft -t nat -I PREROUTING 2 -i + -j ACCEPT
   nsx "$ipt" iptables-nft -A INPUT -p udp ! --sport 0:100 -j ACCEPT
+  nsx "$ipt" iptables-nft -A INPUT -s 10.0.0.9 -j ACCEPT -c 5 100
+  printf '*filter\n:OUTPUT DROP [7:700]\nCOMMIT\n' | nsx "$ipt" iptables-nft-restore -c --noflush  # policy counters
+  # Rules nft itself wrote, in words iptables-nft can read: native ports, a userdata comment, no counter.
+  nsx "$ipt" nft add rule ip filter INPUT tcp dport 22 accept
+  nsx "$ipt" nft add rule ip filter INPUT ip saddr 10.9.9.9 iifname "wg*" counter accept comment '"from nft"'
   for t in filter nat mangle raw; do
     assert_eq "$(nsx "$ipt" iptables-nft -t $t -S)" "$(nsx "$ipt" "$NFT_DRIVER" -t $t -S)" "-t $t -S"
   done
@@ -150,6 +155,16 @@ test_edit_semantics() {
   nsx "$us" "$d" -D INPUT -s 10.0.0.1 -j ACCEPT    # absent: nothing
   assert_eq "$(nsx "$ipt" iptables-nft -S)" "$(nsx "$us" iptables-nft -S)" "after inserts, appends and deletes"
   assert_eq "$(views "$ipt")" "$(views "$us")" "the same, to nft"
+
+  # Equal means equal once read: counters aside, and whoever wrote it (here nft, with no counter at all).
+  nsx "$us" iptables-nft -A INPUT -s 10.0.0.8 -j ACCEPT -c 5 100
+  nsx "$us" "$d" -A INPUT -s 10.0.0.8 -j ACCEPT    # present: nothing
+  nsx "$us" nft add rule ip filter INPUT tcp dport 22 accept
+  nsx "$us" "$d" -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT  # present: nothing
+  assert_eq 1 "$(nsx "$us" iptables-nft -S INPUT | grep -c -- '-s 10.0.0.8/32')" "copies of the counted rule"
+  assert_eq 1 "$(nsx "$us" iptables-nft -S INPUT | grep -c -- '--dport 22')" "copies of nft's rule"
+  nsx "$us" "$d" -D INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+  assert_not_contains "$(nsx "$us" iptables-nft -S INPUT)" "--dport 22"
 
   nsx "$us" "$d" -N X
   nsx "$us" "$d" -N X                              # exists: nothing

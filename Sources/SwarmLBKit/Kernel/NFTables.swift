@@ -214,6 +214,11 @@ final class NFTables {
                 guard Int32(nlh.pointee.nlmsg_type) == NLMSG_ERROR else { return true }
                 let seq = nlh.pointee.nlmsg_seq
                 let error = -Self.errorCode(nlh)
+                if seq == begin, error == EPERM {
+                    failure = .notPermitted("nf_tables commit")
+                    pending = [:]
+                    return false
+                }
                 if seq == begin, error != 0 {
                     // The whole batch was refused before any message was looked at (ERESTART: a new generation).
                     failure = .nftables(operation: "commit", object: "batch planned at generation \(generation)", errno: error)
