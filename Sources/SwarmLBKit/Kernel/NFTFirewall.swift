@@ -8,9 +8,6 @@ import Glibc
 public final class NFTFirewall: FirewallBackend {
     public let kind = FirewallBackendKind.nft
     private let nft: NFTables
-    /// Commits refused because another writer got in first are replanned this many times, after
-    /// growing pauses (at most about 3 s in all), so that a burst of other writes can pass.
-    private static let attempts = 30
 
     public init() throws(KernelError) {
         nft = try NFTables()
@@ -51,8 +48,9 @@ public final class NFTFirewall: FirewallBackend {
     public func commit(_ table: FirewallTable, _ edits: [FirewallEdit]) throws(KernelError) {
         var prepared: [Prepared] = []
         for edit in edits { prepared.append(try Prepared(edit)) }
-        for attempt in 0..<Self.attempts {
-            if attempt > 1 { Self.pause(attempt - 1) }
+        for attempt in 0..<NFTables.attempts {
+            // The first replan is at once, as iptables-nft's; later ones wait for a burst to pass.
+            if attempt > 1 { NFTables.pause(retry: attempt - 1) }
             let snapshot = try nft.snapshot(of: table.rawValue)
             let plan = try Plan(table, snapshot.table, prepared)
             if plan.messages.isEmpty { return }
@@ -63,12 +61,6 @@ public final class NFTFirewall: FirewallBackend {
             }
         }
         throw .nftables(operation: "commit", object: "table ip \(table.rawValue) (other writers kept committing first)", errno: ERESTART)
-    }
-
-    /// 1, 2, 4 ... 128 ms, plus up to as much again at random so that writers that collided part.
-    private static func pause(_ retry: Int) {
-        let ms = UInt32(1) << UInt32(min(retry - 1, 7))
-        usleep(ms * 1000 + UInt32.random(in: 0..<(ms * 1000)))
     }
 
     /// An edit with its rule in nf_tables form and as that form reads back, which is what it is

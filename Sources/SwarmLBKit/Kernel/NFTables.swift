@@ -22,9 +22,7 @@ final class NFTables {
 
     struct Chain {
         var name: String
-        /// NF_INET_* hook of a base chain; nil for a user chain.
-        var hook: UInt32?
-        /// NF_ACCEPT or NF_DROP for a base chain.
+        /// NF_ACCEPT or NF_DROP for a base chain, nil for a user chain.
         var policy: UInt32?
         /// Present when the chain keeps counters (iptables-nft's `-P` sets them).
         var counters: (packets: UInt64, bytes: UInt64)?
@@ -124,7 +122,8 @@ final class NFTables {
     /// Table `name` with its chains and rules, read between two equal generation ids (as
     /// iptables-nft builds its cache), so that it is one state of the ruleset. `nft list table ip NAME`.
     func snapshot(of name: String) throws(KernelError) -> Snapshot {
-        for _ in 0..<10 {
+        for attempt in 0..<Self.attempts {
+            if attempt > 0 { Self.pause(retry: attempt) }
             let before = try generation()
             let table: Table?
             do {
@@ -135,6 +134,16 @@ final class NFTables {
             if try generation() == before { return Snapshot(generation: before, table: table) }
         }
         throw .nftables(operation: "read", object: "table ip \(name) (it kept changing)", errno: EAGAIN)
+    }
+
+    /// Reads and commits that other writers overtake are tried this many times, after growing
+    /// pauses (at most about 3 s in all), so that a burst of other writes can pass.
+    static let attempts = 30
+
+    /// 1, 2, 4 ... 128 ms, plus up to as much again at random so that writers that collided part.
+    static func pause(retry: Int) {
+        let ms = UInt32(1) << UInt32(min(retry - 1, 7))
+        usleep(ms * 1000 + UInt32.random(in: 0..<(ms * 1000)))
     }
 
     /// nil when the table does not exist. A dump the kernel interrupted throws EINTR.
@@ -148,7 +157,7 @@ final class NFTables {
                   let chainName = Self.string(nftnl_chain_get_str(c, Self.attr(NFTNL_CHAIN_NAME))) else { return }
             func u32(_ a: nftnl_chain_attr) -> UInt32? { nftnl_chain_is_set(c, Self.attr(a)) ? nftnl_chain_get_u32(c, Self.attr(a)) : nil }
             let counted = nftnl_chain_is_set(c, Self.attr(NFTNL_CHAIN_PACKETS))
-            chains.append(Chain(name: chainName, hook: u32(NFTNL_CHAIN_HOOKNUM), policy: u32(NFTNL_CHAIN_POLICY),
+            chains.append(Chain(name: chainName, policy: u32(NFTNL_CHAIN_POLICY),
                                 counters: counted ? (nftnl_chain_get_u64(c, Self.attr(NFTNL_CHAIN_PACKETS)),
                                                      nftnl_chain_get_u64(c, Self.attr(NFTNL_CHAIN_BYTES))) : nil))
         }
