@@ -88,6 +88,35 @@ test_batch_parity() {
   assert_eq "$(views "$ipt")" "$(views "$us")" "rules written by iptables-nft one by one and by swarmlb in one batch per table"
 }
 
+# object_messages TRACE: the nf_tables objects an strace -xx of a writer sent (type, flags, family and
+# attributes, byte for byte), one per line; swarmlb's NLM_F_ACK (it reads every answer) left out.
+object_messages() {
+  python3 - "$1" <<'PY'
+import re, sys
+pattern = (r'nlmsg_type=NFNL_SUBSYS_NFTABLES<<8\|(NFT_MSG_NEW\w+|NFT_MSG_DEL\w+), nlmsg_flags=([A-Z_|0-9x]+), '
+           r'nlmsg_seq=\d+, nlmsg_pid=\d+\}, \{nfgen_family=(\w+), version=\w+, res_id=[^}]*\}(?:, (\[.*?\]\]|"[^"]*"))?')
+for m in re.finditer(pattern, open(sys.argv[1]).read()):
+    kind, flags, family, body = m.groups()
+    print(kind, "|".join(f for f in flags.split("|") if f != "NLM_F_ACK"), family, body)
+PY
+}
+
+# (a) byte for byte: the table, chain and rule messages swarmlb sends are the ones iptables-nft sends
+# (compat payloads, NFTA_RULE_COMPAT, attribute padding and all), rule by rule and in one batch per table.
+test_message_parity() {
+  command -v strace >/dev/null || skip "strace is not installed"
+  local ipt=$(new_ns ipt) us=$(new_ns us) batch=$(new_ns batch) line t=/tmp/$PREFIX
+  while IFS= read -r line; do
+    eval "nsx $ipt strace -f -qq -e trace=sendmsg,sendto -xx -s 65535 -v -o $t.one iptables-nft -w $line" && cat $t.one >> $t.ipt
+    eval "nsx $us strace -f -qq -e trace=sendmsg,sendto -xx -s 65535 -v -o $t.one $NFT_DRIVER $line" && cat $t.one >> $t.us
+  done <<<"$RULES"
+  nsx "$batch" strace -f -qq -e trace=sendto -xx -s 65535 -v -o $t.batch "$NFT_DRIVER" --batch <<<"$RULES"
+  local expected=$(object_messages $t.ipt)
+  [ "$(wc -l <<<"$expected")" -ge 40 ] || fail "only $(wc -l <<<"$expected") messages read from iptables-nft's trace"
+  assert_eq "$expected" "$(object_messages $t.us)" "netlink messages, one command at a time"
+  assert_eq "$expected" "$(object_messages $t.batch)" "netlink messages, one batch per table"
+}
+
 # (b) rules written by iptables-nft (and a policy with counters) read back through swarmlb as -S and -save print them.
 test_read_parity() {
   local ipt=$(new_ns ipt) t
@@ -234,6 +263,7 @@ test_concurrent_same_rules() {
 
 run test_write_parity
 run test_batch_parity
+run test_message_parity
 run test_read_parity
 run test_unmapped_rule
 run test_read_creates_nothing

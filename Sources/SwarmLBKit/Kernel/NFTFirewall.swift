@@ -110,6 +110,16 @@ public final class NFTFirewall: FirewallBackend {
                 present[r.chain, default: [:]][rule, default: 0] += 1
             }
             for edit in edits { try apply(edit) }
+            // Only rules that later messages name keep their id, as iptables-nft gives them.
+            var named = Set<UInt32>()
+            for m in messages {
+                if case .newRule(_, _, _, _, _, .id(let i)?, _) = m { named.insert(i) }
+                if case .deleteRule(_, _, .id(let i), _) = m { named.insert(i) }
+            }
+            messages = messages.map { m in
+                guard case let .newRule(t, c, x, compat, id?, before, rule) = m, !named.contains(id) else { return m }
+                return .newRule(table: t, chain: c, expressions: x, compat: compat, id: nil, before: before, rule: rule)
+            }
         }
 
         private var name: String { table.rawValue }

@@ -50,10 +50,10 @@ final class NFTables {
         case newBaseChain(table: String, chain: String, type: String, hook: UInt32, priority: Int32)
         /// `nft create chain ip T C` (fails when it exists).
         case newChain(table: String, chain: String)
-        /// A rule appended (no `before`) or inserted before another; `id` lets later messages refer to it.
-        /// `rule` only names it in errors.
+        /// A rule appended (no `before`) or inserted before another; `id` lets later messages of the
+        /// batch refer to it (iptables-nft sets one only then). `rule` only names it in errors.
         case newRule(table: String, chain: String, expressions: [NFTExpression], compat: (proto: UInt32, negated: Bool),
-                     id: UInt32, before: RuleReference?, rule: IPTablesRule)
+                     id: UInt32?, before: RuleReference?, rule: IPTablesRule)
         case deleteRule(table: String, chain: String, RuleReference, rule: IPTablesRule)
         /// `nft flush chain ip T C`.
         case flushChain(table: String, chain: String)
@@ -68,7 +68,10 @@ final class NFTables {
 
     private let socket: OpaquePointer
     private var sequence = UInt32(truncatingIfNeeded: time(nil))
-    private var buffer = [UInt8](repeating: 0, count: bufferSize)
+    /// Where messages are built, zero but for the message being built (see `append`).
+    private var scratch = [UInt8](repeating: 0, count: bufferSize)
+    /// Where replies are received.
+    private var received = [UInt8](repeating: 0, count: bufferSize)
 
     /// Opens the socket in the current namespace.
     init() throws(KernelError) {
@@ -260,10 +263,13 @@ final class NFTables {
 
     /// Builds one message in the scratch buffer with `build` and appends its bytes to `batch`.
     private func append(to batch: inout [UInt8], _ build: (UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<nlmsghdr>) {
-        buffer.withUnsafeMutableBytes { raw in
-            // libnftnl and libmnl write every byte of the message, padding included.
+        scratch.withUnsafeMutableBytes { raw in
             let nlh = build(raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-            batch += raw.prefix(Int(nlh.pointee.nlmsg_len))
+            let length = Int(nlh.pointee.nlmsg_len)
+            batch += raw.prefix(length)
+            // libmnl leaves attribute padding as it finds it: zero what this message used, so the
+            // next one pads with zeros, as iptables-nft's (calloc'd) batch does.
+            memset(raw.baseAddress!, 0, length)
         }
     }
 
@@ -315,7 +321,7 @@ final class NFTables {
             defer { nftnl_rule_free(r) }
             nftnl_rule_set_u32(r, attr(NFTNL_RULE_COMPAT_PROTO), compat.proto)
             nftnl_rule_set_u32(r, attr(NFTNL_RULE_COMPAT_FLAGS), compat.negated ? UInt32(NFT_RULE_COMPAT_F_INV.rawValue) : 0)
-            nftnl_rule_set_u32(r, attr(NFTNL_RULE_ID), id)
+            if let id { nftnl_rule_set_u32(r, attr(NFTNL_RULE_ID), id) }
             switch before {
             case .handle(let h)?: nftnl_rule_set_u64(r, attr(NFTNL_RULE_POSITION), h)
             case .id(let i)?: nftnl_rule_set_u32(r, attr(NFTNL_RULE_POSITION_ID), i)
@@ -563,20 +569,20 @@ final class NFTables {
 
     /// Reads one datagram and walks its messages with `each`, which returns false to stop.
     private func receive(operation: String, object: String, _ each: (UnsafeMutablePointer<nlmsghdr>) -> Bool) throws(KernelError) {
-        let count = buffer.count
-        var received = 0
+        let count = received.count
+        var length = 0
         repeat {
-            received = buffer.withUnsafeMutableBytes { mnl_socket_recvfrom(socket, $0.baseAddress, count) }
-        } while received < 0 && Glibc.errno == EINTR
-        if received < 0 {
+            length = received.withUnsafeMutableBytes { mnl_socket_recvfrom(socket, $0.baseAddress, count) }
+        } while length < 0 && Glibc.errno == EINTR
+        if length < 0 {
             let e = Glibc.errno
             if e == EAGAIN || e == EWOULDBLOCK {
                 throw .nftables(operation: operation, object: object + " (no reply within \(Self.timeout) s)", errno: ETIMEDOUT)
             }
             throw .syscall(call: "recvfrom", object: "nf_tables \(operation)", errno: e)
         }
-        buffer.withUnsafeMutableBytes { raw in
-            var remaining = Int32(received)
+        received.withUnsafeMutableBytes { raw in
+            var remaining = Int32(length)
             var nlh: UnsafeMutablePointer<nlmsghdr>? = raw.baseAddress!.assumingMemoryBound(to: nlmsghdr.self)
             while let m = nlh, mnl_nlmsg_ok(m, remaining) {
                 if !each(m) { return }
