@@ -88,6 +88,35 @@ test_batch_parity() {
   assert_eq "$(views "$ipt")" "$(views "$us")" "rules written by iptables-nft one by one and by swarmlb in one batch per table"
 }
 
+# object_messages TRACE: the nf_tables objects an strace -xx of a writer sent (type, flags, family and
+# attributes, byte for byte), one per line; swarmlb's NLM_F_ACK (it reads every answer) left out.
+object_messages() {
+  python3 - "$1" <<'PY'
+import re, sys
+pattern = (r'nlmsg_type=NFNL_SUBSYS_NFTABLES<<8\|(NFT_MSG_NEW\w+|NFT_MSG_DEL\w+), nlmsg_flags=([A-Z_|0-9x]+), '
+           r'nlmsg_seq=\d+, nlmsg_pid=\d+\}, \{nfgen_family=(\w+), version=\w+, res_id=[^}]*\}(?:, (\[.*?\]\]|"[^"]*"))?')
+for m in re.finditer(pattern, open(sys.argv[1]).read()):
+    kind, flags, family, body = m.groups()
+    print(kind, "|".join(f for f in flags.split("|") if f != "NLM_F_ACK"), family, body)
+PY
+}
+
+# (a) byte for byte: the table, chain and rule messages swarmlb sends are the ones iptables-nft sends
+# (compat payloads, NFTA_RULE_COMPAT, attribute padding and all), rule by rule and in one batch per table.
+test_message_parity() {
+  command -v strace >/dev/null || skip "strace is not installed"
+  local ipt=$(new_ns ipt) us=$(new_ns us) batch=$(new_ns batch) line t=/tmp/$PREFIX
+  while IFS= read -r line; do
+    eval "nsx $ipt strace -f -qq -e trace=sendmsg,sendto -xx -s 65535 -v -o $t.one iptables-nft -w $line" && cat $t.one >> $t.ipt
+    eval "nsx $us strace -f -qq -e trace=sendmsg,sendto -xx -s 65535 -v -o $t.one $NFT_DRIVER $line" && cat $t.one >> $t.us
+  done <<<"$RULES"
+  nsx "$batch" strace -f -qq -e trace=sendto -xx -s 65535 -v -o $t.batch "$NFT_DRIVER" --batch <<<"$RULES"
+  local expected=$(object_messages $t.ipt)
+  [ "$(wc -l <<<"$expected")" -ge 40 ] || fail "only $(wc -l <<<"$expected") messages read from iptables-nft's trace"
+  assert_eq "$expected" "$(object_messages $t.us)" "netlink messages, one command at a time"
+  assert_eq "$expected" "$(object_messages $t.batch)" "netlink messages, one batch per table"
+}
+
 # (b) rules written by iptables-nft (and a policy with counters) read back through swarmlb as -S and -save print them.
 test_read_parity() {
   local ipt=$(new_ns ipt) t
@@ -95,6 +124,11 @@ test_read_parity() {
   nsx "$ipt" iptables-nft -P FORWARD DROP
   nsx "$ipt" iptables-nft -t nat -I PREROUTING 2 -i + -j ACCEPT
   nsx "$ipt" iptables-nft -A INPUT -p udp ! --sport 0:100 -j ACCEPT
+  nsx "$ipt" iptables-nft -A INPUT -s 10.0.0.9 -j ACCEPT -c 5 100
+  printf '*filter\n:OUTPUT DROP [7:700]\nCOMMIT\n' | nsx "$ipt" iptables-nft-restore -c --noflush  # policy counters
+  # Rules nft itself wrote, in words iptables-nft can read: native ports, a userdata comment, no counter.
+  nsx "$ipt" nft add rule ip filter INPUT tcp dport 22 accept
+  nsx "$ipt" nft add rule ip filter INPUT ip saddr 10.9.9.9 iifname "wg*" counter accept comment '"from nft"'
   for t in filter nat mangle raw; do
     assert_eq "$(nsx "$ipt" iptables-nft -t $t -S)" "$(nsx "$ipt" "$NFT_DRIVER" -t $t -S)" "-t $t -S"
   done
@@ -151,6 +185,16 @@ test_edit_semantics() {
   assert_eq "$(nsx "$ipt" iptables-nft -S)" "$(nsx "$us" iptables-nft -S)" "after inserts, appends and deletes"
   assert_eq "$(views "$ipt")" "$(views "$us")" "the same, to nft"
 
+  # Equal means equal once read: counters aside, and whoever wrote it (here nft, with no counter at all).
+  nsx "$us" iptables-nft -A INPUT -s 10.0.0.8 -j ACCEPT -c 5 100
+  nsx "$us" "$d" -A INPUT -s 10.0.0.8 -j ACCEPT    # present: nothing
+  nsx "$us" nft add rule ip filter INPUT tcp dport 22 accept
+  nsx "$us" "$d" -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT  # present: nothing
+  assert_eq 1 "$(nsx "$us" iptables-nft -S INPUT | grep -c -- '-s 10.0.0.8/32')" "copies of the counted rule"
+  assert_eq 1 "$(nsx "$us" iptables-nft -S INPUT | grep -c -- '--dport 22')" "copies of nft's rule"
+  nsx "$us" "$d" -D INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+  assert_not_contains "$(nsx "$us" iptables-nft -S INPUT)" "--dport 22"
+
   nsx "$us" "$d" -N X
   nsx "$us" "$d" -N X                              # exists: nothing
   nsx "$us" "$d" -A X -j RETURN
@@ -168,38 +212,62 @@ test_edit_semantics() {
   assert_not_contains "$(nsx "$us" iptables-nft -S)" "10.7.7.7"
 }
 
-# (d) swarmlb and iptables-nft appending at once from an empty namespace (both racing to create
-# the table and INPUT) lose no rule; two swarmlb writers appending the same rules at once write
-# each once (the loser of each race is refused by generation id and replans).
-test_concurrent_writers() {
-  local ns=$(new_ns ns) n=60 i out
-  ( for i in $(seq 1 $n); do nsx "$ns" "$NFT_DRIVER" -A INPUT -s 10.1.0.$i -j ACCEPT || exit 1; done ) & local p1=$!
-  ( for i in $(seq 1 $n); do nsx "$ns" iptables-nft -w -A INPUT -s 10.2.0.$i -j ACCEPT || exit 1; done ) & local p2=$!
-  wait $p1 || fail "swarmlb writer failed"
-  wait $p2 || fail "iptables-nft writer failed"
-  out=$(nsx "$ns" iptables-nft -S INPUT)
-  for i in $(seq 1 $n); do
-    [ "$(grep -cx -- "-A INPUT -s 10.1.0.$i/32 -j ACCEPT" <<<"$out")" = 1 ] || fail "swarmlb's rule 10.1.0.$i lost or doubled"
-    [ "$(grep -cx -- "-A INPUT -s 10.2.0.$i/32 -j ACCEPT" <<<"$out")" = 1 ] || fail "iptables-nft's rule 10.2.0.$i lost or doubled"
+# count_each OUT PATTERN N: each of the N rules PATTERN (with %d for 1..N) is in OUT exactly once.
+count_each() {
+  local out=$1 pattern=$2 n=$3 i line
+  for i in $(seq 1 "$n"); do
+    line=$(printf -- "$pattern" $((i / 250)) $((i % 250)))
+    [ "$(grep -cxF -- "$line" <<<"$out")" = 1 ] || fail "$(grep -cxF -- "$line" <<<"$out") copies of: $line"
   done
-  [ "$(wc -l <<<"$out")" = $((2 * n + 1)) ] || fail "$(wc -l <<<"$out") lines, wanted $((2 * n + 1))"
+}
+# lines PATTERN N: the N rules of PATTERN, one per line.
+lines() { local i; for i in $(seq 1 "$2"); do printf -- "$1\n" $(($i / 250)) $(($i % 250)); done; }
 
-  local same=$(new_ns same) writers=()
-  for w in 1 2 3; do
-    ( for i in $(seq 1 $n); do nsx "$same" "$NFT_DRIVER" -A FORWARD -d 10.3.0.$i -j DROP || exit 1; done ) & writers+=($!)
-  done
-  for w in "${writers[@]}"; do wait "$w" || fail "a swarmlb writer failed"; done
-  out=$(nsx "$same" iptables-nft -S FORWARD)
-  for i in $(seq 1 $n); do
-    [ "$(grep -cx -- "-A FORWARD -d 10.3.0.$i/32 -j DROP" <<<"$out")" = 1 ] || fail "rule 10.3.0.$i: $(grep -c "10.3.0.$i/" <<<"$out") copies"
+# (d) concurrent writers, from an empty namespace (so they also race to create the table and chain):
+# a big swarmlb commit (its plan takes long enough to be overtaken: refused by generation, replanned),
+# small swarmlb commits and iptables-nft -A, all into INPUT at once, lose and double nothing.
+test_concurrent_writers() {
+  local ns=$(new_ns ns) big=1500 small=100 out
+  lines "-A INPUT -s 10.1.%d.%d -j ACCEPT" $big > /tmp/$PREFIX.big
+  lines "-A INPUT -s 10.2.%d.%d -j ACCEPT" $small > /tmp/$PREFIX.small
+  ( while read -r l; do eval "nsx $ns iptables-nft -w $l" || exit 1; done < /tmp/$PREFIX.small ) & local p1=$!
+  nsx "$ns" "$NFT_DRIVER" --each < <(lines "-A INPUT -s 10.3.%d.%d -j ACCEPT" $small) & local p2=$!
+  sleep 0.1
+  nsx "$ns" "$NFT_DRIVER" --batch < /tmp/$PREFIX.big || fail "the big swarmlb commit failed"
+  wait $p1 || fail "iptables-nft writer failed"
+  wait $p2 || fail "small swarmlb commits failed"
+  out=$(nsx "$ns" iptables-nft -S INPUT)
+  count_each "$out" "-A INPUT -s 10.1.%d.%d/32 -j ACCEPT" $big
+  count_each "$out" "-A INPUT -s 10.2.%d.%d/32 -j ACCEPT" $small
+  count_each "$out" "-A INPUT -s 10.3.%d.%d/32 -j ACCEPT" $small
+  assert_eq $((big + 2 * small + 1)) "$(wc -l <<<"$out")" "lines of -S INPUT"
+}
+
+# (d) swarmlb writers appending the same rules at once (one big commit, and a burst of one commit
+# per rule in the other order) write each rule once: a plan overtaken by the other writer is
+# refused (ERESTART) and made again on the new state, where the rules already there are skipped.
+# Without the generation check the big commit would append rules the burst has just added.
+test_concurrent_same_rules() {
+  local ns=$(new_ns ns) n=300 out chain
+  for chain in FORWARD INPUT OUTPUT; do  # three rounds: a race lost is not certain in one
+    lines "-A $chain -d 10.4.%d.%d -j DROP" $n > /tmp/$PREFIX.same
+    nsx "$ns" "$NFT_DRIVER" --each < <(tac /tmp/$PREFIX.same) & local p=$!
+    sleep 0.1
+    nsx "$ns" "$NFT_DRIVER" --batch < /tmp/$PREFIX.same || fail "the big swarmlb commit failed"
+    wait $p || fail "the per-rule swarmlb commits failed"
+    out=$(nsx "$ns" iptables-nft -S $chain)
+    count_each "$out" "-A $chain -d 10.4.%d.%d/32 -j DROP" $n
+    assert_eq $((n + 1)) "$(wc -l <<<"$out")" "lines of -S $chain"
   done
 }
 
 run test_write_parity
 run test_batch_parity
+run test_message_parity
 run test_read_parity
 run test_unmapped_rule
 run test_read_creates_nothing
 run test_edit_semantics
 run test_concurrent_writers
+run test_concurrent_same_rules
 finish

@@ -8,8 +8,6 @@ import Glibc
 public final class NFTFirewall: FirewallBackend {
     public let kind = FirewallBackendKind.nft
     private let nft: NFTables
-    /// Commits refused because another writer got in first are replanned this many times.
-    private static let attempts = 10
 
     public init() throws(KernelError) {
         nft = try NFTables()
@@ -45,11 +43,16 @@ public final class NFTFirewall: FirewallBackend {
 
     /// `iptables-nft-restore --noflush` of the edits: planned on a fresh read of the table and sent as
     /// one batch pinned to that read's generation; when another writer commits in between, the
-    /// kernel refuses the batch (ERESTART) and it is planned again on the new state.
+    /// kernel refuses the batch (ERESTART) and it is planned again on the new state. Rules are
+    /// encoded once, before the first read, to keep the window between read and commit short.
     public func commit(_ table: FirewallTable, _ edits: [FirewallEdit]) throws(KernelError) {
-        for _ in 0..<Self.attempts {
+        var prepared: [Prepared] = []
+        for edit in edits { prepared.append(try Prepared(edit)) }
+        for attempt in 0..<NFTables.attempts {
+            // The first replan is at once, as iptables-nft's; later ones wait for a burst to pass.
+            if attempt > 1 { NFTables.pause(retry: attempt - 1) }
             let snapshot = try nft.snapshot(of: table.rawValue)
-            let plan = try Plan(table, snapshot.table, edits)
+            let plan = try Plan(table, snapshot.table, prepared)
             if plan.messages.isEmpty { return }
             do {
                 return try nft.commit(plan.messages, generation: snapshot.generation)
@@ -60,19 +63,44 @@ public final class NFTFirewall: FirewallBackend {
         throw .nftables(operation: "commit", object: "table ip \(table.rawValue) (other writers kept committing first)", errno: ERESTART)
     }
 
+    /// An edit with its rule in nf_tables form and as that form reads back, which is what it is
+    /// compared with in the chains (`-i +`, for one, reads back as no -i).
+    private struct Prepared {
+        let edit: FirewallEdit
+        /// What iptables-nft writes for the rule; nil for chain edits and for deleting an unmapped rule.
+        let expressions: [NFTExpression]?
+        let rule: IPTablesRule?
+
+        init(_ edit: FirewallEdit) throws(KernelError) {
+            self.edit = edit
+            switch edit {
+            case .append(_, let r), .insert(_, _, let r):
+                let x = try NFTRuleCodec.encode(r)
+                (expressions, rule) = (x, NFTRuleCodec.decode(x))
+            case .delete(_, let r):
+                // A rule that was read unmapped is found as it was read; it is never written.
+                let unmapped = r.matches.contains { if case .unmapped = $0 { true } else { false } }
+                let x = unmapped ? nil : try NFTRuleCodec.encode(r)
+                (expressions, rule) = (nil, x.map { NFTRuleCodec.decode($0) } ?? r)
+            case .createChain, .deleteChain:
+                (expressions, rule) = (nil, nil)
+            }
+        }
+    }
+
     /// The batch that brings one table from what was read to what the edits ask for, judged edit by
     /// edit on the table as the earlier edits leave it.
     private struct Plan {
         var messages: [NFTables.Message] = []
         private let table: FirewallTable
         private var tableExists: Bool
-        /// Every chain as it will be, with its rules (already read back through the codec).
+        /// Every chain as it will be, with its rules as read back through the codec.
         private var chains: [String: [(rule: IPTablesRule, reference: NFTables.RuleReference)]] = [:]
         /// How many copies of each rule each chain holds, so that a commit of thousands of rules stays linear.
         private var present: [String: [IPTablesRule: Int]] = [:]
         private var nextID: UInt32 = 0
 
-        init(_ table: FirewallTable, _ read: NFTables.Table?, _ edits: [FirewallEdit]) throws(KernelError) {
+        init(_ table: FirewallTable, _ read: NFTables.Table?, _ edits: [Prepared]) throws(KernelError) {
             self.table = table
             tableExists = read != nil
             for c in read?.chains ?? [] { chains[c.name] = [] }
@@ -82,23 +110,33 @@ public final class NFTFirewall: FirewallBackend {
                 present[r.chain, default: [:]][rule, default: 0] += 1
             }
             for edit in edits { try apply(edit) }
+            // Only rules that later messages name keep their id, as iptables-nft gives them.
+            var named = Set<UInt32>()
+            for m in messages {
+                if case .newRule(_, _, _, _, _, .id(let i)?, _) = m { named.insert(i) }
+                if case .deleteRule(_, _, .id(let i), _) = m { named.insert(i) }
+            }
+            messages = messages.map { m in
+                guard case let .newRule(t, c, x, compat, id?, before, rule) = m, !named.contains(id) else { return m }
+                return .newRule(table: t, chain: c, expressions: x, compat: compat, id: nil, before: before, rule: rule)
+            }
         }
 
         private var name: String { table.rawValue }
 
-        private mutating func apply(_ edit: FirewallEdit) throws(KernelError) {
-            switch edit {
+        private mutating func apply(_ p: Prepared) throws(KernelError) {
+            switch p.edit {
             case let .append(chain, rule):
-                try add(rule, to: chain, at: nil)
+                try add(rule, p, to: chain, at: nil)
             case let .insert(chain, index, rule):
-                try add(rule, to: chain, at: index)
+                try add(rule, p, to: chain, at: index)
             case let .delete(chain, rule):
-                let wanted = try Self.normalised(rule)
+                let wanted = p.rule!
                 guard present[chain]?[wanted] != nil, let index = chains[chain]?.firstIndex(where: { $0.rule == wanted }) else { return }
                 let reference = chains[chain]!.remove(at: index).reference
                 present[chain]![wanted]! -= 1
                 if present[chain]![wanted]! == 0 { present[chain]![wanted] = nil }
-                messages.append(.deleteRule(table: name, chain: chain, reference, text: IPTablesListing.appendLine(chain, rule)))
+                messages.append(.deleteRule(table: name, chain: chain, reference, rule: rule))
             case .createChain(let chain):
                 // A built-in chain always exists for iptables, whether or not its base chain does yet.
                 guard chains[chain] == nil, !table.builtinChains.contains(chain) else { return }
@@ -118,10 +156,9 @@ public final class NFTFirewall: FirewallBackend {
         }
 
         /// Appends (`index` nil) or inserts, unless the chain already holds the rule.
-        private mutating func add(_ rule: IPTablesRule, to chain: String, at index: Int?) throws(KernelError) {
-            let expressions = try NFTRuleCodec.encode(rule)
-            let wanted = NFTRuleCodec.decode(expressions)
-            try createBuiltin(chain)
+        private mutating func add(_ rule: IPTablesRule, _ p: Prepared, to chain: String, at index: Int?) throws(KernelError) {
+            let wanted = p.rule!
+            createBuiltin(chain)
             // Only the count: a copy of the array kept alive here would make every append copy it.
             guard let count = chains[chain]?.count else {
                 throw .nftables(operation: index == nil ? "append" : "insert",
@@ -131,16 +168,10 @@ public final class NFTFirewall: FirewallBackend {
             nextID += 1
             let at = min(index ?? count, count)
             let before = at < count ? chains[chain]![at].reference : nil
-            messages.append(.newRule(table: name, chain: chain, expressions: expressions, compat: NFTRuleCodec.compat(rule),
-                                     id: nextID, before: before, text: IPTablesListing.appendLine(chain, rule)))
+            messages.append(.newRule(table: name, chain: chain, expressions: p.expressions!, compat: NFTRuleCodec.compat(rule),
+                                     id: nextID, before: before, rule: rule))
             chains[chain]!.insert((wanted, .id(nextID)), at: at)
             present[chain, default: [:]][wanted, default: 0] += 1
-        }
-
-        /// The rule as it reads back from nf_tables, which is what the chains hold: `-i +` reads as no -i.
-        private static func normalised(_ rule: IPTablesRule) throws(KernelError) -> IPTablesRule {
-            guard !rule.matches.contains(where: { if case .unmapped = $0 { true } else { false } }) else { return rule }
-            return NFTRuleCodec.decode(try NFTRuleCodec.encode(rule))
         }
 
         private mutating func createTable() {
@@ -150,7 +181,7 @@ public final class NFTFirewall: FirewallBackend {
         }
 
         /// iptables-nft creates a built-in chain's base chain when a rule first goes into it.
-        private mutating func createBuiltin(_ chain: String) throws(KernelError) {
+        private mutating func createBuiltin(_ chain: String) {
             guard chains[chain] == nil, let base = BaseChain(table, chain) else { return }
             createTable()
             messages.append(.newBaseChain(table: name, chain: chain, type: base.type, hook: base.hook, priority: base.priority))

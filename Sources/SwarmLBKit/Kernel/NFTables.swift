@@ -22,9 +22,7 @@ final class NFTables {
 
     struct Chain {
         var name: String
-        /// NF_INET_* hook of a base chain; nil for a user chain.
-        var hook: UInt32?
-        /// NF_ACCEPT or NF_DROP for a base chain.
+        /// NF_ACCEPT or NF_DROP for a base chain, nil for a user chain.
         var policy: UInt32?
         /// Present when the chain keeps counters (iptables-nft's `-P` sets them).
         var counters: (packets: UInt64, bytes: UInt64)?
@@ -52,10 +50,11 @@ final class NFTables {
         case newBaseChain(table: String, chain: String, type: String, hook: UInt32, priority: Int32)
         /// `nft create chain ip T C` (fails when it exists).
         case newChain(table: String, chain: String)
-        /// A rule appended (no `before`) or inserted before another; `id` lets later messages refer to it.
+        /// A rule appended (no `before`) or inserted before another; `id` lets later messages of the
+        /// batch refer to it (iptables-nft sets one only then). `rule` only names it in errors.
         case newRule(table: String, chain: String, expressions: [NFTExpression], compat: (proto: UInt32, negated: Bool),
-                     id: UInt32, before: RuleReference?, text: String)
-        case deleteRule(table: String, chain: String, RuleReference, text: String)
+                     id: UInt32?, before: RuleReference?, rule: IPTablesRule)
+        case deleteRule(table: String, chain: String, RuleReference, rule: IPTablesRule)
         /// `nft flush chain ip T C`.
         case flushChain(table: String, chain: String)
         /// Deletes a chain that holds no rules and that no rule jumps to (else EBUSY).
@@ -69,7 +68,10 @@ final class NFTables {
 
     private let socket: OpaquePointer
     private var sequence = UInt32(truncatingIfNeeded: time(nil))
-    private var buffer = [UInt8](repeating: 0, count: bufferSize)
+    /// Where messages are built, zero but for the message being built (see `append`).
+    private var scratch = [UInt8](repeating: 0, count: bufferSize)
+    /// Where replies are received.
+    private var received = [UInt8](repeating: 0, count: bufferSize)
 
     /// Opens the socket in the current namespace.
     init() throws(KernelError) {
@@ -123,7 +125,8 @@ final class NFTables {
     /// Table `name` with its chains and rules, read between two equal generation ids (as
     /// iptables-nft builds its cache), so that it is one state of the ruleset. `nft list table ip NAME`.
     func snapshot(of name: String) throws(KernelError) -> Snapshot {
-        for _ in 0..<10 {
+        for attempt in 0..<Self.attempts {
+            if attempt > 0 { Self.pause(retry: attempt) }
             let before = try generation()
             let table: Table?
             do {
@@ -134,6 +137,16 @@ final class NFTables {
             if try generation() == before { return Snapshot(generation: before, table: table) }
         }
         throw .nftables(operation: "read", object: "table ip \(name) (it kept changing)", errno: EAGAIN)
+    }
+
+    /// Reads and commits that other writers overtake are tried this many times, after growing
+    /// pauses (at most about 3 s in all), so that a burst of other writes can pass.
+    static let attempts = 30
+
+    /// 1, 2, 4 ... 128 ms, plus up to as much again at random so that writers that collided part.
+    static func pause(retry: Int) {
+        let ms = UInt32(1) << UInt32(min(retry - 1, 7))
+        usleep(ms * 1000 + UInt32.random(in: 0..<(ms * 1000)))
     }
 
     /// nil when the table does not exist. A dump the kernel interrupted throws EINTR.
@@ -147,7 +160,7 @@ final class NFTables {
                   let chainName = Self.string(nftnl_chain_get_str(c, Self.attr(NFTNL_CHAIN_NAME))) else { return }
             func u32(_ a: nftnl_chain_attr) -> UInt32? { nftnl_chain_is_set(c, Self.attr(a)) ? nftnl_chain_get_u32(c, Self.attr(a)) : nil }
             let counted = nftnl_chain_is_set(c, Self.attr(NFTNL_CHAIN_PACKETS))
-            chains.append(Chain(name: chainName, hook: u32(NFTNL_CHAIN_HOOKNUM), policy: u32(NFTNL_CHAIN_POLICY),
+            chains.append(Chain(name: chainName, policy: u32(NFTNL_CHAIN_POLICY),
                                 counters: counted ? (nftnl_chain_get_u64(c, Self.attr(NFTNL_CHAIN_PACKETS)),
                                                      nftnl_chain_get_u64(c, Self.attr(NFTNL_CHAIN_BYTES))) : nil))
         }
@@ -190,10 +203,11 @@ final class NFTables {
             mnl_attr_put_u32(nlh, UInt16(NFNL_BATCH_GENID.rawValue), generation.bigEndian)
             return nlh
         }
-        var pending: [UInt32: String] = [:]
-        for m in messages {
+        // Which message each sequence number carries, described only if the kernel refuses it.
+        var pending: [UInt32: Int] = [:]
+        for (index, m) in messages.enumerated() {
             let seq = nextSequence()
-            pending[seq] = Self.describe(m)
+            pending[seq] = index
             append(to: &batch) { buf in Self.build(m, into: buf, sequence: seq) }
         }
         let end = nextSequence()
@@ -212,14 +226,19 @@ final class NFTables {
                 guard Int32(nlh.pointee.nlmsg_type) == NLMSG_ERROR else { return true }
                 let seq = nlh.pointee.nlmsg_seq
                 let error = -Self.errorCode(nlh)
+                if seq == begin, error == EPERM {
+                    failure = .notPermitted("nf_tables commit")
+                    pending = [:]
+                    return false
+                }
                 if seq == begin, error != 0 {
                     // The whole batch was refused before any message was looked at (ERESTART: a new generation).
                     failure = .nftables(operation: "commit", object: "batch planned at generation \(generation)", errno: error)
                     pending = [:]
                     return false
                 }
-                if let what = pending.removeValue(forKey: seq), error != 0, failure == nil {
-                    failure = .nftables(operation: "commit", object: what, errno: error)
+                if let index = pending.removeValue(forKey: seq), error != 0, failure == nil {
+                    failure = .nftables(operation: "commit", object: Self.describe(messages[index]), errno: error)
                 }
                 return !pending.isEmpty
             }
@@ -244,10 +263,13 @@ final class NFTables {
 
     /// Builds one message in the scratch buffer with `build` and appends its bytes to `batch`.
     private func append(to batch: inout [UInt8], _ build: (UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<nlmsghdr>) {
-        buffer.withUnsafeMutableBytes { raw in
-            // libnftnl and libmnl write every byte of the message, padding included.
+        scratch.withUnsafeMutableBytes { raw in
             let nlh = build(raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-            batch += raw.prefix(Int(nlh.pointee.nlmsg_len))
+            let length = Int(nlh.pointee.nlmsg_len)
+            batch += raw.prefix(length)
+            // libmnl leaves attribute padding as it finds it: zero what this message used, so the
+            // next one pads with zeros, as iptables-nft's (calloc'd) batch does.
+            memset(raw.baseAddress!, 0, length)
         }
     }
 
@@ -256,8 +278,8 @@ final class NFTables {
         case .newTable(let t): return "add table ip \(t)"
         case let .newBaseChain(t, c, _, _, _): return "add chain ip \(t) \(c)"
         case let .newChain(t, c): return "create chain ip \(t) \(c)"
-        case let .newRule(t, c, _, _, _, _, text): return "add rule ip \(t) \(c): \(text)"
-        case let .deleteRule(t, c, _, text): return "delete rule ip \(t) \(c): \(text)"
+        case let .newRule(t, c, _, _, _, _, rule): return "add rule ip \(t) \(c): \(IPTablesListing.appendLine(c, rule))"
+        case let .deleteRule(t, c, _, rule): return "delete rule ip \(t) \(c): \(IPTablesListing.appendLine(c, rule))"
         case let .flushChain(t, c): return "flush chain ip \(t) \(c)"
         case let .deleteChain(t, c): return "delete chain ip \(t) \(c)"
         }
@@ -299,7 +321,7 @@ final class NFTables {
             defer { nftnl_rule_free(r) }
             nftnl_rule_set_u32(r, attr(NFTNL_RULE_COMPAT_PROTO), compat.proto)
             nftnl_rule_set_u32(r, attr(NFTNL_RULE_COMPAT_FLAGS), compat.negated ? UInt32(NFT_RULE_COMPAT_F_INV.rawValue) : 0)
-            nftnl_rule_set_u32(r, attr(NFTNL_RULE_ID), id)
+            if let id { nftnl_rule_set_u32(r, attr(NFTNL_RULE_ID), id) }
             switch before {
             case .handle(let h)?: nftnl_rule_set_u64(r, attr(NFTNL_RULE_POSITION), h)
             case .id(let i)?: nftnl_rule_set_u32(r, attr(NFTNL_RULE_POSITION_ID), i)
@@ -547,20 +569,20 @@ final class NFTables {
 
     /// Reads one datagram and walks its messages with `each`, which returns false to stop.
     private func receive(operation: String, object: String, _ each: (UnsafeMutablePointer<nlmsghdr>) -> Bool) throws(KernelError) {
-        let count = buffer.count
-        var received = 0
+        let count = received.count
+        var length = 0
         repeat {
-            received = buffer.withUnsafeMutableBytes { mnl_socket_recvfrom(socket, $0.baseAddress, count) }
-        } while received < 0 && Glibc.errno == EINTR
-        if received < 0 {
+            length = received.withUnsafeMutableBytes { mnl_socket_recvfrom(socket, $0.baseAddress, count) }
+        } while length < 0 && Glibc.errno == EINTR
+        if length < 0 {
             let e = Glibc.errno
             if e == EAGAIN || e == EWOULDBLOCK {
                 throw .nftables(operation: operation, object: object + " (no reply within \(Self.timeout) s)", errno: ETIMEDOUT)
             }
             throw .syscall(call: "recvfrom", object: "nf_tables \(operation)", errno: e)
         }
-        buffer.withUnsafeMutableBytes { raw in
-            var remaining = Int32(received)
+        received.withUnsafeMutableBytes { raw in
+            var remaining = Int32(length)
             var nlh: UnsafeMutablePointer<nlmsghdr>? = raw.baseAddress!.assumingMemoryBound(to: nlmsghdr.self)
             while let m = nlh, mnl_nlmsg_ok(m, remaining) {
                 if !each(m) { return }
