@@ -73,8 +73,8 @@ let package = Package(
             dependencies: ["SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        // The driver of `make bench`'s firewall commit benchmark (scripts/bench-firewall).
-        .executableTarget(name: "swarmlb-bench", dependencies: ["SwarmLBKit"]),
+        // The firewall backends driven with iptables-style arguments, for the parity tests and `make bench`.
+        .executableTarget(name: "swarmlb-fw", dependencies: ["SwarmLBKit"]),
         .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),
         .testTarget(name: "SwarmLBDNSTests", dependencies: ["SwarmLBDNS"]),
     ]

@@ -7,7 +7,8 @@
 # $NFT_DRIVER is the command that drives NFTFirewall with iptables-style arguments (one commit each;
 # --batch reads such lines from stdin and commits each table's at once; -S, --save, --tables read).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-NFT_DRIVER=${NFT_DRIVER:-$ROOT/../nft-scratch/.build/debug/nft-driver}
+export SWARMLB_BACKEND=nft  # the driver writes through the nft backend
+NFT_DRIVER=${NFT_DRIVER:-$ROOT/.build/debug/swarmlb-fw}
 [ -x "$NFT_DRIVER" ] || { echo "no NFT_DRIVER at $NFT_DRIVER" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 # The Docker-style rules, one iptables command per line (docker_rules of lib.sh, the mangle marks
