@@ -45,11 +45,5 @@ test_inspect_reports_both_backends_holding_load_balancing_rules() {
 
 test_inspect_creates_no_table_in_either_backend() {
   ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
-  for backend in auto legacy nft; do
-    for command in "-n NS inspect" "-n NS inspect --json" "-n NS inspect ipvs" "inspect --all"; do
-      # shellcheck disable=SC2086
-      expect_exit 0 lb --backend $backend ${command//NS/$ns}
-      assert_eq "" "$(tables "$ns")" "tables after: swarmlb --backend $backend $command"
-    done
-  done
+  creates_no_table "$ns" "-n NS inspect" "-n NS inspect --json" "-n NS inspect ipvs" "inspect --all"
 }

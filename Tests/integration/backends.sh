@@ -90,25 +90,10 @@ CASES
 
 test_reading_creates_no_table_in_either_backend() {
   ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
-  for backend in auto legacy nft; do
-    while read -r command; do
-      # shellcheck disable=SC2086
-      expect_exit 0 lb -n "$ns" --backend $backend $command
-      assert_eq "" "$(tables "$ns")" "tables after: swarmlb --backend $backend $command"
-    done <<'COMMANDS'
-vip list
-vip list --json
-mark list
-snat list
-inspect iptables
-inspect iptables --save
-inspect iptables -t nat
-inspect iptables -t raw --save --json
-inspect addr
-vip add 10.0.0.2 --dev eth0 --fwm 257 --dry-run
-mark add 0x10f --port tcp/8080 --dry-run
-COMMANDS
-  done
+  creates_no_table "$ns" "-n NS vip list" "-n NS vip list --json" "-n NS mark list" "-n NS snat list" \
+    "-n NS inspect iptables" "-n NS inspect iptables --save" "-n NS inspect iptables -t nat" \
+    "-n NS inspect iptables -t raw --save --json" "-n NS inspect addr" \
+    "-n NS vip add 10.0.0.2 --dev eth0 --fwm 257 --dry-run" "-n NS mark add 0x10f --port tcp/8080 --dry-run"
 }
 
 # hold_lock FILE SECONDS: flock(1) holds FILE for SECONDS from now; $holder is its pid (the lock's owner).

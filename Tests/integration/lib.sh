@@ -260,6 +260,19 @@ $tool -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff" "
   assert_not_contains "$(nsx "$ns" "$other-save")" "10.0.0.2/32"
 }
 
+# creates_no_table NS COMMAND...: each `swarmlb --backend B COMMAND` (NS in it replaced by NS's name)
+# exits 0 with each backend B, and afterwards no table exists in NS in either backend.
+creates_no_table() {
+  local ns=$1 backend command; shift
+  for backend in auto legacy nft; do
+    for command in "$@"; do
+      # shellcheck disable=SC2086
+      expect_exit 0 lb --backend $backend ${command//NS/$ns}
+    done
+    assert_eq "" "$(tables "$ns")" "tables after swarmlb --backend $backend: $(printf '%s; ' "$@")"
+  done
+}
+
 # two_tasks: namespaces $c (client, 10.0.0.5 on eth0) and $b (tasks 10.0.0.3 and 10.0.0.4 serving
 # HTTP with backend.py), joined by veth, with service web (VIP 10.0.0.2, mark 0x101, SNAT) programmed
 # in $c by swarmlb; returns once both tasks answer. swarmlb's output is left in $OUT.
