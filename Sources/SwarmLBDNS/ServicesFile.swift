@@ -112,16 +112,22 @@ public enum ServicesFile {
                 services: [])
             guard let list = m["services"] else { return result }
             guard let items = list.sequence else { throw fail(list, "services", "expected a list") }
-            var seen: [String: String] = [:]
-            for (i, item) in items.enumerated() {
-                let s = try service(item, "services[\(i)]")
-                for n in [s.name] + s.aliases {
-                    if let other = seen[n.lowercased()] { throw fail(item, "services[\(i)]", "name \"\(n)\" is already used by \(other)") }
-                    seen[n.lowercased()] = "services[\(i)]"
-                }
-                result.services.append(s)
-            }
+            for (i, item) in items.enumerated() { result.services.append(try service(item, "services[\(i)]")) }
+            if let problem = result.firstProblem() { throw fail(locate(problem.field, in: root), problem.field, problem.reason) }
             return result
+        }
+
+        /// The node of a field path such as `services[1].aliases[0]` (for its line), or nil.
+        func locate(_ field: String, in root: Node) -> Node? {
+            var node: Node? = root
+            for part in field.split(separator: ".") {
+                let key = part.prefix(while: { $0 != "[" })
+                node = node?.mapping?[String(key)]
+                if let open = part.firstIndex(of: "["), let i = Int(part[part.index(after: open)...].dropLast()) {
+                    node = node?.sequence.flatMap { i < $0.count ? $0[i] : nil }
+                }
+            }
+            return node
         }
 
         func service(_ node: Node, _ field: String) throws(ServicesFileError) -> NetworkServices.Service {
