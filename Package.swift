@@ -69,6 +69,11 @@ let package = Package(
         // The driver of `make bench`'s firewall commit benchmark (scripts/bench-firewall).
         .executableTarget(name: "swarmlb-bench", dependencies: ["SwarmLBKit"]),
         .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),
-        .testTarget(name: "SwarmLBDNSTests", dependencies: ["SwarmLBDNS"]),
+        .testTarget(name: "SwarmLBDNSTests", dependencies: [
+            "SwarmLBDNS",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )

@@ -118,8 +118,8 @@ silent_udp() {
   for i in $(seq 1 50); do grep -q ready /tmp/$PREFIX.silent 2>/dev/null && return 0; sleep 0.1; done; fail "silent upstream did not start"
 }
 
-# Upstreams on 127.0.0.1 are the starting namespace's (this test's), as Docker treats the host's
-# loopback resolvers: the served namespace has no such server, the queries must leave from here.
+# host: upstreams are asked from the starting namespace (this test's), as Docker asks the host's
+# resolvers: the served namespace has no such server, the queries must leave from here.
 test_unknown_names_are_forwarded_from_the_starting_namespace_with_failover_and_servfail() {
   ns=$(new_ns c); f=$(services_file)
   upstream=$(services_file "$ELSEWHERE_YAML")
@@ -127,7 +127,7 @@ test_unknown_names_are_forwarded_from_the_starting_namespace_with_failover_and_s
   silent_udp $silent
   "$SWARMLB" dns serve --config "$upstream" --listen 127.0.0.1 --port $answering --upstream 127.0.0.1:9 >/dev/null 2>&1 & up=$!
   # The first upstream never answers: the resolver waits 4 s, then asks the next one.
-  serve "$ns" "$f" --upstream 127.0.0.1:$silent --upstream 127.0.0.1:$answering
+  serve "$ns" "$f" --upstream host:127.0.0.1:$silent --upstream host:127.0.0.1:$answering
   assert_contains "$(cat "$dns_log")" "upstreams: 127.0.0.1:$silent (asked from the starting namespace), 127.0.0.1:$answering (asked from the starting namespace)"
   start=$(date +%s%N)
   assert_eq "192.0.2.7" "$(q "$ns" +short elsewhere)"
@@ -165,7 +165,7 @@ test_upstreams_answering_refused_or_servfail_are_passed_over() {
   for port in $p $((p + 1)) $((p + 2)); do
     for i in $(seq 1 50); do dig +short +tries=1 +time=1 -p $port @127.0.0.1 my-web >/dev/null 2>&1 && break; sleep 0.1; done
   done
-  serve "$ns" "$f" --upstream 127.0.0.1:$p --upstream 127.0.0.1:$((p + 1)) --upstream 127.0.0.1:$((p + 2))
+  serve "$ns" "$f" --upstream host:127.0.0.1:$p --upstream host:127.0.0.1:$((p + 1)) --upstream host:127.0.0.1:$((p + 2))
   start=$(date +%s%N)
   assert_eq "192.0.2.7" "$(q "$ns" +short elsewhere)"
   took=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -178,7 +178,7 @@ test_upstreams_answering_refused_or_servfail_are_passed_over() {
 test_upstream_queries_in_flight_are_bounded_and_the_rest_refused_at_once() {
   ns=$(new_ns c); f=$(services_file)
   silent=$((20000 + RANDOM % 10000)); silent_udp $silent
-  serve "$ns" "$f" --upstream 127.0.0.1:$silent --max-inflight 2
+  serve "$ns" "$f" --upstream host:127.0.0.1:$silent --max-inflight 2
   waiting=""
   for i in 1 2; do ip netns exec "$ns" dig +tries=1 +time=8 @127.0.0.11 waiting$i.invalid > /tmp/$PREFIX.w$i & waiting="$waiting $!"; done
   sleep 0.5
