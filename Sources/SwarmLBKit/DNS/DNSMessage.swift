@@ -200,9 +200,19 @@ public enum DNSMessage {
     /// A dotted name in wire form, labels with their lengths; `terminated` adds the root's zero byte.
     public static func encodeName(_ name: String, terminated: Bool = true) -> [UInt8] {
         var out: [UInt8] = []
-        for label in name.split(separator: ".") where !label.isEmpty {
-            out.append(UInt8(label.utf8.count))
-            out.append(contentsOf: label.utf8)
+        out.reserveCapacity(name.utf8.count + 2)
+        var lengthAt = -1  // where the current label's length byte is
+        for b in name.utf8 {
+            if b == 0x2e {
+                lengthAt = -1
+                continue
+            }
+            if lengthAt < 0 {
+                lengthAt = out.count
+                out.append(0)
+            }
+            out.append(b)
+            out[lengthAt] += 1
         }
         if terminated { out.append(0) }
         return out
