@@ -11,9 +11,11 @@ public final class UpstreamAccess: Sendable {
     public let streams: EventLoopGroup
     private let ownStreams: MultiThreadedEventLoopGroup?
 
-    /// `streams`: event loops already made in this namespace, else one of its own.
-    public init(timeout: TimeAmount = .seconds(4), streams: EventLoopGroup? = nil) throws {
-        datagrams = try DatagramExchanges(timeoutSeconds: Double(timeout.nanoseconds) / 1e9)
+    /// `streams`: event loops already made in this namespace, else one of its own; `socketChoice`
+    /// and `socketUses`: see `DatagramExchanges`.
+    public init(timeout: TimeAmount = .seconds(4), streams: EventLoopGroup? = nil, socketChoice: Int = 64,
+                socketUses: Int = 16) throws {
+        datagrams = try DatagramExchanges(timeoutSeconds: Double(timeout.nanoseconds) / 1e9, choice: socketChoice, uses: socketUses)
         ownStreams = streams == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
         self.streams = streams ?? ownStreams!
     }

@@ -10,8 +10,9 @@ import SwarmLBKit
 /// unreachable, SERVFAIL when all fail; at most `maxInFlight` queries outstanding, beyond which
 /// clients are told REFUSED at once instead of piling up.
 ///
-/// Against spoofing (RFC 5452): every exchange leaves from a socket of its own (a fresh random
-/// port; `DatagramExchanges`), under a random id that is never the client's, and a reply is taken
+/// Against spoofing (RFC 5452): every exchange leaves from a socket no other outstanding exchange
+/// uses, on a random port (`DatagramExchanges`: new, or one of at least 64 idle ones at random,
+/// each closed after 16 exchanges), under a random id that is never the client's, and a reply is taken
 /// only from the server's address and port, with that id and the query's question (name
 /// case-insensitively, type, class); anything else is dropped, counted and logged (rate-limited),
 /// and the exchange goes on waiting for the genuine reply. The client gets its own id back.
@@ -51,9 +52,17 @@ public final class UpstreamForwarder: Sendable {
         droppedLog = RateLimitedLog(logger: logger)
     }
 
-    /// Answers dropped since start: not from the server's address and port, or not with the
-    /// exchange's id and question.
-    public var droppedAnswers: Int { dropped.load(ordering: .relaxed) }
+    /// Answers dropped since start: not from the server's address and port, not with the
+    /// exchange's id and question, or arriving when no exchange waited on the socket.
+    public var droppedAnswers: Int {
+        dropped.load(ordering: .relaxed) + uniqueExchanges.reduce(0) { $0 + $1.strayDatagrams }
+    }
+
+    /// The exchange threads of the routes, each once.
+    private var uniqueExchanges: [DatagramExchanges] {
+        var seen = Set<ObjectIdentifier>()
+        return routes.map(\.datagrams).filter { seen.insert(ObjectIdentifier($0)).inserted }
+    }
 
     /// Forwards the client's query `packet` (parsed as `question`) and calls `reply` once, on
     /// some thread, with the response for the client: the upstream's answer under the client's id,

@@ -132,8 +132,9 @@ final class ForwardingTests: XCTestCase {
     var accesses: [UpstreamAccess] = []
     override func tearDown() { for a in accesses { a.close() } }
 
-    func makeForwarder(_ port: UInt16, timeout: TimeAmount = .seconds(4)) throws -> UpstreamForwarder {
-        let access = try UpstreamAccess(timeout: timeout)
+    func makeForwarder(_ port: UInt16, timeout: TimeAmount = .seconds(4), socketChoice: Int = 64,
+                       socketUses: Int = 16) throws -> UpstreamForwarder {
+        let access = try UpstreamAccess(timeout: timeout, socketChoice: socketChoice, socketUses: socketUses)
         accesses.append(access)
         let server = UpstreamServer(address: try SocketAddress(ipAddress: "127.0.0.1", port: Int(port)), origin: .served)
         return UpstreamForwarder(routes: [.init(server: server, served: access, starting: nil)], timeout: timeout,
@@ -162,6 +163,23 @@ final class ForwardingTests: XCTestCase {
         XCTAssertGreaterThan(Set(seen.map(\.port)).count, 15, "source ports: \(seen.map(\.port))")
         XCTAssertGreaterThan(Set(seen.map(\.id)).count, 15, "ids: \(seen.map(\.id))")
         XCTAssertFalse(seen.contains { $0.id == 1 }, "the client's id never goes upstream")
+    }
+
+    /// With few idle sockets to choose from and few uses each: sockets are reused, never beyond
+    /// their uses, and a datagram on an idle socket is dropped.
+    func testPooledSocketsAreReusedAFewTimesEach() throws {
+        let upstream = FakeUpstream { q in
+            let id = UInt16(q[0]) << 8 | UInt16(q[1])
+            return [Self.answer(to: q, id: id), Self.answer(to: q, id: id)]  // a duplicate: lands on an idle socket
+        }
+        let f = try makeForwarder(upstream.port, socketChoice: 2, socketUses: 3)
+        for i in 0..<30 { XCTAssertEqual(try forward(query("p\(i).example", id: 9), to: upstream.port, forwarder: f)[3] & 0x0f, 0) }
+        let ports = upstream.seen.map(\.port)
+        XCTAssertEqual(ports.count, 30)
+        XCTAssertLessThan(Set(ports).count, 30, "some sockets were reused")
+        XCTAssertGreaterThanOrEqual(Set(ports).count, 10, "none more than 3 times (a port the kernel hands out again aside)")
+        Thread.sleep(forTimeInterval: 0.1)
+        XCTAssertGreaterThan(f.droppedAnswers, 0, "the duplicates, dropped")
     }
 
     func testSilenceIsServfailAfterTheTimeout() throws {

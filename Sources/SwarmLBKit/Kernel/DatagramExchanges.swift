@@ -33,9 +33,16 @@ public struct DatagramServer: Sendable {
     }
 }
 
-/// Datagram exchanges with servers (a query out, the reply back), each from a socket of its own
-/// that lives for that exchange only: socket(2) + connect(2), so every exchange leaves from a fresh
-/// port the kernel picks at random, and the kernel drops datagrams from any other address or port.
+/// Datagram exchanges with servers (a query out, the reply back), each on a socket no other
+/// outstanding exchange uses: socket(2) + connect(2), so it leaves from a port the kernel picked at
+/// random and the kernel drops datagrams from any other address or port. A socket whose exchange
+/// was answered goes back to a pool of its server's idle sockets: an exchange takes a new socket
+/// while fewer than `choice` are idle, else one of them at random, and a socket is closed after
+/// `uses` exchanges (and at once after a timeout or error), so ports keep changing and an off-path
+/// forger must guess one of at least `choice` random ports as well as the id and the question.
+/// Creating and closing a socket costs more than the exchange itself (a third of the CPU time of
+/// a forwarded query); the pool makes that once per `uses` exchanges.
+///
 /// The sockets are made by one thread of this object's own, created with it, so they belong to the
 /// network namespace of the thread that created this object (as `nsenter --net=NS dig @SERVER`
 /// would send from NS); `start` may be called from any thread. Replies, failures and timeouts are
@@ -69,18 +76,28 @@ public final class DatagramExchanges: @unchecked Sendable {
     private let epoll: Int32
     private let wake: Int32
     private let timeout: UInt64
+    private let choice: Int
+    private let uses: Int
+    private let strays = Atomic(0)
     private let inbox = Mutex<[Exchange]>([])
     private let stopped = Atomic(false)
     private var thread = pthread_t()
     // Touched by the thread only.
     private var pending: [Int32: Exchange] = [:]
+    /// Answered sockets ready for another exchange with the same server (by server name), and how
+    /// many exchanges each socket has had.
+    private var idle: [String: [Int32]] = [:]
+    private var used: [Int32: Int] = [:]
     private var deadlines: [(at: UInt64, exchange: Exchange)] = []
     private var firstDeadline = 0
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
 
     /// Starts the thread, in the calling thread's network namespace. `timeoutSeconds`: how long an
-    /// exchange waits for its reply.
-    public init(timeoutSeconds: Double) throws(KernelError) {
+    /// exchange waits for its reply; `choice` and `uses`: see the type (1 use: a new socket for
+    /// every exchange).
+    public init(timeoutSeconds: Double, choice: Int = 64, uses: Int = 16) throws(KernelError) {
+        self.choice = max(1, choice)
+        self.uses = max(1, uses)
         epoll = try syscall("epoll_create1", "upstream exchanges") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
         do throws(KernelError) {
             wake = try syscall("eventfd", "upstream exchanges") { swlb_eventfd() }
@@ -119,13 +136,18 @@ public final class DatagramExchanges: @unchecked Sendable {
         if first { signal() }
     }
 
+    /// Datagrams that arrived on an idle socket (no exchange waiting), dropped.
+    public var strayDatagrams: Int { strays.load(ordering: .relaxed) }
+
     /// Ends the thread; exchanges still open are dropped unanswered.
     public func stop() {
         stopped.store(true, ordering: .releasing)
         signal()
         pthread_join(thread, nil)
         for fd in pending.keys { close(fd) }
+        for fd in idle.values.joined() { close(fd) }
         pending = [:]
+        idle = [:]
     }
 
     private func signal() {
@@ -151,6 +173,8 @@ public final class DatagramExchanges: @unchecked Sendable {
                     for exchange in inbox.withLock({ list in defer { list = [] }; return list }) { begin(exchange) }
                 } else if let exchange = pending[fd] {
                     receive(exchange)
+                } else {
+                    drain(fd)  // an idle socket: nothing of it is awaited
                 }
             }
             expire()
@@ -167,19 +191,31 @@ public final class DatagramExchanges: @unchecked Sendable {
 
     private func begin(_ exchange: Exchange) {
         let server = exchange.server
-        let fd = socket(server.family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { return exchange.fail(.unreachable(errno: errno)) }
-        let connected = withUnsafeBytes(of: server.storage) {
-            connect(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), server.length)
-        }
-        let sent = connected == 0 ? exchange.query.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) } : -1
-        guard sent >= 0, swlb_epoll_add(epoll, fd) == 0 else {
-            let e = errno
-            close(fd)
-            return exchange.fail(.unreachable(errno: e))
+        var fd: Int32 = -1
+        if var sockets = idle[server.name], sockets.count >= choice {
+            sockets.swapAt(Int.random(in: sockets.indices), sockets.count - 1)
+            fd = sockets.removeLast()
+            idle[server.name] = sockets
+        } else {
+            fd = socket(server.family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            guard fd >= 0 else { return exchange.fail(.unreachable(errno: errno)) }
+            let connected = withUnsafeBytes(of: server.storage) {
+                connect(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), server.length)
+            }
+            guard connected == 0, swlb_epoll_add(epoll, fd) == 0 else {
+                let e = errno
+                close(fd)
+                return exchange.fail(.unreachable(errno: e))
+            }
+            used[fd] = 0
         }
         exchange.fd = fd
         pending[fd] = exchange
+        guard exchange.query.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) >= 0 else {
+            let e = errno
+            finish(exchange, reuse: false)
+            return exchange.fail(.unreachable(errno: e))
+        }
         deadlines.append((Self.now() + timeout, exchange))
     }
 
@@ -194,18 +230,38 @@ public final class DatagramExchanges: @unchecked Sendable {
             if n < 0 {
                 let e = errno
                 if e == EAGAIN || e == EINTR { return }
-                finish(exchange)
+                finish(exchange, reuse: false)
                 return exchange.fail(.unreachable(errno: e))
             }
             let fromServer = withUnsafeBytes(of: &source) { exchange.server.matches(UnsafeRawBufferPointer(rebasing: $0[..<Int(length)])) }
-            if exchange.accept(UnsafeMutableRawBufferPointer(rebasing: buffer[..<n]), fromServer) { finish(exchange) }
+            if exchange.accept(UnsafeMutableRawBufferPointer(rebasing: buffer[..<n]), fromServer) { finish(exchange, reuse: true) }
         }
     }
 
-    private func finish(_ exchange: Exchange) {
-        pending[exchange.fd] = nil
-        close(exchange.fd)  // also leaves the epoll set
+    /// Ends the exchange; its socket goes back to the idle pool when `reuse` and it has uses left,
+    /// else is closed (which also takes it out of the epoll set).
+    private func finish(_ exchange: Exchange, reuse: Bool) {
+        let fd = exchange.fd
+        pending[fd] = nil
         exchange.fd = -1
+        let count = (used[fd] ?? 0) + 1
+        if reuse, count < uses {
+            used[fd] = count
+            idle[exchange.server.name, default: []].append(fd)
+        } else {
+            used[fd] = nil
+            close(fd)
+        }
+    }
+
+    /// Reads and drops what an idle socket received (a server's late duplicate, or a forgery).
+    private func drain(_ fd: Int32) {
+        while recv(fd, buffer.baseAddress, buffer.count, 0) >= 0 { strays.wrappingAdd(1, ordering: .relaxed) }
+        if errno != EAGAIN && errno != EINTR {  // an ICMP error: the socket is of no more use
+            for (name, sockets) in idle where sockets.contains(fd) { idle[name] = sockets.filter { $0 != fd } }
+            used[fd] = nil
+            close(fd)
+        }
     }
 
     private func expire() {
@@ -214,7 +270,7 @@ public final class DatagramExchanges: @unchecked Sendable {
             let exchange = deadlines[firstDeadline].exchange
             firstDeadline += 1
             if exchange.fd >= 0 {
-                finish(exchange)
+                finish(exchange, reuse: false)
                 exchange.fail(.timedOut)
             }
         }
