@@ -335,7 +335,9 @@ test_an_upstream_inside_the_served_namespace_is_asked_there_and_host_ones_from_t
   serve "$ns" "$f" --upstream 127.0.0.1:$inside
   assert_contains "$(cat "$dns_log")" "upstreams: 127.0.0.1:$inside (asked from the served namespace)"
   assert_eq "192.0.2.8" "$(q "$ns" +short elsewhere.example)"
-  assert_eq "udp" "$(cut -d' ' -f1 /tmp/$PREFIX.fake-$ns)"
+  assert_eq "192.0.2.8" "$(q "$ns" +tcp +short over-tcp.example)"
+  assert_eq "udp elsewhere.example
+tcp over-tcp.example" "$(cut -d' ' -f1,4 /tmp/$PREFIX.fake-$ns)"
   kill $dns_pid; wait $dns_pid
   # host: the same address and port, asked from here (this namespace's server answers 192.0.2.7).
   fake_upstream "" plain
@@ -417,6 +419,11 @@ test_a_second_resolver_is_refused_while_the_first_keeps_answering() {
   "$SWARMLB" -n "$ns" dns serve --config "$f" --listen 127.0.0.12 --upstream 127.0.0.1:9 > "$serve_other" 2>&1 & other=$!
   for i in $(seq 1 100); do ip netns exec "$ns" dig +short +tries=1 +time=1 @127.0.0.12 my-web >/dev/null 2>&1 && break; sleep 0.1; done
   assert_eq "10.0.0.2" "$(ip netns exec "$ns" dig +short +tries=1 +time=3 @127.0.0.12 my-web)"
+  # After a flush each puts back its own rules, and only those: the union, each once.
+  both=$(nsx "$ns" iptables-legacy -t nat -S | sort)
+  nsx "$ns" iptables-legacy -t nat -F; nsx "$ns" iptables-legacy -t nat -X
+  for i in $(seq 1 40); do [ "$(nsx "$ns" iptables-legacy -t nat -S | sort)" = "$both" ] && break; sleep 0.1; done
+  assert_eq "$both" "$(nsx "$ns" iptables-legacy -t nat -S | sort)" "both resolvers' rules back after a flush"
   kill $other; wait $other || fail "the second resolver exited $?"
   assert_eq "$rules" "$(nsx "$ns" iptables-legacy -t nat -S)" "the first's rules after the other stopped"
   assert_eq "10.0.0.2" "$(q "$ns" +short my-web)"
