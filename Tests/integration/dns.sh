@@ -284,6 +284,10 @@ test_a_malformed_services_file_is_refused_before_anything_changes() {
   assert_eq "$before" "$(state "$ns")"
 }
 
+# nat_rules NS: the nat table as `iptables -S` prints it, read with the backend's tool ($IPT once
+# the tests run on both backends).
+nat_rules() { ip netns exec "$1" ${IPT:-iptables-legacy} -t nat -S; }
+
 # fake_upstream NS MODE: a DNS server on 127.0.0.1:$fake_port (UDP and TCP) in NS ("" for this
 # namespace) that answers every name with 192.0.2.7 (192.0.2.8 when NS is not "") and logs
 # "udp|tcp ID SOURCE-PORT NAME" per query to /tmp/$PREFIX.fake-NS; MODE forge first sends a forged
@@ -404,7 +408,7 @@ test_a_second_resolver_is_refused_while_the_first_keeps_answering() {
   ns=$(new_ns c); f=$(services_file)
   serve "$ns" "$f" --upstream 127.0.0.1:9
   first=$dns_pid; first_log=$dns_log
-  rules=$(nsx "$ns" iptables-legacy -t nat -S)
+  rules=$(nat_rules "$ns")
   udp=$(sed -n 's/.*-p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:\([0-9]*\)$/\1/p' <<<"$rules")
   tcp=$(sed -n 's/.*-p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:\([0-9]*\)$/\1/p' <<<"$rules")
   expect_exit 1 "$SWARMLB" -n "$ns" dns serve --config "$f" --upstream 127.0.0.1:9
@@ -412,7 +416,7 @@ test_a_second_resolver_is_refused_while_the_first_keeps_answering() {
   assert_eq "swarmlb: a resolver already serves 127.0.0.11 in this namespace (udp/$udp tcp/$tcp, port 53 redirected by nat DOCKER_OUTPUT); stop it first" "$ERR"
   expect_exit 1 "$SWARMLB" -n "$ns" dns serve --config "$f" --upstream 127.0.0.1:9 --port 53
   assert_contains "$ERR" "a resolver already serves 127.0.0.11 in this namespace (udp/$udp tcp/$tcp"
-  assert_eq "$rules" "$(nsx "$ns" iptables-legacy -t nat -S)" "the first's rules after the refusals"
+  assert_eq "$rules" "$(nat_rules "$ns")" "the first's rules after the refusals"
   assert_eq "10.0.0.2" "$(q "$ns" +short my-web)"
   # A resolver on another address of the namespace shares the chains; stopping it leaves the first's rules.
   serve_other=$(mktemp)
@@ -420,26 +424,26 @@ test_a_second_resolver_is_refused_while_the_first_keeps_answering() {
   for i in $(seq 1 100); do ip netns exec "$ns" dig +short +tries=1 +time=1 @127.0.0.12 my-web >/dev/null 2>&1 && break; sleep 0.1; done
   assert_eq "10.0.0.2" "$(ip netns exec "$ns" dig +short +tries=1 +time=3 @127.0.0.12 my-web)"
   # After a flush each puts back its own rules, and only those: the union, each once.
-  both=$(nsx "$ns" iptables-legacy -t nat -S | sort)
-  nsx "$ns" iptables-legacy -t nat -F; nsx "$ns" iptables-legacy -t nat -X
-  for i in $(seq 1 40); do [ "$(nsx "$ns" iptables-legacy -t nat -S | sort)" = "$both" ] && break; sleep 0.1; done
-  assert_eq "$both" "$(nsx "$ns" iptables-legacy -t nat -S | sort)" "both resolvers' rules back after a flush"
+  both=$(nat_rules "$ns" | sort)
+  nsx "$ns" ${IPT:-iptables-legacy} -t nat -F; nsx "$ns" ${IPT:-iptables-legacy} -t nat -X
+  for i in $(seq 1 40); do [ "$(nat_rules "$ns" | sort)" = "$both" ] && break; sleep 0.1; done
+  assert_eq "$both" "$(nat_rules "$ns" | sort)" "both resolvers' rules back after a flush"
   kill $other; wait $other || fail "the second resolver exited $?"
-  assert_eq "$rules" "$(nsx "$ns" iptables-legacy -t nat -S)" "the first's rules after the other stopped"
+  assert_eq "$rules" "$(nat_rules "$ns")" "the first's rules after the other stopped"
   assert_eq "10.0.0.2" "$(q "$ns" +short my-web)"
   kill $first; wait $first
-  assert_not_contains "$(nsx "$ns" iptables-legacy -t nat -S)" "DOCKER_OUTPUT"
+  assert_not_contains "$(nat_rules "$ns")" "DOCKER_OUTPUT"
 }
 
 test_a_dead_resolvers_rules_are_replaced() {
   ns=$(new_ns c); f=$(services_file)
   serve "$ns" "$f" --upstream 127.0.0.1:9
   kill -9 $dns_pid; wait $dns_pid || true
-  old=$(nsx "$ns" iptables-legacy -t nat -S | grep DNAT)
+  old=$(nat_rules "$ns" | grep DNAT)
   serve "$ns" "$f" --upstream 127.0.0.1:9
   assert_contains "$(cat "$dns_log")" "removed the nat rules of a resolver no longer running"
-  assert_eq 2 "$(nsx "$ns" iptables-legacy -t nat -S | grep -c DNAT)"
-  assert_not_contains "$(nsx "$ns" iptables-legacy -t nat -S)" "$(head -1 <<<"$old")"
+  assert_eq 2 "$(nat_rules "$ns" | grep -c DNAT)"
+  assert_not_contains "$(nat_rules "$ns")" "$(head -1 <<<"$old")"
   kill $dns_pid; wait $dns_pid
 }
 
@@ -472,5 +476,5 @@ test_each_contradicting_services_file_is_refused_with_its_line() {
   check 's/ip: 10.0.0.8/ip: 10.0.1.8/' '13: field services[1].tasks[1].ip: 10.0.1.8 is outside the network'"'"'s subnet 10.0.0.0/24'
   check 's/    aliases: \[web\]/    aliases:\n      - web\n      - DB/' '13: field services[1].name: name "db" is already used by services[0].aliases[1]'
   check 's/  - name: db/  - name: api\n    vip: 10.0.0.20\n    aliases:\n      - x\n      - WEB\n  - name: db/' '15: field services[1].aliases[1]: name "WEB" is already used by services[0].aliases[0]'
-  assert_eq "" "$(nsx "$ns" iptables-legacy -t nat -S | grep DOCKER || true)"
+  assert_eq "" "$(nat_rules "$ns" | grep DOCKER || true)"
 }
