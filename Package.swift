@@ -76,6 +76,11 @@ let package = Package(
         // The firewall backends driven with iptables-style arguments, for the parity tests and `make bench`.
         .executableTarget(name: "swarmlb-fw", dependencies: ["SwarmLBKit"]),
         .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),
-        .testTarget(name: "SwarmLBDNSTests", dependencies: ["SwarmLBDNS"]),
+        .testTarget(name: "SwarmLBDNSTests", dependencies: [
+            "SwarmLBDNS",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )

@@ -211,12 +211,19 @@ _swarmlb_vip_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns --dev --fwm --chain)
+    non_repeating_options=(-n --netns --backend --wait --dev --fwm --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--dev')
@@ -235,12 +242,19 @@ _swarmlb_vip_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns --dev --fwm --chain)
+    non_repeating_options=(-n --netns --backend --wait --dev --fwm --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--dev')
@@ -259,12 +273,19 @@ _swarmlb_vip_list() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns)
+    non_repeating_options=(-n --netns --backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -297,12 +318,19 @@ _swarmlb_mark_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns --port --chain)
+    non_repeating_options=(-n --netns --backend --wait --port --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--port')
@@ -318,12 +346,19 @@ _swarmlb_mark_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns --port --chain)
+    non_repeating_options=(-n --netns --backend --wait --port --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--port')
@@ -339,12 +374,19 @@ _swarmlb_mark_list() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns)
+    non_repeating_options=(-n --netns --backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -377,12 +419,19 @@ _swarmlb_fwm_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns -s --scheduler -p --persistent)
+    non_repeating_options=(-n --netns --backend --wait -s --scheduler -p --persistent)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '-s'|'--scheduler')
@@ -398,12 +447,19 @@ _swarmlb_fwm_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns)
+    non_repeating_options=(-n --netns --backend --wait)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -413,12 +469,19 @@ _swarmlb_fwm_list() {
     repeating_flags=()
     non_repeating_flags=(--json --all --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns)
+    non_repeating_options=(-n --netns --backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -451,12 +514,19 @@ _swarmlb_real_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns -w --weight --forward -x --upper-threshold -y --lower-threshold)
+    non_repeating_options=(-n --netns --backend --wait -w --weight --forward -x --upper-threshold -y --lower-threshold)
     __swarmlb_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '-w'|'--weight')
@@ -478,12 +548,19 @@ _swarmlb_real_set() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns -w --weight --forward -x --upper-threshold -y --lower-threshold)
+    non_repeating_options=(-n --netns --backend --wait -w --weight --forward -x --upper-threshold -y --lower-threshold)
     __swarmlb_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '-w'|'--weight')
@@ -505,12 +582,19 @@ _swarmlb_real_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns)
+    non_repeating_options=(-n --netns --backend --wait)
     __swarmlb_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -520,12 +604,19 @@ _swarmlb_real_list() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns)
+    non_repeating_options=(-n --netns --backend --wait)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -558,12 +649,19 @@ _swarmlb_snat_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns --to-source)
+    non_repeating_options=(-n --netns --backend --wait --to-source)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--to-source')
@@ -576,12 +674,19 @@ _swarmlb_snat_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns --to-source)
+    non_repeating_options=(-n --netns --backend --wait --to-source)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--to-source')
@@ -594,12 +699,19 @@ _swarmlb_snat_list() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns)
+    non_repeating_options=(-n --netns --backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -632,12 +744,19 @@ _swarmlb_service_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --lb-sysctls --version -h --help)
     repeating_options=(--real)
-    non_repeating_options=(-n --netns --vip --fwm --dev --chain -s --scheduler --snat --to-source)
+    non_repeating_options=(-n --netns --backend --wait --vip --fwm --dev --chain -s --scheduler --snat --to-source)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--vip')
@@ -671,12 +790,19 @@ _swarmlb_service_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns --vip --fwm --dev --chain)
+    non_repeating_options=(-n --netns --backend --wait --vip --fwm --dev --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--vip')
@@ -721,12 +847,19 @@ _swarmlb_inspect_services() {
     repeating_flags=()
     non_repeating_flags=(--json --all --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns)
+    non_repeating_options=(-n --netns --backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -736,12 +869,19 @@ _swarmlb_inspect_ipvs() {
     repeating_flags=()
     non_repeating_flags=(--json --stats --rate --exact -c --connections --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns)
+    non_repeating_options=(-n --netns --backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -751,12 +891,19 @@ _swarmlb_inspect_iptables() {
     repeating_flags=()
     non_repeating_flags=(--json --save --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns -t --table)
+    non_repeating_options=(-n --netns --backend --wait -t --table)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '-t'|'--table')
@@ -769,12 +916,19 @@ _swarmlb_inspect_addr() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --netns)
+    non_repeating_options=(-n --netns --backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -807,12 +961,19 @@ _swarmlb_dns_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --watch --verbose --version -h --help)
     repeating_options=(--upstream)
-    non_repeating_options=(-n --netns --config --listen --port --ttl --max-inflight --tcp-idle)
+    non_repeating_options=(-n --netns --backend --wait --config --listen --port --ttl --max-inflight --tcp-idle)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--config')

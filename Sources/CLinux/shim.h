@@ -4,6 +4,8 @@
 #ifndef SWARMLB_CLINUX_H
 #define SWARMLB_CLINUX_H
 #include <malloc.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -25,4 +27,18 @@ static inline int swlb_recvmmsg_waitforone(int fd, struct swlb_mmsghdr *messages
 static inline int swlb_sendmmsg(int fd, struct swlb_mmsghdr *messages, unsigned int count) {
     return swlb_sys_sendmmsg(fd, messages, count, 0);
 }
+
+// epoll(7) with the fd as the event's data (struct epoll_event is packed, awkward in Swift).
+static inline int swlb_epoll_add(int epoll, int fd) {
+    struct epoll_event event = {.events = EPOLLIN, .data.fd = fd};
+    return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
+}
+// Waits up to timeout_ms (-1: forever) and writes the ready fds to fds (at most 64): their count.
+static inline int swlb_epoll_wait_fds(int epoll, int *fds, int max, int timeout_ms) {
+    struct epoll_event events[64];
+    int n = epoll_wait(epoll, events, max > 64 ? 64 : max, timeout_ms);
+    for (int i = 0; i < n; i++) fds[i] = events[i].data.fd;
+    return n;
+}
+static inline int swlb_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 #endif

@@ -15,7 +15,7 @@ public final class DNSServer {
     /// Binds both listeners. Call inside the namespace: sockets and threads must be made after setns.
     public init(group: EventLoopGroup, address: IPv4Address, port: UInt16, resolver: Resolver,
                 idleTimeout: TimeAmount) throws {
-        udp = try UDPListener(address: address, port: port, resolver: resolver, group: group)
+        udp = try UDPListener(address: address, port: port, resolver: resolver)
         tcp = try ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -38,12 +38,12 @@ public final class DNSServer {
 
 /// The UDP side of the resolver: a `DatagramBatchSocket` served by one thread in a loop, a batch
 /// at a time, each batch answered from the directory as it was when the batch arrived. Forwarded
-/// queries go to the upstreams through the event loops and are answered from there.
+/// queries go to the upstreams (`UpstreamForwarder`) and are answered from where the reply arrives.
 final class UDPListener: Sendable {
     let socket: DatagramBatchSocket
     private let thread = NIOThreadPool(numberOfThreads: 1)
 
-    init(address: IPv4Address, port: UInt16, resolver: Resolver, group: EventLoopGroup) throws {
+    init(address: IPv4Address, port: UInt16, resolver: Resolver) throws {
         let socket = try DatagramBatchSocket(address: address, port: port)
         self.socket = socket
         thread.start()
@@ -62,9 +62,7 @@ final class UDPListener: Sendable {
                     }
                     if case .forward(let question) = outcome {
                         let client = peer()
-                        resolver.forward(ByteBuffer(bytes: packet), question, overTCP: false, on: group.next()).whenSuccess { answer in
-                            answer.withUnsafeReadableBytes { socket.send($0, to: client) }
-                        }
+                        resolver.forward(packet, question, overTCP: false) { socket.send($0, to: client) }
                     }
                     return length
                 }
@@ -75,18 +73,6 @@ final class UDPListener: Sendable {
     func close() {
         socket.shutdown()
         try? thread.syncShutdownGracefully()
-    }
-}
-
-/// Splits a TCP stream into DNS messages (RFC 1035 4.2.2: a two-byte length, then the message).
-private struct LengthPrefixedDecoder: ByteToMessageDecoder {
-    typealias InboundOut = ByteBuffer
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt16.self),
-              buffer.readableBytes >= 2 + Int(length) else { return .needMoreData }
-        buffer.moveReaderIndex(forwardBy: 2)
-        context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: Int(length))!))
-        return .continue
     }
 }
 
@@ -115,11 +101,13 @@ private final class TCPHandler: ChannelInboundHandler {
             break
         case .forward(let question):
             let channel = context.channel
-            resolver.forward(query, question, overTCP: true, on: context.eventLoop).whenSuccess { answer in
-                var framed = channel.allocator.buffer(capacity: answer.readableBytes + 2)
-                framed.writeInteger(UInt16(answer.readableBytes))
-                framed.writeImmutableBuffer(answer)
-                channel.writeAndFlush(framed, promise: nil)
+            query.withUnsafeReadableBytes { packet in
+                resolver.forward(packet, question, overTCP: true) { answer in
+                    var framed = channel.allocator.buffer(capacity: answer.count + 2)
+                    framed.writeInteger(UInt16(answer.count))
+                    framed.writeBytes(answer)
+                    channel.writeAndFlush(framed, promise: nil)
+                }
             }
         }
     }

@@ -38,29 +38,10 @@ public final class Resolver: Sendable {
         return outcome
     }
 
-    /// The upstream servers' reply to `packet`, or SERVFAIL when none answers, REFUSED when too
-    /// many queries are already out.
-    public func forward(_ packet: ByteBuffer, _ question: DNSMessage.Question, overTCP: Bool,
-                        on loop: EventLoop) -> EventLoopFuture<ByteBuffer> {
-        forwarder.forward(packet, on: loop).map { outcome in
-            switch outcome {
-            case .answered(let reply): return reply
-            case .overloaded: return Self.failure(.refused, to: question, in: packet, overTCP: overTCP)
-            case .failed: return Self.failure(.servFail, to: question, in: packet, overTCP: overTCP)
-            }
-        }
-    }
-
-    private static func failure(_ code: DNSMessage.ResponseCode, to question: DNSMessage.Question, in packet: ByteBuffer,
-                                overTCP: Bool) -> ByteBuffer {
-        let limit = question.sizeLimit(overTCP: overTCP)
-        var out = ByteBufferAllocator().buffer(capacity: 0)
-        packet.withUnsafeReadableBytes { p in
-            _ = out.writeWithUnsafeMutableBytes(minimumWritableBytes: DNSMessage.responseCapacity(question, recordBytes: 0, limit: limit)) {
-                DNSMessage.writeResponse(to: question, packet: p, code: code, authoritative: false, limit: limit, into: $0)
-            }
-        }
-        return out
+    /// Forwards the query in `packet` (see `UpstreamForwarder.forward`); `reply` gets the response.
+    public func forward(_ packet: UnsafeRawBufferPointer, _ question: DNSMessage.Question, overTCP: Bool,
+                        reply: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
+        forwarder.forward(packet, question, overTCP: overTCP, reply: reply)
     }
 
     private func log(_ packet: UnsafeRawBufferPointer, from client: String, _ outcome: ServiceDirectory.Outcome, overTCP: Bool) {

@@ -2,163 +2,274 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import Synchronization
 import SwarmLBKit
 
-/// Forwards queries for names the directory does not know to the upstream servers (the host's
-/// resolv.conf by default), as Docker's resolver does: up to 3 servers in turn, 4 s each, the next
-/// one on SERVFAIL, REFUSED, timeout or port unreachable; at most `maxInFlight` queries outstanding,
-/// beyond which clients are told REFUSED at once instead of piling up. Each server is asked through
-/// its own connected socket, made in the namespace that server is reachable from (`Upstream`).
+/// Forwards queries for names the directory does not know to the upstream servers, as Docker's
+/// resolver does: up to 3 servers in turn, 4 s each, the next one on SERVFAIL, REFUSED, timeout or
+/// unreachable, SERVFAIL when all fail; at most `maxInFlight` queries outstanding, beyond which
+/// clients are told REFUSED at once instead of piling up.
+///
+/// Against spoofing (RFC 5452): every exchange leaves from a socket no other outstanding exchange
+/// uses, on a random port (`DatagramExchanges`: new, or one of at least 64 idle ones at random,
+/// each closed after 16 exchanges), under a random id that is never the client's, and a reply is taken
+/// only from the server's address and port, with that id and the query's question (name
+/// case-insensitively, type, class); anything else is dropped, counted and logged (rate-limited),
+/// and the exchange goes on waiting for the genuine reply. The client gets its own id back.
+/// A UDP client's query goes over UDP (an answer with TC reaches it as is, and it retries over
+/// TCP); a TCP client's query goes over TCP.
 public final class UpstreamForwarder: Sendable {
-    public enum Outcome: Sendable {
-        case answered(ByteBuffer)
-        case failed
-        case overloaded
-    }
+    /// One upstream server and what reaches it from its namespace: the exchange thread and the
+    /// event loops, both created in that namespace, so their sockets are made there.
+    public struct Route: Sendable {
+        public var server: UpstreamServer
+        public var datagrams: DatagramExchanges
+        public var streams: EventLoopGroup
+        let target: DatagramServer
 
-    /// One upstream server and the socket its queries leave from.
-    public struct Upstream: Sendable {
-        public var address: SocketAddress
-        public var socket: ConnectedDatagramSocket
-        public init(address: SocketAddress, socket: ConnectedDatagramSocket) {
-            self.address = address
-            self.socket = socket
+        public init(server: UpstreamServer, datagrams: DatagramExchanges, streams: EventLoopGroup) {
+            self.server = server
+            self.datagrams = datagrams
+            self.streams = streams
+            target = server.address.withSockAddr { DatagramServer(address: $0, length: $1, name: server.address.endpoint) }
         }
     }
 
-    private let channels: [(address: SocketAddress, channel: Channel)]
+    let routes: [Route]
     let timeout: TimeAmount
     let maxInFlight: Int
-    private let inFlight = NIOLockedValueBox(0)
+    private let inFlight = Atomic<Int>(0)
+    private let dropped = Atomic<Int>(0)
     /// One per upstream, so that a failing server does not hide another's failures.
     private let failureLogs: [RateLimitedLog]
+    private let droppedLog: RateLimitedLog
 
-    /// Puts each upstream's socket on an event loop of `group`; the channels own the sockets.
-    public init(upstreams: [Upstream], group: EventLoopGroup, timeout: TimeAmount = .seconds(4), maxInFlight: Int = 1024,
-                logger: Logger) throws {
-        channels = try upstreams.map { upstream in
-            let channel = try DatagramBootstrap(group: group)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(UpstreamExchange(server: upstream.address, timeout: timeout))
-                    }
-                }
-                .withBoundSocket(upstream.socket.descriptor).wait()
-            return (upstream.address, channel)
-        }
+    public init(routes: [Route], timeout: TimeAmount = .seconds(4), maxInFlight: Int = 1024, logger: Logger) {
+        self.routes = routes
         self.timeout = timeout
         self.maxInFlight = maxInFlight
-        failureLogs = channels.map { _ in RateLimitedLog(logger: logger) }
+        failureLogs = routes.map { _ in RateLimitedLog(logger: logger) }
+        droppedLog = RateLimitedLog(logger: logger)
     }
 
-    public func close() {
-        for c in channels { try? c.channel.close().wait() }
+    /// Answers dropped since start: not from the server's address and port, not with the
+    /// exchange's id and question, or arriving when no exchange waited on the socket.
+    public var droppedAnswers: Int {
+        dropped.load(ordering: .relaxed) + uniqueExchanges.reduce(0) { $0 + $1.strayDatagrams }
     }
 
-    public func forward(_ query: ByteBuffer, on loop: EventLoop) -> EventLoopFuture<Outcome> {
-        guard !channels.isEmpty else { return loop.makeSucceededFuture(.failed) }
-        let admitted = inFlight.withLockedValue { n -> Bool in
-            guard n < maxInFlight else { return false }
-            n += 1
-            return true
+    /// The exchange threads of the routes, each once.
+    private var uniqueExchanges: [DatagramExchanges] {
+        var seen = Set<ObjectIdentifier>()
+        return routes.map(\.datagrams).filter { seen.insert(ObjectIdentifier($0)).inserted }
+    }
+
+    /// Forwards the client's query `packet` (parsed as `question`) and calls `reply` once, on
+    /// some thread, with the response for the client: the upstream's answer under the client's id,
+    /// or SERVFAIL, or REFUSED when too many queries are out already.
+    public func forward(_ packet: UnsafeRawBufferPointer, _ question: DNSMessage.Question, overTCP: Bool,
+                        reply: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
+        guard inFlight.wrappingAdd(1, ordering: .relaxed).newValue <= maxInFlight else {
+            inFlight.wrappingSubtract(1, ordering: .relaxed)
+            return Self.failure(.refused, to: question, in: packet, overTCP: overTCP).withUnsafeBytes(reply)
         }
-        guard admitted else { return loop.makeSucceededFuture(.overloaded) }
-        return attempt(query, upstream: 0, on: loop).always { [inFlight] _ in
-            inFlight.withLockedValue { $0 -= 1 }
+        let query = Query(bytes: Array(packet), question: question, overTCP: overTCP, reply: reply)
+        attempt(query, upstream: 0)
+    }
+
+    private struct Query: Sendable {
+        var bytes: [UInt8]
+        var question: DNSMessage.Question
+        var overTCP: Bool
+        var reply: @Sendable (UnsafeRawBufferPointer) -> Void
+        var clientID: UInt16 { UInt16(bytes[0]) << 8 | UInt16(bytes[1]) }
+
+        /// The query under a fresh random id, never the client's.
+        func withNewID() -> (id: UInt16, bytes: [UInt8]) {
+            var id = UInt16.random(in: 0...UInt16.max)
+            while id == clientID { id = UInt16.random(in: 0...UInt16.max) }
+            var b = bytes
+            b[0] = UInt8(id >> 8)
+            b[1] = UInt8(id & 0xff)
+            return (id, b)
         }
     }
 
-    private func attempt(_ query: ByteBuffer, upstream i: Int, on loop: EventLoop) -> EventLoopFuture<Outcome> {
-        guard i < channels.count else { return loop.makeSucceededFuture(.failed) }
-        let (server, channel) = channels[i]
-        let promise = loop.makePromise(of: UpstreamExchange.Reply.self)
-        channel.writeAndFlush(UpstreamExchange.Query(bytes: query, reply: promise)).whenFailure { promise.succeed(.unreachable($0)) }
-        return promise.futureResult.flatMap { reply in
-            let problem: String
-            switch reply {
-            case .answer(let answer):
-                // SERVFAIL (2) and REFUSED (5) mean: try the next server.
-                let code = (answer.getInteger(at: answer.readerIndex + 3, as: UInt8.self) ?? 2) & 0x0f
-                if code != 2 && code != 5 { return loop.makeSucceededFuture(.answered(answer)) }
-                problem = code == 2 ? "answered SERVFAIL" : "answered REFUSED"
-            case .timedOut: problem = "did not answer within \(self.timeout.nanoseconds / 1_000_000_000) s"
-            case .unreachable(let error): problem = "is unreachable: \((error as? IOError).map { errnoText($0.errnoCode) } ?? "\(error)")"
+    private func attempt(_ query: Query, upstream i: Int) {
+        guard i < routes.count else {
+            finish(query, query.bytes.withUnsafeBytes { Self.failure(.servFail, to: query.question, in: $0, overTCP: query.overTCP) })
+            return
+        }
+        let (id, bytes) = query.withNewID()
+        if query.overTCP {
+            exchangeOverTCP(bytes, id: id, route: routes[i]).whenComplete { result in
+                switch result {
+                case .success(var answer):
+                    answer.withUnsafeMutableReadableBytes { self.answered($0, query, upstream: i) }
+                case .failure(let error):
+                    self.failed(query, upstream: i, error as? TCPExchangeFailure ?? .unreachable("\(error)"))
+                }
             }
-            self.failureLogs[i].note("upstream \(server.endpoint) \(problem); trying \(i + 1 < self.channels.count ? "the next one" : "no other: SERVFAIL")")
-            return self.attempt(query, upstream: i + 1, on: loop)
+            return
+        }
+        routes[i].datagrams.start(bytes, to: routes[i].target, accept: { answer, fromServer in
+            guard fromServer, bytes.withUnsafeBytes({ DNSMessage.isReply(UnsafeRawBufferPointer(answer), id: id, to: $0) }) else {
+                self.drop(answer, from: self.routes[i].server, fromServer: fromServer)
+                return false
+            }
+            self.answered(answer, query, upstream: i)
+            return true
+        }, fail: { failure in
+            switch failure {
+            case .timedOut: self.failed(query, upstream: i, .timedOut)
+            case .unreachable(let e): self.failed(query, upstream: i, .unreachable(errnoText(e)))
+            }
+        })
+    }
+
+    /// A genuine answer: SERVFAIL (2) and REFUSED (5) mean "try the next server"; anything else
+    /// goes to the client under its own id.
+    private func answered(_ answer: UnsafeMutableRawBufferPointer, _ query: Query, upstream i: Int) {
+        let code = answer[3] & 0x0f
+        if code == 2 || code == 5 {
+            return failed(query, upstream: i, .answered(code == 2 ? "SERVFAIL" : "REFUSED"))
+        }
+        answer[0] = query.bytes[0]
+        answer[1] = query.bytes[1]
+        finish(query, UnsafeRawBufferPointer(answer))
+    }
+
+    private func failed(_ query: Query, upstream i: Int, _ problem: TCPExchangeFailure) {
+        let what: String
+        switch problem {
+        case .timedOut: what = "did not answer within \(timeout.nanoseconds / 1_000_000_000) s"
+        case .unreachable(let why): what = "is unreachable: \(why)"
+        case .answered(let code): what = "answered \(code)"
+        }
+        failureLogs[i].note("upstream \(routes[i].server.address.endpoint)\(query.overTCP ? " (tcp)" : "") \(what); trying \(i + 1 < routes.count ? "the next one" : "no other: SERVFAIL")")
+        attempt(query, upstream: i + 1)
+    }
+
+    private func finish(_ query: Query, _ response: UnsafeRawBufferPointer) {
+        inFlight.wrappingSubtract(1, ordering: .relaxed)
+        query.reply(response)
+    }
+
+    private func finish(_ query: Query, _ response: [UInt8]) {
+        response.withUnsafeBytes { finish(query, $0) }
+    }
+
+    private func drop(_ answer: UnsafeMutableRawBufferPointer, from server: UpstreamServer, fromServer: Bool) {
+        let total = dropped.wrappingAdd(1, ordering: .relaxed).newValue
+        let why = !fromServer ? "from another address or port" : "not matching the query's id and question"
+        droppedLog.note("dropped an answer claiming to be from upstream \(server.address.endpoint), \(why) (\(DNSMessage.describeQuestion(UnsafeRawBufferPointer(answer)))); \(total) dropped since start")
+    }
+
+    /// SERVFAIL or REFUSED for the query in `packet`, its question echoed.
+    static func failure(_ code: DNSMessage.ResponseCode, to question: DNSMessage.Question, in packet: UnsafeRawBufferPointer,
+                        overTCP: Bool) -> [UInt8] {
+        let limit = question.sizeLimit(overTCP: overTCP)
+        var out = [UInt8](repeating: 0, count: DNSMessage.responseCapacity(question, recordBytes: 0, limit: limit))
+        let length = out.withUnsafeMutableBytes {
+            DNSMessage.writeResponse(to: question, packet: packet, code: code, authoritative: false, limit: limit, into: $0)
+        }
+        out.removeLast(out.count - length)
+        return out
+    }
+
+    // MARK: TCP
+
+    /// Why an exchange brought no usable answer.
+    enum TCPExchangeFailure: Error {
+        case timedOut
+        case unreachable(String)
+        case answered(String)
+    }
+
+    /// One query over a new TCP connection to the route's server, made on an event loop of the
+    /// route's namespace; the reply must carry `id` and the query's question.
+    private func exchangeOverTCP(_ bytes: [UInt8], id: UInt16, route: Route) -> EventLoopFuture<ByteBuffer> {
+        let loop = route.streams.next()
+        let timeout = self.timeout
+        let address = route.server.address
+        return loop.flatSubmit {
+            let promise = loop.makePromise(of: ByteBuffer.self)
+            let timer = loop.scheduleTask(in: timeout) { promise.fail(TCPExchangeFailure.timedOut) }
+            promise.futureResult.whenComplete { _ in timer.cancel() }
+            ClientBootstrap(group: loop)
+                .connectTimeout(timeout)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandlers([
+                            ByteToMessageHandler(LengthPrefixedDecoder()),
+                            TCPExchangeHandler(query: bytes, id: id, reply: promise, dropped: { [weak self] answer in
+                                var answer = answer
+                                answer.withUnsafeMutableReadableBytes { self?.drop($0, from: route.server, fromServer: true) }
+                            }),
+                        ])
+                    }
+                }
+                .connect(to: address)
+                .whenComplete { result in
+                    switch result {
+                    case .success(let channel): promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
+                    case .failure(let error):
+                        promise.fail(TCPExchangeFailure.unreachable((error as? IOError).map { errnoText($0.errnoCode) } ?? "\(error)"))
+                    }
+                }
+            return promise.futureResult
         }
     }
 }
 
-/// The queries outstanding at one upstream server, on its connected socket: each is sent under an
-/// id of its own (random, unused), so clients' ids may collide, and answered with the client's id
-/// back in place.
-private final class UpstreamExchange: ChannelDuplexHandler {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    typealias OutboundIn = Query
-    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+/// Sends one length-prefixed query when connected and takes the first reply with its id and
+/// question; others are dropped (and reported).
+private final class TCPExchangeHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    let query: [UInt8]
+    let id: UInt16
+    let reply: EventLoopPromise<ByteBuffer>
+    let dropped: (ByteBuffer) -> Void
 
-    struct Query: Sendable {
-        var bytes: ByteBuffer
-        var reply: EventLoopPromise<Reply>
+    init(query: [UInt8], id: UInt16, reply: EventLoopPromise<ByteBuffer>, dropped: @escaping (ByteBuffer) -> Void) {
+        self.query = query
+        self.id = id
+        self.reply = reply
+        self.dropped = dropped
     }
 
-    enum Reply: Sendable {
-        case answer(ByteBuffer)
-        case timedOut
-        /// The kernel reported the server unreachable (ICMP port or host unreachable), or sending failed.
-        case unreachable(Error)
-    }
-
-    private struct Pending {
-        var clientID: UInt16
-        var reply: EventLoopPromise<Reply>
-        var timer: Scheduled<Void>
-    }
-
-    let server: SocketAddress
-    let timeout: TimeAmount
-    private var pending: [UInt16: Pending] = [:]
-
-    init(server: SocketAddress, timeout: TimeAmount) {
-        self.server = server
-        self.timeout = timeout
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let query = unwrapOutboundIn(data)
-        guard let clientID = query.bytes.getInteger(at: query.bytes.readerIndex, as: UInt16.self) else {
-            query.reply.succeed(.unreachable(ChannelError.writeMessageTooLarge))
-            return
-        }
-        var id = UInt16.random(in: 0...UInt16.max)
-        while pending[id] != nil { id = UInt16.random(in: 0...UInt16.max) }
-        let exchange = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let timer = context.eventLoop.scheduleTask(in: timeout) { [id] in exchange.value.finish(id, with: .timedOut) }
-        pending[id] = Pending(clientID: clientID, reply: query.reply, timer: timer)
-        var bytes = context.channel.allocator.buffer(buffer: query.bytes)
-        bytes.setInteger(id, at: bytes.readerIndex)
-        context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: server, data: bytes)), promise: promise)
+    func channelActive(context: ChannelHandlerContext) {
+        var framed = context.channel.allocator.buffer(capacity: query.count + 2)
+        framed.writeInteger(UInt16(query.count))
+        framed.writeBytes(query)
+        context.writeAndFlush(NIOAny(framed), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var reply = unwrapInboundIn(data).data
-        guard let id = reply.getInteger(at: reply.readerIndex, as: UInt16.self),
-              let flags = reply.getInteger(at: reply.readerIndex + 2, as: UInt16.self), flags & 0x8000 != 0,
-              let clientID = pending[id]?.clientID else { return }
-        reply.setInteger(clientID, at: reply.readerIndex)
-        finish(id, with: .answer(reply))
+        let answer = unwrapInboundIn(data)
+        let genuine = answer.withUnsafeReadableBytes { a in query.withUnsafeBytes { DNSMessage.isReply(a, id: id, to: $0) } }
+        if genuine { reply.succeed(answer) } else { dropped(answer) }
     }
 
-    /// The server is unreachable (ICMP port or host unreachable): no query to it will be answered.
+    func channelInactive(context: ChannelHandlerContext) {
+        reply.fail(UpstreamForwarder.TCPExchangeFailure.unreachable("connection closed without an answer"))
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        for id in Array(pending.keys) { finish(id, with: .unreachable(error)) }
+        reply.fail(UpstreamForwarder.TCPExchangeFailure.unreachable((error as? IOError).map { errnoText($0.errnoCode) } ?? "\(error)"))
+        context.close(promise: nil)
     }
+}
 
-    private func finish(_ id: UInt16, with reply: Reply) {
-        guard let p = pending.removeValue(forKey: id) else { return }
-        p.timer.cancel()
-        p.reply.succeed(reply)
+/// Splits a TCP stream into DNS messages (RFC 1035 4.2.2: a two-byte length, then the message).
+struct LengthPrefixedDecoder: ByteToMessageDecoder {
+    typealias InboundOut = ByteBuffer
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt16.self),
+              buffer.readableBytes >= 2 + Int(length) else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: 2)
+        context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: Int(length))!))
+        return .continue
     }
 }
 
@@ -169,7 +280,7 @@ final class RateLimitedLog: Sendable {
 
     init(logger: Logger) { self.logger = logger }
 
-    func note(_ message: String, every interval: TimeAmount = .seconds(10)) {
+    func note(_ message: @autoclosure () -> String, every interval: TimeAmount = .seconds(10)) {
         let now = NIODeadline.now()
         let emit: Int? = state.withLockedValue { s in
             guard now - s.last >= interval else {
@@ -181,7 +292,7 @@ final class RateLimitedLog: Sendable {
             return suppressed
         }
         if let suppressed = emit {
-            logger.warning("\(message)\(suppressed > 0 ? " (\(suppressed) similar messages suppressed)" : "")")
+            logger.warning("\(message())\(suppressed > 0 ? " (\(suppressed) similar messages suppressed)" : "")")
         }
     }
 }

@@ -9,7 +9,8 @@ import SwarmLBKit
 
 /// swarmlb-dns: the embedded resolver behind `swarmlb dns serve`, in its own executable because it
 /// alone needs Foundation (Yams) and SwiftNIO. All kernel work (entering the namespace, the nat
-/// rules) happens on the main thread; NIO's threads are created after setns and so live inside it.
+/// rules) happens on the main thread; threads are created after setns and so live inside it, but
+/// for those that ask the starting namespace's upstreams, created before.
 @main
 struct DNSServe: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,46 +22,86 @@ struct DNSServe: ParsableCommand {
     static func main() { CommandRunner.run(DNSServe.self) }
 
     func run() throws {
-        let address = try Parse.address(options.listen)
-        if let port = options.port, !(0...65535).contains(port) { throw SwarmLBKit.ValidationError(String(port), "port (0-65535)") }
-        guard options.tcpIdle > 0 else { throw SwarmLBKit.ValidationError(String(options.tcpIdle), "TCP idle timeout (seconds, at least 1)") }
-        let upstreams = try (options.upstream.isEmpty ? ResolvConf.nameservers() : options.upstream.map { text in
-            guard let a = ResolvConf.upstream(text) else { throw SwarmLBKit.ValidationError(text, "upstream (IP[:PORT])") }
-            return a
-        }).prefix(3)  // as Docker and glibc: three at most
-        let services = try ServicesFile.load(path: options.config)
-
+        let settings = try Settings(options)
         // Signals are taken on this thread; blocked before any other thread exists.
         let signals = SignalSet([SIGTERM, SIGINT, SIGHUP])
+        let logger = Self.logger(json: common.json)
 
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        let logger = Logger(label: "swarmlb.dns")
-        // Upstream sockets from the namespace we start in, made before leaving it (see `upstreamRoutes`).
+        // The starting namespace's upstreams are asked by threads made here, before leaving it.
         let entering = common.netns != nil
-        let fromStart = entering ? upstreams.map { try? Self.connect(to: $0) } : []
+        let starting = entering && settings.upstreams.contains { $0.origin == .starting } ? try UpstreamAccess() : nil
+        defer { starting?.close() }
         let session = try Session(common)  // enters the namespace on this (main) thread
-        let routes = Self.upstreamRoutes(upstreams, fromStart: fromStart, entering: entering, logger: logger)
-        let transaction = Transaction(kernel: session.kernel)
-        _ = try transaction.apply([.setLink("lo", up: true)], ifExists: false)  // 127.0.0.11 lives on lo
+        // One resolver per address and port (53 for the nat redirect); --port 0 takes any free port.
+        let claim = options.port == 0 ? nil : try ResolverClaim(address: settings.address, port: UInt16(options.port ?? 53),
+                                                                nat: try session.kernel.firewall().dump(.nat))
+        defer { claim?.release() }
+        _ = try Transaction(kernel: session.kernel).apply([.setLink("lo", up: true)], ifExists: false)  // 127.0.0.11 lives on lo
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)  // threads born inside the namespace
         defer { try? group.syncShutdownGracefully() }
-        let forwarder = try UpstreamForwarder(upstreams: routes.map(\.upstream), group: group, maxInFlight: options.maxInflight,
-                                              logger: logger)
-        defer { forwarder.close() }
-        let resolver = Resolver(ServiceDirectory(services, ttl: options.ttl), forwarder: forwarder, logger: logger,
+        let served = try UpstreamAccess(streams: group)
+        defer { served.close() }
+
+        let forwarder = UpstreamForwarder(routes: settings.upstreams.map { .init(server: $0, served: served, starting: starting) },
+                                          maxInFlight: options.maxInflight, logger: logger)
+        let resolver = Resolver(ServiceDirectory(settings.services, ttl: options.ttl), forwarder: forwarder, logger: logger,
                                 verbose: options.verbose)
-        let server = try DNSServer(group: group, address: address, port: UInt16(options.port ?? 0), resolver: resolver,
+        let server = try DNSServer(group: group, address: settings.address, port: UInt16(options.port ?? 0), resolver: resolver,
                                    idleTimeout: .seconds(Int64(options.tcpIdle)))
         defer { server.close() }
-        let redirect = options.port == nil ? DNSRedirect(address: address, tcpPort: server.tcpPort, udpPort: server.udpPort) : nil
-        if let redirect { _ = try transaction.apply(redirect.addChanges, ifExists: false) }
-        logger.info("listening on \(address) udp/\(server.udpPort) tcp/\(server.tcpPort)\(redirect == nil ? "" : ", port 53 redirected by nat DOCKER_OUTPUT"); \(resolver.nameCount) names of network \(services.network); upstreams: \(routes.isEmpty ? "none" : routes.map(\.description).joined(separator: ", "))")
+        let keeper = try redirect(settings, server, claim, session.kernel, logger)
+        logger.info("listening on \(settings.address) udp/\(server.udpPort) tcp/\(server.tcpPort)\(keeper == nil ? "" : ", port 53 redirected by nat DOCKER_OUTPUT"); \(resolver.nameCount) names of network \(settings.services.network); upstreams: \(settings.upstreams.isEmpty ? "none" : settings.upstreams.map(\.description).joined(separator: ", "))")
 
         HeapMemory.releaseFreed()  // what parsing the file took; the resolver keeps only the directory
+        serve(resolver, keeper, signals, logger)
+        try keeper?.remove()
+        logger.info("stopped; \(forwarder.droppedAnswers) upstream answers dropped as not matching their query")
+    }
+
+    /// The options, validated before anything changes.
+    struct Settings {
+        var address: IPv4Address
+        var upstreams: [UpstreamServer]
+        var services: NetworkServices
+
+        init(_ options: DNSServeOptions) throws {
+            address = try Parse.address(options.listen)
+            if let port = options.port, !(0...65535).contains(port) { throw SwarmLBKit.ValidationError(String(port), "port (0-65535)") }
+            guard options.tcpIdle > 0 else { throw SwarmLBKit.ValidationError(String(options.tcpIdle), "TCP idle timeout (seconds, at least 1)") }
+            do {
+                upstreams = try UpstreamServer.plan(options.upstream, hostResolvConf: { ResolvConf.nameservers() })
+            } catch {
+                throw SwarmLBKit.ValidationError(error.text, "upstream ([host:]IP[:PORT])")
+            }
+            services = try ServicesFile.load(path: options.config)
+        }
+    }
+
+    static func logger(json: Bool) -> Logger {
+        LoggingSystem.bootstrap { label in json ? JSONLogHandler(label: label) as LogHandler : StreamLogHandler.standardError(label: label) }
+        return Logger(label: "swarmlb.dns")
+    }
+
+    /// Unless the server binds port 53 itself: the nat rules that send port 53 to it, installed
+    /// after removing those of a dead resolver of the address (with `--port 53`, only those go).
+    func redirect(_ settings: Settings, _ server: DNSServer, _ claim: ResolverClaim?, _ kernel: Kernel,
+                  _ logger: Logger) throws -> DNSRedirectKeeper? {
+        let keeper = DNSRedirectKeeper(DNSRedirect(address: settings.address, tcpPort: server.tcpPort, udpPort: server.udpPort),
+                                       kernel: kernel)
+        let removed = try options.port == nil ? keeper.install(replacing: claim?.stale ?? []) : keeper.removeStale(claim?.stale ?? [])
+        if !removed.isEmpty {
+            logger.warning("removed the nat rules of a resolver no longer running: \(removed.joined(separator: "; "))")
+        }
+        return options.port == nil ? keeper : nil
+    }
+
+    /// Serves until SIGTERM/SIGINT: reloads the file on SIGHUP (and, with --watch, when it
+    /// changes) and puts the nat rules back when they vanish, checking once a second.
+    func serve(_ resolver: SwarmLBDNS.Resolver, _ keeper: DNSRedirectKeeper?, _ signals: SignalSet, _ logger: Logger) {
         var modified = modificationTime(ofFile: options.config)
         while true {
             let signal = signals.wait(seconds: 1)
-            if signal == SIGTERM || signal == SIGINT { break }
+            if signal == SIGTERM || signal == SIGINT { return }
             let changed = options.watch && modificationTime(ofFile: options.config) != modified
             if signal == SIGHUP || changed {
                 modified = modificationTime(ofFile: options.config)
@@ -73,50 +114,15 @@ struct DNSServe: ParsableCommand {
                     logger.error("reload failed, still serving the previous names: \(error)")
                 }
             }
-            if let redirect, let nat = try? session.kernel.firewall().dump(.nat), !redirect.isInstalled(in: nat) {
-                do {
-                    _ = try transaction.apply(redirect.addChanges, ifExists: false)
-                    logger.warning("the nat rules to \(address) were removed (nat table flushed?); put them back")
-                } catch Transaction.Failure.interrupted {
-                    break  // the SIGTERM/SIGINT that stops the server came while the rules were going back in
-                } catch {
-                    logger.error("cannot put the nat rules back: \(error)")
+            do {
+                if let keeper, try !keeper.restoreIfRemoved() {
+                    logger.warning("the nat rules to \(keeper.redirect.address) were removed (nat table flushed?); put them back")
                 }
+            } catch Transaction.Failure.interrupted {
+                return  // the SIGTERM/SIGINT that stops the server came while the rules were going back in
+            } catch {
+                logger.error("cannot put the nat rules back: \(error)")
             }
         }
-        if let redirect { _ = try transaction.apply(redirect.deleteChanges, ifExists: true) }
-        logger.info("stopped")
-    }
-
-    /// An upstream server and the namespace its queries leave from, as logged at start.
-    struct UpstreamRoute {
-        var upstream: UpstreamForwarder.Upstream
-        var fromServedNamespace: Bool
-        var description: String { "\(upstream.address.endpoint) (asked from the \(fromServedNamespace ? "served" : "starting") namespace)" }
-    }
-
-    /// Each upstream is asked from the namespace it is reachable from, as Docker's resolver does:
-    /// the served one when it routes there and is not a loopback address (127.0.0.53 inside a
-    /// container is not the host's), else the namespace we started in, where resolv.conf was read.
-    static func upstreamRoutes(_ upstreams: ArraySlice<SocketAddress>, fromStart: [UpstreamForwarder.Upstream?], entering: Bool,
-                               logger: Logger) -> [UpstreamRoute] {
-        upstreams.enumerated().compactMap { i, address in
-            let started = entering ? fromStart[i] : nil
-            let loopback = address.ipAddress.map { $0.hasPrefix("127.") || $0 == "::1" } ?? false
-            if !(entering && loopback), let served = try? connect(to: address) {
-                started?.socket.close()
-                return UpstreamRoute(upstream: served, fromServedNamespace: true)
-            }
-            if let started { return UpstreamRoute(upstream: started, fromServedNamespace: false) }
-            logger.warning("upstream \(address.endpoint) is unreachable from \(entering ? "either namespace" : "this namespace"); not used")
-            return nil
-        }
-    }
-
-    static func connect(to address: SocketAddress) throws -> UpstreamForwarder.Upstream {
-        let socket = try address.withSockAddr { sockaddr, length in
-            try ConnectedDatagramSocket(address: sockaddr, length: length, server: address.endpoint)
-        }
-        return UpstreamForwarder.Upstream(address: address, socket: socket)
     }
 }

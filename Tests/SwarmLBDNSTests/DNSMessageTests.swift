@@ -77,6 +77,10 @@ final class DNSMessageTests: XCTestCase {
         XCTAssertEqual(addresses("my-web.2.bbb"), ["10.0.0.4"])
         XCTAssertEqual(addresses("db")?.sorted(), ["10.0.0.7", "10.0.0.8", "10.0.0.9"])
         XCTAssertEqual(addresses("my-web", type: 28), [], "AAAA of a known name is NODATA")
+        for type: UInt16 in [15, 16, 33, 99] {  // MX, TXT, SRV, SPF: NODATA here, never a trip upstream
+            XCTAssertEqual(addresses("my-web", type: type), [], "type \(type) of a known name is NODATA")
+            XCTAssertEqual(addresses("tasks.db.my-network", type: type), [])
+        }
         XCTAssertNil(addresses("example.com"), "unknown names are forwarded")
         XCTAssertNil(addresses("my-web.other-network"))
     }

@@ -59,12 +59,42 @@ final class ServicesFileTests: XCTestCase {
         let noVIP = example.replacingOccurrences(of: "    vip: 10.0.0.2\n", with: "")
         XCTAssertEqual(error(noVIP)?.field, "services[0].vip")
         let duplicate = example.replacingOccurrences(of: "aliases: [web]", with: "aliases: [db]")
-        XCTAssertEqual(error(duplicate)?.reason, #"name "db" is already used by services[0]"#)
+        XCTAssertEqual(error(duplicate)?.reason, #"name "db" is already used by services[0].aliases[0]"#)
+        XCTAssertEqual(error(duplicate)?.field, "services[1].name")
         XCTAssertEqual(error("network: n\nservices: [\n")?.field, "")
         XCTAssertNotNil(error("network: n\nservices: [\n")?.line)
         XCTAssertEqual(error("")?.reason, "the file is empty")
         XCTAssertEqual(error("network: bad name\n")?.field, "network")
         XCTAssertEqual(error("network: n\nservices:\n  - name: x\n    vip: 10.0.0.1\n    fwmark: 0\n")?.field, "services[0].fwmark")
+    }
+
+    /// Entries that parse alone but contradict another or the subnet: refused at the later entry's own line.
+    func testContradictionsAreRefusedAtTheirOwnLine() {
+        func error(_ text: String) -> ServicesFileError? {
+            do { _ = try ServicesFile.parse(text, file: "svc.yaml"); return nil } catch { return error }
+        }
+        let dnsrrVIP = example.replacingOccurrences(of: "    endpoint_mode: dnsrr\n", with: "    endpoint_mode: dnsrr\n    vip: 10.0.0.9\n")
+        XCTAssertEqual(error(dnsrrVIP)?.description,
+                       "svc.yaml:14: field services[1].vip: a dnsrr service has no VIP (remove vip, or use endpoint_mode: vip)")
+        let sameTask = example.replacingOccurrences(of: "db.1.abc", with: "My-Web.2.14hggmn6m8rucruo2omt8wygt")
+        XCTAssertEqual(error(sameTask)?.description,
+                       #"svc.yaml:15: field services[1].tasks[0].name: name "My-Web.2.14hggmn6m8rucruo2omt8wygt" is already used by services[0].tasks[1].name"#)
+        let twoOnOneVIP = example + "\n  - {name: api, vip: 10.0.0.2}"
+        XCTAssertEqual(error(twoOnOneVIP)?.description, "svc.yaml:16: field services[2].vip: VIP 10.0.0.2 is already used by services[0]")
+        let outsideTask = example.replacingOccurrences(of: "ip: 10.0.0.7", with: "ip: 10.1.0.7")
+        XCTAssertEqual(error(outsideTask)?.description,
+                       "svc.yaml:15: field services[1].tasks[0].ip: 10.1.0.7 is outside the network's subnet 10.0.0.0/24")
+        let outsideVIP = example.replacingOccurrences(of: "vip: 10.0.0.2", with: "vip: 192.168.0.2")
+        XCTAssertEqual(error(outsideVIP)?.line, 5)
+        XCTAssertEqual(error(outsideVIP)?.field, "services[0].vip")
+        let aliasClash = example.replacingOccurrences(of: "aliases: [web]", with: "aliases:\n      - web\n      - DB")
+        XCTAssertEqual(error(aliasClash)?.field, "services[1].name", "the service named later is the clash")
+        let aliasLater = example + "\n  - {name: api, vip: 10.0.0.20, aliases: [x, Web]}"
+        XCTAssertEqual(error(aliasLater)?.description, #"svc.yaml:16: field services[2].aliases[1]: name "Web" is already used by services[0].aliases[0]"#)
+        let aliasOnItsOwnLine = example + "\n  - name: api\n    vip: 10.0.0.20\n    aliases:\n      - x\n      - web"
+        XCTAssertEqual(error(aliasOnItsOwnLine)?.line, 20, "the alias's line, not the service's")
+        XCTAssertNil(error(example.replacingOccurrences(of: "subnet: 10.0.0.0/24\n", with: "") + "\n  - {name: far, vip: 192.0.2.1}"),
+                     "no subnet: any address")
     }
 
     func testDNSNames() {

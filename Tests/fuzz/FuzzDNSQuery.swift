@@ -1,10 +1,15 @@
 // libFuzzer entry for the resolver's query parser and response writer (`make fuzz`): every input
-// must parse or be refused without a crash, and a parsed query's response (with more records than
+// must parse or be refused without a crash (also as an upstream's answer to match against a query), and a parsed query's response (with more records than
 // fit) must stay within the capacity it asked for and the transport's limit, and carry its id.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDNSQuery(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let packet = UnsafeRawBufferPointer(start: data, count: size)
     _ = DNSMessage.describe(packet)
+    // Upstream answers reach these two unparsed: any bytes, as a reply to itself and to a fixed query.
+    _ = DNSMessage.describeQuestion(packet)
+    let query: [UInt8] = [0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0x61, 0, 0, 1, 0, 1]
+    _ = query.withUnsafeBytes { DNSMessage.isReply(packet, id: 0x1234, to: $0) }
+    _ = DNSMessage.isReply(packet, id: size >= 2 ? UInt16(data[0]) << 8 | UInt16(data[1]) : 0, to: packet)
     var name = [UInt8](repeating: 0, count: DNSMessage.maxNameLength)
     guard case .success(let question) = name.withUnsafeMutableBytes({ DNSMessage.parse(packet, name: $0) }) else { return 0 }
     precondition(question.nameLength <= DNSMessage.maxNameLength && question.questionEnd <= size, "question out of bounds")

@@ -121,8 +121,8 @@ silent_udp() {
   for i in $(seq 1 50); do grep -q ready /tmp/$PREFIX.silent 2>/dev/null && return 0; sleep 0.1; done; fail "silent upstream did not start"
 }
 
-# Upstreams on 127.0.0.1 are the starting namespace's (this test's), as Docker treats the host's
-# loopback resolvers: the served namespace has no such server, the queries must leave from here.
+# host: upstreams are asked from the starting namespace (this test's), as Docker asks the host's
+# resolvers: the served namespace has no such server, the queries must leave from here.
 test_unknown_names_are_forwarded_from_the_starting_namespace_with_failover_and_servfail() {
   ns=$(new_ns c); f=$(services_file)
   upstream=$(services_file "$ELSEWHERE_YAML")
@@ -130,7 +130,7 @@ test_unknown_names_are_forwarded_from_the_starting_namespace_with_failover_and_s
   silent_udp $silent
   "$SWARMLB" dns serve --config "$upstream" --listen 127.0.0.1 --port $answering --upstream 127.0.0.1:9 >/dev/null 2>&1 & up=$!
   # The first upstream never answers: the resolver waits 4 s, then asks the next one.
-  serve "$ns" "$f" --upstream 127.0.0.1:$silent --upstream 127.0.0.1:$answering
+  serve "$ns" "$f" --upstream host:127.0.0.1:$silent --upstream host:127.0.0.1:$answering
   assert_contains "$(cat "$dns_log")" "upstreams: 127.0.0.1:$silent (asked from the starting namespace), 127.0.0.1:$answering (asked from the starting namespace)"
   start=$(date +%s%N)
   assert_eq "192.0.2.7" "$(q "$ns" +short elsewhere)"
@@ -168,7 +168,7 @@ test_upstreams_answering_refused_or_servfail_are_passed_over() {
   for port in $p $((p + 1)) $((p + 2)); do
     for i in $(seq 1 50); do dig +short +tries=1 +time=1 -p $port @127.0.0.1 my-web >/dev/null 2>&1 && break; sleep 0.1; done
   done
-  serve "$ns" "$f" --upstream 127.0.0.1:$p --upstream 127.0.0.1:$((p + 1)) --upstream 127.0.0.1:$((p + 2))
+  serve "$ns" "$f" --upstream host:127.0.0.1:$p --upstream host:127.0.0.1:$((p + 1)) --upstream host:127.0.0.1:$((p + 2))
   start=$(date +%s%N)
   assert_eq "192.0.2.7" "$(q "$ns" +short elsewhere)"
   took=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -181,7 +181,7 @@ test_upstreams_answering_refused_or_servfail_are_passed_over() {
 test_upstream_queries_in_flight_are_bounded_and_the_rest_refused_at_once() {
   ns=$(new_ns c); f=$(services_file)
   silent=$((20000 + RANDOM % 10000)); silent_udp $silent
-  serve "$ns" "$f" --upstream 127.0.0.1:$silent --max-inflight 2
+  serve "$ns" "$f" --upstream host:127.0.0.1:$silent --max-inflight 2
   waiting=""
   for i in 1 2; do ip netns exec "$ns" dig +tries=1 +time=8 @127.0.0.11 waiting$i.invalid > /tmp/$PREFIX.w$i & waiting="$waiting $!"; done
   sleep 0.5
@@ -289,4 +289,199 @@ test_a_malformed_services_file_is_refused_before_anything_changes() {
   one_line "$ERR"
   assert_contains "$ERR" "$f:10: field services[0].tasks[1].ip: invalid IPv4 address"
   assert_eq "$before" "$(state "$ns")"
+}
+
+# nat_rules NS: the nat table as `iptables -S` prints it, read with the backend's tool ($IPT once
+# the tests run on both backends).
+nat_rules() { ip netns exec "$1" ${IPT:-iptables-legacy} -t nat -S; }
+
+# fake_upstream NS MODE: a DNS server on 127.0.0.1:$fake_port (UDP and TCP) in NS ("" for this
+# namespace) that answers every name with 192.0.2.7 (192.0.2.8 when NS is not "") and logs
+# "udp|tcp ID SOURCE-PORT NAME" per query to /tmp/$PREFIX.fake-NS; MODE forge first sends a forged
+# answer (right id, question evil.example), tc answers UDP with TC set and no records.
+fake_upstream() {
+  local ns=$1 mode=$2 log=/tmp/$PREFIX.fake-${1:-here}
+  fake_port=$((20000 + RANDOM % 10000))
+  : > "$log"
+  ${ns:+ip netns exec "$ns"} python3 - "$mode" "$fake_port" "$log" "${ns:+8}" > "$log.ready" 2>&1 <<'PY' & fake_pid=$!
+import socket, struct, sys, threading
+mode, port, log, last = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4] or 7)
+def question(q):
+    i = 12
+    while q[i]: i += 1 + q[i]
+    return q[12:i + 5], ".".join(q[j + 1:j + 1 + q[j]].decode() for j in iter_labels(q))
+def iter_labels(q):
+    i = 12
+    while q[i]: yield i; i += 1 + q[i]
+def answer(q, name=None, tc=False):
+    section, _ = question(q)
+    if name: section = b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\0" + section[-4:]
+    rr = b"" if tc else b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04" + bytes([192, 0, 2, last])
+    return q[:2] + struct.pack(">HHHHH", 0x8180 | (0x200 if tc else 0), 1, 0 if tc else 1, 0, 0) + section + rr
+def note(proto, q, port):
+    with open(log, "a") as f: f.write("%s %d %d %s\n" % (proto, struct.unpack(">H", q[:2])[0], port, question(q)[1]))
+def tcp_server():
+    t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); t.bind(("127.0.0.1", port)); t.listen(16)
+    while True:
+        c, peer = t.accept(); n, = struct.unpack(">H", c.recv(2)); q = b""
+        while len(q) < n: q += c.recv(n - len(q))
+        note("tcp", q, peer[1]); a = answer(q); c.sendall(struct.pack(">H", len(a)) + a); c.close()
+threading.Thread(target=tcp_server, daemon=True).start()
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", port))
+print("ready", flush=True)
+while True:
+    q, peer = u.recvfrom(4096); note("udp", q, peer[1])
+    if mode == "forge": u.sendto(answer(q, name="evil.example"), peer)
+    u.sendto(answer(q, tc=(mode == "tc")), peer)
+PY
+  local i; for i in $(seq 1 50); do grep -q ready "$log.ready" 2>/dev/null && return 0; sleep 0.1; done
+  cat "$log.ready" >&2; fail "fake upstream did not start"
+}
+
+test_an_upstream_inside_the_served_namespace_is_asked_there_and_host_ones_from_the_starting_one() {
+  ns=$(new_ns c); f=$(services_file)
+  ip -n "$ns" link set lo up
+  fake_upstream "$ns" plain; inside=$fake_port; inside_pid=$fake_pid
+  # Through -n, as Docker's --dns: 127.0.0.1 is the served namespace's own loopback.
+  serve "$ns" "$f" --upstream 127.0.0.1:$inside
+  assert_contains "$(cat "$dns_log")" "upstreams: 127.0.0.1:$inside (asked from the served namespace)"
+  assert_eq "192.0.2.8" "$(q "$ns" +short elsewhere.example)"
+  assert_eq "192.0.2.8" "$(q "$ns" +tcp +short over-tcp.example)"
+  assert_eq "udp elsewhere.example
+tcp over-tcp.example" "$(cut -d' ' -f1,4 /tmp/$PREFIX.fake-$ns)"
+  kill $dns_pid; wait $dns_pid
+  # host: the same address and port, asked from here (this namespace's server answers 192.0.2.7).
+  fake_upstream "" plain
+  serve "$ns" "$f" --upstream host:127.0.0.1:$fake_port --upstream 127.0.0.1:$inside
+  assert_contains "$(cat "$dns_log")" "upstreams: 127.0.0.1:$fake_port (asked from the starting namespace), 127.0.0.1:$inside (asked from the served namespace)"
+  assert_eq "192.0.2.7" "$(q "$ns" +short elsewhere.example)"
+  kill $dns_pid $fake_pid $inside_pid; wait $dns_pid; wait $fake_pid $inside_pid || true
+}
+
+test_forwarded_queries_leave_from_varying_ports_with_ids_of_their_own_and_the_client_gets_its_id_back() {
+  ns=$(new_ns c); f=$(services_file)
+  fake_upstream "" plain
+  serve "$ns" "$f" --upstream host:127.0.0.1:$fake_port
+  # 20 queries, all with the client id 0x4242 (16962), from one client socket.
+  out=$(ip netns exec "$ns" python3 - <<'PY'
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5)
+for i in range(20):
+    s.sendto(struct.pack(">HHHHHH", 0x4242, 0x0100, 1, 0, 0, 0) + b"\x05name%d\x07example\x00\x00\x01\x00\x01" % (i % 10), ("127.0.0.11", 53))
+    r, _ = s.recvfrom(4096)
+    print(struct.unpack(">H", r[:2])[0], ".".join(map(str, r[-4:])))
+PY
+)
+  assert_eq 20 "$(grep -c '^16962 192.0.2.7$' <<<"$out")" "answers under the client's id"
+  log=/tmp/$PREFIX.fake-here
+  assert_eq 20 "$(wc -l < "$log")"
+  assert_eq 0 "$(awk '$2 == 16962' "$log" | wc -l)" "queries upstream under the client's id"
+  ports=$(awk '{print $3}' "$log" | sort -u | wc -l)
+  [ "$ports" -ge 18 ] || fail "only $ports source ports across 20 queries: $(awk '{print $3}' "$log" | tr '\n' ' ')"
+  ids=$(awk '{print $2}' "$log" | sort -u | wc -l)
+  [ "$ids" -ge 18 ] || fail "only $ids ids across 20 queries"
+  kill $dns_pid $fake_pid; wait $dns_pid; wait $fake_pid || true
+}
+
+test_a_forged_answer_never_reaches_the_client_and_the_genuine_one_does() {
+  ns=$(new_ns c); f=$(services_file)
+  fake_upstream "" forge
+  serve "$ns" "$f" --upstream host:127.0.0.1:$fake_port
+  out=$(q "$ns" elsewhere.example)
+  assert_contains "$out" "status: NOERROR"
+  assert_contains "$out" "elsewhere.example.	60	IN	A	192.0.2.7"
+  assert_not_contains "$out" "evil"
+  assert_not_contains "$out" "mismatch"
+  kill $dns_pid $fake_pid; wait $dns_pid; wait $fake_pid || true
+  assert_contains "$(cat "$dns_log")" "dropped an answer claiming to be from upstream 127.0.0.1:$fake_port, not matching the query's id and question"
+  assert_contains "$(cat "$dns_log")" "evil.example A); 1 dropped since start"
+}
+
+test_tcp_queries_are_forwarded_over_tcp_and_a_truncated_udp_answer_is_passed_as_is() {
+  ns=$(new_ns c); f=$(services_file)
+  fake_upstream "" tc
+  serve "$ns" "$f" --upstream host:127.0.0.1:$fake_port
+  assert_eq "192.0.2.7" "$(q "$ns" +tcp +short tcp.example)"
+  assert_eq "tcp" "$(cut -d' ' -f1,4 /tmp/$PREFIX.fake-here | sort -u | tr '\n' ' ' | sed 's/ tcp.example //')"
+  # Over UDP the upstream answers with TC: the client sees it as is, then retries over TCP itself.
+  assert_contains "$(q "$ns" +ignore udp.example)" "flags: qr tc rd ra"
+  assert_eq "192.0.2.7" "$(q "$ns" +short retried.example)"
+  assert_eq "udp retried.example
+tcp retried.example" "$(grep retried /tmp/$PREFIX.fake-here | cut -d' ' -f1,4)"
+  kill $dns_pid $fake_pid; wait $dns_pid; wait $fake_pid || true
+}
+
+test_a_second_resolver_is_refused_while_the_first_keeps_answering() {
+  ns=$(new_ns c); f=$(services_file)
+  serve "$ns" "$f" --upstream 127.0.0.1:9
+  first=$dns_pid; first_log=$dns_log
+  rules=$(nat_rules "$ns")
+  udp=$(sed -n 's/.*-p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:\([0-9]*\)$/\1/p' <<<"$rules")
+  tcp=$(sed -n 's/.*-p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:\([0-9]*\)$/\1/p' <<<"$rules")
+  expect_exit 1 "$SWARMLB" -n "$ns" dns serve --config "$f" --upstream 127.0.0.1:9
+  one_line "$ERR"
+  assert_eq "swarmlb: a resolver already serves 127.0.0.11 in this namespace (udp/$udp tcp/$tcp, port 53 redirected by nat DOCKER_OUTPUT); stop it first" "$ERR"
+  expect_exit 1 "$SWARMLB" -n "$ns" dns serve --config "$f" --upstream 127.0.0.1:9 --port 53
+  assert_contains "$ERR" "a resolver already serves 127.0.0.11 in this namespace (udp/$udp tcp/$tcp"
+  assert_eq "$rules" "$(nat_rules "$ns")" "the first's rules after the refusals"
+  assert_eq "10.0.0.2" "$(q "$ns" +short my-web)"
+  # A resolver on another address of the namespace shares the chains; stopping it leaves the first's rules.
+  serve_other=$(mktemp)
+  "$SWARMLB" -n "$ns" dns serve --config "$f" --listen 127.0.0.12 --upstream 127.0.0.1:9 > "$serve_other" 2>&1 & other=$!
+  for i in $(seq 1 100); do ip netns exec "$ns" dig +short +tries=1 +time=1 @127.0.0.12 my-web >/dev/null 2>&1 && break; sleep 0.1; done
+  assert_eq "10.0.0.2" "$(ip netns exec "$ns" dig +short +tries=1 +time=3 @127.0.0.12 my-web)"
+  # After a flush each puts back its own rules, and only those: the union, each once.
+  both=$(nat_rules "$ns" | sort)
+  nsx "$ns" ${IPT:-iptables-legacy} -t nat -F; nsx "$ns" ${IPT:-iptables-legacy} -t nat -X
+  for i in $(seq 1 40); do [ "$(nat_rules "$ns" | sort)" = "$both" ] && break; sleep 0.1; done
+  assert_eq "$both" "$(nat_rules "$ns" | sort)" "both resolvers' rules back after a flush"
+  kill $other; wait $other || fail "the second resolver exited $?"
+  assert_eq "$rules" "$(nat_rules "$ns")" "the first's rules after the other stopped"
+  assert_eq "10.0.0.2" "$(q "$ns" +short my-web)"
+  kill $first; wait $first
+  assert_not_contains "$(nat_rules "$ns")" "DOCKER_OUTPUT"
+}
+
+test_a_dead_resolvers_rules_are_replaced() {
+  ns=$(new_ns c); f=$(services_file)
+  serve "$ns" "$f" --upstream 127.0.0.1:9
+  kill -9 $dns_pid; wait $dns_pid || true
+  old=$(nat_rules "$ns" | grep DNAT)
+  serve "$ns" "$f" --upstream 127.0.0.1:9
+  assert_contains "$(cat "$dns_log")" "removed the nat rules of a resolver no longer running"
+  assert_eq 2 "$(nat_rules "$ns" | grep -c DNAT)"
+  assert_not_contains "$(nat_rules "$ns")" "$(head -1 <<<"$old")"
+  kill $dns_pid; wait $dns_pid
+}
+
+test_json_logs_are_one_object_per_line() {
+  ns=$(new_ns c); f=$(services_file)
+  serve "$ns" "$f" --upstream 127.0.0.1:9 --json --verbose
+  q "$ns" +short my-web >/dev/null
+  kill $dns_pid; wait $dns_pid
+  python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+objects = [json.loads(l) for l in lines]
+assert all(set(o) >= {"time", "level", "label", "message"} for o in objects), objects
+assert any(o["message"].startswith("listening on 127.0.0.11") for o in objects), objects
+assert any(o["message"].startswith("query my-web A from") for o in objects), objects
+' "$dns_log" || { cat "$dns_log"; fail "not JSON lines"; }
+}
+
+test_each_contradicting_services_file_is_refused_with_its_line() {
+  ns=$(new_ns c)
+  check() { # SED-EXPRESSION EXPECTED-ERROR (after the file name)
+    local f; f=$(services_file "$(sed "$1" <<<"$SERVICES_YAML")")
+    expect_exit 1 "$SWARMLB" -n "$ns" dns serve --config "$f" --upstream 127.0.0.1:9
+    one_line "$ERR"
+    assert_eq "swarmlb: $f:$2" "$ERR"
+  }
+  check 's/    endpoint_mode: dnsrr/    endpoint_mode: dnsrr\n    vip: 10.0.0.20/' '13: field services[1].vip: a dnsrr service has no VIP (remove vip, or use endpoint_mode: vip)'
+  check 's/db.2.b/my-web.1.5yzoighbalqvio4djic464a9j/' '13: field services[1].tasks[1].name: name "my-web.1.5yzoighbalqvio4djic464a9j" is already used by services[0].tasks[0].name'
+  check 's/  - name: db/  - name: api\n    vip: 10.0.0.2\n  - name: db/' '12: field services[1].vip: VIP 10.0.0.2 is already used by services[0]'
+  check 's/ip: 10.0.0.8/ip: 10.0.1.8/' '13: field services[1].tasks[1].ip: 10.0.1.8 is outside the network'"'"'s subnet 10.0.0.0/24'
+  check 's/    aliases: \[web\]/    aliases:\n      - web\n      - DB/' '13: field services[1].name: name "db" is already used by services[0].aliases[1]'
+  check 's/  - name: db/  - name: api\n    vip: 10.0.0.20\n    aliases:\n      - x\n      - WEB\n  - name: db/' '15: field services[1].aliases[1]: name "WEB" is already used by services[0].aliases[0]'
+  assert_eq "" "$(nat_rules "$ns" | grep DOCKER || true)"
 }

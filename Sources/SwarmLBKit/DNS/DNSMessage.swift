@@ -1,3 +1,5 @@
+import Glibc
+
 /// DNS wire format (RFC 1035, EDNS0 RFC 6891) for the embedded resolver: a strict query parser that
 /// never reads out of bounds or follows a pointer loop, and a response writer. Both work on the
 /// packet's own bytes and a caller's buffer, so answering a query copies only what it sends.
@@ -198,27 +200,74 @@ public enum DNSMessage {
     /// A dotted name in wire form, labels with their lengths; `terminated` adds the root's zero byte.
     public static func encodeName(_ name: String, terminated: Bool = true) -> [UInt8] {
         var out: [UInt8] = []
-        for label in name.split(separator: ".") where !label.isEmpty {
-            out.append(UInt8(label.utf8.count))
-            out.append(contentsOf: label.utf8)
+        out.reserveCapacity(name.utf8.count + 2)
+        var lengthAt = -1  // where the current label's length byte is
+        for b in name.utf8 {
+            if b == 0x2e {
+                lengthAt = -1
+                continue
+            }
+            if lengthAt < 0 {
+                lengthAt = out.count
+                out.append(0)
+            }
+            out.append(b)
+            out[lengthAt] += 1
         }
         if terminated { out.append(0) }
         return out
+    }
+
+    /// True when `reply` answers `query` (RFC 5452 9.1): a response with id `id` whose one question
+    /// is the query's, the name compared case-insensitively (a server may change its letter case),
+    /// the type and class equal. A forged answer must guess the question as well as the id and port.
+    public static func isReply(_ reply: UnsafeRawBufferPointer, id: UInt16, to query: UnsafeRawBufferPointer) -> Bool {
+        guard reply.count >= headerSize, query.count >= headerSize, u16(reply, 0) == id, u16(reply, 2) & 0x8000 != 0,
+              u16(reply, 4) == 1 else { return false }
+        return withUnsafeTemporaryAllocation(byteCount: 2 * maxNameLength, alignment: 1) { names in
+            let mine = UnsafeMutableRawBufferPointer(rebasing: names[..<maxNameLength])
+            let theirs = UnsafeMutableRawBufferPointer(rebasing: names[maxNameLength...])
+            guard let (length, end) = readName(query, at: headerSize, into: mine), end + 4 <= query.count,
+                  let (replyLength, replyEnd) = readName(reply, at: headerSize, into: theirs), replyEnd + 4 <= reply.count,
+                  length == replyLength, memcmp(mine.baseAddress!, theirs.baseAddress!, length) == 0 else { return false }
+            return u16(query, end) == u16(reply, replyEnd) && u16(query, end + 2) == u16(reply, replyEnd + 2)
+        }
+    }
+
+    /// The id and first question of any message, a response too, in a few words for logs:
+    /// `id 4660, evil.example A`.
+    public static func describeQuestion(_ packet: UnsafeRawBufferPointer) -> String {
+        guard packet.count >= headerSize else { return "\(packet.count) bytes" }
+        let id = u16(packet, 0)
+        guard u16(packet, 4) >= 1 else { return "id \(id), no question" }
+        return withUnsafeTemporaryAllocation(byteCount: maxNameLength, alignment: 1) { buffer in
+            let name = UnsafeMutableRawBufferPointer(buffer)
+            guard let (length, end) = readName(packet, at: headerSize, into: name), end + 4 <= packet.count else {
+                return "id \(id), malformed question"
+            }
+            return "id \(id), \(dotted(UnsafeRawBufferPointer(rebasing: name[..<length]))) \(typeName(u16(packet, end)))"
+        }
+    }
+
+    static func typeName(_ type: UInt16) -> String { RecordType(rawValue: type).map { "\($0)".uppercased() } ?? "TYPE\(type)" }
+
+    /// A wire name (labels with their lengths, no final zero) as dotted text; `.` for the root.
+    static func dotted(_ name: UnsafeRawBufferPointer) -> String {
+        var dotted: [UInt8] = []
+        var i = 0
+        while i < name.count {
+            if !dotted.isEmpty { dotted.append(0x2e) }
+            dotted.append(contentsOf: name[(i + 1)...(i + Int(name[i]))])
+            i += 1 + Int(name[i])
+        }
+        return dotted.isEmpty ? "." : String(decoding: dotted, as: UTF8.self)
     }
 
     /// The query in `packet` in a few words for logs: its name (lowercase, dotted) and type.
     public static func describe(_ packet: UnsafeRawBufferPointer) -> String {
         withUnsafeTemporaryAllocation(byteCount: maxNameLength, alignment: 1) { name in
             guard case .success(let q) = parse(packet, name: UnsafeMutableRawBufferPointer(name)) else { return "malformed query" }
-            var dotted: [UInt8] = []
-            var i = 0
-            while i < q.nameLength {
-                if !dotted.isEmpty { dotted.append(0x2e) }
-                dotted.append(contentsOf: name[(i + 1)...(i + Int(name[i]))])
-                i += 1 + Int(name[i])
-            }
-            let type = RecordType(rawValue: q.type).map { "\($0)".uppercased() } ?? "TYPE\(q.type)"
-            return "\(dotted.isEmpty ? "." : String(decoding: dotted, as: UTF8.self)) \(type)"
+            return "\(dotted(UnsafeRawBufferPointer(rebasing: name[..<q.nameLength]))) \(typeName(q.type))"
         }
     }
 }

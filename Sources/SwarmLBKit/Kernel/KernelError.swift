@@ -25,6 +25,8 @@ public enum KernelError: Error, Equatable, Sendable {
     case interrupted(signal: Int32)
     /// Both iptables backends hold load-balancing rules and none was chosen.
     case backendsConflict
+    /// Another resolver serves this address in the namespace (its ports, e.g. "udp/39353 tcp/38534").
+    case resolverRunning(address: String, ports: String)
 
     public var errno: Int32? {
         switch self {
@@ -34,6 +36,7 @@ public enum KernelError: Error, Equatable, Sendable {
         case .namespaceNotFound: return ENOENT
         case .lockTimeout: return EAGAIN
         case .interrupted: return EINTR
+        case .resolverRunning: return EADDRINUSE
         case .ipvsUnavailable, .backendsConflict: return nil
         }
     }
@@ -65,6 +68,8 @@ extension KernelError: CustomStringConvertible {
         case .backendsConflict:
             return "both iptables-legacy and iptables-nft hold load-balancing rules in this namespace; "
                 + "choose one with --backend legacy|nft (or SWARMLB_BACKEND)"
+        case let .resolverRunning(address, ports):
+            return "a resolver already serves \(address) in this namespace (\(ports)); stop it first"
         }
     }
 }

@@ -48,10 +48,39 @@ public struct DNSRedirect: Sendable, Equatable {
             + rules.map { .appendRule(.nat, chain: $0.0, $0.1) }
     }
 
-    /// The jumps, then the chains with their rules.
-    public var deleteChanges: [KernelChange] {
-        rules.prefix(2).map { .deleteRule(.nat, chain: $0.0, $0.1) }
-            + [.deleteChain(.nat, Self.outputChain), .deleteChain(.nat, Self.postroutingChain)]
+    /// What removing this resolver's rules from `nat` takes, leaving everything else: its jump and
+    /// its four port rules (those present), then each chain left empty and jumped to by nothing else.
+    /// Resolvers on other addresses of the namespace share the chains and keep them while their
+    /// rules are in. `iptables -t nat -D ...` each, then `-F`/`-X` of an unused chain.
+    public func deleteChanges(in nat: IPTablesDump) -> [KernelChange] {
+        let own = rules
+        var changes: [KernelChange] = own.filter { chain, rule in nat.chain(chain)?.rules.contains(rule) ?? false }
+            .map { .deleteRule(.nat, chain: $0.0, $0.1) }
+        for chain in [Self.outputChain, Self.postroutingChain] {
+            guard let c = nat.chain(chain) else { continue }
+            let others = c.rules.filter { r in !own.contains { $0.0 == chain && $0.1 == r } }
+            let jumps = nat.chains.flatMap { from in
+                from.rules.filter { r in r.target == .jump(chain) && !own.contains { $0.0 == from.name && $0.1 == r } }
+            }
+            if others.isEmpty && jumps.isEmpty { changes.append(.deleteChain(.nat, chain)) }
+        }
+        return changes
+    }
+
+    /// The resolvers whose redirects for `address` are in `nat`: the ports of each DNAT rule of
+    /// DOCKER_OUTPUT to `address` port 53, paired TCP with UDP in the order they appear.
+    public static func installed(for address: IPv4Address, in nat: IPTablesDump) -> [DNSRedirect] {
+        var tcp: [UInt16] = [], udp: [UInt16] = []
+        for r in nat.chain(outputChain)?.rules ?? [] {
+            guard r.destination == IPv4Subnet(address, prefixLength: 32), case .dnat(let range) = r.target,
+                  let port = range.ports?.lowerBound, range.addresses == address...address else { continue }
+            switch r.proto.flatMap(TransportPort.Proto.init(number:)) {
+            case .tcp: tcp.append(port)
+            case .udp: udp.append(port)
+            default: break
+            }
+        }
+        return zip(tcp, udp).map { DNSRedirect(address: address, tcpPort: $0, udpPort: $1) }
     }
 
     /// True when every rule is in the nat table (a firewall manager may have flushed it).

@@ -5,16 +5,23 @@ public struct IPv4Address: Hashable, Comparable, Sendable, Codable, CustomString
     public init(_ value: UInt32) { self.value = value }
 
     public init(parsing text: String) throws(ValidationError) {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { throw ValidationError(text, "IPv4 address") }
-        var v: UInt32 = 0
-        for p in parts {
-            guard !p.isEmpty, p.count <= 3, p.allSatisfy(\.isASCII), p.allSatisfy(\.isNumber),
-                  p == "0" || !p.hasPrefix("0"), let octet = UInt32(p), octet <= 255
-            else { throw ValidationError(text, "IPv4 address") }
-            v = v << 8 | octet
+        // Byte by byte: a services file holds tens of thousands of addresses.
+        var v: UInt32 = 0, octet: UInt32 = 0, digits = 0, dots = 0
+        for b in text.utf8 {
+            if b == 0x2e {
+                guard digits > 0 else { throw ValidationError(text, "IPv4 address") }
+                v = v << 8 | octet
+                (octet, digits, dots) = (0, 0, dots + 1)
+                continue
+            }
+            // A digit after a lone 0 is a leading zero (010 is octal to inet_aton): refused.
+            guard b >= 0x30, b <= 0x39, digits < 3, !(digits == 1 && octet == 0) else { throw ValidationError(text, "IPv4 address") }
+            octet = octet * 10 + UInt32(b - 0x30)
+            digits += 1
+            guard octet <= 255 else { throw ValidationError(text, "IPv4 address") }
         }
-        value = v
+        guard dots == 3, digits > 0 else { throw ValidationError(text, "IPv4 address") }
+        value = v << 8 | octet
     }
 
     /// The address as the kernel stores it (network byte order in a UInt32's memory).

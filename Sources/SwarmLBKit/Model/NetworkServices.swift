@@ -51,3 +51,55 @@ public struct NetworkServices: Sendable, Equatable {
         self.services = services
     }
 }
+
+extension NetworkServices {
+    /// A contradiction between entries that each parse on their own, located by field path
+    /// (`services[1].tasks[0].name`) so that a reader of any input (YAML, Docker's JSON) can name its line.
+    public struct Problem: Sendable, Equatable {
+        public var field: String
+        public var reason: String
+        public init(field: String, reason: String) {
+            self.field = field
+            self.reason = reason
+        }
+    }
+
+    /// The first entry that contradicts an earlier one or the network, in file order: a dnsrr
+    /// service with a VIP (Docker gives it none), a name (service, alias or task, case-insensitive)
+    /// used twice, two VIP-mode services on one VIP, a VIP or task address outside `subnet`.
+    /// Each is reported at the later entry's own field (an alias clash at the alias).
+    public func firstProblem() -> Problem? {
+        var names: [String: String] = [:]  // lowercased name -> the field that took it
+        var vips: [IPv4Address: String] = [:]
+        func claim(_ name: String, _ field: String) -> Problem? {
+            let key = DNSName.key(name)
+            if let other = names[key] { return Problem(field: field, reason: "name \"\(name)\" is already used by \(other)") }
+            names[key] = field
+            return nil
+        }
+        func inside(_ a: IPv4Address, _ field: String) -> Problem? {
+            guard let subnet, !subnet.contains(a) else { return nil }
+            return Problem(field: field, reason: "\(a) is outside the network's subnet \(subnet)")
+        }
+        for (i, s) in services.enumerated() {
+            let f = "services[\(i)]"
+            if let p = claim(s.name, "\(f).name") { return p }
+            for (j, alias) in s.aliases.enumerated() {
+                if let p = claim(alias, "\(f).aliases[\(j)]") { return p }
+            }
+            if let vip = s.vip {
+                if s.endpointMode == .dnsrr {
+                    return Problem(field: "\(f).vip", reason: "a dnsrr service has no VIP (remove vip, or use endpoint_mode: vip)")
+                }
+                if let p = inside(vip, "\(f).vip") { return p }
+                if let other = vips[vip] { return Problem(field: "\(f).vip", reason: "VIP \(vip) is already used by \(other)") }
+                vips[vip] = f
+            }
+            for (j, t) in s.tasks.enumerated() {
+                if let p = claim(t.name, "\(f).tasks[\(j)].name") { return p }
+                if let p = inside(t.ip, "\(f).tasks[\(j)].ip") { return p }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,52 @@
+import Glibc
+
+/// One resolver per listen address and network namespace: held for the resolver's life, it is an
+/// exclusive flock(2) on `/run/swarmlb/dns-<netns inode>-<address>:<port>.lock` (so two resolvers
+/// starting at once cannot both win), taken only when no resolver (swarmlb's, or Docker's own)
+/// already serves the port: for port 53 (nat mode or `--port 53`), no redirect of port 53 of the
+/// address to ports something listens on, and nothing listening on port 53 itself; for another
+/// given port, nothing listening on it. Redirect rules whose ports nothing listens on are a dead resolver's: `stale` lists them
+/// for the new resolver to remove (they would shadow its own).
+public final class ResolverClaim {
+    public let stale: [DNSRedirect]
+    private let fd: Int32
+    private let path: String
+
+    public static let directory = "/run/swarmlb"
+
+    /// Takes the claim of `address`:`port` (53 for the nat redirect) in the calling thread's
+    /// namespace; throws `KernelError.resolverRunning` naming the running resolver's ports.
+    /// `nat` is the namespace's nat table.
+    public init(address: IPv4Address, port: UInt16, nat: IPTablesDump) throws(KernelError) {
+        // "net:[4026531840]": the namespace's inode, the same for every path that names it.
+        var link = [CChar](repeating: 0, count: 64)
+        let length = try syscall("readlink", "/proc/thread-self/ns/net") { readlink("/proc/thread-self/ns/net", &link, link.count - 1) }
+        let namespace = String(decoding: link.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self).filter(\.isNumber)
+        mkdir(Self.directory, 0o755)
+        let path = "\(Self.directory)/dns-\(namespace)-\(address):\(port).lock"
+        let fd = try syscall("open", path) { open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }
+        let listeners = (try? SocketTable.listeners()) ?? []
+        func listening(_ proto: TransportPort.Proto, _ port: UInt16) -> Bool {
+            listeners.contains { $0.proto == proto && $0.port == port && $0.address == address }
+        }
+        let redirects = port == 53 ? DNSRedirect.installed(for: address, in: nat) : []
+        let live = redirects.filter { listening(.udp, $0.udpPort) || listening(.tcp, $0.tcpPort) }
+        let locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        if !locked || !live.isEmpty || listening(.udp, port) || listening(.tcp, port) {
+            if locked { flock(fd, LOCK_UN) }
+            close(fd)
+            let ports = live.first.map { "udp/\($0.udpPort) tcp/\($0.tcpPort), port 53 redirected by nat \(DNSRedirect.outputChain)" }
+                ?? (listening(.udp, port) || listening(.tcp, port) ? "udp/\(port) tcp/\(port)" : "ports not known yet: it is starting")
+            throw .resolverRunning(address: address.description, ports: ports)
+        }
+        stale = redirects.filter { r in !live.contains(r) }
+        self.fd = fd
+        self.path = path
+    }
+
+    /// Gives the claim up (at exit): the lock file goes, then the lock.
+    public func release() {
+        unlink(path)
+        close(fd)
+    }
+}
