@@ -25,8 +25,10 @@ public struct ServicesFileError: Error, Equatable, CustomStringConvertible {
 ///         fwmark: 0x101
 ///         aliases: [web]
 ///         endpoint_mode: vip          # or dnsrr
+///         scheduler: rr               # IPVS scheduler for apply (default rr)
 ///         tasks:
 ///           - {name: my-web.1.5yzoighbalqvio4djic464a9j, ip: 10.0.0.3}
+///           - {name: my-web.2.0x1j3m4de0ps6jhlrdvf9yyq0, ip: 10.0.0.4, weight: 0}   # apply: drained
 ///
 /// Every error names the file, the line and the field; unknown fields are errors (typos matter).
 public enum ServicesFile {
@@ -135,7 +137,7 @@ public enum ServicesFile {
         }
 
         func service(_ node: Node, _ field: String) throws(ServicesFileError) -> NetworkServices.Service {
-            let m = try mapping(node, field, keys: ["name", "vip", "fwmark", "aliases", "endpoint_mode", "tasks"])
+            let m = try mapping(node, field, keys: ["name", "vip", "fwmark", "aliases", "endpoint_mode", "scheduler", "tasks"])
             var s = NetworkServices.Service(name: try name(m["name"], "\(field).name", parent: node))
             if let v = m["vip"] { s.vip = try parsed(v, "\(field).vip", parent: node) { try IPv4Address(parsing: $0) } }
             if let f = m["fwmark"] { s.fwmark = try parsed(f, "\(field).fwmark", parent: node) { try FirewallMark(parsing: $0) } }
@@ -147,6 +149,9 @@ public enum ServicesFile {
                     return e
                 }
             }
+            if let sched = m["scheduler"] {
+                s.scheduler = try parsed(sched, "\(field).scheduler", parent: node) { try IPVSScheduler(parsing: $0) }
+            }
             if let a = m["aliases"] {
                 guard let items = a.sequence else { throw fail(a, "\(field).aliases", "expected a list") }
                 for (i, item) in items.enumerated() { s.aliases.append(try name(item, "\(field).aliases[\(i)]", parent: a)) }
@@ -155,9 +160,16 @@ public enum ServicesFile {
                 guard let items = t.sequence else { throw fail(t, "\(field).tasks", "expected a list") }
                 for (i, item) in items.enumerated() {
                     let f = "\(field).tasks[\(i)]"
-                    let tm = try mapping(item, f, keys: ["name", "ip"])
-                    s.tasks.append(.init(name: try name(tm["name"], "\(f).name", parent: item),
-                                         ip: try parsed(tm["ip"], "\(f).ip", parent: item) { try IPv4Address(parsing: $0) }))
+                    let tm = try mapping(item, f, keys: ["name", "ip", "weight"])
+                    var task = NetworkServices.Task(name: try name(tm["name"], "\(f).name", parent: item),
+                                                    ip: try parsed(tm["ip"], "\(f).ip", parent: item) { try IPv4Address(parsing: $0) })
+                    if let w = tm["weight"] {
+                        task.weight = try parsed(w, "\(f).weight", parent: item) { text in
+                            guard let n = Int32(text), (0...65535).contains(n) else { throw SwarmLBKit.ValidationError(text, "weight (0-65535)") }
+                            return n
+                        }
+                    }
+                    s.tasks.append(task)
                 }
             }
             if s.endpointMode == .vip, s.vip == nil { throw fail(node, "\(field).vip", "missing (a service in vip mode needs a VIP)") }

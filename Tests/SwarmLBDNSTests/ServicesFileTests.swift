@@ -37,6 +37,24 @@ final class ServicesFileTests: XCTestCase {
         XCTAssertNil(n.services[1].vip)
     }
 
+    func testReadsApplySettings() throws {
+        let n = try ServicesFile.parse("""
+            network: n
+            services:
+              - {name: web, vip: 10.0.0.2, fwmark: 257, scheduler: wrr, tasks: [{name: t1, ip: 10.0.0.3}, {name: t2, ip: 10.0.0.4, weight: 0}]}
+            """, file: "a.yaml")
+        XCTAssertEqual(n.services[0].scheduler, .wrr)
+        XCTAssertEqual(n.services[0].tasks.map(\.weight), [1, 0])
+        XCTAssertThrowsError(try ServicesFile.parse("network: n\nservices:\n  - {name: w, vip: 10.0.0.2, tasks: [{name: t, ip: 10.0.0.3, weight: 70000}]}",
+                                                    file: "b.yaml")) { error in
+            XCTAssertEqual("\(error)", "b.yaml:3: field services[0].tasks[0].weight: invalid weight (0-65535): \"70000\"")
+        }
+        XCTAssertThrowsError(try ServicesFile.parse("network: n\nservices:\n  - {name: w, vip: 10.0.0.2, scheduler: fastest}", file: "c.yaml"))
+        let intent = try LoadBalancerIntent(n, device: "eth0", chain: "INPUT", subnet: nil, source: IPv4Address(parsing: "10.0.0.10"))
+        XCTAssertTrue(intent.snat == nil, "no subnet in the file and none given: no SNAT rule")
+        XCTAssertEqual(intent.services[0].reals, [try IPv4Address(parsing: "10.0.0.3"): 1, try IPv4Address(parsing: "10.0.0.4"): 0])
+    }
+
     func testReadsJSON() throws {
         let json = #"{"network": "net", "services": [{"name": "api", "vip": "10.0.0.9", "fwmark": 300, "tasks": [{"name": "api.1.x", "ip": "10.0.0.10"}]}]}"#
         let n = try ServicesFile.parse(json, file: "svc.json")
