@@ -5,6 +5,7 @@ import Glibc
 public final class AddressTable {
     private let socket: NetlinkSocket
     private let links: LinkTable
+    private var indexes: [String: Int32] = [:]
 
     public init() throws(KernelError) {
         socket = try NetlinkSocket(protocol: NETLINK_ROUTE)
@@ -89,9 +90,17 @@ public final class AddressTable {
         }
     }
 
+    /// A device's index, looked up once per run: `apply` adds thousands of VIPs to one device.
+    private func deviceIndex(_ name: String) throws(KernelError) -> Int32 {
+        if let i = indexes[name] { return i }
+        let i = try links.device(name).index
+        indexes[name] = i
+        return i
+    }
+
     private func send(_ a: InterfaceAddress, operation: String,
                       build: (OpaquePointer, UnsafeMutablePointer<OpaquePointer?>) -> Int32) throws(KernelError) {
-        let index = try links.device(a.device).index
+        let index = try deviceIndex(a.device)
         guard let addr = rtnl_addr_alloc() else { throw .netlink(operation: operation, object: a.description, errno: ENOMEM) }
         defer { rtnl_addr_put(addr) }
         var raw = a.address.networkOrder
