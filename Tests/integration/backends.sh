@@ -146,6 +146,7 @@ test_sigint_or_sigterm_while_waiting_for_the_lock_exits_and_changes_nothing() {
     env --default-signal=INT -u SWARMLB_BACKEND "$SWARMLB" --backend legacy -n "$ns" vip add 10.0.0.2 --dev eth0 \
       --fwm 257 >/tmp/$PREFIX.out 2>/tmp/$PREFIX.err & pid=$!
     for i in $(seq 1 50); do grep -q waiting /tmp/$PREFIX.err && break; sleep 0.1; done
+    grep -q waiting /tmp/$PREFIX.err || fail "swarmlb never said it was waiting: $(cat /tmp/$PREFIX.err)"
     kill -"${signal%:*}" $pid
     rc=0; wait $pid || rc=$?
     assert_eq "${signal#*:}" "$rc" "exit status on SIG${signal%:*}"
