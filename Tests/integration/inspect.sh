@@ -1,71 +1,14 @@
-# Tests of `swarmlb inspect` that need IPVS: the ipvsadm views on states written by ipvsadm and
-# carrying live traffic, the correlated report, and every problem it diagnoses. Run in the VM, once per
-# iptables backend (BACKEND=legacy|nft).
+# Tests of `swarmlb inspect` that need IPVS: the correlated report and every problem it diagnoses. Run in
+# the VM, once per iptables backend (BACKEND=legacy|nft); the ipvsadm views are in ipvs-only.sh.
 
 require_backend
 require_ipvs
-
-# same_output CMD_A CMD_B WHAT: CMD_B prints the same bytes as CMD_A run just before or just after
-# it. Counters that tick (rates, expiry countdowns) may move between reads, so the classic tool
-# brackets swarmlb's read, and a mismatch with both is read again, up to 5 times.
-same_output() {
-  local before b after i
-  for i in 1 2 3 4 5; do
-    before=$(eval "$1"); b=$(eval "$2"); after=$(eval "$1")
-    [ "$b" != "$before" ] && [ "$b" != "$after" ] || return 0
-    sleep 0.3
-  done
-  assert_eq "$after" "$b" "$3"
-}
-
-# same_connections NS: `inspect ipvs -c` prints what `ipvsadm -Lnc` prints. Each entry's expiry
-# countdown ticks on its own, so the bytes are compared with the MM:SS field masked, and every
-# countdown swarmlb printed must lie between the ones ipvsadm printed just before and just after.
-same_connections() {
-  local before b after mask='s/^(.{4})[0-9]{2}:[0-9]{2}/\1MM:SS/'
-  before=$(nsx "$1" ipvsadm -Lnc); b=$("$SWARMLB" -n "$1" inspect ipvs -c); after=$(nsx "$1" ipvsadm -Lnc)
-  assert_eq "$(sed -E "$mask" <<<"$after")" "$(sed -E "$mask" <<<"$b")" "ipvsadm -Lnc (countdown masked)"
-  paste -d'|' <(echo "$before") <(echo "$b") <(echo "$after") | tail -n +3 | awk -F'|' '
-    function secs(line) { split(substr(line, 5, 5), t, ":"); return t[1] * 60 + t[2] }
-    !(secs($3) <= secs($2) && secs($2) <= secs($1)) { print "countdown out of bracket: " $0; bad = 1 }
-    END { exit bad }' || fail "a countdown outside ipvsadm's readings"
-}
 
 # wait_until CMD: polls CMD for up to 20 s (programs start slowly in the emulated VM).
 wait_until() {
   local i
   for i in $(seq 1 100); do eval "$1" && return 0; sleep 0.2; done
   fail "timed out waiting for: $1"
-}
-
-# traffic_ns: two_tasks after 6 requests to the VIP.
-traffic_ns() {
-  two_tasks
-  for i in 1 2 3 4 5 6; do ip netns exec "$c" curl -s -m 5 http://10.0.0.2/ >/dev/null; done
-}
-
-test_inspect_ipvs_views_match_ipvsadm_with_live_traffic() {
-  traffic_ns
-  nsx "$c" ipvsadm -A -t 10.1.1.1:80 -s wrr -p 300 -M 255.255.255.0
-  nsx "$c" ipvsadm -a -t 10.1.1.1:80 -r 10.0.0.9:80 -g -w 3
-  nsx "$c" ipvsadm -a -t 10.1.1.1:80 -r 10.0.0.8:8080 -m -w 0
-  nsx "$c" ipvsadm -A -u 10.1.1.1:53 -s sh
-  nsx "$c" ipvsadm -a -u 10.1.1.1:53 -r 10.0.0.9:5353 -i -w 2
-  nsx "$c" ipvsadm -A -f 317 -s lc
-  [ "$(nsx "$c" ipvsadm -Ln --stats --exact | awk '/^FWM  257/ {print $2}')" -ge 6 ] || fail "no traffic counted"
-  same_output "nsx $c ipvsadm -Ln" "$SWARMLB -n $c inspect ipvs" "ipvsadm -Ln"
-  same_output "nsx $c ipvsadm -Ln --stats" "$SWARMLB -n $c inspect ipvs --stats" "ipvsadm -Ln --stats"
-  same_output "nsx $c ipvsadm -Ln --stats --exact" "$SWARMLB -n $c inspect ipvs --stats --exact" "ipvsadm -Ln --stats --exact"
-  same_output "nsx $c ipvsadm -Ln --rate" "$SWARMLB -n $c inspect ipvs --rate" "ipvsadm -Ln --rate"
-  same_output "nsx $c ipvsadm -Ln --rate --exact" "$SWARMLB -n $c inspect ipvs --rate --exact" "ipvsadm -Ln --rate --exact"
-  [ "$(nsx "$c" ipvsadm -Lnc | wc -l)" -ge 8 ] || fail "no connection entries: $(nsx "$c" ipvsadm -Lnc)"
-  same_connections "$c"
-  python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-fwm = [s for s in d if s.get("fwmark") == 257][0]
-assert fwm["stats"]["connections"] >= 6 and sum(r["stats"]["connections"] for r in fwm["reals"]) >= 6, fwm
-' <<<"$("$SWARMLB" -n "$c" inspect ipvs --json)"
 }
 
 test_inspect_of_a_healthy_service_finds_no_problem() {

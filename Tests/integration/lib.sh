@@ -51,24 +51,31 @@ with_eth0() { ip link add "$PREFIX$RANDOM" type veth peer name eth0 netns "$1" &
 # and so is what holds nothing (a built-in chain accepting everything, a table of only those), which
 # both iptables tools leave behind when the last rule goes; `tables` tells what exists.
 firewall() {
-  nsx "$1" iptables-legacy-save | sed -E '/^#/d; s/ \[[0-9]+:[0-9]+\]$//' | awk '
+  nsx "$1" iptables-legacy-save | awk '
+    /^#/ { next }
+    { sub(/ \[[0-9]+:[0-9]+\]$/, "") }
     /^\*/ { table = $0 "\n"; keep = 0; next }
     /^:/ { table = table $0 "\n"; if ($2 != "ACCEPT") keep = 1; next }  # a user chain reads ":NAME -"
     /^COMMIT$/ { if (keep) printf "%sCOMMIT\n", table; next }
     { table = table $0 "\n"; keep = 1 }'
-  local rules  # nft warns on stderr of tables iptables-nft manages: read apart, so no line is cut
-  rules=$(nsx "$1" nft --debug=netlink list ruleset 2>/tmp/$PREFIX.nft)
-  { cat /tmp/$PREFIX.nft; [ -z "$rules" ] || echo "$rules"; } | sed -E 's/counter (pkts|packets) [0-9]+ bytes [0-9]+/counter/' | awk '
-    /^# Warning: table / { warning[$4 " " $5] = $0 "\n"; next }
+  # nft warns on stderr of the tables iptables-nft manages: read apart, at the end, so no line is cut.
+  nsx "$1" nft --debug=netlink list ruleset 2>/tmp/$PREFIX.nft | awk -v warnings=/tmp/$PREFIX.nft '
+    { gsub(/counter (pkts|packets) [0-9]+ bytes [0-9]+/, "counter") }
     /^table / { table = $2 " " $3; body = ""; chains = 0; next }
     table != "" && /^\tchain / { chain = $0 "\n"; lines = 0; next }
     chain != "" && /^\t}$/ {
       if (!(lines == 1 && chain ~ /policy accept;\n$/)) { body = body (chains++ ? "\n" : "") chain "\t}\n" }
       chain = ""; next }
     chain != "" { chain = chain $0 "\n"; lines++; next }
-    table != "" && /^}$/ { if (chains) printf "%stable %s {\n%s}\n", warning[table], table, body; table = ""; next }
-    table == "" { print }'
+    table != "" && /^}$/ { if (chains) out = out "\001" table "\001table " table " {\n" body "}\n"; table = ""; next }
+    table == "" { out = out $0 "\n" }
+    END {
+      while ((getline line < warnings) > 0) { split(line, f, " "); warning[f[4] " " f[5]] = line "\n" }
+      n = split(out, part, "\001")  # text, then pairs: a table name, its text
+      for (i = 1; i <= n; i++) printf "%s", i % 2 ? part[i] : warning[part[i]]
+    }'
 }
+
 # in_any_order: firewall's output without what depends on the order in which the chains and rules came
 # (nf_tables' handles, and the chains' order in the ruleset); each chain's rules stay in their order.
 # For tables built by other sequences of commands (iptables-legacy-save has no such order: kept as is).
@@ -290,4 +297,10 @@ two_tasks() {
     sleep 0.2
   done
   fail "the tasks never answered"
+}
+
+# traffic_ns: two_tasks after 6 requests to the VIP.
+traffic_ns() {
+  two_tasks
+  for i in 1 2 3 4 5 6; do ip netns exec "$c" curl -s -m 5 http://10.0.0.2/ >/dev/null; done
 }
