@@ -56,7 +56,7 @@ struct MarkCommand: ParsableCommand {
                 return JSONViews.Mark(m, device: nil)
             }
             if common.json { return try session.printJSON(views) }
-            session.printTable(["PORT", "MARK", "CHAIN"], views.map { [$0.port ?? "", "\($0.markHex) (\($0.mark))", $0.chain] })
+            session.printTable(["PORT", "MARK", "CHAIN"], views.map { [$0.selectorText, "\($0.markHex) (\($0.mark))", $0.chain] })
         }
     }
 }

@@ -70,7 +70,7 @@ struct RealCommand: ParsableCommand {
             let session = try Session(common)
             let existing = try session.kernel.ipvs().service(key) == nil ? [] : try session.kernel.ipvs().reals(of: key)
             let changes: [KernelChange] = try endpoints.map { address, port in
-                let current = existing.first { $0.address == address && $0.port == port }
+                let current = existing.first { $0.address == .v4(address) && $0.port == port }
                     ?? RealServer(address: address, port: port)
                 return .updateReal(key, try settings.applied(to: current))
             }

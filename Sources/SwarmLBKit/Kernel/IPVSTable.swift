@@ -106,9 +106,9 @@ public final class IPVSTable {
         try IPVSWire.putServiceKey(msg, key)
         try socket.request(msg, operation: "listing real servers of", object: key.description) { reply in
             let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
-            if let r = IPVSWire.real(from: tb[Int(IPVS_CMD_ATTR_DEST)]) { found.append(r) }
+            if let r = IPVSWire.real(from: tb[Int(IPVS_CMD_ATTR_DEST)], serviceFamily: IPVSWire.family(key)) { found.append(r) }
         }
-        return found.sorted(by: IPVSOrder.before)
+        return found.sorted { IPVSOrder.before($0, $1) }
     }
 
     /// Adds a real server. `ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1`.

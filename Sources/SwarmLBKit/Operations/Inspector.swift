@@ -46,12 +46,12 @@ public struct Inspector {
             backendsConflict: selection.conflict)
     }
 
-    public func report(namespace: String) throws(KernelError) -> LoadBalancerReport {
+    public func report(namespace: String?) throws(KernelError) -> LoadBalancerReport {
         Self.report(namespace: namespace, try facts())
     }
 
     /// Correlates the facts and lists the problems; pure, so every diagnosis is testable.
-    public static func report(namespace: String, _ f: Facts) -> LoadBalancerReport {
+    public static func report(namespace: String?, _ f: Facts) -> LoadBalancerReport {
         var problems: [Problem] = []
         let rulesByMark = Dictionary(grouping: f.marks, by: \.mark)
         let entryByMark = Dictionary(f.ipvs.entries.compactMap { e in e.service.key.fwmark.map { ($0, e) } },
@@ -71,9 +71,9 @@ public struct Inspector {
                         problems.append(Problem(kind: .vipNotAssigned,
                             message: "VIP \(a) (mark \(mark.hex), mangle \(r.chain)) is not assigned as a /32 on any interface"))
                     }
-                    return .init(chain: r.chain, vip: a.description, port: nil, assignedTo: device)
+                    return .init(chain: r.chain, vip: a.description, protocol: nil, port: nil, device: device)
                 case .port(let p):
-                    return .init(chain: r.chain, vip: nil, port: p.description, assignedTo: nil)
+                    return .init(chain: r.chain, vip: nil, protocol: p.proto.rawValue, port: p.port, device: nil)
                 }
             }
             if entry == nil {
@@ -90,7 +90,7 @@ public struct Inspector {
                 problems.append(Problem(kind: .serviceWithoutReals, message: "IPVS service FWM \(mark.value) has no real servers"))
             }
             let reals = (entry?.reals ?? []).map { r -> LoadBalancerReport.Real in
-                let snat = f.snat.first { $0.subnet.contains(r.address) }
+                let snat = r.address.ipv4.flatMap { a in f.snat.first { $0.subnet.contains(a) } }
                 if r.weight == 0 {
                     problems.append(Problem(kind: .realDraining,
                         message: "real server \(r.endpoint) of FWM \(mark.value) is draining (weight 0)"))
@@ -100,9 +100,9 @@ public struct Inspector {
                         message: "real server \(r.endpoint) of FWM \(mark.value) is outside every ipvs SNAT subnet"
                             + (f.snat.isEmpty ? " (there are no ipvs SNAT rules)" : "")))
                 }
-                return .init(address: r.address.description, port: r.port, forward: r.forwarding.ipvsadmName, weight: r.weight,
+                return .init(address: r.address.description, port: r.port, forward: r.forwarding.rawValue, weight: r.weight,
                              activeConnections: r.activeConnections, inactiveConnections: r.inactiveConnections,
-                             snat: snat.map { "\($0.subnet) -> \($0.source)" })
+                             snat: snat.map { .init(subnet: $0.subnet.description, toSource: $0.source.description) })
             }
             services.append(.init(mark: mark.value, markHex: mark.hex, markedIn: sites,
                                   scheduler: entry?.service.scheduler.rawValue, reals: reals))

@@ -1,6 +1,6 @@
 /// One change to a namespace's kernel state, spelled as the classic command that makes it.
 /// Plans are lists of these; `--dry-run` prints them, `Transaction` applies and rolls them back.
-public enum KernelChange: Hashable, Sendable, Codable {
+public enum KernelChange: Hashable, Sendable {
     case addAddress(InterfaceAddress)
     case deleteAddress(InterfaceAddress)
     case setLink(String, up: Bool)
