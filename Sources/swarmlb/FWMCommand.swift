@@ -21,7 +21,7 @@ struct FWMCommand: ParsableCommand {
 
         func run() throws {
             let service = IPVSService(key: .fwmark(try Parse.mark(mark)), scheduler: try Parse.scheduler(scheduler),
-                                      persistence: persistent)
+                                      persistence: try Parse.persistence(persistent))
             try Session(common).apply([.addService(service)], change)
         }
     }
@@ -47,7 +47,7 @@ struct FWMCommand: ParsableCommand {
         @Flag(help: "Include TCP, UDP and SCTP address services too (all of ipvsadm -Ln).") var all = false
 
         func run() throws {
-            try IPVSPrinter(session: Session(common)).print { all || $0.key.fwmark != nil }
+            try IPVSPrinter(session: Session(common)).print { all || $0.key.isFirewallMark }
         }
     }
 }

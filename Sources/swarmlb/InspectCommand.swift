@@ -30,13 +30,17 @@ struct InspectCommand: ParsableCommand {
             for (name, path) in all ? Self.namespaces() : [(common.netns ?? "current namespace", nil)] {
                 do {
                     let kernel: Kernel
+                    let namespace: String?
                     if let path {
                         try NetNamespace(path).enter()
                         kernel = Session.kernel(common, choice)
+                        namespace = path
                     } else {
-                        kernel = try Session(common).kernel
+                        let session = try Session(common)
+                        kernel = session.kernel
+                        namespace = session.namespace?.path
                     }
-                    let report = try Inspector(kernel: kernel).report(namespace: name)
+                    let report = try Inspector(kernel: kernel).report(namespace: namespace)
                     reports.append(report)
                     if !common.json { print((all ? "== \(name)\n" : "") + ReportListing.text(report), terminator: all ? "\n" : "") }
                 } catch where all {
@@ -52,9 +56,10 @@ struct InspectCommand: ParsableCommand {
             if reports.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(3) }
         }
 
-        /// Every namespace file Docker and iproute2 keep, as (name, path), sorted by path.
+        /// Every namespace file Docker and iproute2 keep, as (name, path), sorted by path; a namespace
+        /// with two names (the same device and inode) only under its first, the others named in its heading.
         static func namespaces() -> [(String, String?)] {
-            [NetNamespace.dockerDirectory, NetNamespace.iprouteDirectory].flatMap { dir -> [(String, String?)] in
+            let paths = [NetNamespace.dockerDirectory, NetNamespace.iprouteDirectory].flatMap { dir -> [String] in
                 guard let d = opendir(dir) else { return [] }
                 defer { closedir(d) }
                 var names: [String] = []
@@ -62,8 +67,22 @@ struct InspectCommand: ParsableCommand {
                     let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
                     if name != "." && name != ".." && name != "default" { names.append(name) }
                 }
-                return names.sorted().map { ("\(dir)/\($0)", "\(dir)/\($0)") }
+                return names.sorted().map { "\(dir)/\($0)" }
             }
+            var order: [String] = []
+            var aliases: [String: [String]] = [:]
+            var firstByIdentity: [String: String] = [:]
+            for p in paths {
+                var st = stat()
+                let identity = stat(p, &st) == 0 ? "\(st.st_dev):\(st.st_ino)" : p
+                if let first = firstByIdentity[identity] {
+                    aliases[first, default: []].append(p)
+                } else {
+                    firstByIdentity[identity] = p
+                    order.append(p)
+                }
+            }
+            return order.map { p in (([p] + (aliases[p] ?? [])).joined(separator: " = "), p) }
         }
     }
 

@@ -101,7 +101,8 @@ struct RealCommand: ParsableCommand {
             let key = IPVSService.Key.fwmark(try Parse.mark(mark))
             let session = try Session(common)
             guard let service = try session.kernel.ipvs().service(key) else {
-                throw KernelError.netlink(operation: "listing", object: "\(key)", errno: ESRCH)
+                throw KernelError.ipvs(operation: "listing", object: "\(key)", errno: ESRCH,
+                                       meaning: IPVSMeaning.meaning(.list, errno: ESRCH) ?? "No such service")
             }
             try IPVSPrinter(session: session).print({ $0.key == service.key }, wholeTable: false)
         }

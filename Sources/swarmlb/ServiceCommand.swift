@@ -17,7 +17,7 @@ struct ServiceCommand: ParsableCommand {
         @Option(help: "mangle chain of the mark rule: OUTPUT or INPUT.") var chain = "OUTPUT"
 
         func recipe() throws -> ServiceRecipe {
-            ServiceRecipe(name: name, vip: try Parse.address(vip), mark: try Parse.mark(fwm),
+            ServiceRecipe(name: name, vip: try Parse.vip(vip), mark: try Parse.mark(fwm),
                           device: try Parse.device(dev), chain: try Parse.chain(chain))
         }
     }

@@ -20,7 +20,7 @@ struct VIPCommand: ParsableCommand {
         var chain = "OUTPUT"
 
         func run() throws {
-            let address = InterfaceAddress(address: try Parse.address(vip), device: try Parse.device(dev))
+            let address = InterfaceAddress(address: try Parse.vip(vip), device: try Parse.device(dev))
             let rule = MarkRule(chain: try Parse.chain(chain), selector: .vip(address.address), mark: try Parse.mark(fwm))
             try Session(common).apply([.addAddress(address), rule.addChange], change)
         }
@@ -51,8 +51,10 @@ struct VIPCommand: ParsableCommand {
                 ?? MarkRule.all(in: session.kernel.firewall().dump(.mangle)).filter { $0.chain == chain && $0.selector == .vip(address) }.map(\.mark)
             var changes = marks.map { MarkRule(chain: chain, selector: .vip(address), mark: $0).deleteChange }
             changes += devices.map { KernelChange.deleteAddress(InterfaceAddress(address: address, device: $0)) }
-            if changes.isEmpty, !removal.ifExists {
-                throw Transaction.Failure.absent(["\(address)/32 is not assigned to \(device ?? "any device") and no mark rule sets a mark for it"])
+            if changes.isEmpty {
+                let what = "\(address)/32 is not assigned to \(device ?? "any device") and no mangle \(chain) rule sets a mark for it"
+                if !removal.ifExists { throw Transaction.Failure.absent([what]) }
+                return try session.printNotFound(what, change)
             }
             try session.apply(changes, change, ifExists: removal.ifExists)
         }

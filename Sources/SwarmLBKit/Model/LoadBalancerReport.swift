@@ -44,6 +44,8 @@ public struct LoadBalancerReport: Sendable, Encodable {
     public var backend: String
     public var services: [Service]
     public var problems: [Problem]
+    /// What could not be read (IPVS missing from the kernel), one line each; not problems.
+    public var notes: [String] = []
 }
 
 /// One thing wrong with a namespace's load balancing, stated in one line.

@@ -15,6 +15,8 @@ public struct Inspector {
         /// The backend the rules were read from, and whether the other one holds load-balancing rules too.
         public var backend: FirewallBackendKind
         public var backendsConflict: Bool
+        /// Why IPVS could not be read (no ip_vs in this kernel); the rest is still reported.
+        public var ipvsUnavailable: String? = nil
     }
 
     public static let dnsAddress = IPv4Address(0x7f00_000b)  // 127.0.0.11
@@ -33,9 +35,15 @@ public struct Inspector {
             else { return nil }
             return (proto, p.lowerBound)
         } ?? []
+        var ipvs = IPVSSnapshot(version: 0, tableSize: 0, entries: [])
+        var ipvsUnavailable: String?
+        do throws(KernelError) { ipvs = try kernel.ipvs().snapshot() } catch {
+            guard case .ipvsUnavailable = error else { throw error }
+            ipvsUnavailable = error.description
+        }
         return Facts(
             marks: MarkRule.all(in: try firewall.dump(.mangle)),
-            ipvs: try kernel.ipvs().snapshot(),
+            ipvs: ipvs,
             addresses: try kernel.addresses().addresses(),
             snat: SNATRule.all(in: nat),
             conntrack: try? Sysctl.ipvsConntrack.read(),
@@ -43,7 +51,8 @@ public struct Inspector {
             dnsChains: nat.chain(Self.dnsChain) != nil,
             listeners: try SocketTable.listeners(),
             backend: firewall.kind,
-            backendsConflict: selection.conflict)
+            backendsConflict: selection.conflict,
+            ipvsUnavailable: ipvsUnavailable)
     }
 
     public func report(namespace: String?) throws(KernelError) -> LoadBalancerReport {
@@ -132,6 +141,7 @@ public struct Inspector {
                 message: "both iptables-legacy and iptables-nft hold load-balancing rules (shown: \(f.backend.tool), the host's default); "
                     + "one backend's rules are stale or foreign: compare `iptables-legacy-save` with `iptables-nft-save`"))
         }
-        return LoadBalancerReport(namespace: namespace, backend: f.backend.rawValue, services: services, problems: problems)
+        return LoadBalancerReport(namespace: namespace, backend: f.backend.rawValue, services: services, problems: problems,
+                                  notes: f.ipvsUnavailable.map { [$0 + "; the IPVS columns are empty"] } ?? [])
     }
 }

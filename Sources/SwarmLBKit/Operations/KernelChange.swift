@@ -39,6 +39,14 @@ public enum KernelChange: Hashable, Sendable {
         }
     }
 
+    /// An edit of something that must exist (`ipvsadm -E`, `-e`): its absence is "nothing to change", not "nothing to delete".
+    public var isEdit: Bool {
+        switch self {
+        case .updateService, .updateReal: return true
+        default: return false
+        }
+    }
+
     /// The table and edit of a rule or chain change; nil for every other change.
     public var firewallEdit: (table: FirewallTable, edit: FirewallEdit)? {
         switch self {

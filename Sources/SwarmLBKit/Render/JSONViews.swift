@@ -140,11 +140,12 @@ public enum JSONViews {
         public let unchanged: [String]
         public let absent: [String]
 
-        public init(_ report: Transaction.Report, dryRun: Bool) {
+        /// `notFound`: what a removal looked for without finding anything to plan (`vip del VIP --if-exists`).
+        public init(_ report: Transaction.Report, dryRun: Bool, notFound: [String] = []) {
             self.dryRun = dryRun
             changes = report.performed.map(report.command)
             unchanged = report.unchanged.map(report.command)
-            absent = report.absent.map(report.command)
+            absent = report.absent.map(report.command) + notFound
         }
     }
 }

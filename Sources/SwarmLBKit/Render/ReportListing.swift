@@ -24,7 +24,8 @@ public enum ReportListing {
                 rows.append(row)
             }
         }
-        var out = report.services.isEmpty ? "no firewall-mark services\n"
+        var out = report.notes.map { "note: \($0)\n" }.joined()
+        out += report.services.isEmpty ? "no firewall-mark services\n"
             : TextTable.render(["MARK", "SET IN", "VIP/PORT", "ASSIGNED", "SCHED", "REAL", "FORWARD", "WEIGHT", "ACTIVE",
                                 "INACTIVE", "SNAT"], rows)
         if report.problems.isEmpty {
