@@ -210,13 +210,21 @@ _swarmlb_vip() {
 _swarmlb_vip_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --dev --fwm --chain)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --dev --fwm --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--dev')
@@ -226,6 +234,7 @@ _swarmlb_vip_add() {
         return
         ;;
     '--chain')
+        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
         return
         ;;
     esac
@@ -234,13 +243,21 @@ _swarmlb_vip_add() {
 _swarmlb_vip_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --dev --fwm --chain)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --dev --fwm --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--dev')
@@ -250,6 +267,7 @@ _swarmlb_vip_del() {
         return
         ;;
     '--chain')
+        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
         return
         ;;
     esac
@@ -258,13 +276,21 @@ _swarmlb_vip_del() {
 _swarmlb_vip_list() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -296,19 +322,28 @@ _swarmlb_mark() {
 _swarmlb_mark_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --port --chain)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --port --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--port')
         return
         ;;
     '--chain')
+        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
         return
         ;;
     esac
@@ -317,19 +352,28 @@ _swarmlb_mark_add() {
 _swarmlb_mark_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --port --chain)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --port --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--port')
         return
         ;;
     '--chain')
+        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
         return
         ;;
     esac
@@ -338,13 +382,21 @@ _swarmlb_mark_del() {
 _swarmlb_mark_list() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -376,16 +428,25 @@ _swarmlb_fwm() {
 _swarmlb_fwm_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns -s --scheduler -p --persistent)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait -s --scheduler -p --persistent)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '-s'|'--scheduler')
+        __swarmlb_add_completions -W 'rr'$'\n''wrr'$'\n''lc'$'\n''wlc'$'\n''lblc'$'\n''lblcr'$'\n''dh'$'\n''sh'$'\n''sed'$'\n''nq'$'\n''fo'$'\n''ovf'$'\n''mh'$'\n''twos'
         return
         ;;
     '-p'|'--persistent')
@@ -397,13 +458,21 @@ _swarmlb_fwm_add() {
 _swarmlb_fwm_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -412,13 +481,21 @@ _swarmlb_fwm_del() {
 _swarmlb_fwm_list() {
     repeating_flags=()
     non_repeating_flags=(--json --all --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -450,19 +527,28 @@ _swarmlb_real() {
 _swarmlb_real_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns -w --weight --forward -x --upper-threshold -y --lower-threshold)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait -w --weight --forward -x --upper-threshold -y --lower-threshold)
     __swarmlb_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '-w'|'--weight')
         return
         ;;
     '--forward')
+        __swarmlb_add_completions -W 'masq'$'\n''route'$'\n''tunnel'
         return
         ;;
     '-x'|'--upper-threshold')
@@ -477,19 +563,28 @@ _swarmlb_real_add() {
 _swarmlb_real_set() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns -w --weight --forward -x --upper-threshold -y --lower-threshold)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait -w --weight --forward -x --upper-threshold -y --lower-threshold)
     __swarmlb_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '-w'|'--weight')
         return
         ;;
     '--forward')
+        __swarmlb_add_completions -W 'masq'$'\n''route'$'\n''tunnel'
         return
         ;;
     '-x'|'--upper-threshold')
@@ -504,13 +599,21 @@ _swarmlb_real_set() {
 _swarmlb_real_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -519,13 +622,21 @@ _swarmlb_real_del() {
 _swarmlb_real_list() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -557,13 +668,21 @@ _swarmlb_snat() {
 _swarmlb_snat_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --to-source)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --to-source)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--to-source')
@@ -575,13 +694,21 @@ _swarmlb_snat_add() {
 _swarmlb_snat_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --to-source)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --to-source)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--to-source')
@@ -593,13 +720,21 @@ _swarmlb_snat_del() {
 _swarmlb_snat_list() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -631,13 +766,21 @@ _swarmlb_service() {
 _swarmlb_service_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --lb-sysctls --version -h --help)
-    repeating_options=(--real)
-    non_repeating_options=(-n --netns --vip --fwm --dev --chain -s --scheduler --snat --to-source)
+    repeating_options=(-n --netns --real)
+    non_repeating_options=(--backend --wait --vip --fwm --dev --chain -s --scheduler --snat --to-source)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--vip')
@@ -650,12 +793,14 @@ _swarmlb_service_add() {
         return
         ;;
     '--chain')
+        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
         return
         ;;
     '--real')
         return
         ;;
     '-s'|'--scheduler')
+        __swarmlb_add_completions -W 'rr'$'\n''wrr'$'\n''lc'$'\n''wlc'$'\n''lblc'$'\n''lblcr'$'\n''dh'$'\n''sh'$'\n''sed'$'\n''nq'$'\n''fo'$'\n''ovf'$'\n''mh'$'\n''twos'
         return
         ;;
     '--snat')
@@ -670,13 +815,21 @@ _swarmlb_service_add() {
 _swarmlb_service_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --vip --fwm --dev --chain)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --vip --fwm --dev --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--vip')
@@ -689,6 +842,7 @@ _swarmlb_service_del() {
         return
         ;;
     '--chain')
+        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
         return
         ;;
     esac
@@ -720,13 +874,21 @@ _swarmlb_inspect() {
 _swarmlb_inspect_services() {
     repeating_flags=()
     non_repeating_flags=(--json --all --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -735,13 +897,21 @@ _swarmlb_inspect_services() {
 _swarmlb_inspect_ipvs() {
     repeating_flags=()
     non_repeating_flags=(--json --stats --rate --exact -c --connections --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -750,16 +920,25 @@ _swarmlb_inspect_ipvs() {
 _swarmlb_inspect_iptables() {
     repeating_flags=()
     non_repeating_flags=(--json --save --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns -t --table)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait -t --table)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '-t'|'--table')
+        __swarmlb_add_completions -W 'filter'$'\n''nat'$'\n''mangle'$'\n''raw'
         return
         ;;
     esac
@@ -768,13 +947,21 @@ _swarmlb_inspect_iptables() {
 _swarmlb_inspect_addr() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     esac
@@ -806,13 +993,21 @@ _swarmlb_dns() {
 _swarmlb_dns_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --watch --verbose --version -h --help)
-    repeating_options=(--upstream)
-    non_repeating_options=(-n --netns --config --listen --port --ttl --max-inflight --tcp-idle)
+    repeating_options=(-n --netns --upstream)
+    non_repeating_options=(--backend --wait --config --listen --port --ttl --max-inflight --tcp-idle)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
         return
         ;;
     '--config')

@@ -8,7 +8,7 @@ public struct CommonOptions: ParsableArguments {
     // An array only so that a second -n is seen and refused (the parser would let the last one win).
     @Option(name: [.customShort("n"), .customLong("netns")], parsing: .singleValue, help: ArgumentHelp(
         "Network namespace to work in: a name under /run/docker/netns or /run/netns, a path, or pid:N. Default: the current one.",
-        valueName: "ns"))
+        valueName: "ns"), completion: Completions.namespaces)
     var netnsArguments: [String] = []
 
     /// The namespace asked for with -n/--netns, if any.

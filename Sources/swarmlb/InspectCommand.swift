@@ -9,6 +9,16 @@ import SwarmLBKit
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect", abstract: "Show a namespace's load balancing; never changes anything.",
+        discussion: """
+            Without a subcommand, runs 'inspect services', which takes --all (every namespace under /run/docker/netns \
+            and /run/netns) besides -n/--netns, --json, --backend and --wait; exit status 3 when it finds problems.
+
+            Examples:
+              swarmlb -n pid:4242 inspect
+              swarmlb inspect --all --json
+              swarmlb -n pid:4242 inspect ipvs --stats     # as ipvsadm -Ln --stats
+              swarmlb -n pid:4242 inspect iptables --save  # as iptables-save
+            """,
         subcommands: [Services.self, IPVS.self, IPTables.self, Addr.self], defaultSubcommand: Services.self)
 
     struct Services: ParsableCommand {
@@ -118,7 +128,7 @@ struct InspectCommand: ParsableCommand {
             commandName: "iptables",
             abstract: "iptables rules of the namespace's backend, as iptables-nft|iptables-legacy -S [-t TABLE] or -save.")
         @OptionGroup var common: CommonOptions
-        @Option(name: [.customShort("t"), .long], help: "Table: filter, nat, mangle or raw (default filter; with --save, every table in use).")
+        @Option(name: [.customShort("t"), .long], help: "Table: filter, nat, mangle or raw (default filter; with --save, every table in use).", completion: Completions.tables)
         var table: String?
         @Flag(help: "Print the iptables-save format.") var save = false
 

@@ -22,7 +22,8 @@ struct RealCommand: ParsableCommand {
     /// The settings of a real server.
     struct Settings: ParsableArguments {
         @Option(name: [.short, .long], help: "Weight, 0-65535 (0 drains: no new connections).") var weight: Int?
-        @Option(help: "Forwarding method: masq (NAT, as Swarm), route (direct routing) or tunnel (IPIP).") var forward: String?
+        @Option(help: "Forwarding method: masq (NAT, as Swarm), route (direct routing) or tunnel (IPIP). Default: masq, or as the real server is.",
+                completion: Completions.forwarding) var forward: String?
         @Option(name: [.customShort("x"), .long], help: "Upper connection threshold (0 = none).") var upperThreshold: UInt32?
         @Option(name: [.customShort("y"), .long], help: "Lower connection threshold (0 = none).") var lowerThreshold: UInt32?
 
@@ -41,7 +42,10 @@ struct RealCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
             abstract: "Add real servers to a service (ipvsadm -a -f MARK -r ADDR:PORT -m -w 1).",
-            discussion: "A real server that exists with other settings is edited to these (ipvsadm -e).")
+            discussion: """
+                A real server that exists with other settings is edited to these (ipvsadm -e).
+                Example: swarmlb -n pid:4242 real add 0x101 10.0.0.3 10.0.0.4 -w 1
+                """)
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var target: Target

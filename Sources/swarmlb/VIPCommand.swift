@@ -10,13 +10,16 @@ struct VIPCommand: ParsableCommand {
         subcommands: [Add.self, Del.self, List.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Assign VIP/32 to a device and mark packets to it.")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Assign VIP/32 to a device and mark packets to it.",
+            discussion: "Example: swarmlb -n pid:4242 vip add 10.0.0.2 --dev eth0 --fwm 0x101")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @Argument(help: "The virtual IP, e.g. 10.0.0.2.") var vip: String
         @Option(help: "Device that gets VIP/32 (the overlay interface).") var dev: String
         @Option(help: "Firewall mark, decimal or 0x hex.") var fwm: String
-        @Option(help: "mangle chain of the mark rule: OUTPUT (per container) or INPUT (load-balancer namespace).")
+        @Option(help: "mangle chain of the mark rule: OUTPUT (per container) or INPUT (load-balancer namespace).",
+                completion: Completions.chains)
         var chain = "OUTPUT"
 
         func run() throws {
@@ -37,7 +40,7 @@ struct VIPCommand: ParsableCommand {
         @Argument(help: "The virtual IP.") var vip: String
         @Option(help: "Device holding VIP/32.") var dev: String?
         @Option(help: "Firewall mark of the rule.") var fwm: String?
-        @Option(help: "mangle chain of the mark rule.") var chain = "OUTPUT"
+        @Option(help: "mangle chain of the mark rule.", completion: Completions.chains) var chain = "OUTPUT"
 
         func run() throws {
             let address = try Parse.address(vip)

@@ -83,6 +83,8 @@ test_ipvsadm_meanings_instead_of_errno() {
   expect_exit 0 "$SWARMLB" -n "$ns" fwm add 1
   expect_exit 1 "$SWARMLB" -n "$ns" real set 1 10.0.0.3 -w 0
   assert_eq "swarmlb: nothing to change: no real server 10.0.0.3:0 in FWM 1" "$ERR" "real set of an absent real"
+  expect_exit 0 "$SWARMLB" -n "$ns" real add 1 10.0.0.3 10.0.0.3 --dry-run
+  assert_eq "ipvsadm -a -f 1 -r 10.0.0.3:0 -m -w 1" "$OUT" "a duplicated argument is one step"
   expect_exit 2 "$SWARMLB" -n "$ns" fwm add 2 -p 0
   assert_eq "swarmlb: invalid persistence timeout (1 second or more, as ipvsadm -p): \"0\"" "$ERR" "fwm add -p 0"
 }
