@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/swarmlb
 
-.PHONY: all build deps test unit host-tests vm-tests demo bench fuzz docs clean
+.PHONY: all build deps test unit host-tests vm-tests demo bench fuzz docs docs-check install lint clean
 
 all: build
 
@@ -44,11 +44,48 @@ fuzz:
 	scripts/fuzz $(FUZZ_SECONDS)
 
 # Regenerates man/ and completions/ from the argument parser; the results are committed.
+# generate-manual cannot write ENVIRONMENT, EXAMPLES, SEE ALSO or more exit statuses than 0 and >0:
+# scripts/man-sections adds them to each page. DOCS_DIR lets docs-check write elsewhere.
+DOCS_DIR ?= .
 docs: build
-	$(SWIFT) package --allow-writing-to-directory man generate-manual --output-directory man
-	$(BIN) --generate-completion-script bash > completions/swarmlb.bash
-	$(BIN) --generate-completion-script zsh > completions/_swarmlb
-	$(BIN) --generate-completion-script fish > completions/swarmlb.fish
+	@mkdir -p $(DOCS_DIR)/man $(DOCS_DIR)/completions
+	$(SWIFT) package --allow-writing-to-directory $(DOCS_DIR)/man generate-manual --output-directory $(DOCS_DIR)/man
+	for page in $(DOCS_DIR)/man/*.1; do scripts/man-sections $$page; done
+	$(BIN) --generate-completion-script bash > $(DOCS_DIR)/completions/swarmlb.bash
+	$(BIN) --generate-completion-script zsh > $(DOCS_DIR)/completions/_swarmlb
+	$(BIN) --generate-completion-script fish > $(DOCS_DIR)/completions/swarmlb.fish
+
+# Fails when the committed man pages or completions differ from what the parser generates now (CI).
+# The man pages' date line is left out of the comparison.
+docs-check: build
+	@d=$$(mktemp -d); $(MAKE) -s docs DOCS_DIR=$$d >/dev/null; \
+	  diff -r -I '^\.Dd ' man $$d/man && diff -r completions $$d/completions; rc=$$?; rm -rf $$d; \
+	  [ $$rc = 0 ] || { echo "docs-check: man/ or completions/ is stale; run make docs and commit" >&2; exit 1; }; \
+	  echo "docs-check: man pages and completions match the parser"
+
+# make install PREFIX=/usr/local [DESTDIR=...]: both executables (swarmlb execs swarmlb-dns from its own
+# directory for `dns serve`), the man pages and the bash, zsh and fish completions. SKIP_BUILD=1 installs
+# what is built.
+PREFIX ?= /usr/local
+CONFIG ?= debug
+install: $(if $(SKIP_BUILD),,build)
+	@for x in swarmlb-dns swarmlb-apply; do test -x .build/$(CONFIG)/$$x || { echo "install: .build/$(CONFIG)/$$x is missing: swarmlb execs it from its own directory (dns serve, apply)" >&2; exit 1; }; done
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 .build/$(CONFIG)/swarmlb .build/$(CONFIG)/swarmlb-dns .build/$(CONFIG)/swarmlb-apply $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 completions/swarmlb.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/swarmlb
+	install -m 644 completions/_swarmlb $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_swarmlb
+	install -m 644 completions/swarmlb.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/swarmlb.fish
+
+# swift-format (the toolchain's `swift format`) with .swift-format, on the Swift files changed since the
+# merge base with main only: the whole tree is formatted once, separately, so that parallel branches do
+# not conflict; LINT_ALL=1 reports on the whole tree without failing.
+LINT_BASE ?= $(shell git merge-base HEAD main 2>/dev/null)
+lint:
+	@if [ -n "$(LINT_ALL)" ]; then $(SWIFT) format lint --recursive Sources Tests Package.swift || true; else \
+	  files=$$(git diff --name-only --diff-filter=AM $(LINT_BASE) -- '*.swift' | grep -v 'Kernel/NFT' ); \
+	  [ -z "$$files" ] || $(SWIFT) format lint --strict $$files; fi
 
 clean:
 	rm -rf .build

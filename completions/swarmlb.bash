@@ -173,13 +173,13 @@ _swarmlb() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    vip|mark|fwm|real|snat|service|inspect|dns|help)
+    vip|mark|fwm|real|snat|service|apply|inspect|dns|help)
         # Offer subcommand argument completions
         "_swarmlb_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'vip mark fwm real snat service inspect dns help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'vip mark fwm real snat service apply inspect dns help' -- "${cur}"))
         ;;
     esac
 }
@@ -210,13 +210,14 @@ _swarmlb_vip() {
 _swarmlb_vip_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait --dev --fwm --chain)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --dev --fwm --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -233,6 +234,7 @@ _swarmlb_vip_add() {
         return
         ;;
     '--chain')
+        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
         return
         ;;
     esac
@@ -241,13 +243,14 @@ _swarmlb_vip_add() {
 _swarmlb_vip_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait --dev --fwm --chain)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --dev --fwm --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -264,6 +267,7 @@ _swarmlb_vip_del() {
         return
         ;;
     '--chain')
+        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
         return
         ;;
     esac
@@ -272,13 +276,14 @@ _swarmlb_vip_del() {
 _swarmlb_vip_list() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -317,13 +322,14 @@ _swarmlb_mark() {
 _swarmlb_mark_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait --port --chain)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --port --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -337,6 +343,7 @@ _swarmlb_mark_add() {
         return
         ;;
     '--chain')
+        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
         return
         ;;
     esac
@@ -345,13 +352,14 @@ _swarmlb_mark_add() {
 _swarmlb_mark_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait --port --chain)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --port --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -365,6 +373,7 @@ _swarmlb_mark_del() {
         return
         ;;
     '--chain')
+        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
         return
         ;;
     esac
@@ -373,13 +382,14 @@ _swarmlb_mark_del() {
 _swarmlb_mark_list() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -418,13 +428,14 @@ _swarmlb_fwm() {
 _swarmlb_fwm_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait -s --scheduler -p --persistent)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait -s --scheduler -p --persistent)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -435,6 +446,7 @@ _swarmlb_fwm_add() {
         return
         ;;
     '-s'|'--scheduler')
+        __swarmlb_add_completions -W 'rr'$'\n''wrr'$'\n''lc'$'\n''wlc'$'\n''lblc'$'\n''lblcr'$'\n''dh'$'\n''sh'$'\n''sed'$'\n''nq'$'\n''fo'$'\n''ovf'$'\n''mh'$'\n''twos'
         return
         ;;
     '-p'|'--persistent')
@@ -446,13 +458,14 @@ _swarmlb_fwm_add() {
 _swarmlb_fwm_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -468,13 +481,14 @@ _swarmlb_fwm_del() {
 _swarmlb_fwm_list() {
     repeating_flags=()
     non_repeating_flags=(--json --all --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -513,13 +527,14 @@ _swarmlb_real() {
 _swarmlb_real_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait -w --weight --forward -x --upper-threshold -y --lower-threshold)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait -w --weight --forward -x --upper-threshold -y --lower-threshold)
     __swarmlb_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -533,6 +548,7 @@ _swarmlb_real_add() {
         return
         ;;
     '--forward')
+        __swarmlb_add_completions -W 'masq'$'\n''route'$'\n''tunnel'
         return
         ;;
     '-x'|'--upper-threshold')
@@ -547,13 +563,14 @@ _swarmlb_real_add() {
 _swarmlb_real_set() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait -w --weight --forward -x --upper-threshold -y --lower-threshold)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait -w --weight --forward -x --upper-threshold -y --lower-threshold)
     __swarmlb_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -567,6 +584,7 @@ _swarmlb_real_set() {
         return
         ;;
     '--forward')
+        __swarmlb_add_completions -W 'masq'$'\n''route'$'\n''tunnel'
         return
         ;;
     '-x'|'--upper-threshold')
@@ -581,13 +599,14 @@ _swarmlb_real_set() {
 _swarmlb_real_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -603,13 +622,14 @@ _swarmlb_real_del() {
 _swarmlb_real_list() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -648,13 +668,14 @@ _swarmlb_snat() {
 _swarmlb_snat_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait --to-source)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --to-source)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -673,13 +694,14 @@ _swarmlb_snat_add() {
 _swarmlb_snat_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait --to-source)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --to-source)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -698,13 +720,14 @@ _swarmlb_snat_del() {
 _swarmlb_snat_list() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -743,13 +766,14 @@ _swarmlb_service() {
 _swarmlb_service_add() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --lb-sysctls --version -h --help)
-    repeating_options=(--real)
-    non_repeating_options=(-n --netns --backend --wait --vip --fwm --dev --chain -s --scheduler --snat --to-source)
+    repeating_options=(-n --netns --real)
+    non_repeating_options=(--backend --wait --vip --fwm --dev --chain -s --scheduler --snat --to-source)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -769,12 +793,14 @@ _swarmlb_service_add() {
         return
         ;;
     '--chain')
+        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
         return
         ;;
     '--real')
         return
         ;;
     '-s'|'--scheduler')
+        __swarmlb_add_completions -W 'rr'$'\n''wrr'$'\n''lc'$'\n''wlc'$'\n''lblc'$'\n''lblcr'$'\n''dh'$'\n''sh'$'\n''sed'$'\n''nq'$'\n''fo'$'\n''ovf'$'\n''mh'$'\n''twos'
         return
         ;;
     '--snat')
@@ -789,13 +815,14 @@ _swarmlb_service_add() {
 _swarmlb_service_del() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait --vip --fwm --dev --chain)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --vip --fwm --dev --chain)
     __swarmlb_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -815,6 +842,42 @@ _swarmlb_service_del() {
         return
         ;;
     '--chain')
+        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
+        return
+        ;;
+    esac
+}
+
+_swarmlb_apply() {
+    repeating_flags=()
+    non_repeating_flags=(--json --dry-run --prune --check --version -h --help)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --config --dev --chain --to-source)
+    __swarmlb_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    '--dev')
+        return
+        ;;
+    '--chain')
+        return
+        ;;
+    '--to-source')
         return
         ;;
     esac
@@ -846,13 +909,14 @@ _swarmlb_inspect() {
 _swarmlb_inspect_services() {
     repeating_flags=()
     non_repeating_flags=(--json --all --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -868,13 +932,14 @@ _swarmlb_inspect_services() {
 _swarmlb_inspect_ipvs() {
     repeating_flags=()
     non_repeating_flags=(--json --stats --rate --exact -c --connections --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -890,13 +955,14 @@ _swarmlb_inspect_ipvs() {
 _swarmlb_inspect_iptables() {
     repeating_flags=()
     non_repeating_flags=(--json --save --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait -t --table)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait -t --table)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -907,6 +973,7 @@ _swarmlb_inspect_iptables() {
         return
         ;;
     '-t'|'--table')
+        __swarmlb_add_completions -W 'filter'$'\n''nat'$'\n''mangle'$'\n''raw'
         return
         ;;
     esac
@@ -915,13 +982,14 @@ _swarmlb_inspect_iptables() {
 _swarmlb_inspect_addr() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-n --netns --backend --wait)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')
@@ -960,13 +1028,14 @@ _swarmlb_dns() {
 _swarmlb_dns_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --watch --verbose --version -h --help)
-    repeating_options=(--upstream)
-    non_repeating_options=(-n --netns --backend --wait --config --listen --port --ttl --max-inflight --tcp-idle)
+    repeating_options=(-n --netns --upstream)
+    non_repeating_options=(--backend --wait --config --listen --port --ttl --max-inflight --tcp-idle)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
         return
         ;;
     '--backend')

@@ -6,8 +6,11 @@ import SwarmLBKit
 /// status: 0 ok, 1 runtime failure, 2 usage error (3 is inspect's "problems found").
 public enum CommandRunner {
     public static func run<Root: ParsableCommand>(_ root: Root.Type) -> Never {
+        let args = Array(CommandLine.arguments.dropFirst())
+        // Even when parsing fails, an error asked for as JSON is JSON.
+        jsonErrors = args.prefix { $0 != "--" }.contains("--json")
         do {
-            var command = try Root.parseAsRoot(leadingOptionsMovedLast(Array(CommandLine.arguments.dropFirst())))
+            var command = try Root.parseAsRoot(try leadingOptionsMovedLast(args))
             try command.run()
             exit(0)
         } catch let error as SwarmLBKit.ValidationError {
@@ -29,28 +32,59 @@ public enum CommandRunner {
         }
     }
 
-    /// `swarmlb -n NS vip list` is read as `swarmlb vip list -n NS`, as with `ip -n NS`:
-    /// the options every command takes may lead the command line.
-    public static func leadingOptionsMovedLast(_ args: [String]) -> [String] {
-        var rest = args[...]
-        var moved: [String] = []
-        while let first = rest.first {
-            if ["-n", "--netns", "--backend", "--wait"].contains(first), rest.count >= 2 {
-                moved += rest.prefix(2)
-                rest = rest.dropFirst(2)
-            } else if ["--netns=", "--backend=", "--wait="].contains(where: first.hasPrefix) || first == "--json" {
-                moved.append(first)
-                rest = rest.dropFirst()
+    /// `swarmlb -n NS vip list` is read as `swarmlb vip list -n NS`, as with `ip -n NS`: the options
+    /// every command takes may lead the command line. The leading run is parsed as `CommonOptions`
+    /// (so a missing value, an empty or malformed namespace is a usage error there) and handed to
+    /// the command as the arguments those parsed options stand for; a second `-n` is then refused.
+    public static func leadingOptionsMovedLast(_ args: [String]) throws -> [String] {
+        var end = 0
+        while end < args.count {
+            let a = args[end]
+            let name = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
+            if CommonOptions.flagNames.contains(a) || (a.hasPrefix("--") && a.contains("=") && CommonOptions.valueNames.contains(name)) {
+                end += 1
+            } else if CommonOptions.valueNames.contains(a) {
+                end += 2
             } else {
                 break
             }
         }
-        return Array(rest) + moved
+        guard end > 0 else { return args }
+        let leading = try CommonOptions.parse(Array(args[..<min(end, args.count)]))
+        if end >= args.count {
+            throw ArgumentParser.ValidationError("\(args.joined(separator: " ")) must be followed by a command, e.g. 'swarmlb -n NS vip list'")
+        }
+        return Array(args[end...]) + leading.arguments
     }
 
+    /// With --json, failures are one JSON object on stderr: `{"error": "...", "exit_status": N}`.
+    nonisolated(unsafe) static var jsonErrors = false
+
     public static func fail(_ message: String, status: Int32) -> Never {
-        warn(message)
+        if jsonErrors {
+            var line = "{\"error\":\(jsonString(message.split(separator: "\n").joined(separator: " "))),\"exit_status\":\(status)}\n"
+            line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+        } else {
+            warn(message)
+        }
         exit(status)
+    }
+
+    /// A JSON string literal (RFC 8259 escapes).
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where u.value < 0x20: out += "\\u00" + (u.value < 0x10 ? "0" : "") + String(u.value, radix: 16)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
     }
 
     /// One line on stderr.

@@ -5,10 +5,14 @@ import SwarmLBKit
 /// Options every swarmlb command takes.
 public struct CommonOptions: ParsableArguments {
     public init() {}
-    @Option(name: [.short, .long], help: ArgumentHelp(
-        "Network namespace to work in: a Docker netns ID, a name under /run/netns, a path, or pid:N.",
-        valueName: "ns"))
-    public var netns: String?
+    // An array only so that a second -n is seen and refused (the parser would let the last one win).
+    @Option(name: [.customShort("n"), .customLong("netns")], parsing: .singleValue, help: ArgumentHelp(
+        "Network namespace to work in: a name under /run/docker/netns or /run/netns, a path, or pid:N. Default: the current one.",
+        valueName: "ns"), completion: Completions.namespaces)
+    var netnsArguments: [String] = []
+
+    /// The namespace asked for with -n/--netns, if any.
+    public var netns: String? { netnsArguments.first }
 
     @Flag(help: "Print JSON instead of text.")
     public var json = false
@@ -35,6 +39,26 @@ public struct CommonOptions: ParsableArguments {
 
     public func validate() throws {
         if let wait, !(wait >= 0) { throw ValidationError("--wait takes a number of seconds, 0 or more") }
+        if netnsArguments.count > 1 {
+            throw ValidationError("-n/--netns given more than once (\(netnsArguments.map { "\"\($0)\"" }.joined(separator: ", "))): name one namespace")
+        }
+        if let netns {
+            do { try NetNamespace.validate(netns) } catch { throw ValidationError(error.description) }
+        }
+    }
+
+    /// The options of this group that take a value, by every name they have: how far a leading run of
+    /// them (`swarmlb -n NS --json vip list`) goes.
+    static let valueNames: Set<String> = ["-n", "--netns", "--backend", "--wait"]
+    static let flagNames: Set<String> = ["--json"]
+
+    /// These options as arguments again (`--netns=NS --json ...`), for a program swarmlb execs.
+    public var arguments: [String] {
+        var args = netnsArguments.map { "--netns=\($0)" }
+        if json { args.append("--json") }
+        if let backend { args.append("--backend=\(backend.rawValue)") }
+        if let wait { args.append("--wait=\(wait)") }
+        return args
     }
 }
 

@@ -7,12 +7,15 @@ import SwarmLBKit
 public struct Session {
     public let options: CommonOptions
     public let kernel: Kernel
+    /// The namespace entered with --netns; nil when swarmlb stayed in its own.
+    public let namespace: NetNamespace?
 
     /// Enters `--netns` if given. Call after every argument has been validated.
     public init(_ options: CommonOptions) throws {
         self.options = options
         let choice = try options.backendChoice()
-        if let ns = options.netns { try NetNamespace(ns).enter() }
+        namespace = try options.netns.map { try NetNamespace($0) }
+        try namespace?.enter()
         kernel = Self.kernel(options, choice)
     }
 
@@ -22,19 +25,36 @@ public struct Session {
     }
 
     /// Applies (or with --dry-run, plans) the changes and prints what was done.
+    /// A change asked for twice (`real add 0x101 10.0.0.3 10.0.0.3`) is planned and printed once.
     public func apply(_ changes: [KernelChange], _ change: ChangeOptions, ifExists: Bool = false) throws {
+        var seen = Set<KernelChange>()
+        let changes = changes.filter { seen.insert($0).inserted }
         let transaction = Transaction(kernel: kernel)
         let report = change.dryRun ? try transaction.plan(changes, ifExists: ifExists)
                                    : try transaction.apply(changes, ifExists: ifExists)
         try printReport(report, dryRun: change.dryRun)
     }
 
-    /// Prints what a transaction did (or would do): its classic commands, or the JSON change report.
+    /// Prints what a transaction did (or would do), in step order so that --dry-run output reads
+    /// as the script it stands for; or the JSON change report.
     public func printReport(_ report: Transaction.Report, dryRun: Bool) throws {
         if options.json { return try printJSON(JSONViews.ChangeReport(report, dryRun: dryRun)) }
-        for c in report.performed { print(report.command(c)) }
-        for c in report.unchanged { print("# already present: \(report.command(c))") }
-        for c in report.absent { print("# not present: \(report.command(c))") }
+        for d in report.decisions {
+            switch d {
+            case .perform(let c, _): print(report.command(c))
+            case .alreadyDone(let c): print("# already present: \(report.command(c))")
+            case .absent(let c): print("# not present: \(report.command(c))")
+            }
+        }
+    }
+
+    /// What a removal with --if-exists looked for and did not find, when there was nothing to plan.
+    public func printNotFound(_ what: String, _ change: ChangeOptions) throws {
+        if options.json {
+            return try printJSON(JSONViews.ChangeReport(Transaction.Report(decisions: [], iptables: "iptables"), dryRun: change.dryRun,
+                                                        notFound: [what]))
+        }
+        print("# not present: \(what)")
     }
 
     /// The JSON encoder of every --json output: snake_case keys, sorted, pretty.
@@ -57,6 +77,12 @@ public struct Session {
 /// Argument parsing into model values, turning their validation errors into usage errors.
 public enum Parse {
     public static func address(_ s: String) throws -> IPv4Address { try IPv4Address(parsing: s) }
+    public static func vip(_ s: String) throws -> IPv4Address { try IPv4Address(parsingVIP: s) }
+    /// ipvsadm -p takes 1 second or more.
+    public static func persistence(_ p: UInt32?) throws -> UInt32? {
+        if p == 0 { throw SwarmLBKit.ValidationError("0", "persistence timeout (1 second or more, as ipvsadm -p)") }
+        return p
+    }
     public static func subnet(_ s: String) throws -> IPv4Subnet { try IPv4Subnet(parsing: s) }
     public static func mark(_ s: String) throws -> FirewallMark { try FirewallMark(parsing: s) }
     public static func chain(_ s: String) throws -> String { try MarkRule.parseChain(s) }

@@ -12,16 +12,19 @@ struct FWMCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
             abstract: "Create an IPVS fwmark service (ipvsadm -A -f MARK -s SCHED).",
-            discussion: "If the service exists with other settings it is edited to these (ipvsadm -E).")
+            discussion: """
+                If the service exists with other settings it is edited to these (ipvsadm -E).
+                Example: swarmlb -n pid:4242 fwm add 0x101 -s wrr
+                """)
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @Argument(help: "Firewall mark, decimal or 0x hex.") var mark: String
-        @Option(name: [.short, .long], help: "Scheduler: rr, wrr, lc, wlc, sh, ...") var scheduler = "rr"
+        @Option(name: [.short, .long], help: "Scheduler: rr, wrr, lc, wlc, sh, ...", completion: Completions.schedulers) var scheduler = "rr"
         @Option(name: [.short, .long], help: "Make the service persistent for this many seconds.") var persistent: UInt32?
 
         func run() throws {
             let service = IPVSService(key: .fwmark(try Parse.mark(mark)), scheduler: try Parse.scheduler(scheduler),
-                                      persistence: persistent)
+                                      persistence: try Parse.persistence(persistent))
             try Session(common).apply([.addService(service)], change)
         }
     }
@@ -47,7 +50,7 @@ struct FWMCommand: ParsableCommand {
         @Flag(help: "Include TCP, UDP and SCTP address services too (all of ipvsadm -Ln).") var all = false
 
         func run() throws {
-            try IPVSPrinter(session: Session(common)).print { all || $0.key.fwmark != nil }
+            try IPVSPrinter(session: Session(common)).print { all || $0.key.isFirewallMark }
         }
     }
 }

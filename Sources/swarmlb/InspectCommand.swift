@@ -9,6 +9,16 @@ import SwarmLBKit
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect", abstract: "Show a namespace's load balancing; never changes anything.",
+        discussion: """
+            Without a subcommand, runs 'inspect services', which takes --all (every namespace under /run/docker/netns \
+            and /run/netns) besides -n/--netns, --json, --backend and --wait; exit status 3 when it finds problems.
+
+            Examples:
+              swarmlb -n pid:4242 inspect
+              swarmlb inspect --all --json
+              swarmlb -n pid:4242 inspect ipvs --stats     # as ipvsadm -Ln --stats
+              swarmlb -n pid:4242 inspect iptables --save  # as iptables-save
+            """,
         subcommands: [Services.self, IPVS.self, IPTables.self, Addr.self], defaultSubcommand: Services.self)
 
     struct Services: ParsableCommand {
@@ -30,13 +40,17 @@ struct InspectCommand: ParsableCommand {
             for (name, path) in all ? Self.namespaces() : [(common.netns ?? "current namespace", nil)] {
                 do {
                     let kernel: Kernel
+                    let namespace: String?
                     if let path {
                         try NetNamespace(path).enter()
                         kernel = Session.kernel(common, choice)
+                        namespace = path
                     } else {
-                        kernel = try Session(common).kernel
+                        let session = try Session(common)
+                        kernel = session.kernel
+                        namespace = session.namespace?.path
                     }
-                    let report = try Inspector(kernel: kernel).report(namespace: name)
+                    let report = try Inspector(kernel: kernel).report(namespace: namespace)
                     reports.append(report)
                     if !common.json { print((all ? "== \(name)\n" : "") + ReportListing.text(report), terminator: all ? "\n" : "") }
                 } catch where all {
@@ -52,9 +66,10 @@ struct InspectCommand: ParsableCommand {
             if reports.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(3) }
         }
 
-        /// Every namespace file Docker and iproute2 keep, as (name, path), sorted by path.
+        /// Every namespace file Docker and iproute2 keep, as (name, path), sorted by path; a namespace
+        /// with two names (the same device and inode) only under its first, the others named in its heading.
         static func namespaces() -> [(String, String?)] {
-            [NetNamespace.dockerDirectory, NetNamespace.iprouteDirectory].flatMap { dir -> [(String, String?)] in
+            let paths = [NetNamespace.dockerDirectory, NetNamespace.iprouteDirectory].flatMap { dir -> [String] in
                 guard let d = opendir(dir) else { return [] }
                 defer { closedir(d) }
                 var names: [String] = []
@@ -62,8 +77,22 @@ struct InspectCommand: ParsableCommand {
                     let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
                     if name != "." && name != ".." && name != "default" { names.append(name) }
                 }
-                return names.sorted().map { ("\(dir)/\($0)", "\(dir)/\($0)") }
+                return names.sorted().map { "\(dir)/\($0)" }
             }
+            var order: [String] = []
+            var aliases: [String: [String]] = [:]
+            var firstByIdentity: [String: String] = [:]
+            for p in paths {
+                var st = stat()
+                let identity = stat(p, &st) == 0 ? "\(st.st_dev):\(st.st_ino)" : p
+                if let first = firstByIdentity[identity] {
+                    aliases[first, default: []].append(p)
+                } else {
+                    firstByIdentity[identity] = p
+                    order.append(p)
+                }
+            }
+            return order.map { p in (([p] + (aliases[p] ?? [])).joined(separator: " = "), p) }
         }
     }
 
@@ -99,7 +128,7 @@ struct InspectCommand: ParsableCommand {
             commandName: "iptables",
             abstract: "iptables rules of the namespace's backend, as iptables-nft|iptables-legacy -S [-t TABLE] or -save.")
         @OptionGroup var common: CommonOptions
-        @Option(name: [.customShort("t"), .long], help: "Table: filter, nat, mangle or raw (default filter; with --save, every table in use).")
+        @Option(name: [.customShort("t"), .long], help: "Table: filter, nat, mangle or raw (default filter; with --save, every table in use).", completion: Completions.tables)
         var table: String?
         @Flag(help: "Print the iptables-save format.") var save = false
 

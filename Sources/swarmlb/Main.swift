@@ -17,7 +17,15 @@ struct SwarmLB: ParsableCommand {
         discussion: """
             Each command mirrors a classic tool: vip (ip addr + iptables -t mangle), mark (iptables -t mangle), \
             fwm and real (ipvsadm), snat (iptables -t nat + sysctl), service (all of them in one transaction). \
-            Exit status: 0 ok, 1 runtime failure, 2 usage error.
+            Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 inspect found problems, 130/143 interrupted \
+            (rolled back). Environment: SWARMLB_BACKEND (default of --backend), XTABLES_LOCKFILE (the legacy xtables lock).
+
+            Examples:
+              swarmlb -n pid:4242 service add web --vip 10.0.0.2 --fwm 0x101 --dev eth0 --real 10.0.0.3 10.0.0.4
+              swarmlb -n pid:4242 inspect
+              swarmlb -n lb_abc123456 fwm list --json
+
+            See also: ipvsadm(8), iptables(8), ip(8), nsenter(1).
             """,
         version: "0.1.0",
         subcommands: [VIPCommand.self, MarkCommand.self, FWMCommand.self, RealCommand.self, SNATCommand.self,

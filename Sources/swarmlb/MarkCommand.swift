@@ -13,7 +13,7 @@ struct MarkCommand: ParsableCommand {
     struct RuleArguments: ParsableArguments {
         @Argument(help: "Firewall mark, decimal or 0x hex.") var mark: String
         @Option(help: "Published port, e.g. tcp/8080 or udp/53.") var port: String
-        @Option(help: "mangle chain of the rule.") var chain = "PREROUTING"
+        @Option(help: "mangle chain of the rule.", completion: Completions.chains) var chain = "PREROUTING"
 
         func rule() throws -> MarkRule {
             MarkRule(chain: try Parse.chain(chain), selector: .port(try Parse.port(port)), mark: try Parse.mark(mark))
@@ -56,7 +56,7 @@ struct MarkCommand: ParsableCommand {
                 return JSONViews.Mark(m, device: nil)
             }
             if common.json { return try session.printJSON(views) }
-            session.printTable(["PORT", "MARK", "CHAIN"], views.map { [$0.port ?? "", "\($0.markHex) (\($0.mark))", $0.chain] })
+            session.printTable(["PORT", "MARK", "CHAIN"], views.map { [$0.selectorText, "\($0.markHex) (\($0.mark))", $0.chain] })
         }
     }
 }

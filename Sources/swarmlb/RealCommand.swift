@@ -22,7 +22,8 @@ struct RealCommand: ParsableCommand {
     /// The settings of a real server.
     struct Settings: ParsableArguments {
         @Option(name: [.short, .long], help: "Weight, 0-65535 (0 drains: no new connections).") var weight: Int?
-        @Option(help: "Forwarding method: masq (NAT, as Swarm), route (direct routing) or tunnel (IPIP).") var forward: String?
+        @Option(help: "Forwarding method: masq (NAT, as Swarm), route (direct routing) or tunnel (IPIP). Default: masq, or as the real server is.",
+                completion: Completions.forwarding) var forward: String?
         @Option(name: [.customShort("x"), .long], help: "Upper connection threshold (0 = none).") var upperThreshold: UInt32?
         @Option(name: [.customShort("y"), .long], help: "Lower connection threshold (0 = none).") var lowerThreshold: UInt32?
 
@@ -41,7 +42,10 @@ struct RealCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
             abstract: "Add real servers to a service (ipvsadm -a -f MARK -r ADDR:PORT -m -w 1).",
-            discussion: "A real server that exists with other settings is edited to these (ipvsadm -e).")
+            discussion: """
+                A real server that exists with other settings is edited to these (ipvsadm -e).
+                Example: swarmlb -n pid:4242 real add 0x101 10.0.0.3 10.0.0.4 -w 1
+                """)
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var target: Target
@@ -70,7 +74,7 @@ struct RealCommand: ParsableCommand {
             let session = try Session(common)
             let existing = try session.kernel.ipvs().service(key) == nil ? [] : try session.kernel.ipvs().reals(of: key)
             let changes: [KernelChange] = try endpoints.map { address, port in
-                let current = existing.first { $0.address == address && $0.port == port }
+                let current = existing.first { $0.address == .v4(address) && $0.port == port }
                     ?? RealServer(address: address, port: port)
                 return .updateReal(key, try settings.applied(to: current))
             }
@@ -101,7 +105,8 @@ struct RealCommand: ParsableCommand {
             let key = IPVSService.Key.fwmark(try Parse.mark(mark))
             let session = try Session(common)
             guard let service = try session.kernel.ipvs().service(key) else {
-                throw KernelError.netlink(operation: "listing", object: "\(key)", errno: ESRCH)
+                throw KernelError.ipvs(operation: "listing", object: "\(key)", errno: ESRCH,
+                                       meaning: IPVSMeaning.meaning(.list, errno: ESRCH) ?? "No such service")
             }
             try IPVSPrinter(session: session).print({ $0.key == service.key }, wholeTable: false)
         }

@@ -14,10 +14,10 @@ struct ServiceCommand: ParsableCommand {
         @Option(help: "The service's virtual IP.") var vip: String
         @Option(help: "Firewall mark, decimal or 0x hex.") var fwm: String
         @Option(help: "Device that carries VIP/32.") var dev: String
-        @Option(help: "mangle chain of the mark rule: OUTPUT or INPUT.") var chain = "OUTPUT"
+        @Option(help: "mangle chain of the mark rule: OUTPUT or INPUT.", completion: Completions.chains) var chain = "OUTPUT"
 
         func recipe() throws -> ServiceRecipe {
-            ServiceRecipe(name: name, vip: try Parse.address(vip), mark: try Parse.mark(fwm),
+            ServiceRecipe(name: name, vip: try Parse.vip(vip), mark: try Parse.mark(fwm),
                           device: try Parse.device(dev), chain: try Parse.chain(chain))
         }
     }
@@ -30,7 +30,7 @@ struct ServiceCommand: ParsableCommand {
         @OptionGroup var change: ChangeOptions
         @OptionGroup var identity: Identity
         @Option(parsing: .upToNextOption, help: "Task addresses (real servers, Masq, weight 1).") var real: [String] = []
-        @Option(name: [.short, .long], help: "IPVS scheduler.") var scheduler = "rr"
+        @Option(name: [.short, .long], help: "IPVS scheduler.", completion: Completions.schedulers) var scheduler = "rr"
         @Option(help: "Overlay subnet for the ipvs SNAT rule (needs --to-source).") var snat: String?
         @Option(help: "This container's own address, the SNAT source.") var toSource: String?
         @Flag(help: "Also set the IPVS sysctls of Docker's load-balancer namespace (net.ipv4.vs.conn_reuse_mode=0, expire_nodest_conn=1, expire_quiescent_template=1).")

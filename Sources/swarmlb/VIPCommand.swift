@@ -10,17 +10,20 @@ struct VIPCommand: ParsableCommand {
         subcommands: [Add.self, Del.self, List.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Assign VIP/32 to a device and mark packets to it.")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Assign VIP/32 to a device and mark packets to it.",
+            discussion: "Example: swarmlb -n pid:4242 vip add 10.0.0.2 --dev eth0 --fwm 0x101")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @Argument(help: "The virtual IP, e.g. 10.0.0.2.") var vip: String
         @Option(help: "Device that gets VIP/32 (the overlay interface).") var dev: String
         @Option(help: "Firewall mark, decimal or 0x hex.") var fwm: String
-        @Option(help: "mangle chain of the mark rule: OUTPUT (per container) or INPUT (load-balancer namespace).")
+        @Option(help: "mangle chain of the mark rule: OUTPUT (per container) or INPUT (load-balancer namespace).",
+                completion: Completions.chains)
         var chain = "OUTPUT"
 
         func run() throws {
-            let address = InterfaceAddress(address: try Parse.address(vip), device: try Parse.device(dev))
+            let address = InterfaceAddress(address: try Parse.vip(vip), device: try Parse.device(dev))
             let rule = MarkRule(chain: try Parse.chain(chain), selector: .vip(address.address), mark: try Parse.mark(fwm))
             try Session(common).apply([.addAddress(address), rule.addChange], change)
         }
@@ -37,7 +40,7 @@ struct VIPCommand: ParsableCommand {
         @Argument(help: "The virtual IP.") var vip: String
         @Option(help: "Device holding VIP/32.") var dev: String?
         @Option(help: "Firewall mark of the rule.") var fwm: String?
-        @Option(help: "mangle chain of the mark rule.") var chain = "OUTPUT"
+        @Option(help: "mangle chain of the mark rule.", completion: Completions.chains) var chain = "OUTPUT"
 
         func run() throws {
             let address = try Parse.address(vip)
@@ -51,8 +54,10 @@ struct VIPCommand: ParsableCommand {
                 ?? MarkRule.all(in: session.kernel.firewall().dump(.mangle)).filter { $0.chain == chain && $0.selector == .vip(address) }.map(\.mark)
             var changes = marks.map { MarkRule(chain: chain, selector: .vip(address), mark: $0).deleteChange }
             changes += devices.map { KernelChange.deleteAddress(InterfaceAddress(address: address, device: $0)) }
-            if changes.isEmpty, !removal.ifExists {
-                throw Transaction.Failure.absent(["\(address)/32 is not assigned to \(device ?? "any device") and no mark rule sets a mark for it"])
+            if changes.isEmpty {
+                let what = "\(address)/32 is not assigned to \(device ?? "any device") and no mangle \(chain) rule sets a mark for it"
+                if !removal.ifExists { throw Transaction.Failure.absent([what]) }
+                return try session.printNotFound(what, change)
             }
             try session.apply(changes, change, ifExists: removal.ifExists)
         }

@@ -39,10 +39,10 @@ final class IPVSListingTests: XCTestCase {
     }
 
     func testAddressServicesWithPersistenceAndRoute() {
-        let service = IPVSService(key: .address(.tcp, a("10.1.1.1"), 80), scheduler: .wrr, persistence: 300)
+        let service = IPVSService(key: .address(.tcp, .v4(a("10.1.1.1")), 80), scheduler: .wrr, persistence: 300)
         let plain = IPVSListing(IPVSSnapshot(version: 0, tableSize: 0, entries: []))
         XCTAssertEqual(line { plain.serviceLine(.init(service: service, reals: []), into: &$0) }, "TCP  10.1.1.1:80 wrr persistent 300")
-        let masked = IPVSService(key: .address(.udp, a("10.1.1.1"), 53), scheduler: .sh, persistence: 60, netmask: a("255.255.255.0"))
+        let masked = IPVSService(key: .address(.udp, .v4(a("10.1.1.1")), 53), scheduler: .sh, persistence: 60, netmask: a("255.255.255.0").networkOrder)
         XCTAssertEqual(line { plain.serviceLine(.init(service: masked, reals: []), into: &$0) }, "UDP  10.1.1.1:53 sh persistent 60 mask 255.255.255.0")
         let real = RealServer(address: a("10.0.0.9"), port: 80, weight: 3, forwarding: .route, activeConnections: 4_045_269_605)
         XCTAssertEqual(line { plain.realLine(real, into: &$0) }, "  -> 10.0.0.9:80                  Route   3      4045269605 0         ")
@@ -78,8 +78,8 @@ final class IPVSListingTests: XCTestCase {
     }
 
     func testOrderIsIpvsadms() {
-        let keys: [IPVSService.Key] = [.fwmark(FirewallMark(300)), .address(.udp, a("10.0.0.1"), 53),
-                                       .fwmark(FirewallMark(257)), .address(.tcp, a("10.0.0.9"), 80), .address(.tcp, a("10.0.0.1"), 443)]
+        let keys: [IPVSService.Key] = [.fwmark(FirewallMark(300)), .address(.udp, .v4(a("10.0.0.1")), 53),
+                                       .fwmark(FirewallMark(257)), .address(.tcp, .v4(a("10.0.0.9")), 80), .address(.tcp, .v4(a("10.0.0.1")), 443)]
         XCTAssertEqual(keys.sorted(by: IPVSOrder.before).map(\.description),
                        ["TCP 10.0.0.1:443", "TCP 10.0.0.9:80", "UDP 10.0.0.1:53", "FWM 257", "FWM 300"])
         let reals = [RealServer(address: a("10.0.0.5")), RealServer(address: a("10.0.0.3"), port: 8080), RealServer(address: a("10.0.0.3"), port: 80)]

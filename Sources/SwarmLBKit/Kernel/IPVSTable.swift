@@ -94,7 +94,9 @@ public final class IPVSTable {
     public func delete(_ key: IPVSService.Key) throws(KernelError) {
         let msg = try message(IPVS_CMD_DEL_SERVICE, flags: 0)
         try IPVSWire.putServiceKey(msg, key)
-        try socket.request(msg, operation: "deleting IPVS service", object: key.description)
+        do throws(KernelError) {
+            try socket.request(msg, operation: "deleting IPVS service", object: key.description)
+        } catch { throw IPVSMeaning.explain(error, .deleteService) }
     }
 
     // MARK: real servers
@@ -106,9 +108,9 @@ public final class IPVSTable {
         try IPVSWire.putServiceKey(msg, key)
         try socket.request(msg, operation: "listing real servers of", object: key.description) { reply in
             let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
-            if let r = IPVSWire.real(from: tb[Int(IPVS_CMD_ATTR_DEST)]) { found.append(r) }
+            if let r = IPVSWire.real(from: tb[Int(IPVS_CMD_ATTR_DEST)], serviceFamily: IPVSWire.family(key)) { found.append(r) }
         }
-        return found.sorted(by: IPVSOrder.before)
+        return found.sorted { IPVSOrder.before($0, $1) }
     }
 
     /// Adds a real server. `ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1`.
@@ -126,7 +128,9 @@ public final class IPVSTable {
         let msg = try message(IPVS_CMD_DEL_DEST, flags: 0)
         try IPVSWire.putServiceKey(msg, key)
         try IPVSWire.putReal(msg, real, full: false)
-        try socket.request(msg, operation: "deleting real server", object: "\(real.endpoint) from \(key)")
+        do throws(KernelError) {
+            try socket.request(msg, operation: "deleting real server", object: "\(real.endpoint) from \(key)")
+        } catch { throw IPVSMeaning.explain(error, .deleteReal) }
     }
 
     // MARK: wire
@@ -144,7 +148,12 @@ public final class IPVSTable {
     private func sendService(_ cmd: some BinaryInteger, _ service: IPVSService, operation: String) throws(KernelError) {
         let msg = try message(cmd, flags: 0)
         try IPVSWire.putService(msg, service)
-        try socket.request(msg, operation: operation, object: service.key.description)
+        do throws(KernelError) {
+            try socket.request(msg, operation: operation, object: service.key.description)
+        } catch {
+            throw IPVSMeaning.explain(error, cmd == IPVS_CMD_NEW_SERVICE ? .addService : .updateService,
+                                      persistenceEngine: service.persistenceEngine != nil)
+        }
     }
 
     private func sendReal(_ cmd: some BinaryInteger, _ real: RealServer, _ key: IPVSService.Key,
@@ -157,6 +166,42 @@ public final class IPVSTable {
         } catch where error.errno == EINVAL && !Loopback.isUp() {
             throw .netlink(operation: operation, object: "\(real.endpoint) in \(key) (the namespace's lo is down; "
                            + "IPVS refuses real servers until it is up: swarmlb brings it up on add)", errno: EINVAL)
+        } catch {
+            throw IPVSMeaning.explain(error, cmd == IPVS_CMD_NEW_DEST ? .addReal : .updateReal)
         }
+    }
+}
+
+/// What ipvsadm (libipvs's ipvs_strerror) says for an errno of each IPVS request, so an operator
+/// reads "Service not defined" rather than "No such process (ESRCH)".
+public enum IPVSMeaning {
+    public enum Request: Sendable { case addService, updateService, deleteService, addReal, updateReal, deleteReal, list }
+
+    public static func meaning(_ request: Request, errno e: Int32, persistenceEngine: Bool = false) -> String? {
+        switch (request, e) {
+        case (.addService, EEXIST): return "Service already exists"
+        // Without --pe the missing module can only be the scheduler's.
+        case (.addService, ENOENT), (.updateService, ENOENT):
+            return persistenceEngine ? "Scheduler or persistence engine not found" : "Scheduler not found"
+        case (.updateService, ESRCH), (.deleteService, ESRCH), (.list, ESRCH), (.list, ENOENT): return "No such service"
+        case (.addReal, ESRCH), (.addReal, ENOENT), (.updateReal, ESRCH), (.deleteReal, ESRCH): return "Service not defined"
+        case (.addReal, EEXIST): return "Destination already exists"
+        case (.updateReal, ENOENT), (.deleteReal, ENOENT): return "No such destination"
+        case (_, EPERM): return "Permission denied (you must be root)"
+        case (_, EINVAL): return "Invalid operation.  Possibly wrong module version, address not unicast, ..."
+        case (_, ENOPROTOOPT): return "Protocol not available"
+        case (_, ENOMEM): return "Memory allocation problem"
+        case (_, EOPNOTSUPP): return "Operation not supported with IPv6"
+        case (_, EAFNOSUPPORT): return "Operation not supported with specified address family"
+        case (_, EMSGSIZE): return "Module is wrong version"
+        default: return nil
+        }
+    }
+
+    /// A netlink failure restated with ipvsadm's meaning; other errors unchanged.
+    static func explain(_ error: KernelError, _ request: Request, persistenceEngine: Bool = false) -> KernelError {
+        guard case let .netlink(operation, object, e) = error,
+              let meaning = meaning(request, errno: e, persistenceEngine: persistenceEngine) else { return error }
+        return .ipvs(operation: operation, object: object, errno: e, meaning: meaning)
     }
 }

@@ -9,6 +9,9 @@ public enum KernelError: Error, Equatable, Sendable {
     case netlink(operation: String, object: String, errno: Int32)
     /// An nf_tables request or batch (iptables-nft's tables) was refused, or a rule cannot be written there.
     case nftables(operation: String, object: String, errno: Int32)
+    /// An IPVS request was refused; `meaning` is what ipvsadm says for this request and errno
+    /// ("Service not defined", "No such service", "Scheduler not found", ...).
+    case ipvs(operation: String, object: String, errno: Int32, meaning: String)
     /// A libiptc call failed on a table.
     case iptables(operation: String, table: String, errno: Int32, message: String)
     /// The running kernel has no IPVS, even after trying to load ip_vs.
@@ -30,7 +33,7 @@ public enum KernelError: Error, Equatable, Sendable {
 
     public var errno: Int32? {
         switch self {
-        case .syscall(_, _, let e), .netlink(_, _, let e), .nftables(_, _, let e), .iptables(_, _, let e, _): return e
+        case .syscall(_, _, let e), .netlink(_, _, let e), .nftables(_, _, let e), .iptables(_, _, let e, _), .ipvs(_, _, let e, _): return e
         case .notPermitted: return EPERM
         case .noSuchDevice: return ENODEV
         case .namespaceNotFound: return ENOENT
@@ -51,6 +54,8 @@ extension KernelError: CustomStringConvertible {
             return "\(operation) \(object): \(errnoText(e))"
         case let .nftables(operation, object, e):
             return "nftables: \(operation) \(object): \(errnoText(e))"
+        case let .ipvs(operation, object, _, meaning):
+            return "\(meaning): \(operation) \(object)"
         case let .iptables(operation, table, e, message):
             return "iptables \(operation) in table \(table): \(message.isEmpty ? errnoText(e) : message)"
         case let .ipvsUnavailable(reason):

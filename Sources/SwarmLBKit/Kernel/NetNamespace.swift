@@ -11,32 +11,57 @@ public struct NetNamespace: Sendable, Equatable {
     public static let dockerDirectory = "/run/docker/netns"
     public static let iprouteDirectory = "/run/netns"
 
-    /// Resolves an operator's namespace argument to a namespace file.
-    public init(_ spec: String) throws(KernelError) {
+    /// Checks the spelling of a namespace argument (not whether it exists): a usage error when wrong.
+    public static func validate(_ spec: String) throws(ValidationError) {
+        if spec.isEmpty { throw ValidationError(spec, "network namespace (a name, a path or pid:N)") }
         if spec.hasPrefix("pid:") {
             let pid = spec.dropFirst(4)
-            guard let n = Int32(pid), n > 0 else { throw .namespaceNotFound(spec, tried: ["pid must be a positive number"]) }
-            path = "/proc/\(n)/ns/net"
-            guard access(path, F_OK) == 0 else { throw .namespaceNotFound(spec, tried: [path]) }
+            guard pid.allSatisfy(\.isASCII), let n = Int32(pid), n > 0 else {
+                throw ValidationError(spec, "network namespace (pid:N takes a process id, 1 or more)")
+            }
+        }
+    }
+
+    /// Resolves an operator's namespace argument to a namespace file.
+    public init(_ spec: String) throws(KernelError) {
+        do { try Self.validate(spec) } catch { throw .namespaceNotFound(spec, tried: [error.description]) }
+        if spec.hasPrefix("pid:") {
+            path = "/proc/\(spec.dropFirst(4))/ns/net"
+            try Self.check(path, spec, tried: [path])
             return
         }
         if spec.contains("/") {
-            guard access(spec, F_OK) == 0 else { throw .namespaceNotFound(spec, tried: [spec]) }
+            try Self.check(spec, spec, tried: [spec])
             path = spec
             return
         }
         let candidates = [Self.dockerDirectory, Self.iprouteDirectory].map { "\($0)/\(spec)" }
-        guard let found = candidates.first(where: { access($0, F_OK) == 0 }) else {
-            throw .namespaceNotFound(spec, tried: candidates)
+        for c in candidates where access(c, F_OK) == 0 || errno != ENOENT {
+            try Self.check(c, spec, tried: candidates)
+            path = c
+            return
         }
-        path = found
+        throw .namespaceNotFound(spec, tried: candidates)
+    }
+
+    /// Not found is ENOENT (or ENOTDIR) only; EACCES/EPERM (another user's /proc/PID/ns/net) is a permission failure.
+    private static func check(_ path: String, _ spec: String, tried: [String]) throws(KernelError) {
+        guard access(path, F_OK) != 0 else { return }
+        let e = errno
+        if e == EACCES || e == EPERM { throw .notPermitted("opening network namespace \(path)") }
+        if e == ENOENT || e == ENOTDIR { throw .namespaceNotFound(spec, tried: tried) }
+        throw .syscall(call: "access", object: path, errno: e)
     }
 
     /// Moves the calling thread into the namespace with setns(2).
     /// Call on the main thread before any socket, iptc handle or Task exists:
     /// a namespace belongs to a thread, and sockets keep the namespace they were made in.
     public func enter() throws(KernelError) {
-        let fd = try syscall("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
+        let fd: Int32
+        do throws(KernelError) { fd = try syscall("open", path) { open(path, O_RDONLY | O_CLOEXEC) } } catch {
+            if error.errno == EACCES || error.errno == EPERM { throw .notPermitted("opening network namespace \(path)") }
+            throw error
+        }
         defer { close(fd) }
         do throws(KernelError) {
             try syscall("setns", path) { swlb_setns_net(fd) }

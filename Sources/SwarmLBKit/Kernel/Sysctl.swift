@@ -2,7 +2,7 @@ import Glibc
 
 /// A kernel parameter under /proc/sys, read and written for the current network namespace
 /// (net.* entries are per namespace). Mirrors `sysctl -w net.ipv4.vs.conntrack=1`.
-public struct Sysctl: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct Sysctl: Hashable, Sendable, CustomStringConvertible {
     /// Dotted name, e.g. `net.ipv4.vs.conntrack`.
     public let name: String
 

@@ -1,5 +1,5 @@
 /// One address of any family with everything `ip -o addr show` prints about it.
-public struct AddressDetail: Hashable, Sendable, Codable {
+public struct AddressDetail: Hashable, Sendable, Encodable {
     public var interfaceIndex: Int32
     public var interface: String
     public var family: String          // "inet" or "inet6"
@@ -12,4 +12,10 @@ public struct AddressDetail: Hashable, Sendable, Codable {
     public var label: String?
     public var validLifetime: UInt32
     public var preferredLifetime: UInt32
+
+    /// In JSON the interface is the `device`, as everywhere else in swarmlb's output.
+    enum CodingKeys: String, CodingKey {
+        case interfaceIndex = "deviceIndex", interface = "device"
+        case family, local, peer, prefixLength, broadcast, scope, flags, label, validLifetime, preferredLifetime
+    }
 }

@@ -1,7 +1,7 @@
 /// A netfilter firewall mark that ties a MARK rule to an IPVS fwmark service.
 /// Accepts decimal (`257`) or hex (`0x101`); 0 and values above 0xffffffff are rejected.
 /// iptables prints it in hex (`0x101`), ipvsadm in decimal (`FWM  257`).
-public struct FirewallMark: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct FirewallMark: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let value: UInt32
 
     public init(_ value: UInt32) { self.value = value }
@@ -23,12 +23,4 @@ public struct FirewallMark: Hashable, Comparable, Sendable, Codable, CustomStrin
     public var description: String { String(value) }
 
     public static func < (a: Self, b: Self) -> Bool { a.value < b.value }
-
-    public init(from decoder: Decoder) throws {
-        self.init(try decoder.singleValueContainer().decode(UInt32.self))
-    }
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(value)
-    }
 }

@@ -1,7 +1,7 @@
 import Glibc
 
 /// One entry of the IPVS connection table (`ipvsadm -Lnc`, /proc/net/ip_vs_conn).
-public struct IPVSConnection: Hashable, Sendable, Codable {
+public struct IPVSConnection: Hashable, Sendable, Encodable {
     public var proto: String
     public var client: String
     public var virtual: String
@@ -9,6 +9,18 @@ public struct IPVSConnection: Hashable, Sendable, Codable {
     public var state: String
     /// Seconds until the entry expires.
     public var expires: UInt32
+
+    /// In JSON the protocol is `protocol`, lower case (`tcp`), as for services.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(proto.lowercased(), forKey: .protocol)
+        try c.encode(client, forKey: .client)
+        try c.encode(virtual, forKey: .virtual)
+        try c.encode(destination, forKey: .destination)
+        try c.encode(state, forKey: .state)
+        try c.encode(expires, forKey: .expires)
+    }
+    private enum Keys: String, CodingKey { case `protocol`, client, virtual, destination, state, expires }
 
     /// Parses the lines of /proc/net/ip_vs_conn (after its header): IPv4 addresses are hex,
     /// IPv6 ones text; ports are hex. Endpoints come out as ipvsadm prints them numerically.

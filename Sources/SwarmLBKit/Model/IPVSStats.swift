@@ -1,6 +1,6 @@
 /// Traffic counters and rates of an IPVS service or real server, as `ipvsadm -Ln --stats` and
 /// `--rate` print them.
-public struct IPVSStats: Hashable, Sendable, Codable {
+public struct IPVSStats: Hashable, Sendable, Encodable {
     public var connections: UInt64 = 0
     public var inPackets: UInt64 = 0
     public var outPackets: UInt64 = 0

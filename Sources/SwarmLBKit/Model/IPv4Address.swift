@@ -24,6 +24,20 @@ public struct IPv4Address: Hashable, Comparable, Sendable, Codable, CustomString
         value = v << 8 | octet
     }
 
+    /// Parses an address a service can be reached at: not 0.0.0.0, 255.255.255.255, multicast
+    /// (224.0.0.0/4) or loopback (127.0.0.0/8), which the kernel accepts as a /32 but never routes to a service.
+    public init(parsingVIP text: String) throws(ValidationError) {
+        try self.init(parsing: text)
+        let why: String? = switch value {
+        case 0: "the unspecified address"
+        case 0xffff_ffff: "the broadcast address"
+        case _ where value >> 28 == 0xe: "a multicast address"
+        case _ where value >> 24 == 127: "a loopback address"
+        default: nil
+        }
+        if let why { throw ValidationError(text, "VIP (\(why) cannot be a service address)") }
+    }
+
     /// The address as the kernel stores it (network byte order in a UInt32's memory).
     public var networkOrder: UInt32 { value.bigEndian }
     public init(networkOrder: UInt32) { value = UInt32(bigEndian: networkOrder) }

@@ -1,5 +1,5 @@
 /// An IPv4 address assigned to a device, as `ip addr` shows it: `10.0.0.2/32 dev eth0`.
-public struct InterfaceAddress: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct InterfaceAddress: Hashable, Sendable, CustomStringConvertible {
     public var address: IPv4Address
     public var prefixLength: Int
     public var device: String

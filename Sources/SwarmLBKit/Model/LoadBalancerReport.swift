@@ -5,20 +5,28 @@ public struct LoadBalancerReport: Sendable, Encodable {
     public struct MarkSite: Sendable, Encodable {
         public var chain: String
         public var vip: String?
-        public var port: String?
+        public var `protocol`: String?
+        public var port: UInt16?
         /// The device holding VIP/32; nil when unassigned or for a port mark.
-        public var assignedTo: String?
+        public var device: String?
+    }
+
+    /// An ipvs SNAT rule: balanced packets to `subnet` leave with source `toSource`.
+    public struct SNAT: Sendable, Encodable {
+        public var subnet: String
+        public var toSource: String
     }
 
     public struct Real: Sendable, Encodable {
         public var address: String
         public var port: UInt16
+        /// masq, route, tunnel or local.
         public var forward: String
         public var weight: Int32
         public var activeConnections: UInt32
         public var inactiveConnections: UInt32
-        /// The ipvs SNAT rule covering this real server, as `SUBNET -> SOURCE`.
-        public var snat: String?
+        /// The ipvs SNAT rule covering this real server.
+        public var snat: SNAT?
     }
 
     public struct Service: Sendable, Encodable {
@@ -30,11 +38,14 @@ public struct LoadBalancerReport: Sendable, Encodable {
         public var reals: [Real]
     }
 
-    public var namespace: String
+    /// The namespace file inspected (`/run/netns/x`); nil for the namespace swarmlb runs in.
+    public var namespace: String?
     /// The iptables backend the rules were read from: "legacy" or "nft".
     public var backend: String
     public var services: [Service]
     public var problems: [Problem]
+    /// What could not be read (IPVS missing from the kernel), one line each; not problems.
+    public var notes: [String] = []
 }
 
 /// One thing wrong with a namespace's load balancing, stated in one line.

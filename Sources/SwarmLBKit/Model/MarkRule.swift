@@ -1,8 +1,8 @@
 /// A mangle-table rule that puts a service's firewall mark on its packets, matched by VIP
 /// (`-A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff`) or by published port in the
 /// ingress namespace (`-A PREROUTING -p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x10f/0xffffffff`).
-public struct MarkRule: Hashable, Sendable, Codable {
-    public enum Selector: Hashable, Sendable, Codable {
+public struct MarkRule: Hashable, Sendable {
+    public enum Selector: Hashable, Sendable {
         case vip(IPv4Address)
         case port(TransportPort)
     }

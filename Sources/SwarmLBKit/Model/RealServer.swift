@@ -1,7 +1,8 @@
 /// A real server (IPVS destination) behind a virtual service:
 /// `ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1`.
-public struct RealServer: Hashable, Sendable, Codable {
-    public var address: IPv4Address
+public struct RealServer: Hashable, Sendable {
+    /// IPv4 for everything swarmlb programs; IPv6 when read from a service ipvsadm made.
+    public var address: IPAddress
     /// 0 for fwmark services: the packet keeps its destination port.
     public var port: UInt16
     public var weight: Int32
@@ -17,6 +18,13 @@ public struct RealServer: Hashable, Sendable, Codable {
     public init(address: IPv4Address, port: UInt16 = 0, weight: Int32 = 1, forwarding: ForwardingMethod = .masq,
                 upperThreshold: UInt32 = 0, lowerThreshold: UInt32 = 0,
                 activeConnections: UInt32 = 0, inactiveConnections: UInt32 = 0) {
+        self.init(address: .v4(address), port: port, weight: weight, forwarding: forwarding, upperThreshold: upperThreshold,
+                  lowerThreshold: lowerThreshold, activeConnections: activeConnections, inactiveConnections: inactiveConnections)
+    }
+
+    public init(address: IPAddress, port: UInt16 = 0, weight: Int32 = 1, forwarding: ForwardingMethod = .masq,
+                upperThreshold: UInt32 = 0, lowerThreshold: UInt32 = 0,
+                activeConnections: UInt32 = 0, inactiveConnections: UInt32 = 0) {
         self.address = address
         self.port = port
         self.weight = weight
@@ -28,7 +36,7 @@ public struct RealServer: Hashable, Sendable, Codable {
     }
 
     /// Identity within a service: the kernel keys destinations on address and port.
-    public var endpoint: String { "\(address):\(port)" }
+    public var endpoint: String { address.endpoint(port) }
 
     /// True when the settings an operator chose (not the counters) are the same.
     public func sameSettings(as other: RealServer) -> Bool {
@@ -56,7 +64,7 @@ public struct RealServer: Hashable, Sendable, Codable {
 }
 
 /// How IPVS forwards to a real server: NAT (Masq), direct routing (Route), IP-in-IP (Tunnel), or local.
-public enum ForwardingMethod: String, Sendable, Codable, CaseIterable {
+public enum ForwardingMethod: String, Sendable, CaseIterable {
     case masq, route, tunnel, local
 
     public init(parsing text: String) throws(ValidationError) {

@@ -2,7 +2,7 @@
 /// own address, so replies come back through its namespace:
 /// `-A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5`.
 /// It needs `net.ipv4.vs.conntrack=1`.
-public struct SNATRule: Hashable, Sendable, Codable {
+public struct SNATRule: Hashable, Sendable {
     public var subnet: IPv4Subnet
     public var source: IPv4Address
 

@@ -15,6 +15,8 @@ public struct Inspector {
         /// The backend the rules were read from, and whether the other one holds load-balancing rules too.
         public var backend: FirewallBackendKind
         public var backendsConflict: Bool
+        /// Why IPVS could not be read (no ip_vs in this kernel); the rest is still reported.
+        public var ipvsUnavailable: String? = nil
     }
 
     public static let dnsAddress = IPv4Address(0x7f00_000b)  // 127.0.0.11
@@ -33,9 +35,15 @@ public struct Inspector {
             else { return nil }
             return (proto, p.lowerBound)
         } ?? []
+        var ipvs = IPVSSnapshot(version: 0, tableSize: 0, entries: [])
+        var ipvsUnavailable: String?
+        do throws(KernelError) { ipvs = try kernel.ipvs().snapshot() } catch {
+            guard case .ipvsUnavailable = error else { throw error }
+            ipvsUnavailable = error.description
+        }
         return Facts(
             marks: MarkRule.all(in: try firewall.dump(.mangle)),
-            ipvs: try kernel.ipvs().snapshot(),
+            ipvs: ipvs,
             addresses: try kernel.addresses().addresses(),
             snat: SNATRule.all(in: nat),
             conntrack: try? Sysctl.ipvsConntrack.read(),
@@ -43,15 +51,16 @@ public struct Inspector {
             dnsChains: nat.chain(Self.dnsChain) != nil,
             listeners: try SocketTable.listeners(),
             backend: firewall.kind,
-            backendsConflict: selection.conflict)
+            backendsConflict: selection.conflict,
+            ipvsUnavailable: ipvsUnavailable)
     }
 
-    public func report(namespace: String) throws(KernelError) -> LoadBalancerReport {
+    public func report(namespace: String?) throws(KernelError) -> LoadBalancerReport {
         Self.report(namespace: namespace, try facts())
     }
 
     /// Correlates the facts and lists the problems; pure, so every diagnosis is testable.
-    public static func report(namespace: String, _ f: Facts) -> LoadBalancerReport {
+    public static func report(namespace: String?, _ f: Facts) -> LoadBalancerReport {
         var problems: [Problem] = []
         let rulesByMark = Dictionary(grouping: f.marks, by: \.mark)
         let entryByMark = Dictionary(f.ipvs.entries.compactMap { e in e.service.key.fwmark.map { ($0, e) } },
@@ -71,9 +80,9 @@ public struct Inspector {
                         problems.append(Problem(kind: .vipNotAssigned,
                             message: "VIP \(a) (mark \(mark.hex), mangle \(r.chain)) is not assigned as a /32 on any interface"))
                     }
-                    return .init(chain: r.chain, vip: a.description, port: nil, assignedTo: device)
+                    return .init(chain: r.chain, vip: a.description, protocol: nil, port: nil, device: device)
                 case .port(let p):
-                    return .init(chain: r.chain, vip: nil, port: p.description, assignedTo: nil)
+                    return .init(chain: r.chain, vip: nil, protocol: p.proto.rawValue, port: p.port, device: nil)
                 }
             }
             if entry == nil {
@@ -90,7 +99,7 @@ public struct Inspector {
                 problems.append(Problem(kind: .serviceWithoutReals, message: "IPVS service FWM \(mark.value) has no real servers"))
             }
             let reals = (entry?.reals ?? []).map { r -> LoadBalancerReport.Real in
-                let snat = f.snat.first { $0.subnet.contains(r.address) }
+                let snat = r.address.ipv4.flatMap { a in f.snat.first { $0.subnet.contains(a) } }
                 if r.weight == 0 {
                     problems.append(Problem(kind: .realDraining,
                         message: "real server \(r.endpoint) of FWM \(mark.value) is draining (weight 0)"))
@@ -100,9 +109,9 @@ public struct Inspector {
                         message: "real server \(r.endpoint) of FWM \(mark.value) is outside every ipvs SNAT subnet"
                             + (f.snat.isEmpty ? " (there are no ipvs SNAT rules)" : "")))
                 }
-                return .init(address: r.address.description, port: r.port, forward: r.forwarding.ipvsadmName, weight: r.weight,
+                return .init(address: r.address.description, port: r.port, forward: r.forwarding.rawValue, weight: r.weight,
                              activeConnections: r.activeConnections, inactiveConnections: r.inactiveConnections,
-                             snat: snat.map { "\($0.subnet) -> \($0.source)" })
+                             snat: snat.map { .init(subnet: $0.subnet.description, toSource: $0.source.description) })
             }
             services.append(.init(mark: mark.value, markHex: mark.hex, markedIn: sites,
                                   scheduler: entry?.service.scheduler.rawValue, reals: reals))
@@ -132,6 +141,7 @@ public struct Inspector {
                 message: "both iptables-legacy and iptables-nft hold load-balancing rules (shown: \(f.backend.tool), the host's default); "
                     + "one backend's rules are stale or foreign: compare `iptables-legacy-save` with `iptables-nft-save`"))
         }
-        return LoadBalancerReport(namespace: namespace, backend: f.backend.rawValue, services: services, problems: problems)
+        return LoadBalancerReport(namespace: namespace, backend: f.backend.rawValue, services: services, problems: problems,
+                                  notes: f.ipvsUnavailable.map { [$0 + "; the IPVS columns are empty"] } ?? [])
     }
 }

@@ -1,6 +1,6 @@
 /// One change to a namespace's kernel state, spelled as the classic command that makes it.
 /// Plans are lists of these; `--dry-run` prints them, `Transaction` applies and rolls them back.
-public enum KernelChange: Hashable, Sendable, Codable {
+public enum KernelChange: Hashable, Sendable {
     case addAddress(InterfaceAddress)
     case deleteAddress(InterfaceAddress)
     case setLink(String, up: Bool)
@@ -36,6 +36,14 @@ public enum KernelChange: Hashable, Sendable, Codable {
         case let .updateReal(k, r): return "ipvsadm -e \(r.ipvsadmOptions(k))"
         case let .deleteReal(k, r): return "ipvsadm -d \(k.ipvsadmOption) -r \(r.endpoint)"
         case let .setSysctl(s, v): return "sysctl -w \(s.name)=\(v)"
+        }
+    }
+
+    /// An edit of something that must exist (`ipvsadm -E`, `-e`): its absence is "nothing to change", not "nothing to delete".
+    public var isEdit: Bool {
+        switch self {
+        case .updateService, .updateReal: return true
+        default: return false
         }
     }
 

@@ -46,7 +46,7 @@ struct Reconciler {
             let key = IPVSService.Key.fwmark(svc.mark)
             let current = s.services[svc.mark]?.reals ?? []
             for (address, weight) in svc.reals.sorted(by: { $0.key < $1.key }) {
-                guard let old = current.first(where: { $0.address == address && $0.port == 0 }) else {
+                guard let old = current.first(where: { $0.address == .v4(address) && $0.port == 0 }) else {
                     let real = RealServer(address: address, weight: weight)
                     realChanges.append(.perform(.addReal(key, real), undo: [.deleteReal(key, real)]))
                     continue
@@ -96,7 +96,7 @@ struct Reconciler {
         // Removed tasks: drained, then deleted.
         for svc in intent.services {
             let key = IPVSService.Key.fwmark(svc.mark)
-            for old in s.services[svc.mark]?.reals ?? [] where !(old.port == 0 && svc.reals[old.address] != nil) {
+            for old in s.services[svc.mark]?.reals ?? [] where !(old.port == 0 && old.address.ipv4.map { svc.reals[$0] != nil } == true) {
                 var drained = old
                 drained.weight = 0
                 if old.weight != 0 { perform(.updateReal(key, drained), [.updateReal(key, old)]) }

@@ -29,6 +29,11 @@ public struct Transaction {
         /// The tool rule changes are spelled with: the backend's (`iptables-nft`, `iptables-legacy`).
         public var iptables: String
 
+        public init(decisions: [Decision], iptables: String) {
+            self.decisions = decisions
+            self.iptables = iptables
+        }
+
         public func command(_ change: KernelChange) -> String { change.command(iptables: iptables) }
 
         public var performed: [KernelChange] {
@@ -43,19 +48,21 @@ public struct Transaction {
     }
 
     public enum Failure: Error, CustomStringConvertible {
-        /// Removals of things that are not there, without --if-exists; nothing was changed.
-        case absent([String])
-        /// A step (its command) failed; the earlier steps were rolled back, or not, as listed in `rollbackFailures`.
-        case stepFailed(String, KernelError, rollbackFailures: [String])
+        /// Removals (or, `removal` false, edits) of things that are not there, without --if-exists; nothing was changed.
+        case absent([String], removal: Bool = true)
+        /// A step (its command) failed; the earlier steps were rolled back, or not, as listed in `rollbackFailures`
+        /// (nil when it was the first step: nothing to roll back).
+        case stepFailed(String, KernelError, rollbackFailures: [String]?)
         /// SIGINT/SIGTERM arrived; the steps done were rolled back, or not, as listed.
         case interrupted(signal: Int32, rollbackFailures: [String])
 
         public var description: String {
             switch self {
-            case .absent(let what):
-                return "nothing to delete: " + what.joined(separator: "; ") + " (use --if-exists to accept)"
+            case let .absent(what, removal):
+                return removal ? "nothing to delete: " + what.joined(separator: "; ") + " (use --if-exists to accept)"
+                               : "nothing to change: " + what.joined(separator: "; ")
             case let .stepFailed(command, error, failures):
-                return "\(error) [while: \(command)]" + Self.rollback(failures)
+                return "\(error) [while: \(command)]" + (failures.map(Self.rollback) ?? "")
             case let .interrupted(signal, failures):
                 return "\(KernelError.interrupted(signal: signal))" + Self.rollback(failures)
             }
@@ -85,7 +92,8 @@ public struct Transaction {
         for c in changes { decisions.append(try planner.decide(c)) }
         let report = Report(decisions: decisions, iptables: iptables)
         if !ifExists, !report.absent.isEmpty {
-            throw Failure.absent(report.absent.map { StatePlanner.absenceText($0, iptables: iptables) })
+            throw Failure.absent(report.absent.map { StatePlanner.absenceText($0, iptables: iptables) },
+                                 removal: report.absent.contains { !$0.isEdit })
         }
         return report
     }
@@ -129,7 +137,7 @@ public struct Transaction {
                 done += step.undos
             } catch {
                 throw Failure.stepFailed(step.changes.map(report.command).joined(separator: "; "), error,
-                                         rollbackFailures: rollBack(done, executor, report))
+                                         rollbackFailures: done.isEmpty ? nil : rollBack(done, executor, report))
             }
         }
         if let signal = signals.pending() {

@@ -55,13 +55,17 @@ public struct IPVSListing {
         return out.text
     }
 
-    /// ipvsadm's service name: `FWM  257` or `TCP  10.1.1.1:80`, cut at 33 characters.
+    /// ipvsadm's service name: `FWM  257`, `FWM  301 IPv6`, `TCP  10.1.1.1:80`, `SCTP 10.1.1.1:80`
+    /// (the protocol padded to 4), `TCP  [2001:db8::1]:80`; an IPv4 one is cut at 33 characters.
     static func serviceName(_ key: IPVSService.Key) -> String {
         switch key {
         case .fwmark(let m): return "FWM  \(m.value)"
+        case .fwmarkIPv6(let m): return "FWM  \(m.value) IPv6"
         case let .address(p, a, port):
-            // ipvsadm prints every non-TCP address service as UDP.
-            return String("\(p == .tcp ? "TCP" : "UDP")  \(a):\(port)".prefix(33))
+            var proto = p.rawValue.uppercased()
+            while proto.count < 4 { proto += " " }
+            let name = "\(proto) \(a.endpoint(port))"
+            return a.isIPv6 ? name : String(name.prefix(33))
         }
     }
 
@@ -80,36 +84,51 @@ public struct IPVSListing {
         case .standard:
             out.write(name)
             out.write(UInt8(ascii: " "))
-            out.write(e.service.scheduler.rawValue)
-            if let timeout = e.service.persistence {
+            let s = e.service
+            out.write(s.scheduler.rawValue)
+            let schedulerFlags = s.flags.schedulerFlagNames(s.scheduler.rawValue)
+            if !s.flags.isDisjoint(with: [.scheduler1, .scheduler2, .scheduler3]) { out.write(" (\(schedulerFlags))") }
+            if let timeout = s.persistence {
                 out.write(" persistent ")
                 out.write(UInt64(timeout))
-                if e.service.netmask.value != 0xffff_ffff {
+                if s.key.isIPv6 {
+                    if s.netmask != 128 { out.write(" mask \(Int32(bitPattern: s.netmask))") }
+                } else if s.netmask != 0xffff_ffff {
                     out.write(" mask ")
-                    out.write(e.service.netmask)
+                    out.write(IPv4Address(networkOrder: s.netmask))
+                }
+                if let pe = s.persistenceEngine {
+                    out.write(" pe ")
+                    out.write(pe)
                 }
             }
-            if e.service.flags & 0x4 != 0 { out.write(" ops") }
+            if s.flags.contains(.onePacket) { out.write(" ops") }
         }
     }
 
     func realLine(_ r: RealServer, into out: inout TextBuffer) {
-        // "  -> " then the endpoint padded to 28 (ipvsadm cuts it at 28; an IPv4 endpoint is at most 21).
+        // "  -> " then the endpoint padded to 28 (ipvsadm cuts an IPv4 one at 28, which is never reached,
+        // and lets an IPv6 one overflow).
         out.write("  -> ")
         let start = out.bytes.count
-        out.write(r.address)
-        out.write(UInt8(ascii: ":"))
-        out.write(UInt64(r.port))
+        switch r.address {
+        case .v4(let a):
+            out.write(a)
+            out.write(UInt8(ascii: ":"))
+            out.write(UInt64(r.port))
+        case .v6:
+            out.write(r.endpoint)
+        }
         out.spaces(28 - (out.bytes.count - start))
         let s = r.stats
         switch columns {
         case .stats:
             for n in [s.connections, s.inPackets, s.outPackets, s.inBytes, s.outBytes] { largeNumber(n, into: &out) }
         case .rate:
-            // ipvsadm prints the three rates of a real server as plain %8u (32 bits), the byte rates scaled.
+            // ipvsadm 1.31 prints the three rates of a real server as plain %8llu, the byte rates scaled.
             for n in [s.connectionsPerSecond, s.inPacketsPerSecond, s.outPacketsPerSecond] {
                 out.write(UInt8(ascii: " "))
-                out.right(UInt64(UInt32(truncatingIfNeeded: n)), 8)
+                out.right(n, 8)
             }
             largeNumber(s.inBytesPerSecond, into: &out)
             largeNumber(s.outBytesPerSecond, into: &out)

@@ -26,46 +26,60 @@ public enum JSONViews {
         }
     }
 
+    /// An IPVS virtual service: `mark`/`mark_hex` for a firewall-mark service, `protocol`/`address`/`port`
+    /// for an address service; `family` always.
     public struct Service: Encodable, Sendable {
-        public let fwmark: UInt32?
-        public let fwmarkHex: String?
+        public let mark: UInt32?
+        public let markHex: String?
+        public let family: String
         public let `protocol`: String?
         public let address: String?
         public let port: UInt16?
         public let scheduler: String
+        /// ipvsadm's names of the scheduler flags and `ops`, e.g. ["sh-fallback", "sh-port"].
+        public let flags: [String]?
         public let persistence: UInt32?
+        public let persistenceEngine: String?
         public let stats: IPVSStats
         public let reals: [Real]
 
         public init(_ e: IPVSSnapshot.Entry) {
             let s = e.service
+            family = s.key.isIPv6 ? "inet6" : "inet"
             switch s.key {
-            case .fwmark(let m):
-                fwmark = m.value
-                fwmarkHex = m.hex
+            case .fwmark(let m), .fwmarkIPv6(let m):
+                mark = m.value
+                markHex = m.hex
                 self.protocol = nil
                 address = nil
                 port = nil
             case let .address(p, a, port):
-                fwmark = nil
-                fwmarkHex = nil
+                mark = nil
+                markHex = nil
                 self.protocol = p.rawValue
                 address = a.description
                 self.port = port
             }
             scheduler = s.scheduler.rawValue
+            var names = s.flags.schedulerFlagNames(s.scheduler.rawValue).split(separator: ",").map(String.init)
+            if s.flags.contains(.onePacket) { names.append("ops") }
+            flags = names.isEmpty ? nil : names
             persistence = s.persistence
+            persistenceEngine = s.persistenceEngine
             stats = e.stats
             reals = e.reals.map(Real.init)
         }
     }
 
+    /// A mark rule: by VIP (`vip`, and `device` when a device holds VIP/32) or by published port
+    /// (`protocol` and `port`).
     public struct Mark: Encodable, Sendable {
         public let mark: UInt32
         public let markHex: String
         public let chain: String
         public let vip: String?
-        public let port: String?
+        public let `protocol`: String?
+        public let port: UInt16?
         /// For VIP marks: the device holding VIP/32, nil when no device has it.
         public let device: String?
         public let rule: String
@@ -75,12 +89,15 @@ public enum JSONViews {
             markHex = m.mark.hex
             chain = m.chain
             switch m.selector {
-            case .vip(let a): vip = a.description; port = nil
-            case .port(let p): vip = nil; port = p.description
+            case .vip(let a): vip = a.description; self.protocol = nil; port = nil
+            case .port(let p): vip = nil; self.protocol = p.proto.rawValue; port = p.port
             }
             self.device = device
             rule = "-A \(m.chain) \(m.rule.specification)"
         }
+
+        /// The VIP, or the port as `tcp/8080`: how text listings show what is marked.
+        public var selectorText: String { vip ?? "\(self.protocol ?? "")/\(port ?? 0)" }
     }
 
     public struct SNAT: Encodable, Sendable {
@@ -123,11 +140,12 @@ public enum JSONViews {
         public let unchanged: [String]
         public let absent: [String]
 
-        public init(_ report: Transaction.Report, dryRun: Bool) {
+        /// `notFound`: what a removal looked for without finding anything to plan (`vip del VIP --if-exists`).
+        public init(_ report: Transaction.Report, dryRun: Bool, notFound: [String] = []) {
             self.dryRun = dryRun
             changes = report.performed.map(report.command)
             unchanged = report.unchanged.map(report.command)
-            absent = report.absent.map(report.command)
+            absent = report.absent.map(report.command) + notFound
         }
     }
 }

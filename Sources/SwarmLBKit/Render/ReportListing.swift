@@ -9,22 +9,23 @@ public enum ReportListing {
                 var row = [i == 0 ? "\(s.markHex) (\(s.mark))" : ""]
                 if i < s.markedIn.count {
                     let m = s.markedIn[i]
-                    row += [m.chain, m.vip ?? m.port ?? "", m.vip == nil ? "-" : (m.assignedTo ?? "NO")]
+                    row += [m.chain, m.vip ?? "\(m.protocol ?? "")/\(m.port ?? 0)", m.vip == nil ? "-" : (m.device ?? "NO")]
                 } else {
                     row += i == 0 ? ["(no mark rule)", "", ""] : ["", "", ""]
                 }
                 row.append(i == 0 ? (s.scheduler ?? "(no IPVS service)") : "")
                 if i < s.reals.count {
                     let r = s.reals[i]
-                    row += ["\(r.address):\(r.port)", r.forward, String(r.weight), String(r.activeConnections),
-                            String(r.inactiveConnections), r.snat ?? "none"]
+                    row += ["\(r.address):\(r.port)", ForwardingMethod(rawValue: r.forward)?.ipvsadmName ?? r.forward, String(r.weight),
+                            String(r.activeConnections), String(r.inactiveConnections), r.snat.map { "\($0.subnet) -> \($0.toSource)" } ?? "none"]
                 } else {
                     row += ["", "", "", "", "", ""]
                 }
                 rows.append(row)
             }
         }
-        var out = report.services.isEmpty ? "no firewall-mark services\n"
+        var out = report.notes.map { "note: \($0)\n" }.joined()
+        out += report.services.isEmpty ? "no firewall-mark services\n"
             : TextTable.render(["MARK", "SET IN", "VIP/PORT", "ASSIGNED", "SCHED", "REAL", "FORWARD", "WEIGHT", "ACTIVE",
                                 "INACTIVE", "SNAT"], rows)
         if report.problems.isEmpty {

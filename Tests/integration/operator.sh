@@ -1,0 +1,161 @@
+# The operator's view on this kernel (no IPVS needed): exact error texts, the JSON schema of every
+# --json output, change output in step order, completions and `make install` into a temporary prefix.
+# As root: Tests/integration/suite.sh operator.sh
+
+# json_python: a python3 that has the jsonschema module.
+json_python() {
+  local p
+  for p in python3 /root/.pyenv/shims/python3 /root/.pyenv/versions/*/bin/python3; do
+    "$p" -c 'import jsonschema' 2>/dev/null && { command -v "$p"; return; }
+  done
+  fail "no python3 with the jsonschema module"
+}
+
+# schema_check DEF < JSON: validates JSON against $defs/DEF of docs/swarmlb-json.schema.json.
+schema_check() {
+  "$(json_python)" -c '
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.validate(json.load(sys.stdin), {"$ref": "#/$defs/" + sys.argv[2], "$defs": schema["$defs"]})
+' "$ROOT/docs/swarmlb-json.schema.json" "$1" || fail "--json output does not follow \$defs/$1"
+}
+
+test_usage_errors_exit_2_with_exact_text() {
+  expect_exit 2 "$SWARMLB" -n
+  assert_eq "swarmlb: Missing value for '-n <ns>' (see 'swarmlb --help')" "$ERR" "-n alone"
+  expect_exit 2 "$SWARMLB" -n '' vip list
+  assert_eq "swarmlb: invalid network namespace (a name, a path or pid:N): \"\" (see 'swarmlb --help')" "$ERR" "-n ''"
+  expect_exit 2 "$SWARMLB" -n pid:abc vip list
+  assert_eq "swarmlb: invalid network namespace (pid:N takes a process id, 1 or more): \"pid:abc\" (see 'swarmlb --help')" "$ERR" "-n pid:abc"
+  expect_exit 2 "$SWARMLB" -n A vip list -n B
+  assert_eq "swarmlb: -n/--netns given more than once (\"B\", \"A\"): name one namespace (see 'swarmlb --help')" "$ERR" "two -n"
+  expect_exit 2 "$SWARMLB" --json
+  assert_eq '{"error":"--json must be followed by a command, e.g. '"'"'swarmlb -n NS vip list'"'"' (see '"'"'swarmlb --help'"'"')","exit_status":2}' "$ERR" "options without a command"
+  local vip why
+  for vip in "0.0.0.0:the unspecified address" "255.255.255.255:the broadcast address" "224.0.0.5:a multicast address" "127.0.0.2:a loopback address"; do
+    why=${vip#*:}; vip=${vip%%:*}
+    expect_exit 2 "$SWARMLB" vip add "$vip" --dev eth0 --fwm 0x101
+    assert_eq "swarmlb: invalid VIP ($why cannot be a service address): \"$vip\"" "$ERR" "vip add $vip"
+  done
+  expect_exit 2 "$SWARMLB" fwm add 1 -p 0
+  assert_eq 'swarmlb: invalid persistence timeout (1 second or more, as ipvsadm -p): "0"' "$ERR" "fwm add -p 0"
+}
+
+test_namespace_errors_name_the_cause() {
+  expect_exit 1 "$SWARMLB" -n "$PREFIX-absent" vip list
+  assert_eq "swarmlb: network namespace \"$PREFIX-absent\" not found (looked at /run/docker/netns/$PREFIX-absent, /run/netns/$PREFIX-absent)" "$ERR" "absent namespace"
+  # Another user's namespace file: permission, not "not found".
+  local pid; sleep 30 & pid=$!
+  expect_exit 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$SWARMLB" -n "pid:$pid" vip list
+  kill $pid
+  assert_eq "swarmlb: opening network namespace /proc/$pid/ns/net: operation not permitted (run as root, or with CAP_NET_ADMIN)" "$ERR" "EACCES"
+}
+
+test_errors_under_json_are_one_json_object_on_stderr() {
+  expect_exit 1 "$SWARMLB" -n "$PREFIX-absent" --json vip list
+  [ -z "$OUT" ] || fail "stdout not empty: $OUT"
+  one_line "$ERR"
+  schema_check error <<<"$ERR"
+  expect_exit 2 "$SWARMLB" vip add 10.0.0.300 --dev eth0 --fwm 1 --json
+  schema_check error <<<"$ERR"
+  assert_eq '{"error":"invalid IPv4 address: \"10.0.0.300\"","exit_status":2}' "$ERR" "usage error as JSON"
+}
+
+test_change_output_in_step_order() {
+  ns=$(new_ns o); with_eth0 "$ns" 10.0.0.5/24
+  ip -n "$ns" addr add 10.0.0.2/32 dev eth0
+  expect_exit 0 "$SWARMLB" -n "$ns" --backend legacy vip add 10.0.0.2 --dev eth0 --fwm 0x101 --dry-run
+  assert_eq "# already present: ip addr add 10.0.0.2/32 dev eth0
+iptables-legacy -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff" "$OUT" "step order"
+  expect_exit 0 "$SWARMLB" -n "$ns" --backend legacy vip del 10.0.0.9 --if-exists
+  assert_eq "# not present: 10.0.0.9/32 is not assigned to any device and no mangle OUTPUT rule sets a mark for it" "$OUT" "vip del --if-exists"
+  expect_exit 1 "$SWARMLB" -n "$ns" --backend legacy vip del 10.0.0.9
+  assert_eq "swarmlb: nothing to delete: 10.0.0.9/32 is not assigned to any device and no mangle OUTPUT rule sets a mark for it (use --if-exists to accept)" "$ERR" "vip del"
+}
+
+test_json_outputs_follow_the_schema() {
+  ns=$(new_ns j); with_eth0 "$ns" 10.0.0.5/24
+  local X="ip netns exec $ns iptables-legacy -w"
+  $X -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
+  $X -t mangle -A PREROUTING -p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x10f/0xffffffff
+  $X -t nat -A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5 2>/dev/null \
+    || $X -t nat -A POSTROUTING -d 10.0.0.0/24 -j SNAT --to-source 10.0.0.5
+  ip -n "$ns" addr add 10.0.0.2/32 dev eth0
+  "$SWARMLB" -n "$ns" vip list --json | schema_check marks
+  "$SWARMLB" -n "$ns" mark list --json | schema_check marks
+  "$SWARMLB" -n "$ns" snat list --json | schema_check snats
+  "$SWARMLB" -n "$ns" inspect iptables --json | schema_check tables
+  "$SWARMLB" -n "$ns" inspect iptables --save --json | schema_check tables
+  "$SWARMLB" -n "$ns" inspect addr --json | schema_check addresses
+  "$SWARMLB" -n "$ns" vip add 10.0.0.7 --dev eth0 --fwm 0x107 --json | schema_check change
+  "$SWARMLB" -n "$ns" vip del 10.0.0.9 --if-exists --json | schema_check change
+  "$SWARMLB" -n "$ns" mark del 0x10f --port tcp/8080 --dry-run --json | schema_check change
+  local rc=0 out; out=$("$SWARMLB" -n "$ns" inspect --json) || rc=$?
+  [ "$rc" = 0 ] || [ "$rc" = 3 ] || fail "inspect exit $rc"
+  schema_check report <<<"$out"
+  assert_contains "$out" "\"namespace\" : \"/run/netns/$ns\""
+  assert_contains "$("$SWARMLB" -n "$ns" vip list --json)" '"mark_hex" : "0x101"'
+  assert_contains "$("$SWARMLB" -n "$ns" mark list --json)" '"port" : 8080'
+}
+
+test_inspect_all_shows_a_namespace_with_two_names_once() {
+  ns=$(new_ns a)
+  mkdir -p /run/docker/netns
+  touch "/run/docker/netns/$PREFIX-alias"; mount --bind "/run/netns/$ns" "/run/docker/netns/$PREFIX-alias"
+  local rc=0 out; out=$("$SWARMLB" inspect --all) || rc=$?
+  umount "/run/docker/netns/$PREFIX-alias"; rm -f "/run/docker/netns/$PREFIX-alias"
+  [ "$rc" = 0 ] || [ "$rc" = 3 ] || fail "inspect --all exit $rc"
+  assert_eq 1 "$(grep -c "/run/netns/$ns" <<<"$out")" "headings naming the namespace"
+  assert_contains "$out" "== /run/docker/netns/$PREFIX-alias = /run/netns/$ns"
+}
+
+test_inspect_without_ipvs_prints_the_rest_and_says_so() {
+  [ ! -e /proc/net/ip_vs ] || skip "this kernel has IPVS"
+  ns=$(new_ns i); with_eth0 "$ns" 10.0.0.5/24
+  ip netns exec "$ns" iptables-legacy -w -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
+  local rc=0; out=$("$SWARMLB" -n "$ns" inspect) || rc=$?
+  [ "$rc" = 3 ] || fail "inspect exit $rc: $out"
+  assert_contains "$out" "note: IPVS is not available in this kernel"
+  assert_contains "$out" "0x101 (257)"
+  assert_contains "$out" "mark 0x101 set by \"-A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff\" has no IPVS service FWM 257"
+}
+
+# complete WORD...: what bash completion offers after the words (the last one empty: a new word).
+complete_words() {
+  bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+    _swarmlb swarmlb "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"; printf "%s\n" "${COMPREPLY[@]}"' \
+    _ "$ROOT/completions/swarmlb.bash" "$@"
+}
+
+test_completions_offer_namespaces_and_values() {
+  ns=$(new_ns comp)
+  assert_contains "$(complete_words swarmlb vip list -n '')" "$ns"
+  assert_contains "$(complete_words swarmlb vip add 10.0.0.2 --chain '')" "INPUT"
+  assert_contains "$(complete_words swarmlb fwm add 1 -s '')" "wlc"
+  assert_contains "$(complete_words swarmlb real add 1 10.0.0.3 --forward '')" "tunnel"
+  assert_contains "$(complete_words swarmlb inspect iptables -t '')" "mangle"
+  assert_contains "$(complete_words swarmlb vip list --backend '')" "nft"
+  assert_contains "$(cat "$ROOT/completions/_swarmlb")" "/run/docker/netns"
+  assert_contains "$(cat "$ROOT/completions/swarmlb.fish")" "/run/docker/netns"
+}
+
+test_committed_man_pages_and_completions_match_the_parser() {
+  make -s -C "$ROOT" docs-check >/dev/null || fail "make docs-check failed"
+  assert_contains "$(cat "$ROOT/man/swarmlb.1")" ".Xr ipvsadm 8"
+  assert_contains "$(cat "$ROOT/man/swarmlb.1")" "SWARMLB_BACKEND"
+}
+
+test_make_install_into_a_temporary_prefix() {
+  local prefix; prefix=$(mktemp -d /tmp/$PREFIX.install.XXXX)
+  make -s -C "$ROOT" install PREFIX="$prefix" SKIP_BUILD=1 >/dev/null
+  for f in bin/swarmlb bin/swarmlb-dns share/man/man1/swarmlb.1 share/man/man1/swarmlb-dns.1 \
+           share/bash-completion/completions/swarmlb share/zsh/site-functions/_swarmlb share/fish/vendor_completions.d/swarmlb.fish; do
+    [ -e "$prefix/$f" ] || fail "make install left out $f"
+  done
+  "$prefix/bin/swarmlb" --version >/dev/null
+  # Without swarmlb-dns beside it, dns serve says so.
+  rm "$prefix/bin/swarmlb-dns"
+  expect_exit 1 "$prefix/bin/swarmlb" dns serve --config /dev/null
+  assert_contains "$ERR" "swarmlb-dns"
+  rm -rf "$prefix"
+}
