@@ -49,7 +49,8 @@ fuzz:
 DOCS_DIR ?= .
 docs: build
 	@mkdir -p $(DOCS_DIR)/man $(DOCS_DIR)/completions
-	$(SWIFT) package --allow-writing-to-directory $(DOCS_DIR)/man generate-manual --output-directory $(DOCS_DIR)/man
+	$(SWIFT) build --product generate-manual
+	for x in swarmlb swarmlb-dns swarmlb-apply; do .build/debug/generate-manual .build/debug/$$x --output-directory $(DOCS_DIR)/man; done
 	for page in $(DOCS_DIR)/man/*.1; do scripts/man-sections $$page; done
 	$(BIN) --generate-completion-script bash > $(DOCS_DIR)/completions/swarmlb.bash
 	$(BIN) --generate-completion-script zsh > $(DOCS_DIR)/completions/_swarmlb
