@@ -62,29 +62,12 @@ public enum CommandRunner {
 
     public static func fail(_ message: String, status: Int32) -> Never {
         if jsonErrors {
-            var line = "{\"error\":\(jsonString(message.split(separator: "\n").joined(separator: " "))),\"exit_status\":\(status)}\n"
+            var line = "{\"error\":\(jsonStringLiteral(message.split(separator: "\n").joined(separator: " "))),\"exit_status\":\(status)}\n"
             line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
         } else {
             warn(message)
         }
         exit(status)
-    }
-
-    /// A JSON string literal (RFC 8259 escapes).
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case _ where u.value < 0x20: out += "\\u00" + (u.value < 0x10 ? "0" : "") + String(u.value, radix: 16)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
     }
 
     /// One line on stderr.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SwarmLBKit
 
 /// `--json` logs: one JSON object per line on stderr, `{"time", "level", "label", "message"}` plus
 /// any metadata as strings, so that a log collector needs no pattern for the text lines.
@@ -21,7 +22,7 @@ public struct JSONLogHandler: LogHandler {
         for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
             fields.append((k, "\(v)"))
         }
-        var out = "{" + fields.map { "\(Self.quoted($0)):\(Self.quoted($1))" }.joined(separator: ",") + "}\n"
+        var out = "{" + fields.map { "\(jsonStringLiteral($0)):\(jsonStringLiteral($1))" }.joined(separator: ",") + "}\n"
         out.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }  // one write per line: lines never interleave
     }
 
@@ -36,24 +37,5 @@ public struct JSONLogHandler: LogHandler {
         let ms = Int(now.tv_nsec / 1_000_000)
         return "\(t.tm_year + 1900)-\(two(t.tm_mon + 1))-\(two(t.tm_mday))T\(two(t.tm_hour)):\(two(t.tm_min)):\(two(t.tm_sec))."
             + String(repeating: "0", count: ms < 10 ? 2 : ms < 100 ? 1 : 0) + "\(ms)Z"
-    }
-
-    /// A JSON string literal.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
+import SwarmLBKit
 import XCTest
 @testable import SwarmLBDNS
 
 final class JSONLogHandlerTests: XCTestCase {
     func testStringsAreQuotedAsJSON() throws {
         let text = "a \"quoted\" \\ path\nnew line\ttab \u{1} é"
-        let quoted = JSONLogHandler.quoted(text)
+        let quoted = jsonStringLiteral(text)
         let decoded = try JSONSerialization.jsonObject(with: Data("[\(quoted)]".utf8)) as? [String]
         XCTAssertEqual(decoded, [text])
         XCTAssertFalse(quoted.contains("\n"), "one object per line")

@@ -93,24 +93,6 @@ test_ipvsadm_meanings_instead_of_errno() {
   assert_eq "swarmlb: invalid persistence timeout (1 second or more, as ipvsadm -p): \"0\"" "$ERR" "fwm add -p 0"
 }
 
-# json_python: a python3 that has the jsonschema module (the VM's PATH finds the system one first).
-json_python() {
-  local p
-  for p in python3 /root/.pyenv/shims/python3 /root/.pyenv/versions/*/bin/python3; do
-    "$p" -c 'import jsonschema' 2>/dev/null && { command -v "$p"; return; }
-  done
-  fail "no python3 with the jsonschema module"
-}
-
-# schema_check DEF < JSON: validates JSON against $defs/DEF of the committed JSON Schema.
-schema_check() {
-  "$(json_python)" -c '
-import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-jsonschema.validate(json.load(sys.stdin), {"$ref": "#/$defs/" + sys.argv[2], "$defs": schema["$defs"]})
-' "$ROOT/docs/swarmlb-json.schema.json" "$1" || fail "--json output does not follow \$defs/$1"
-}
-
 test_json_of_ipvs_outputs_follows_the_schema() {
   ns=$(new_ns j); ipvsadm_zoo "$ns"
   nsx "$ns" iptables-legacy -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff

@@ -130,6 +130,24 @@ accepts_every_rule() {
   done <<<"$(nsx "$1" "$IPT" -t "$2" -S)"
 }
 
+# json_python: a python3 that has the jsonschema module (in the VM, PATH finds the system one first).
+json_python() {
+  local p
+  for p in python3 /root/.pyenv/shims/python3 /root/.pyenv/versions/*/bin/python3; do
+    "$p" -c 'import jsonschema' 2>/dev/null && { command -v "$p"; return; }
+  done
+  fail "no python3 with the jsonschema module"
+}
+
+# schema_check DEF < JSON: validates JSON against $defs/DEF of docs/swarmlb-json.schema.json.
+schema_check() {
+  "$(json_python)" -c '
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.validate(json.load(sys.stdin), {"$ref": "#/$defs/" + sys.argv[2], "$defs": schema["$defs"]})
+' "$ROOT/docs/swarmlb-json.schema.json" "$1" || fail "--json output does not follow \$defs/$1"
+}
+
 fail() { echo "assertion failed: $*" >&2; exit 1; }
 assert_eq() { # EXPECTED ACTUAL [WHAT]
   [ "$1" == "$2" ] || { echo "--- expected (${3:-value})"; printf '%s\n' "$1"; echo "--- actual"; printf '%s\n' "$2"; diff <(printf '%s\n' "$1") <(printf '%s\n' "$2"); fail "${3:-values differ}"; } >&2

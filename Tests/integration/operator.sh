@@ -2,24 +2,6 @@
 # --json output, change output in step order, completions and `make install` into a temporary prefix.
 # As root: Tests/integration/suite.sh operator.sh
 
-# json_python: a python3 that has the jsonschema module.
-json_python() {
-  local p
-  for p in python3 /root/.pyenv/shims/python3 /root/.pyenv/versions/*/bin/python3; do
-    "$p" -c 'import jsonschema' 2>/dev/null && { command -v "$p"; return; }
-  done
-  fail "no python3 with the jsonschema module"
-}
-
-# schema_check DEF < JSON: validates JSON against $defs/DEF of docs/swarmlb-json.schema.json.
-schema_check() {
-  "$(json_python)" -c '
-import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-jsonschema.validate(json.load(sys.stdin), {"$ref": "#/$defs/" + sys.argv[2], "$defs": schema["$defs"]})
-' "$ROOT/docs/swarmlb-json.schema.json" "$1" || fail "--json output does not follow \$defs/$1"
-}
-
 test_usage_errors_exit_2_with_exact_text() {
   expect_exit 2 "$SWARMLB" -n
   assert_eq "swarmlb: Missing value for '-n <ns>' (see 'swarmlb --help')" "$ERR" "-n alone"
