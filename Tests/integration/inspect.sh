@@ -22,8 +22,8 @@ no problems found" "$OUT"
   python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-assert d["problems"] == [] and d["services"][0]["marked_in"] == [{"assigned_to": "eth0", "chain": "OUTPUT", "vip": "10.0.0.2"}], d
-assert [r["snat"] for r in d["services"][0]["reals"]] == ["10.0.0.0/24 -> 10.0.0.5"] * 2, d
+assert d["problems"] == [] and d["services"][0]["marked_in"] == [{"device": "eth0", "chain": "OUTPUT", "vip": "10.0.0.2"}], d
+assert [r["snat"] for r in d["services"][0]["reals"]] == [{"subnet": "10.0.0.0/24", "to_source": "10.0.0.5"}] * 2, d
 ' <<<"$("$SWARMLB" -n "$c" inspect --json)"
 }
 

@@ -79,7 +79,7 @@ test_services_written_by_ipvsadm_are_listed_exactly() {
   python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-assert [s.get("fwmark") or s["protocol"] for s in d] == ["tcp", "tcp", "udp", 257, 317], d
+assert [s.get("mark") or s["protocol"] for s in d] == ["tcp", "tcp", "udp", 257, 317], d
 tcp80 = d[1]
 assert tcp80["persistence"] == 300 and tcp80["scheduler"] == "wrr", tcp80
 assert [(r["address"], r["port"], r["forward"], r["weight"]) for r in tcp80["reals"]] == [("10.0.0.8", 8080, "masq", 0), ("10.0.0.9", 80, "route", 3)], tcp80
@@ -109,7 +109,7 @@ test_inspect_ipvs_views_match_ipvsadm_with_live_traffic() {
   python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-fwm = [s for s in d if s.get("fwmark") == 257][0]
+fwm = [s for s in d if s.get("mark") == 257][0]
 assert fwm["stats"]["connections"] >= 6 and sum(r["stats"]["connections"] for r in fwm["reals"]) >= 6, fwm
 ' <<<"$("$SWARMLB" -n "$c" inspect ipvs --json)"
 }
