@@ -61,14 +61,14 @@ enum XtablesLock {
                 throw .interrupted(signal: signal)
             }
             let waited = elapsed(since: start)
-            if !told, waited >= 1 {
-                told = true
-                waiting.notice("waiting for the xtables lock \(path) held by \(holder(of: fd) ?? "another program")")
-            }
             if let limit = waiting.seconds, waited >= limit {
                 let who = holder(of: fd)
                 close(fd)
                 throw .lockTimeout(path: path, seconds: limit, holder: who)
+            }
+            if !told, waited >= 1 {
+                told = true
+                waiting.notice("waiting for the xtables lock \(path) held by \(holder(of: fd) ?? "another program")")
             }
             usleep(20_000)
         }
