@@ -200,6 +200,7 @@ final class NFTables {
     func commit(_ messages: [Message], generation: UInt32) throws(KernelError) {
         guard !messages.isEmpty else { return }
         var batch: [UInt8] = []
+        batch.reserveCapacity(256 * (messages.count + 2))  // a rule message is about 200 bytes: one allocation
         let begin = nextSequence()
         append(to: &batch) { buf in
             let nlh = nftnl_batch_begin(buf, begin)!
