@@ -13,4 +13,13 @@ public struct ApplyOptions: ParsableArguments {
     @Flag(help: "Also remove the load-balancing objects the file does not name (see the README for exactly which).") public var prune = false
     @Flag(help: "Change nothing: exit 0 when the namespace matches the file, 3 with the differences (as commands) when not.")
         public var check = false
+
+    /// These options as arguments again, for the swarmlb-apply executable swarmlb execs.
+    public var arguments: [String] {
+        var args = ["--config=\(config)", "--dev=\(dev)", "--chain=\(chain)"]
+        if let toSource { args.append("--to-source=\(toSource)") }
+        if prune { args.append("--prune") }
+        if check { args.append("--check") }
+        return args
+    }
 }

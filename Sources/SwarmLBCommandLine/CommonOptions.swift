@@ -69,6 +69,9 @@ public struct ChangeOptions: ParsableArguments {
     public init() {}
     @Flag(help: "Print the kernel changes that would be made, as classic commands, and change nothing.")
     public var dryRun = false
+
+    /// These options as arguments again, for a program swarmlb execs.
+    public var arguments: [String] { dryRun ? ["--dry-run"] : [] }
 }
 
 /// Options of commands that remove things.

@@ -16,4 +16,15 @@ public struct DNSServeOptions: ParsableArguments {
     @Option(help: "Seconds a TCP connection may stay idle before the server closes it.") public var tcpIdle = 10
     @Flag(help: "Reload when the services file changes.") public var watch = false
     @Flag(help: "Log every query.") public var verbose = false
+
+    /// These options as arguments again, for the swarmlb-dns executable swarmlb execs.
+    public var arguments: [String] {
+        var args = ["--config=\(config)", "--listen=\(listen)"]
+        if let port { args.append("--port=\(port)") }
+        args += upstream.map { "--upstream=\($0)" }
+        args += ["--ttl=\(ttl)", "--max-inflight=\(maxInflight)", "--tcp-idle=\(tcpIdle)"]
+        if watch { args.append("--watch") }
+        if verbose { args.append("--verbose") }
+        return args
+    }
 }

@@ -21,8 +21,6 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup var options: ApplyOptions
 
     func run() throws {
-        var args = Array(CommandLine.arguments.dropFirst())
-        if let i = args.firstIndex(of: "apply") { args.remove(at: i) }
-        try SiblingExecutable("swarmlb-apply").exec(["swarmlb-apply"] + args)
+        try SiblingExecutable("swarmlb-apply").exec(["swarmlb-apply"] + common.arguments + change.arguments + options.arguments)
     }
 }

@@ -22,10 +22,7 @@ struct DNSCommand: ParsableCommand {
         @OptionGroup var options: DNSServeOptions
 
         func run() throws {
-            // Everything but the words "dns" and "serve", in order, goes to the server.
-            var args = Array(CommandLine.arguments.dropFirst())
-            for word in ["dns", "serve"] { if let i = args.firstIndex(of: word) { args.remove(at: i) } }
-            try SiblingExecutable("swarmlb-dns").exec(["swarmlb-dns"] + args)
+            try SiblingExecutable("swarmlb-dns").exec(["swarmlb-dns"] + common.arguments + options.arguments)
         }
     }
 }

@@ -141,3 +141,24 @@ test_make_install_into_a_temporary_prefix() {
   assert_contains "$ERR" "swarmlb-dns"
   rm -rf "$prefix"
 }
+
+# dns serve and apply exec their own executables with the options as parsed, not the command line
+# edited by string: a namespace called "dns" (or "apply") once lost its -n value that way.
+test_dns_serve_and_apply_get_their_options_whatever_the_namespace_is_called() {
+  local ns f log pid rc=0 i
+  for i in dns apply; do [ ! -e /run/docker/netns/$i ] || fail "/run/docker/netns/$i exists on this machine: this test needs the name"; done
+  ns=$(new_ns named); mkdir -p /run/docker/netns
+  for i in dns apply; do touch /run/docker/netns/$i; mount --bind /run/netns/$ns /run/docker/netns/$i; done
+  f=$(mktemp --suffix=.yaml); printf 'network: n\nsubnet: 10.0.0.0/24\nservices:\n  - {name: web, vip: 10.0.0.2, fwmark: 0x101, tasks: [{name: web.1, ip: 10.0.0.3}]}\n' > "$f"
+  log=$(mktemp)
+  "$SWARMLB" -n dns --json dns serve --config "$f" --upstream 127.0.0.1:9 > "$log" 2>&1 & pid=$!
+  for i in $(seq 1 100); do [ "$(nsx "$ns" dig +short +tries=1 +time=1 @127.0.0.11 web 2>/dev/null)" = 10.0.0.2 ] && break; sleep 0.1; done
+  assert_eq "10.0.0.2" "$(nsx "$ns" dig +short +tries=1 +time=3 @127.0.0.11 web)" "an answer from the resolver in namespace dns"
+  kill $pid; wait $pid || true
+  assert_not_contains "$(cat "$log")" "Missing value"
+  # apply gets as far as the kernel: the VIP's device is missing, a runtime error (1), not a usage error (2).
+  expect_exit 1 "$SWARMLB" -n apply apply --config "$f" --dev nosuchdev0 --dry-run
+  assert_not_contains "$ERR" "Missing value"
+  for i in dns apply; do umount /run/docker/netns/$i; rm -f /run/docker/netns/$i; done
+  rm -f "$f" "$log"
+}
