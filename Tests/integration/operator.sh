@@ -148,6 +148,7 @@ test_dns_serve_and_apply_get_their_options_whatever_the_namespace_is_called() {
   local ns f log pid rc=0 i
   for i in dns apply; do [ ! -e /run/docker/netns/$i ] || fail "/run/docker/netns/$i exists on this machine: this test needs the name"; done
   ns=$(new_ns named); mkdir -p /run/docker/netns
+  trap 'for i in dns apply; do umount /run/docker/netns/$i 2>/dev/null; rm -f /run/docker/netns/$i; done' EXIT
   for i in dns apply; do touch /run/docker/netns/$i; mount --bind /run/netns/$ns /run/docker/netns/$i; done
   f=$(mktemp --suffix=.yaml); printf 'network: n\nsubnet: 10.0.0.0/24\nservices:\n  - {name: web, vip: 10.0.0.2, fwmark: 0x101, tasks: [{name: web.1, ip: 10.0.0.3}]}\n' > "$f"
   log=$(mktemp)
@@ -159,6 +160,5 @@ test_dns_serve_and_apply_get_their_options_whatever_the_namespace_is_called() {
   # apply gets as far as the kernel: the VIP's device is missing, a runtime error (1), not a usage error (2).
   expect_exit 1 "$SWARMLB" -n apply apply --config "$f" --dev nosuchdev0 --dry-run
   assert_not_contains "$ERR" "Missing value"
-  for i in dns apply; do umount /run/docker/netns/$i; rm -f /run/docker/netns/$i; done
   rm -f "$f" "$log"
 }
