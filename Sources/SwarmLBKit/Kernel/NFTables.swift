@@ -59,6 +59,13 @@ final class NFTables {
         case flushChain(table: String, chain: String)
         /// Deletes a chain that holds no rules and that no rule jumps to (else EBUSY).
         case deleteChain(table: String, chain: String)
+
+        /// Gives an added rule the id a later message of the batch refers to it by.
+        mutating func give(id: UInt32) {
+            if case let .newRule(t, c, x, compat, _, before, rule) = self {
+                self = .newRule(table: t, chain: c, expressions: x, compat: compat, id: id, before: before, rule: rule)
+            }
+        }
     }
 
     /// A kernel that has not answered within this many seconds is given up on.
@@ -207,12 +214,10 @@ final class NFTables {
             mnl_attr_put_u32(nlh, UInt16(NFNL_BATCH_GENID.rawValue), generation.bigEndian)
             return nlh
         }
-        // Which message each sequence number carries, described only if the kernel refuses it.
-        var pending: [UInt32: Int] = [:]
+        // Message i carries sequence number begin + 1 + i; its description is made only if the kernel refuses it.
         var last: UInt32 = begin
         for (index, m) in messages.enumerated() {
             let seq = nextSequence()
-            pending[seq] = index
             last = seq
             append(to: &batch) { buf in Self.build(m, into: buf, sequence: seq, acknowledged: index == messages.count - 1) }
         }
@@ -244,7 +249,8 @@ final class NFTables {
                     answered = true
                     return false
                 }
-                if let index = pending[seq], error != 0, failure == nil {
+                let index = Int(seq &- begin) - 1
+                if messages.indices.contains(index), error != 0, failure == nil {
                     failure = .nftables(operation: "commit", object: Self.describe(messages[index]), errno: error)
                 }
                 if seq == last { answered = true }
