@@ -149,6 +149,16 @@ test_unmapped_rule() {
 -A INPUT -s 10.0.0.1/32 -j ACCEPT
 -A INPUT [unsupported nft expressions: [ meta load skuid => reg 1 ] [ cmp eq reg 1 0x000003e8 ]] -j ACCEPT
 -A INPUT -j DROP" "$(nsx "$ns" "$NFT_DRIVER" -S)" "-S with an unmapped rule"
+  # nft's native NAT (constants in registers, then nat): each unmapped expression printed as nft prints it.
+  nsx "$ns" iptables-nft -t nat -A OUTPUT -j ACCEPT
+  nsx "$ns" nft add rule ip nat OUTPUT ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:5353
+  local line debug x
+  line=$(nsx "$ns" "$NFT_DRIVER" -t nat -S | grep unsupported) || fail "no unsupported rule in nat OUTPUT"
+  debug=$(nsx "$ns" nft --debug=netlink list chain ip nat OUTPUT)
+  assert_contains "$line" "[ immediate reg 1 0x0b00007f ] [ immediate reg 2 0x0000e914 ] [ nat dnat ip addr_min reg 1 addr_max reg 1 proto_min reg 2 proto_max reg 2 flags 0x3 ]"
+  mapfile -t parts < <(grep -o '\[ [^]]* \]' <<<"${line#*expressions: }")
+  [ ${#parts[@]} -ge 3 ] || fail "unmapped expressions: $line"
+  for x in "${parts[@]}"; do assert_contains "$debug" "$x"; done
 }
 
 # (c) reading tables that do not exist shows their built-in chains, as iptables-nft does, and creates nothing.

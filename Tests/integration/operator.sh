@@ -162,3 +162,43 @@ test_dns_serve_and_apply_get_their_options_whatever_the_namespace_is_called() {
   assert_not_contains "$ERR" "Missing value"
   rm -f "$f" "$log"
 }
+
+# Docker 29 writes its resolver's redirect natively in nf_tables (table ip docker-dns), whatever the
+# iptables backend: inspect reads it as the DNS redirect and dns serve sees Docker's resolver running.
+test_docker_29s_nf_tables_dns_redirect_counts_as_the_resolvers() {
+  ns=$(new_ns d29); nsx "$ns" ip link set lo up
+  nsx "$ns" nft -f - <<'NFT'
+table ip docker-dns {
+  chain dns-dnat {
+    type nat hook output priority -100; policy accept;
+    ip daddr 127.0.0.11 udp dport 53 counter dnat to 127.0.0.11:41287
+    ip daddr 127.0.0.11 tcp dport 53 counter dnat to 127.0.0.11:37711
+  }
+  chain dns-snat {
+    type nat hook postrouting priority 100; policy accept;
+    ip saddr 127.0.0.11 udp sport 41287 counter snat to :53
+    ip saddr 127.0.0.11 tcp sport 37711 counter snat to :53
+  }
+}
+NFT
+  local before rc=0 f
+  before=$(nsx "$ns" nft list ruleset)
+  out=$("$SWARMLB" -n "$ns" inspect 2>&1) || rc=$?
+  assert_eq 3 "$rc" "inspect exit with nothing listening"
+  assert_contains "$out" "nf_tables table ip docker-dns redirects DNS to 127.0.0.11 but nothing listens there (udp/41287, tcp/37711)"
+  # Docker's resolver: both ports listened on.
+  nsx "$ns" python3 -c 'import socket, time
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.11", 41287))
+t = socket.socket(); t.bind(("127.0.0.11", 37711)); t.listen()
+time.sleep(60)' & local listener=$!
+  for i in $(seq 1 50); do nsx "$ns" ss -Hltn | grep -q 37711 && break; sleep 0.1; done
+  out=$("$SWARMLB" -n "$ns" inspect 2>&1) || true
+  assert_not_contains "$out" "redirects DNS"
+  assert_not_contains "$out" "dns_"
+  f=$(mktemp --suffix=.yaml); printf 'network: n\nsubnet: 10.0.0.0/24\nservices: []\n' > "$f"
+  expect_exit 1 "$SWARMLB" -n "$ns" dns serve --config "$f" --upstream 127.0.0.1:9
+  assert_eq "swarmlb: a resolver already serves 127.0.0.11 in this namespace (udp/41287 tcp/37711, port 53 redirected by nf_tables table ip docker-dns); stop it first" "$ERR"
+  kill $listener; wait $listener 2>/dev/null || true
+  assert_eq "$before" "$(nsx "$ns" nft list ruleset)" "the ruleset after inspect and the refused dns serve"
+  rm -f "$f"
+}

@@ -16,12 +16,28 @@ enum NFTExpression: Hashable, Sendable, CustomStringConvertible {
     case counter(packets: UInt64, bytes: UInt64)
     /// `immediate reg 0 VERDICT`: what the rule does with a packet that matched.
     case verdict(Verdict)
+    /// `immediate reg N DATA`: a constant loaded into a data register (nft's `dnat to ADDR:PORT`
+    /// loads its address and port so).
+    case immediate(register: UInt32, data: [UInt8])
+    /// `nat snat|dnat ip addr_min reg A ...`: nft's native NAT, as nft writes `snat to`/`dnat to`
+    /// (Docker 29's `table ip docker-dns`); iptables-nft 1.8.9 writes NAT as x_tables targets instead.
+    case nat(NAT)
     /// `match name NAME rev N`: an x_tables match run through nft_compat; `info` is its payload.
     case match(name: String, revision: UInt32, info: [UInt8])
     /// `target name NAME rev N`: an x_tables target run through nft_compat; `info` is its payload.
     case target(name: String, revision: UInt32, info: [UInt8])
     /// Any other expression: its name and its attributes as libnftnl prints them.
     case other(name: String, attributes: String)
+
+    /// A native NAT expression: the registers holding its address and port range (nil: not given).
+    struct NAT: Hashable, Sendable {
+        var destination: Bool
+        var addressMin: UInt32?
+        var addressMax: UInt32?
+        var protoMin: UInt32?
+        var protoMax: UInt32?
+        var flags: UInt32?
+    }
 
     /// NFT_CMP_* operators, by their numbers.
     enum Comparison: UInt32, Sendable {
@@ -63,6 +79,8 @@ enum NFTExpression: Hashable, Sendable, CustomStringConvertible {
         case .range: return "range"
         case .counter: return "counter"
         case .verdict: return "immediate"
+        case .immediate: return "immediate"
+        case .nat: return "nat"
         case .match: return "match"
         case .target: return "target"
         case .other(let name, _): return name
@@ -96,6 +114,13 @@ enum NFTExpression: Hashable, Sendable, CustomStringConvertible {
             case .jump(let chain): return "reg 0 jump -> \(chain) "
             case .goto(let chain): return "reg 0 goto -> \(chain) "
             }
+        case let .immediate(register, data):
+            return "reg \(register) \(Self.words(data))"
+        case .nat(let n):
+            let registers = [("addr_min", n.addressMin), ("addr_max", n.addressMax), ("proto_min", n.protoMin), ("proto_max", n.protoMax)]
+            return (n.destination ? "dnat" : "snat") + " ip "
+                + registers.compactMap { name, r in r.map { "\(name) reg \($0) " } }.joined()
+                + (n.flags.map { "flags 0x\(String($0, radix: 16)) " } ?? "")
         case let .match(name, revision, _), let .target(name, revision, _):
             return "name \(name) rev \(revision) "
         case .other(_, let attributes):

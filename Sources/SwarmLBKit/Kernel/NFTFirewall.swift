@@ -63,63 +63,93 @@ public final class NFTFirewall: FirewallBackend {
         throw .nftables(operation: "commit", object: "table ip \(table.rawValue) (other writers kept committing first)", errno: ERESTART)
     }
 
-    /// An edit with its rule in nf_tables form and as that form reads back, which is what it is
-    /// compared with in the chains (`-i +`, for one, reads back as no -i).
+    /// An edit with its rule in nf_tables form, encoded once before the table is read.
     private struct Prepared {
         let edit: FirewallEdit
-        /// What iptables-nft writes for the rule; nil for chain edits and for deleting an unmapped rule.
+        /// What iptables-nft writes for an added rule; nil for other edits.
         let expressions: [NFTExpression]?
-        let rule: IPTablesRule?
+        /// For a delete, the rule as it reads back (`-i +`, for one, reads back as no -i), which is
+        /// what the chain's rules are compared with; a rule that was read unmapped is found as it was read.
+        let deleted: IPTablesRule?
 
         init(_ edit: FirewallEdit) throws(KernelError) {
             self.edit = edit
             switch edit {
             case .append(_, let r), .insert(_, _, let r):
-                let x = try NFTRuleCodec.encode(r)
-                (expressions, rule) = (x, NFTRuleCodec.decode(x))
+                (expressions, deleted) = (try NFTRuleCodec.encode(r), nil)
             case .delete(_, let r):
-                // A rule that was read unmapped is found as it was read; it is never written.
                 let unmapped = r.matches.contains { if case .unmapped = $0 { true } else { false } }
-                let x = unmapped ? nil : try NFTRuleCodec.encode(r)
-                (expressions, rule) = (nil, x.map { NFTRuleCodec.decode($0) } ?? r)
+                (expressions, deleted) = (nil, unmapped ? r : NFTRuleCodec.decode(try NFTRuleCodec.encode(r)))
             case .createChain, .deleteChain:
-                (expressions, rule) = (nil, nil)
+                (expressions, deleted) = (nil, nil)
             }
         }
+
+        /// The added rule as it will read back, decoded only when a chain read from the kernel has rules to compare it with.
+        var readBack: IPTablesRule { NFTRuleCodec.decode(expressions!) }
     }
 
     /// The batch that brings one table from what was read to what the edits ask for, judged edit by
     /// edit on the table as the earlier edits leave it.
     private struct Plan {
-        var messages: [NFTables.Message] = []
+        private(set) var messages: [NFTables.Message] = []
         private let table: FirewallTable
         private var tableExists: Bool
-        /// Every chain as it will be, with its rules as read back through the codec.
-        private var chains: [String: [(rule: IPTablesRule, reference: NFTables.RuleReference)]] = [:]
-        /// How many copies of each rule each chain holds, so that a commit of thousands of rules stays linear.
-        private var present: [String: [IPTablesRule: Int]] = [:]
-        private var nextID: UInt32 = 0
+        /// Every chain as it will be.
+        private var chains: [String: Chain] = [:]
+        /// The message index of each rule added (by its id - 1), so a later message naming it can give it its id.
+        private var addedMessages: [Int] = []
+
+        /// A chain's rules, each as read from the kernel (decoded) or as added by this batch (as given),
+        /// with counts of each, so that a commit of thousands of rules stays linear.
+        private struct Chain {
+            enum Rule {
+                case read(IPTablesRule)
+                case added(IPTablesRule, [NFTExpression])
+            }
+            var rules: [(rule: Rule, reference: NFTables.RuleReference)] = []
+            var read: [IPTablesRule: Int] = [:]
+            var added: [IPTablesRule: Int] = [:]
+
+            /// Whether the chain holds `rule` (as given), or a rule reading back as it does.
+            func contains(_ rule: IPTablesRule, _ p: Prepared) -> Bool {
+                added[rule] != nil || (!read.isEmpty && read[p.readBack] != nil)
+            }
+
+            /// Removes the first rule reading back as `wanted`; returns its reference.
+            mutating func remove(readingBackAs wanted: IPTablesRule, given: IPTablesRule) -> NFTables.RuleReference? {
+                let index = rules.firstIndex { entry in
+                    switch entry.rule {
+                    case .read(let r): return r == wanted
+                    case let .added(r, x): return r == given || NFTRuleCodec.decode(x) == wanted
+                    }
+                }
+                guard let index else { return nil }
+                let entry = rules.remove(at: index)
+                switch entry.rule {
+                case .read(let r): Self.decrement(&read, r)
+                case .added(let r, _): Self.decrement(&added, r)
+                }
+                return entry.reference
+            }
+
+            private static func decrement(_ counts: inout [IPTablesRule: Int], _ r: IPTablesRule) {
+                counts[r]! -= 1
+                if counts[r] == 0 { counts[r] = nil }
+            }
+        }
 
         init(_ table: FirewallTable, _ read: NFTables.Table?, _ edits: [Prepared]) throws(KernelError) {
             self.table = table
             tableExists = read != nil
-            for c in read?.chains ?? [] { chains[c.name] = [] }
+            for c in read?.chains ?? [] { chains[c.name] = Chain() }
             for r in read?.rules ?? [] {
                 let rule = NFTRuleCodec.decode(r.expressions, comment: r.comment)
-                chains[r.chain, default: []].append((rule, .handle(r.handle)))
-                present[r.chain, default: [:]][rule, default: 0] += 1
+                chains[r.chain, default: Chain()].rules.append((.read(rule), .handle(r.handle)))
+                chains[r.chain]!.read[rule, default: 0] += 1
             }
+            messages.reserveCapacity(edits.count)
             for edit in edits { try apply(edit) }
-            // Only rules that later messages name keep their id, as iptables-nft gives them.
-            var named = Set<UInt32>()
-            for m in messages {
-                if case .newRule(_, _, _, _, _, .id(let i)?, _) = m { named.insert(i) }
-                if case .deleteRule(_, _, .id(let i), _) = m { named.insert(i) }
-            }
-            messages = messages.map { m in
-                guard case let .newRule(t, c, x, compat, id?, before, rule) = m, !named.contains(id) else { return m }
-                return .newRule(table: t, chain: c, expressions: x, compat: compat, id: nil, before: before, rule: rule)
-            }
         }
 
         private var name: String { table.rawValue }
@@ -131,47 +161,49 @@ public final class NFTFirewall: FirewallBackend {
             case let .insert(chain, index, rule):
                 try add(rule, p, to: chain, at: index)
             case let .delete(chain, rule):
-                let wanted = p.rule!
-                guard present[chain]?[wanted] != nil, let index = chains[chain]?.firstIndex(where: { $0.rule == wanted }) else { return }
-                let reference = chains[chain]!.remove(at: index).reference
-                present[chain]![wanted]! -= 1
-                if present[chain]![wanted]! == 0 { present[chain]![wanted] = nil }
-                messages.append(.deleteRule(table: name, chain: chain, reference, rule: rule))
+                guard let reference = chains[chain]?.remove(readingBackAs: p.deleted!, given: rule) else { return }
+                messages.append(.deleteRule(table: name, chain: chain, named(reference), rule: rule))
             case .createChain(let chain):
                 // A built-in chain always exists for iptables, whether or not its base chain does yet.
                 guard chains[chain] == nil, !table.builtinChains.contains(chain) else { return }
                 createTable()
                 messages.append(.newChain(table: name, chain: chain))
-                chains[chain] = []
+                chains[chain] = Chain()
             case .deleteChain(let chain):
-                guard let rules = chains[chain] else { return }
+                guard let c = chains[chain] else { return }
                 if table.builtinChains.contains(chain) {
                     throw .nftables(operation: "delete chain", object: "\(chain) in table ip \(name): a built-in chain", errno: EINVAL)
                 }
-                if !rules.isEmpty { messages.append(.flushChain(table: name, chain: chain)) }
+                if !c.rules.isEmpty { messages.append(.flushChain(table: name, chain: chain)) }
                 messages.append(.deleteChain(table: name, chain: chain))
                 chains[chain] = nil
-                present[chain] = nil
             }
         }
 
         /// Appends (`index` nil) or inserts, unless the chain already holds the rule.
         private mutating func add(_ rule: IPTablesRule, _ p: Prepared, to chain: String, at index: Int?) throws(KernelError) {
-            let wanted = p.rule!
             createBuiltin(chain)
-            // Only the count: a copy of the array kept alive here would make every append copy it.
-            guard let count = chains[chain]?.count else {
+            // No copy of the chain kept alive here: it would make the insert below copy its rules.
+            guard let count = chains[chain]?.rules.count else {
                 throw .nftables(operation: index == nil ? "append" : "insert",
                                 object: "to chain \(chain) in table ip \(name): no such chain", errno: ENOENT)
             }
-            if present[chain]?[wanted] != nil { return }
-            nextID += 1
+            if chains[chain]!.contains(rule, p) { return }
             let at = min(index ?? count, count)
-            let before = at < count ? chains[chain]![at].reference : nil
+            let before = at < count ? named(chains[chain]!.rules[at].reference) : nil
+            // Only rules that later messages name get an id, as iptables-nft gives them (see `named`).
             messages.append(.newRule(table: name, chain: chain, expressions: p.expressions!, compat: NFTRuleCodec.compat(rule),
-                                     id: nextID, before: before, rule: rule))
-            chains[chain]!.insert((wanted, .id(nextID)), at: at)
-            present[chain, default: [:]][wanted, default: 0] += 1
+                                     id: nil, before: before, rule: rule))
+            addedMessages.append(messages.count - 1)
+            let id = UInt32(addedMessages.count)
+            chains[chain]!.rules.insert((.added(rule, p.expressions!), .id(id)), at: at)
+            chains[chain]!.added[rule, default: 0] += 1
+        }
+
+        /// A reference a message is about to use: a rule added earlier in the batch gets its id now.
+        private mutating func named(_ reference: NFTables.RuleReference) -> NFTables.RuleReference {
+            if case .id(let id) = reference { messages[addedMessages[Int(id) - 1]].give(id: id) }
+            return reference
         }
 
         private mutating func createTable() {
@@ -185,7 +217,7 @@ public final class NFTFirewall: FirewallBackend {
             guard chains[chain] == nil, let base = BaseChain(table, chain) else { return }
             createTable()
             messages.append(.newBaseChain(table: name, chain: chain, type: base.type, hook: base.hook, priority: base.priority))
-            chains[chain] = []
+            chains[chain] = Chain()
         }
     }
 

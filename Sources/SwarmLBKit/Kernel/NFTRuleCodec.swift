@@ -237,7 +237,7 @@ enum NFTRuleCodec {
                 guard !hasVerdict, let rev = UInt8(exactly: revision) else { return unmapped.append(index) }
                 hasVerdict = true
                 rule.target = RuleCodec.decodeTarget(XTExtension(name: name, revision: rev, payload: info))
-            case .other:
+            case .immediate, .nat, .other:
                 unmapped.append(index)
             }
         }

@@ -59,6 +59,13 @@ final class NFTables {
         case flushChain(table: String, chain: String)
         /// Deletes a chain that holds no rules and that no rule jumps to (else EBUSY).
         case deleteChain(table: String, chain: String)
+
+        /// Gives an added rule the id a later message of the batch refers to it by.
+        mutating func give(id: UInt32) {
+            if case let .newRule(t, c, x, compat, _, before, rule) = self {
+                self = .newRule(table: t, chain: c, expressions: x, compat: compat, id: id, before: before, rule: rule)
+            }
+        }
     }
 
     /// A kernel that has not answered within this many seconds is given up on.
@@ -207,12 +214,10 @@ final class NFTables {
             mnl_attr_put_u32(nlh, UInt16(NFNL_BATCH_GENID.rawValue), generation.bigEndian)
             return nlh
         }
-        // Which message each sequence number carries, described only if the kernel refuses it.
-        var pending: [UInt32: Int] = [:]
+        // Message i carries sequence number begin + 1 + i; its description is made only if the kernel refuses it.
         var last: UInt32 = begin
         for (index, m) in messages.enumerated() {
             let seq = nextSequence()
-            pending[seq] = index
             last = seq
             append(to: &batch) { buf in Self.build(m, into: buf, sequence: seq, acknowledged: index == messages.count - 1) }
         }
@@ -244,7 +249,8 @@ final class NFTables {
                     answered = true
                     return false
                 }
-                if let index = pending[seq], error != 0, failure == nil {
+                let index = Int(seq &- begin) - 1
+                if messages.indices.contains(index), error != 0, failure == nil {
                     failure = .nftables(operation: "commit", object: Self.describe(messages[index]), errno: error)
                 }
                 if seq == last { answered = true }
@@ -326,20 +332,9 @@ final class NFTables {
             nftnl_chain_nlmsg_build_payload(nlh, c)
             return nlh
         case let .newRule(table, chain, expressions, compat, id, before, _):
-            let r = ruleObject(table, chain)
-            defer { nftnl_rule_free(r) }
-            nftnl_rule_set_u32(r, attr(NFTNL_RULE_COMPAT_PROTO), compat.proto)
-            nftnl_rule_set_u32(r, attr(NFTNL_RULE_COMPAT_FLAGS), compat.negated ? UInt32(NFT_RULE_COMPAT_F_INV.rawValue) : 0)
-            if let id { nftnl_rule_set_u32(r, attr(NFTNL_RULE_ID), id) }
-            switch before {
-            case .handle(let h)?: nftnl_rule_set_u64(r, attr(NFTNL_RULE_POSITION), h)
-            case .id(let i)?: nftnl_rule_set_u32(r, attr(NFTNL_RULE_POSITION_ID), i)
-            case nil: break
-            }
-            for e in expressions { nftnl_rule_add_expr(r, nftnlExpression(e)) }
             // Without NLM_F_APPEND a positioned rule goes before the one it names.
             let nlh = header(NFT_MSG_NEWRULE, before == nil ? NLM_F_CREATE | NLM_F_APPEND : NLM_F_CREATE)
-            nftnl_rule_nlmsg_build_payload(nlh, r)
+            RuleAttributes(nlh).put(table: table, chain: chain, expressions, compat: compat, id: id, before: before)
             return nlh
         case let .deleteRule(table, chain, reference, _):
             let r = ruleObject(table, chain)
@@ -385,69 +380,106 @@ final class NFTables {
 
     // MARK: expressions
 
-    /// The libnftnl expression for `e`, set as iptables-nft sets it; the rule it is added to owns it.
-    private static func nftnlExpression(_ e: NFTExpression) -> OpaquePointer {
-        let x = nftnl_expr_alloc(e.name)!
-        func u32(_ a: Int, _ v: UInt32) { nftnl_expr_set_u32(x, UInt16(a), v) }
-        func data(_ a: Int, _ bytes: [UInt8]) { bytes.withUnsafeBytes { _ = nftnl_expr_set(x, UInt16(a), $0.baseAddress, UInt32($0.count)) } }
-        /// libnftnl keeps (and frees) the buffer of a match or target payload rather than copying it.
-        func owned(_ a: Int, _ bytes: [UInt8]) {
-            let p = calloc(1, max(bytes.count, 1))!
-            bytes.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-            _ = nftnl_expr_set(x, UInt16(a), p, UInt32(bytes.count))
-        }
-        switch e {
-        case let .meta(key, register):
-            u32(NFTNL_EXPR_META_KEY, key)
-            u32(NFTNL_EXPR_META_DREG, register)
-        case let .payload(base, offset, length, register):
-            u32(NFTNL_EXPR_PAYLOAD_BASE, base)
-            u32(NFTNL_EXPR_PAYLOAD_DREG, register)
-            u32(NFTNL_EXPR_PAYLOAD_OFFSET, offset)
-            u32(NFTNL_EXPR_PAYLOAD_LEN, length)
-        case let .bitwise(source, destination, mask, xor):
-            u32(NFTNL_EXPR_BITWISE_SREG, source)
-            u32(NFTNL_EXPR_BITWISE_DREG, destination)
-            u32(NFTNL_EXPR_BITWISE_LEN, UInt32(mask.count))
-            data(NFTNL_EXPR_BITWISE_MASK, mask)
-            data(NFTNL_EXPR_BITWISE_XOR, xor)
-        case let .cmp(op, register, bytes):
-            u32(NFTNL_EXPR_CMP_SREG, register)
-            u32(NFTNL_EXPR_CMP_OP, op.rawValue)
-            data(NFTNL_EXPR_CMP_DATA, bytes)
-        case let .range(negated, register, from, to):
-            u32(NFTNL_EXPR_RANGE_SREG, register)
-            u32(NFTNL_EXPR_RANGE_OP, negated ? UInt32(NFT_RANGE_NEQ.rawValue) : UInt32(NFT_RANGE_EQ.rawValue))
-            data(NFTNL_EXPR_RANGE_FROM_DATA, from)
-            data(NFTNL_EXPR_RANGE_TO_DATA, to)
-        case let .counter(packets, bytes):
-            nftnl_expr_set_u64(x, UInt16(NFTNL_EXPR_CTR_PACKETS), packets)
-            nftnl_expr_set_u64(x, UInt16(NFTNL_EXPR_CTR_BYTES), bytes)
-        case .verdict(let v):
-            u32(NFTNL_EXPR_IMM_DREG, UInt32(NFT_REG_VERDICT.rawValue))
-            switch v {
-            case .accept: u32(NFTNL_EXPR_IMM_VERDICT, UInt32(NF_ACCEPT))
-            case .drop: u32(NFTNL_EXPR_IMM_VERDICT, UInt32(NF_DROP))
-            case .return: u32(NFTNL_EXPR_IMM_VERDICT, UInt32(bitPattern: NFT_RETURN.rawValue))
-            case .jump(let chain):
-                u32(NFTNL_EXPR_IMM_VERDICT, UInt32(bitPattern: NFT_JUMP.rawValue))
-                nftnl_expr_set_str(x, UInt16(NFTNL_EXPR_IMM_CHAIN), chain)
-            case .goto(let chain):
-                u32(NFTNL_EXPR_IMM_VERDICT, UInt32(bitPattern: NFT_GOTO.rawValue))
-                nftnl_expr_set_str(x, UInt16(NFTNL_EXPR_IMM_CHAIN), chain)
+    /// Writes a NEWRULE message's attributes straight into the message with libmnl, in the order
+    /// and form libnftnl's nftnl_rule_nlmsg_build_payload gives them (so the bytes are iptables-nft's),
+    /// without building and freeing a libnftnl rule and expression objects per rule.
+    private struct RuleAttributes {
+        let nlh: UnsafeMutablePointer<nlmsghdr>
+
+        init(_ nlh: UnsafeMutablePointer<nlmsghdr>) { self.nlh = nlh }
+
+        func put(table: String, chain: String, _ expressions: [NFTExpression], compat: (proto: UInt32, negated: Bool),
+                 id: UInt32?, before: RuleReference?) {
+            mnl_attr_put_strz(nlh, UInt16(NFTA_RULE_TABLE.rawValue), table)
+            mnl_attr_put_strz(nlh, UInt16(NFTA_RULE_CHAIN.rawValue), chain)
+            if case .handle(let h)? = before { mnl_attr_put_u64(nlh, UInt16(NFTA_RULE_POSITION.rawValue), h.bigEndian) }
+            nest(NFTA_RULE_EXPRESSIONS.rawValue) {
+                for e in expressions { nest(NFTA_LIST_ELEM.rawValue) { put(e) } }
             }
-        case let .match(name, revision, info):
-            data(NFTNL_EXPR_MT_NAME, Array(name.utf8))
-            u32(NFTNL_EXPR_MT_REV, revision)
-            owned(NFTNL_EXPR_MT_INFO, info)
-        case let .target(name, revision, info):
-            data(NFTNL_EXPR_TG_NAME, Array(name.utf8))
-            u32(NFTNL_EXPR_TG_REV, revision)
-            owned(NFTNL_EXPR_TG_INFO, info)
-        case .other:
-            break  // only ever read, never written: NFTRuleCodec refuses rules carrying them
+            nest(NFTA_RULE_COMPAT.rawValue) {
+                u32(NFTA_RULE_COMPAT_PROTO.rawValue, compat.proto)
+                u32(NFTA_RULE_COMPAT_FLAGS.rawValue, compat.negated ? UInt32(NFT_RULE_COMPAT_F_INV.rawValue) : 0)
+            }
+            if let id { u32(NFTA_RULE_ID.rawValue, id) }
+            if case .id(let i)? = before { u32(NFTA_RULE_POSITION_ID.rawValue, i) }
         }
-        return x
+
+        /// NFTA_EXPR_NAME, then the expression's attributes nested in NFTA_EXPR_DATA, as iptables-nft sets them.
+        private func put(_ e: NFTExpression) {
+            mnl_attr_put_strz(nlh, UInt16(NFTA_EXPR_NAME.rawValue), e.name)
+            nest(NFTA_EXPR_DATA.rawValue) {
+                switch e {
+                case let .meta(key, register):
+                    u32(NFTA_META_KEY.rawValue, key)
+                    u32(NFTA_META_DREG.rawValue, register)
+                case let .payload(base, offset, length, register):
+                    u32(NFTA_PAYLOAD_DREG.rawValue, register)
+                    u32(NFTA_PAYLOAD_BASE.rawValue, base)
+                    u32(NFTA_PAYLOAD_OFFSET.rawValue, offset)
+                    u32(NFTA_PAYLOAD_LEN.rawValue, length)
+                case let .bitwise(source, destination, mask, xor):
+                    u32(NFTA_BITWISE_SREG.rawValue, source)
+                    u32(NFTA_BITWISE_DREG.rawValue, destination)
+                    u32(NFTA_BITWISE_LEN.rawValue, UInt32(mask.count))
+                    value(NFTA_BITWISE_MASK.rawValue, mask)
+                    value(NFTA_BITWISE_XOR.rawValue, xor)
+                case let .cmp(op, register, bytes):
+                    u32(NFTA_CMP_SREG.rawValue, register)
+                    u32(NFTA_CMP_OP.rawValue, op.rawValue)
+                    value(NFTA_CMP_DATA.rawValue, bytes)
+                case let .range(negated, register, from, to):
+                    u32(NFTA_RANGE_SREG.rawValue, register)
+                    u32(NFTA_RANGE_OP.rawValue, negated ? NFT_RANGE_NEQ.rawValue : NFT_RANGE_EQ.rawValue)
+                    value(NFTA_RANGE_FROM_DATA.rawValue, from)
+                    value(NFTA_RANGE_TO_DATA.rawValue, to)
+                case let .counter(packets, bytes):
+                    mnl_attr_put_u64(nlh, UInt16(NFTA_COUNTER_BYTES.rawValue), bytes.bigEndian)
+                    mnl_attr_put_u64(nlh, UInt16(NFTA_COUNTER_PACKETS.rawValue), packets.bigEndian)
+                case .verdict(let v):
+                    u32(NFTA_IMMEDIATE_DREG.rawValue, NFT_REG_VERDICT.rawValue)
+                    nest(NFTA_IMMEDIATE_DATA.rawValue) {
+                        nest(NFTA_DATA_VERDICT.rawValue) {
+                            switch v {
+                            case .accept: u32(NFTA_VERDICT_CODE.rawValue, UInt32(NF_ACCEPT))
+                            case .drop: u32(NFTA_VERDICT_CODE.rawValue, UInt32(NF_DROP))
+                            case .return: u32(NFTA_VERDICT_CODE.rawValue, UInt32(bitPattern: NFT_RETURN.rawValue))
+                            case .jump(let chain):
+                                u32(NFTA_VERDICT_CODE.rawValue, UInt32(bitPattern: NFT_JUMP.rawValue))
+                                mnl_attr_put_strz(nlh, UInt16(NFTA_VERDICT_CHAIN.rawValue), chain)
+                            case .goto(let chain):
+                                u32(NFTA_VERDICT_CODE.rawValue, UInt32(bitPattern: NFT_GOTO.rawValue))
+                                mnl_attr_put_strz(nlh, UInt16(NFTA_VERDICT_CHAIN.rawValue), chain)
+                            }
+                        }
+                    }
+                case let .match(name, revision, info):
+                    mnl_attr_put_strz(nlh, UInt16(NFTA_MATCH_NAME.rawValue), name)
+                    u32(NFTA_MATCH_REV.rawValue, revision)
+                    bytes(NFTA_MATCH_INFO.rawValue, info)
+                case let .target(name, revision, info):
+                    mnl_attr_put_strz(nlh, UInt16(NFTA_TARGET_NAME.rawValue), name)
+                    u32(NFTA_TARGET_REV.rawValue, revision)
+                    bytes(NFTA_TARGET_INFO.rawValue, info)
+                case .immediate, .nat, .other:
+                    break  // only ever read, never written: NFTRuleCodec refuses rules carrying them
+                }
+            }
+        }
+
+        private func u32(_ type: UInt32, _ v: UInt32) { mnl_attr_put_u32(nlh, UInt16(type), v.bigEndian) }
+
+        private func bytes(_ type: UInt32, _ data: [UInt8]) {
+            data.withUnsafeBytes { mnl_attr_put(nlh, UInt16(type), $0.count, $0.baseAddress) }
+        }
+
+        /// A data register: NFTA_DATA_VALUE nested in `type`.
+        private func value(_ type: UInt32, _ data: [UInt8]) { nest(type) { bytes(NFTA_DATA_VALUE.rawValue, data) } }
+
+        private func nest(_ type: UInt32, _ body: () -> Void) {
+            let start = mnl_attr_nest_start(nlh, UInt16(type))
+            body()
+            mnl_attr_nest_end(nlh, start)
+        }
     }
 
     private static func expressions(of r: OpaquePointer) -> [NFTExpression] {
@@ -498,6 +530,14 @@ final class NFTables {
             case NFT_GOTO.rawValue: if let chain { return .verdict(.goto(chain)) }
             default: break
             }
+        case "immediate" where set(NFTNL_EXPR_IMM_DATA) && u32(NFTNL_EXPR_IMM_DREG) != NFT_REG_VERDICT.rawValue:
+            return .immediate(register: u32(NFTNL_EXPR_IMM_DREG), data: data(NFTNL_EXPR_IMM_DATA))
+        case "nat" where u32(NFTNL_EXPR_NAT_FAMILY) == NFPROTO_IPV4:
+            func register(_ a: Int) -> UInt32? { set(a) ? u32(a) : nil }
+            return .nat(.init(destination: u32(NFTNL_EXPR_NAT_TYPE) == NFT_NAT_DNAT.rawValue,
+                              addressMin: register(NFTNL_EXPR_NAT_REG_ADDR_MIN), addressMax: register(NFTNL_EXPR_NAT_REG_ADDR_MAX),
+                              protoMin: register(NFTNL_EXPR_NAT_REG_PROTO_MIN), protoMax: register(NFTNL_EXPR_NAT_REG_PROTO_MAX),
+                              flags: register(NFTNL_EXPR_NAT_FLAGS)))
         case "match":
             return .match(name: string(nftnl_expr_get_str(x, UInt16(NFTNL_EXPR_MT_NAME))) ?? "", revision: u32(NFTNL_EXPR_MT_REV),
                           info: data(NFTNL_EXPR_MT_INFO))

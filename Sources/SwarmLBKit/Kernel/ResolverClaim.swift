@@ -4,7 +4,8 @@ import Glibc
 /// exclusive flock(2) on `/run/swarmlb/dns-<netns inode>-<address>:<port>.lock` (so two resolvers
 /// starting at once cannot both win), taken only when no resolver (swarmlb's, or Docker's own)
 /// already serves the port: for port 53 (nat mode or `--port 53`), no redirect of port 53 of the
-/// address to ports something listens on, and nothing listening on port 53 itself; for another
+/// address to ports something listens on (in the nat chain DOCKER_OUTPUT, or in Docker 29's nf_tables
+/// `table ip docker-dns`), and nothing listening on port 53 itself; for another
 /// given port, nothing listening on it. Redirect rules whose ports nothing listens on are a dead resolver's: `stale` lists them
 /// for the new resolver to remove (they would shadow its own).
 public final class ResolverClaim {
@@ -31,11 +32,15 @@ public final class ResolverClaim {
         }
         let redirects = port == 53 ? DNSRedirect.installed(for: address, in: nat) : []
         let live = redirects.filter { listening(.udp, $0.udpPort) || listening(.tcp, $0.tcpPort) }
+        // Docker 29's own redirect, in nf_tables: a resolver is running when something listens on its ports.
+        let native = (port == 53 ? DockerDNSTable.read(resolver: address)?.redirects : nil)?.filter { listening($0.proto, $0.port) } ?? []
         let locked = flock(fd, LOCK_EX | LOCK_NB) == 0
-        if !locked || !live.isEmpty || listening(.udp, port) || listening(.tcp, port) {
+        if !locked || !live.isEmpty || !native.isEmpty || listening(.udp, port) || listening(.tcp, port) {
             if locked { flock(fd, LOCK_UN) }
             close(fd)
             let ports = live.first.map { "udp/\($0.udpPort) tcp/\($0.tcpPort), port 53 redirected by nat \(DNSRedirect.outputChain)" }
+                ?? (native.isEmpty ? nil : native.map { "\($0.proto.rawValue)/\($0.port)" }.joined(separator: " ")
+                        + ", port 53 redirected by nf_tables table ip \(DockerDNSTable.name)")
                 ?? (listening(.udp, port) || listening(.tcp, port) ? "udp/\(port) tcp/\(port)" : "ports not known yet: it is starting")
             throw .resolverRunning(address: address.description, ports: ports)
         }

@@ -10,7 +10,9 @@ public struct Inspector {
         public var snat: [SNATRule]
         public var conntrack: String?
         public var dnsRedirects: [(TransportPort.Proto, UInt16)]
-        public var dnsChains: Bool
+        /// Where port 53 of 127.0.0.11 is redirected: the nat chain DOCKER_OUTPUT (Docker 1.12-28) or
+        /// nf_tables' `table ip docker-dns` (Docker 29); nil when neither exists.
+        public var dnsRedirectSite: String?
         public var listeners: [SocketTable.Listener]
         /// The backend the rules were read from, and whether the other one holds load-balancing rules too.
         public var backend: FirewallBackendKind
@@ -30,11 +32,16 @@ public struct Inspector {
         let selection = try kernel.firewallSelection()
         let firewall = selection.backend
         let nat = try firewall.dump(.nat)
-        let redirects: [(TransportPort.Proto, UInt16)] = nat.chain(Self.dnsChain)?.rules.compactMap { r in
+        var redirects: [(TransportPort.Proto, UInt16)] = nat.chain(Self.dnsChain)?.rules.compactMap { r in
             guard case .dnat(let range) = r.target, let p = range.ports, let proto = r.proto.flatMap(TransportPort.Proto.init(number:))
             else { return nil }
             return (proto, p.lowerBound)
         } ?? []
+        var sites = nat.chain(Self.dnsChain) == nil ? [] : ["nat chain \(Self.dnsChain)"]
+        if let native = DockerDNSTable.read(resolver: Self.dnsAddress) {
+            redirects += native.redirects.map { ($0.proto, $0.port) }
+            sites.append("nf_tables table ip \(DockerDNSTable.name)")
+        }
         var ipvs = IPVSSnapshot(version: 0, tableSize: 0, entries: [])
         var ipvsUnavailable: String?
         do throws(KernelError) { ipvs = try kernel.ipvs().snapshot() } catch {
@@ -48,7 +55,7 @@ public struct Inspector {
             snat: SNATRule.all(in: nat),
             conntrack: try? Sysctl.ipvsConntrack.read(),
             dnsRedirects: redirects,
-            dnsChains: nat.chain(Self.dnsChain) != nil,
+            dnsRedirectSite: sites.isEmpty ? nil : sites.joined(separator: " and "),
             listeners: try SocketTable.listeners(),
             backend: firewall.kind,
             backendsConflict: selection.conflict,
@@ -123,13 +130,13 @@ public struct Inspector {
         let dnsListeners = f.listeners.filter { $0.address == dnsAddress }
         // A resolver bound to port 53 itself needs no NAT; one on any other port does.
         let redirected = dnsListeners.filter { $0.port != 53 }
-        if f.dnsChains {
+        if let site = f.dnsRedirectSite {
             let missing = f.dnsRedirects.filter { r in !dnsListeners.contains { $0.proto == r.0 && $0.port == r.1 } }
             if f.dnsRedirects.isEmpty || !missing.isEmpty {
                 let what = missing.map { "\($0.0.rawValue)/\($0.1)" }.joined(separator: ", ")
                 problems.append(Problem(kind: .dnsChainsWithoutListener,
-                    message: "nat chain \(dnsChain) redirects DNS to 127.0.0.11 but nothing listens there"
-                        + (what.isEmpty ? " (the chain has no DNAT rules)" : " (\(what))")))
+                    message: "\(site) redirects DNS to 127.0.0.11 but nothing listens there"
+                        + (what.isEmpty ? " (no DNAT rules)" : " (\(what))")))
             }
         } else if !redirected.isEmpty {
             let what = redirected.map { "\($0.proto.rawValue)/\($0.port)" }.joined(separator: ", ")
