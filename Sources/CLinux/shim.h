@@ -13,6 +13,9 @@
 extern int swlb_sys_setns(int fd, int nstype) __asm__("setns");
 static inline int swlb_setns_net(int fd) { return swlb_sys_setns(fd, 0x40000000); }
 
+// strerrorname_np(3) (glibc 2.32+): the symbolic name of an errno value ("ENOENT"), or NULL.
+extern const char *swlb_strerrorname_np(int errnum) __asm__("strerrorname_np");
+
 // recvmmsg(2), waiting for the first datagram only, and sendmmsg(2): batches of datagrams.
 struct swlb_mmsghdr {
     struct msghdr msg_hdr;

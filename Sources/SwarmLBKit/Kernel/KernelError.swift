@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// A failure reported by the kernel or by one of swarmlb's kernel interfaces,
@@ -79,18 +80,11 @@ extension KernelError: CustomStringConvertible {
     }
 }
 
-/// strerror(3) text with the symbolic name, e.g. "File exists (EEXIST)".
+/// strerror(3) text with the symbolic name glibc gives it (strerrorname_np), e.g. "File exists (EEXIST)".
 public func errnoText(_ e: Int32) -> String {
     let text = String(cString: strerror(e))
-    let names: [Int32: String] = [
-        EPERM: "EPERM", ENOENT: "ENOENT", ESRCH: "ESRCH", EEXIST: "EEXIST", EINVAL: "EINVAL",
-        ENODEV: "ENODEV", EAGAIN: "EAGAIN", ERESTART: "ERESTART", ETIMEDOUT: "ETIMEDOUT", EBUSY: "EBUSY", ENOMEM: "ENOMEM", EACCES: "EACCES",
-        EADDRNOTAVAIL: "EADDRNOTAVAIL", ENOPROTOOPT: "ENOPROTOOPT", EOPNOTSUPP: "EOPNOTSUPP",
-        ELOOP: "ELOOP", ENOTDIR: "ENOTDIR", ECONNREFUSED: "ECONNREFUSED", ENETUNREACH: "ENETUNREACH",
-        EHOSTUNREACH: "EHOSTUNREACH", EADDRINUSE: "EADDRINUSE",
-    ]
-    if let name = names[e] { return "\(text) (\(name))" }
-    return "\(text) (errno \(e))"
+    guard let name = swlb_strerrorname_np(e) else { return "\(text) (errno \(e))" }
+    return "\(text) (\(String(cString: name)))"
 }
 
 extension Double {
