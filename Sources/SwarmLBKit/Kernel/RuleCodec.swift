@@ -104,6 +104,7 @@ enum RuleCodec {
                 let info = xt_udp(spts: (s.low, s.high), dpts: (d.low, d.high), invflags: inv)
                 return padded("udp", 0, bytes(of: info, size: swlb_xt_udp_size()))
             }
+            if p == .sctp { return sctpExtension(source: source, destination: destination) }
             let info = xt_tcp(spts: (s.low, s.high), dpts: (d.low, d.high), option: 0, flg_mask: tcpFlags?.mask ?? 0,
                               flg_cmp: tcpFlags?.compare ?? 0, invflags: inv)
             return padded(p.rawValue, 0, bytes(of: info, size: swlb_xt_tcp_size()))
@@ -158,11 +159,32 @@ enum RuleCodec {
             return padded("DNAT", 2, natRange(r))
         case .masquerade(let r):
             return padded("MASQUERADE", 0, compatRange(r))
+        case .redirect(let r):
+            return padded("REDIRECT", 0, compatRange(r))
         case .jump, .none:
             return nil
         case let .opaque(name, revision, data):
             return XTExtension(name: name, revision: revision, payload: data)
         }
+    }
+
+    /// `-m sctp [--sport P] [--dport P]` as libxt_sctp fills xt_sctp_info: a port range only when
+    /// given (its XT_SCTP_*_PORTS flag set, and inverted with XT_SCTP_*_PORTS in invflags), every chunk-flag slot unused (chunk type 0xff).
+    private static func sctpExtension(source: IPTablesRule.PortRange?, destination: IPTablesRule.PortRange?) -> XTExtension {
+        var info = xt_sctp_info()
+        let noChunk = xt_sctp_flag_info(chunktype: 0xff, flag: 0, flag_mask: 0)
+        info.flag_info = (noChunk, noChunk, noChunk, noChunk)
+        if let s = source {
+            info.spts = (s.low, s.high)
+            info.flags |= UInt32(XT_SCTP_SRC_PORTS)
+            if s.negated { info.invflags |= UInt32(XT_SCTP_SRC_PORTS) }
+        }
+        if let d = destination {
+            info.dpts = (d.low, d.high)
+            info.flags |= UInt32(XT_SCTP_DEST_PORTS)
+            if d.negated { info.invflags |= UInt32(XT_SCTP_DEST_PORTS) }
+        }
+        return padded("sctp", 0, bytes(of: info, size: swlb_xt_sctp_info_size()))
     }
 
     private static func encode(_ t: IPTablesRule.Target) -> [UInt8] {
@@ -311,6 +333,16 @@ enum RuleCodec {
         case ("udp", 0):
             guard let u = load(payload, xt_udp.self, size: swlb_xt_udp_size()), u.invflags & ~0x03 == 0 else { return opaque }
             return .ports(.udp, source: range(u.spts, u.invflags & 0x01 != 0), destination: range(u.dpts, u.invflags & 0x02 != 0))
+        case ("sctp", 0):
+            let ports = UInt32(XT_SCTP_SRC_PORTS | XT_SCTP_DEST_PORTS)
+            guard let c = load(payload, xt_sctp_info.self, size: swlb_xt_sctp_info_size()), c.flags & ~ports == 0,
+                  c.invflags & ~c.flags == 0, c.chunk_match_type == 0, c.flag_count == 0 else { return opaque }
+            func given(_ flag: Int32, _ r: (UInt16, UInt16)) -> IPTablesRule.PortRange? {
+                c.flags & UInt32(flag) == 0 ? nil : .init(r.0, r.1, negated: c.invflags & UInt32(flag) != 0)
+            }
+            let m = IPTablesRule.Match.ports(.sctp, source: given(XT_SCTP_SRC_PORTS, c.spts), destination: given(XT_SCTP_DEST_PORTS, c.dpts))
+            // Only what libxt_sctp itself writes for these options reads as them (the unused fields as it leaves them).
+            return xtExtension(m).payload == Array(payload) ? m : opaque
         case ("mark", 1):
             guard let m = load(payload, xt_mark_mtinfo1.self, size: swlb_xt_mark_mtinfo1_size()) else { return opaque }
             return .mark(value: m.mark, mask: m.mask, negated: m.invert != 0)
@@ -361,11 +393,12 @@ enum RuleCodec {
             let r = c.range
             let range = natRange(flags: r.flags, minIP: r.min_ip, maxIP: r.max_ip, minPort: r.min.all, maxPort: r.max.all)
             return name == "SNAT" ? .snat(range) : .dnat(range)
-        case ("MASQUERADE", 0):
+        case ("MASQUERADE", 0), ("REDIRECT", 0):
             guard let c = load(payload, nf_nat_ipv4_multi_range_compat.self, size: swlb_nat_compat_size()), c.rangesize == 1,
                   c.range.flags & UInt32(NF_NAT_RANGE_MAP_IPS) == 0 else { return opaque }
             let r = c.range
-            return .masquerade(natRange(flags: r.flags, minIP: r.min_ip, maxIP: r.max_ip, minPort: r.min.all, maxPort: r.max.all))
+            let range = natRange(flags: r.flags, minIP: r.min_ip, maxIP: r.max_ip, minPort: r.min.all, maxPort: r.max.all)
+            return name == "MASQUERADE" ? .masquerade(range) : .redirect(range)
         default:
             return opaque
         }

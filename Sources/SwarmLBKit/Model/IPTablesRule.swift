@@ -72,6 +72,8 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
         case dnat(NATRange)
         /// `-j MASQUERADE [--to-ports A[-B]] [--random] [--random-fully]`.
         case masquerade(NATRange)
+        /// `-j REDIRECT [--to-ports A[-B]] [--random]`: DNAT to the receiving interface's address.
+        case redirect(NATRange)
         /// A verdict or a jump: ACCEPT, DROP, RETURN or a user chain.
         case jump(String)
         /// No target: the rule only counts.
@@ -151,6 +153,11 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
             if let p = ports { s += p.lowerBound == p.upperBound ? ":\(p.lowerBound)" : ":\(p.lowerBound)-\(p.upperBound)" }
             return s
         }
+        /// MASQUERADE's and REDIRECT's ` --to-ports A[-B]`, or nothing.
+        var toPorts: String {
+            guard let p = ports else { return "" }
+            return p.lowerBound == p.upperBound ? " --to-ports \(p.lowerBound)" : " --to-ports \(p.lowerBound)-\(p.upperBound)"
+        }
         var flags: String {
             (random ? " --random" : "") + (randomFully ? " --random-fully" : "") + (persistent ? " --persistent" : "")
         }
@@ -226,9 +233,8 @@ extension IPTablesRule.Target {
             return "-j MARK --set-xmark 0x\(String(value, radix: 16))/0x\(String(mask, radix: 16))"
         case .snat(let r): return "-j SNAT --to-source \(r.text)\(r.flags)"
         case .dnat(let r): return "-j DNAT --to-destination \(r.text)\(r.flags)"
-        case .masquerade(let r):
-            let ports = r.ports.map { $0.lowerBound == $0.upperBound ? " --to-ports \($0.lowerBound)" : " --to-ports \($0.lowerBound)-\($0.upperBound)" }
-            return "-j MASQUERADE" + (ports ?? "") + r.flags
+        case .masquerade(let r): return "-j MASQUERADE" + r.toPorts + r.flags
+        case .redirect(let r): return "-j REDIRECT" + r.toPorts + r.flags
         case .jump(let chain): return "-j \(chain)"
         case .none: return nil
         case let .opaque(name, revision, data): return "-j \(name) [undecoded revision \(revision): \(data.hexString)]"
