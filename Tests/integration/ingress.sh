@@ -179,3 +179,19 @@ test_ingress_bad_input_is_one_line_and_changes_nothing() {
   "$SWARMLB" -n "$ns" --json ingress publish udp/9090 --to 172.18.0.2 --dry-run | schema_check change
   assert_eq "$before" "$(state "$ns")" "state after --dry-run"
 }
+
+test_ingress_inspect_shows_published_ports_and_a_missing_accept() {
+  ns=$(node n)
+  nsx "$ns" "$IPT" -P FORWARD DROP
+  "$SWARMLB" -n "$ns" ingress publish tcp/8080 --to 172.18.0.2 >/dev/null
+  expect_exit 0 "$SWARMLB" -n "$ns" inspect
+  assert_contains "$(tr -s ' ' <<<"$OUT")" "tcp/8080 172.18.0.2:8080 NONE NONE NONE -"
+  "$SWARMLB" -n "$ns" inspect --json | schema_check report
+  nsx "$ns" "$IPT" -D DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j ACCEPT
+  expect_exit 3 "$SWARMLB" -n "$ns" inspect
+  assert_contains "$OUT" "published port tcp/8080 has no ACCEPT in filter DOCKER-INGRESS while the FORWARD policy is DROP"
+  local rc=0 json; json=$("$SWARMLB" -n "$ns" inspect --json) || rc=$?
+  assert_eq 3 "$rc" "inspect --json exit"
+  schema_check report <<<"$json"
+  assert_contains "$json" '"kind" : "ingress_not_accepted"'
+}

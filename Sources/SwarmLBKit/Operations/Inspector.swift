@@ -17,6 +17,11 @@ public struct Inspector {
         public var backendsConflict: Bool
         /// Why IPVS could not be read (no ip_vs in this kernel); the rest is still reported.
         public var ipvsUnavailable: String? = nil
+        /// The ports this namespace publishes through the routing mesh (nat DOCKER-INGRESS DNATs).
+        public var published: [IngressPublication] = []
+        /// Whether filter DOCKER-INGRESS accepts each published port, and whether the FORWARD policy drops.
+        public var publishedAccepted: [TransportPort: Bool] = [:]
+        public var forwardDrops = false
     }
 
     public static let dnsAddress = IPv4Address(0x7f00_000b)  // 127.0.0.11
@@ -41,6 +46,8 @@ public struct Inspector {
             guard case .ipvsUnavailable = error else { throw error }
             ipvsUnavailable = error.description
         }
+        let filter = try firewall.dump(.filter)
+        let published = IngressPublication.published(in: nat)
         return Facts(
             marks: MarkRule.all(in: try firewall.dump(.mangle)),
             ipvs: ipvs,
@@ -52,7 +59,10 @@ public struct Inspector {
             listeners: try SocketTable.listeners(),
             backend: firewall.kind,
             backendsConflict: selection.conflict,
-            ipvsUnavailable: ipvsUnavailable)
+            ipvsUnavailable: ipvsUnavailable,
+            published: published,
+            publishedAccepted: Dictionary(published.map { ($0.port, $0.isAccepted(by: filter)) }, uniquingKeysWith: { a, _ in a }),
+            forwardDrops: filter.chain("FORWARD")?.policy == "DROP")
     }
 
     public func report(namespace: String?) throws(KernelError) -> LoadBalancerReport {
@@ -135,6 +145,10 @@ public struct Inspector {
             let what = redirected.map { "\($0.proto.rawValue)/\($0.port)" }.joined(separator: ", ")
             problems.append(Problem(kind: .dnsListenerWithoutChains,
                 message: "a resolver listens on 127.0.0.11 (\(what)) but the nat chain \(dnsChain) that sends port 53 there is missing"))
+        }
+        for p in f.published where f.forwardDrops && f.publishedAccepted[p.port] != true {
+            problems.append(Problem(kind: .ingressNotAccepted,
+                message: "published port \(p.port) has no ACCEPT in filter \(IngressPublication.chain) while the FORWARD policy is DROP"))
         }
         if f.backendsConflict {
             problems.append(Problem(kind: .backendsConflict,
