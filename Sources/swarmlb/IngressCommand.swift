@@ -7,7 +7,8 @@ import SwarmLBKit
 /// mark, VIP mark, IPVS, SNAT) and the task's redirect (`redirect`: nat REDIRECT and filter rules).
 struct IngressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ingress", abstract: "The ingress routing mesh: publish a port on the node, balance it in the ingress sandbox, redirect it in the tasks.",
+        commandName: "ingress",
+        abstract: "The ingress routing mesh: publish a port on the node, balance it in the ingress sandbox, redirect it in the tasks.",
         subcommands: [Publish.self, Unpublish.self, Balance.self, Unbalance.self, Redirect.self, Unredirect.self])
 
     /// The arguments that name a published port on the node.
@@ -30,8 +31,7 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let p = try publication.publication()
-            let session = try Session(common)
-            try session.apply(p.addChanges(filter: try session.kernel.firewallForWriting().dump(.filter)), change)
+            try Session(common).apply(change) { p.addChanges(filter: try $0.dump(.filter)) }
         }
     }
 
@@ -45,10 +45,9 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let p = try publication.publication()
-            let session = try Session(common)
-            let firewall = try session.kernel.firewallForWriting()
-            try session.apply(p.deleteChanges(nat: try firewall.dump(.nat), filter: try firewall.dump(.filter)), change,
-                              ifExists: removal.ifExists)
+            try Session(common).apply(change, ifExists: removal.ifExists) {
+                p.deleteChanges(nat: try $0.dump(.nat), filter: try $0.dump(.filter))
+            }
         }
     }
 
@@ -62,8 +61,9 @@ struct IngressCommand: ParsableCommand {
         @Option(help: "The sandbox's own ingress address, the SNAT source.") var toSource: String
 
         func balance() throws -> IngressBalance {
-            IngressBalance(port: try Parse.port(port), mark: try Parse.mark(fwm), vip: try Parse.vip(vip), device: try Parse.device(dev),
-                           snat: SNATRule(subnet: try Parse.subnet(snat), source: try Parse.address(toSource)))
+            IngressBalance(
+                port: try Parse.port(port), mark: try Parse.mark(fwm), vip: try Parse.vip(vip), device: try Parse.device(dev),
+                snat: SNATRule(subnet: try Parse.subnet(snat), source: try Parse.address(toSource)))
         }
     }
 
@@ -86,7 +86,8 @@ struct IngressCommand: ParsableCommand {
     struct Unbalance: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "unbalance",
-            abstract: "Remove a port's balancing: its mark; the VIP and FWM service with the mark's last port; the SNAT with the last port.")
+            abstract: "Remove a port's balancing: its mark; the VIP and FWM service with the mark's last port; the SNAT with the last port."
+        )
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var removal: RemovalOptions
@@ -94,9 +95,7 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let b = try arguments.balance()
-            let session = try Session(common)
-            try session.apply(b.deleteChanges(mangle: try session.kernel.firewallForWriting().dump(.mangle)), change,
-                              ifExists: removal.ifExists)
+            try Session(common).apply(change, ifExists: removal.ifExists) { b.deleteChanges(mangle: try $0.dump(.mangle)) }
         }
     }
 
@@ -110,15 +109,15 @@ struct IngressCommand: ParsableCommand {
 
     struct Redirect: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "redirect", abstract: "Redirect a published port to the port a task serves, with Docker's filter rules (the task side).")
+            commandName: "redirect",
+            abstract: "Redirect a published port to the port a task serves, with Docker's filter rules (the task side).")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var arguments: RedirectArguments
 
         func run() throws {
             let r = try arguments.taskRedirect()
-            let session = try Session(common)
-            try session.apply(r.addChanges(filter: try session.kernel.firewallForWriting().dump(.filter)), change)
+            try Session(common).apply(change) { r.addChanges(filter: try $0.dump(.filter)) }
         }
     }
 
@@ -132,8 +131,17 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let r = try arguments.taskRedirect()
-            let session = try Session(common)
-            try session.apply(r.deleteChanges(nat: try session.kernel.firewallForWriting().dump(.nat)), change, ifExists: removal.ifExists)
+            try Session(common).apply(change, ifExists: removal.ifExists) { r.deleteChanges(nat: try $0.dump(.nat)) }
         }
+    }
+}
+
+extension Session {
+    /// Applies the changes `plan` makes from the namespace's tables as they are now, read from the
+    /// backend the changes go to: the ingress commands share chains and rules between ports.
+    fileprivate func apply(
+        _ change: ChangeOptions, ifExists: Bool = false, planning plan: (FirewallBackend) throws -> [KernelChange]
+    ) throws {
+        try apply(try plan(try kernel.firewallForWriting()), change, ifExists: ifExists)
     }
 }

@@ -27,7 +27,8 @@ struct InspectCommand: ParsableCommand {
             abstract: "One row per firewall mark: mark rules, VIPs, IPVS service, real servers, SNAT; then problems.",
             discussion: "Exit status 3 when problems are found, so scripts can gate on it.")
         @OptionGroup var common: CommonOptions
-        @Flag(help: "Inspect the namespace swarmlb runs in (the host) and every namespace under /run/docker/netns and /run/netns.") var all = false
+        @Flag(help: "Inspect the namespace swarmlb runs in (the host) and every namespace under /run/docker/netns and /run/netns.")
+        var all = false
 
         func validate() throws {
             if all && common.netns != nil { throw ValidationError("--all and --netns exclude each other") }
@@ -56,7 +57,7 @@ struct InspectCommand: ParsableCommand {
                     facts.append(f)
                     reports.append(Inspector.report(namespace: namespace, f))
                     headings.append(name)
-                } catch where all {
+                } catch  where all {
                     failures.append("\(name): \(error)")
                 }
             }
@@ -140,7 +141,9 @@ struct InspectCommand: ParsableCommand {
             commandName: "iptables",
             abstract: "iptables rules of the namespace's backend, as iptables-nft|iptables-legacy -S [-t TABLE] or -save.")
         @OptionGroup var common: CommonOptions
-        @Option(name: [.customShort("t"), .long], help: "Table: filter, nat, mangle or raw (default filter; with --save, every table in use).", completion: Completions.tables)
+        @Option(
+            name: [.customShort("t"), .long], help: "Table: filter, nat, mangle or raw (default filter; with --save, every table in use).",
+            completion: Completions.tables)
         var table: String?
         @Flag(help: "Print the iptables-save format.") var save = false
 

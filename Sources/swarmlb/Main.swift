@@ -29,6 +29,8 @@ struct SwarmLB: ParsableCommand {
             See also: ipvsadm(8), iptables(8), ip(8), nsenter(1).
             """,
         version: "0.1.0",
-        subcommands: [VIPCommand.self, MarkCommand.self, FWMCommand.self, RealCommand.self, SNATCommand.self,
-                      ServiceCommand.self, IngressCommand.self, ApplyCommand.self, InspectCommand.self, DNSCommand.self])
+        subcommands: [
+            VIPCommand.self, MarkCommand.self, FWMCommand.self, RealCommand.self, SNATCommand.self,
+            ServiceCommand.self, IngressCommand.self, ApplyCommand.self, InspectCommand.self, DNSCommand.self,
+        ])
 }

@@ -16,8 +16,10 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
     /// `-g CHAIN` instead of `-j CHAIN`: a jump that does not return here.
     public var goto = false
 
-    public init(source: IPv4Subnet? = nil, destination: IPv4Subnet? = nil, inInterface: String? = nil,
-                outInterface: String? = nil, proto: UInt16? = nil, matches: [Match] = [], target: Target) {
+    public init(
+        source: IPv4Subnet? = nil, destination: IPv4Subnet? = nil, inInterface: String? = nil,
+        outInterface: String? = nil, proto: UInt16? = nil, matches: [Match] = [], target: Target
+    ) {
         self.source = source
         self.destination = destination
         self.inInterface = inInterface
@@ -125,8 +127,10 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
 
         /// iptables' printing order; UNTRACKED is bit 8 for conntrack and bit 4 for state.
         func text(untrackedBit: Int) -> String {
-            let names: [(UInt32, String)] = [(1 << 0, "INVALID"), (1 << 3, "NEW"), (1 << 2, "RELATED"), (1 << 1, "ESTABLISHED"),
-                                             (1 << UInt32(untrackedBit), "UNTRACKED"), (1 << 6, "SNAT"), (1 << 7, "DNAT")]
+            let names: [(UInt32, String)] = [
+                (1 << 0, "INVALID"), (1 << 3, "NEW"), (1 << 2, "RELATED"), (1 << 1, "ESTABLISHED"),
+                (1 << UInt32(untrackedBit), "UNTRACKED"), (1 << 6, "SNAT"), (1 << 7, "DNAT"),
+            ]
             return names.filter { rawValue & $0.0 != 0 }.map(\.1).joined(separator: ",")
         }
     }
@@ -168,8 +172,10 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
         public let rawValue: UInt16
         public init(rawValue: UInt16) { self.rawValue = rawValue }
         public static let local = AddressTypes(rawValue: 1 << 2)
-        static let names = ["UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST", "BLACKHOLE",
-                            "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE"]
+        static let names = [
+            "UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST", "BLACKHOLE",
+            "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE",
+        ]
         var text: String {
             Self.names.enumerated().filter { rawValue & (1 << $0.offset) != 0 }.map(\.element).joined(separator: ",")
         }
@@ -199,7 +205,9 @@ extension IPTablesRule.Match {
             if let r = source { s += (r.negated ? " !" : "") + " --sport \(r.text)" }
             if let r = destination { s += (r.negated ? " !" : "") + " --dport \(r.text)" }
             if let f = tcpFlags {
-                s += (f.negated ? " !" : "") + " --tcp-flags \(IPTablesRule.TCPFlags.names(f.mask)) \(IPTablesRule.TCPFlags.names(f.compare))"
+                s +=
+                    (f.negated ? " !" : "")
+                    + " --tcp-flags \(IPTablesRule.TCPFlags.names(f.mask)) \(IPTablesRule.TCPFlags.names(f.compare))"
             }
             return s
         case let .mark(value, mask, negated):
@@ -244,7 +252,11 @@ extension IPTablesRule.Target {
 
 /// iptables' xtables_save_string: bare when only [A-Za-z0-9_-], else double-quoted with \\ " ' escaped.
 func quotedForSave(_ text: String) -> String {
-    let bare = !text.isEmpty && text.unicodeScalars.allSatisfy { $0 == "_" || $0 == "-" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    let bare =
+        !text.isEmpty
+        && text.unicodeScalars.allSatisfy {
+            $0 == "_" || $0 == "-" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+        }
     if bare { return " " + text }
     var out = " \""
     for c in text {

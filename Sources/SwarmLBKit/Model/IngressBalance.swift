@@ -9,11 +9,14 @@ public struct IngressBalance: Sendable {
     /// The VIP's mark, FWM service, reals and SNAT, as a `service add` with the mark in INPUT and Docker's load-balancer sysctls.
     public var service: ServiceRecipe
 
-    public init(port: TransportPort, mark: FirewallMark, vip: IPv4Address, device: String, reals: [IPv4Address] = [],
-                snat: SNATRule? = nil) {
+    public init(
+        port: TransportPort, mark: FirewallMark, vip: IPv4Address, device: String, reals: [IPv4Address] = [],
+        snat: SNATRule? = nil
+    ) {
         self.port = port
-        service = ServiceRecipe(name: port.description, vip: vip, mark: mark, device: device, chain: "INPUT", reals: reals,
-                                snat: snat, loadBalancerSysctls: true)
+        service = ServiceRecipe(
+            name: port.description, vip: vip, mark: mark, device: device, chain: "INPUT", reals: reals,
+            snat: snat, loadBalancerSysctls: true)
     }
 
     /// `-A PREROUTING -p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x102/0xffffffff`.

@@ -30,9 +30,10 @@ public struct IngressPublication: Hashable, Sendable {
     var accept: IPTablesRule { IPTablesRule(proto: port.proto.number, matches: [destinationPort], target: .jump("ACCEPT")) }
     /// `-p tcp -m state --state RELATED,ESTABLISHED -m tcp --sport 8080 -j ACCEPT`: Docker names `-m state` first.
     var established: IPTablesRule {
-        IPTablesRule(proto: port.proto.number,
-                     matches: [.state([.related, .established], negated: false), .ports(port.proto, source: .init(port.port), destination: nil)],
-                     target: .jump("ACCEPT"))
+        IPTablesRule(
+            proto: port.proto.number,
+            matches: [.state([.related, .established], negated: false), .ports(port.proto, source: .init(port.port), destination: nil)],
+            target: .jump("ACCEPT"))
     }
     /// `-o docker_gwbridge -m addrtype --src-type LOCAL -j MASQUERADE` in nat POSTROUTING.
     var masquerade: IPTablesRule {
@@ -70,8 +71,10 @@ public struct IngressPublication: Hashable, Sendable {
         let last = Self.published(in: nat).allSatisfy { $0.port == port }
         var changes: [KernelChange] = [.deleteRule(.nat, chain: Self.chain, dnat)]
         if last {
-            changes += [.deleteRule(.nat, chain: "OUTPUT", Self.localJump), .deleteRule(.nat, chain: "PREROUTING", Self.localJump),
-                        .deleteRule(.nat, chain: "POSTROUTING", masquerade), .deleteChain(.nat, Self.chain)]
+            changes += [
+                .deleteRule(.nat, chain: "OUTPUT", Self.localJump), .deleteRule(.nat, chain: "PREROUTING", Self.localJump),
+                .deleteRule(.nat, chain: "POSTROUTING", masquerade), .deleteChain(.nat, Self.chain),
+            ]
         }
         changes += [.deleteRule(.filter, chain: Self.chain, accept), .deleteRule(.filter, chain: Self.chain, established)]
         if last {
@@ -85,9 +88,9 @@ public struct IngressPublication: Hashable, Sendable {
     public static func published(in nat: IPTablesDump, gwbridge: String = "docker_gwbridge") -> [IngressPublication] {
         nat.chain(chain)?.rules.compactMap { rule in
             guard let n = rule.proto, let proto = TransportPort.Proto(number: n), rule.matches.count == 1,
-                  case let .ports(p, nil, dport?, nil) = rule.matches[0], p == proto, dport.low == dport.high, !dport.negated,
-                  case .dnat(let range) = rule.target, let a = range.addresses, a.lowerBound == a.upperBound,
-                  range.ports == dport.low...dport.low
+                case let .ports(p, nil, dport?, nil) = rule.matches[0], p == proto, dport.low == dport.high, !dport.negated,
+                case .dnat(let range) = rule.target, let a = range.addresses, a.lowerBound == a.upperBound,
+                range.ports == dport.low...dport.low
             else { return nil }
             return IngressPublication(port: TransportPort(proto, dport.low), sandbox: a.lowerBound, gwbridge: gwbridge)
         } ?? []

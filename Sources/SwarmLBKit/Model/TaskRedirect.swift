@@ -31,26 +31,31 @@ public struct TaskRedirect: Hashable, Sendable {
 
     /// `-d 10.255.0.4/32 -p tcp -m tcp --dport 8080 -j REDIRECT --to-ports 80` in nat PREROUTING.
     public var redirect: IPTablesRule {
-        IPTablesRule(destination: host, proto: proto.number, matches: [.ports(proto, source: nil, destination: .init(published.port))],
-                     target: .redirect(.init(address: nil, port: target)))
+        IPTablesRule(
+            destination: host, proto: proto.number, matches: [.ports(proto, source: nil, destination: .init(published.port))],
+            target: .redirect(.init(address: nil, port: target)))
     }
     /// `-d 10.255.0.4/32 -p tcp -m tcp --dport 80 -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT` in filter INPUT.
     public var inputAccept: IPTablesRule {
-        IPTablesRule(destination: host, proto: proto.number,
-                     matches: [.ports(proto, source: nil, destination: .init(target)), .conntrackState([.new, .established], negated: false)],
-                     target: .jump("ACCEPT"))
+        IPTablesRule(
+            destination: host, proto: proto.number,
+            matches: [.ports(proto, source: nil, destination: .init(target)), .conntrackState([.new, .established], negated: false)],
+            target: .jump("ACCEPT"))
     }
     /// `-s 10.255.0.4/32 -p tcp -m tcp --sport 80 -m conntrack --ctstate ESTABLISHED -j ACCEPT` in filter OUTPUT.
     public var outputAccept: IPTablesRule {
-        IPTablesRule(source: host, proto: proto.number,
-                     matches: [.ports(proto, source: .init(target), destination: nil), .conntrackState(.established, negated: false)],
-                     target: .jump("ACCEPT"))
+        IPTablesRule(
+            source: host, proto: proto.number,
+            matches: [.ports(proto, source: .init(target), destination: nil), .conntrackState(.established, negated: false)],
+            target: .jump("ACCEPT"))
     }
     /// The DROP rules after the accepts, in Docker's order: for sctp, udp, tcp, to the address in INPUT, from it in OUTPUT.
     var drops: [(chain: String, rule: IPTablesRule)] {
         TransportPort.Proto.allCases.reversed().flatMap { p in
-            [("INPUT", IPTablesRule(destination: host, proto: p.number, target: .jump("DROP"))),
-             ("OUTPUT", IPTablesRule(source: host, proto: p.number, target: .jump("DROP")))]
+            [
+                ("INPUT", IPTablesRule(destination: host, proto: p.number, target: .jump("DROP"))),
+                ("OUTPUT", IPTablesRule(source: host, proto: p.number, target: .jump("DROP"))),
+            ]
         }
     }
 
@@ -73,11 +78,14 @@ public struct TaskRedirect: Hashable, Sendable {
     /// What `ingress unredirect` removes: the port's rules, and the DROP rules once no other port is
     /// redirected to the address. `nat` is the table as it is.
     public func deleteChanges(nat: IPTablesDump) -> [KernelChange] {
-        let others = nat.chain("PREROUTING")?.rules.contains { r in
-            r != redirect && r.destination == host && { if case .redirect = r.target { true } else { false } }()
-        } ?? false
-        let removed: [KernelChange] = [.deleteRule(.nat, chain: "PREROUTING", redirect),
-                                       .deleteRule(.filter, chain: "INPUT", inputAccept), .deleteRule(.filter, chain: "OUTPUT", outputAccept)]
+        let others =
+            nat.chain("PREROUTING")?.rules.contains { r in
+                r != redirect && r.destination == host && { if case .redirect = r.target { true } else { false } }()
+            } ?? false
+        let removed: [KernelChange] = [
+            .deleteRule(.nat, chain: "PREROUTING", redirect),
+            .deleteRule(.filter, chain: "INPUT", inputAccept), .deleteRule(.filter, chain: "OUTPUT", outputAccept),
+        ]
         return removed + (others ? [] : drops.map { .deleteRule(.filter, chain: $0.chain, $0.rule) })
     }
 }

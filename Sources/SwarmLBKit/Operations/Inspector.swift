@@ -35,11 +35,12 @@ public struct Inspector {
         let selection = try kernel.firewallSelection()
         let firewall = selection.backend
         let nat = try firewall.dump(.nat)
-        let redirects: [(TransportPort.Proto, UInt16)] = nat.chain(Self.dnsChain)?.rules.compactMap { r in
-            guard case .dnat(let range) = r.target, let p = range.ports, let proto = r.proto.flatMap(TransportPort.Proto.init(number:))
-            else { return nil }
-            return (proto, p.lowerBound)
-        } ?? []
+        let redirects: [(TransportPort.Proto, UInt16)] =
+            nat.chain(Self.dnsChain)?.rules.compactMap { r in
+                guard case .dnat(let range) = r.target, let p = range.ports, let proto = r.proto.flatMap(TransportPort.Proto.init(number:))
+                else { return nil }
+                return (proto, p.lowerBound)
+            } ?? []
         var ipvs = IPVSSnapshot(version: 0, tableSize: 0, entries: [])
         var ipvsUnavailable: String?
         do throws(KernelError) { ipvs = try kernel.ipvs().snapshot() } catch {
@@ -73,10 +74,12 @@ public struct Inspector {
     public static func report(namespace: String?, _ f: Facts) -> LoadBalancerReport {
         var problems: [Problem] = []
         let rulesByMark = Dictionary(grouping: f.marks, by: \.mark)
-        let entryByMark = Dictionary(f.ipvs.entries.compactMap { e in e.service.key.fwmark.map { ($0, e) } },
-                                     uniquingKeysWith: { first, _ in first })
-        let deviceByVIP = Dictionary(f.addresses.filter { $0.prefixLength == 32 }.map { ($0.address, $0.device) },
-                                     uniquingKeysWith: { first, _ in first })
+        let entryByMark = Dictionary(
+            f.ipvs.entries.compactMap { e in e.service.key.fwmark.map { ($0, e) } },
+            uniquingKeysWith: { first, _ in first })
+        let deviceByVIP = Dictionary(
+            f.addresses.filter { $0.prefixLength == 32 }.map { ($0.address, $0.device) },
+            uniquingKeysWith: { first, _ in first })
         let marks = Set(rulesByMark.keys).union(entryByMark.keys).sorted()
         var services: [LoadBalancerReport.Service] = []
         for mark in marks {
@@ -87,8 +90,10 @@ public struct Inspector {
                 case .vip(let a):
                     let device = deviceByVIP[a]
                     if device == nil {
-                        problems.append(Problem(kind: .vipNotAssigned,
-                            message: "VIP \(a) (mark \(mark.hex), mangle \(r.chain)) is not assigned as a /32 on any interface"))
+                        problems.append(
+                            Problem(
+                                kind: .vipNotAssigned,
+                                message: "VIP \(a) (mark \(mark.hex), mangle \(r.chain)) is not assigned as a /32 on any interface"))
                     }
                     return .init(chain: r.chain, vip: a.description, protocol: nil, port: nil, device: device)
                 case .port(let p):
@@ -97,13 +102,18 @@ public struct Inspector {
             }
             if entry == nil {
                 for r in rules {
-                    problems.append(Problem(kind: .markWithoutService,
-                        message: "mark \(mark.hex) set by \"-A \(r.chain) \(r.rule.specification)\" has no IPVS service FWM \(mark.value)"))
+                    problems.append(
+                        Problem(
+                            kind: .markWithoutService,
+                            message:
+                                "mark \(mark.hex) set by \"-A \(r.chain) \(r.rule.specification)\" has no IPVS service FWM \(mark.value)"))
                 }
             }
             if entry != nil, rules.isEmpty {
-                problems.append(Problem(kind: .serviceWithoutMark,
-                    message: "IPVS service FWM \(mark.value) has no mangle rule setting mark \(mark.hex)"))
+                problems.append(
+                    Problem(
+                        kind: .serviceWithoutMark,
+                        message: "IPVS service FWM \(mark.value) has no mangle rule setting mark \(mark.hex)"))
             }
             if let entry, entry.reals.isEmpty {
                 problems.append(Problem(kind: .serviceWithoutReals, message: "IPVS service FWM \(mark.value) has no real servers"))
@@ -111,24 +121,35 @@ public struct Inspector {
             let reals = (entry?.reals ?? []).map { r -> LoadBalancerReport.Real in
                 let snat = r.address.ipv4.flatMap { a in f.snat.first { $0.subnet.contains(a) } }
                 if r.weight == 0 {
-                    problems.append(Problem(kind: .realDraining,
-                        message: "real server \(r.endpoint) of FWM \(mark.value) is draining (weight 0)"))
+                    problems.append(
+                        Problem(
+                            kind: .realDraining,
+                            message: "real server \(r.endpoint) of FWM \(mark.value) is draining (weight 0)"))
                 }
                 if snat == nil, r.forwarding == .masq {
-                    problems.append(Problem(kind: .realOutsideSNAT,
-                        message: "real server \(r.endpoint) of FWM \(mark.value) is outside every ipvs SNAT subnet"
-                            + (f.snat.isEmpty ? " (there are no ipvs SNAT rules)" : "")))
+                    problems.append(
+                        Problem(
+                            kind: .realOutsideSNAT,
+                            message: "real server \(r.endpoint) of FWM \(mark.value) is outside every ipvs SNAT subnet"
+                                + (f.snat.isEmpty ? " (there are no ipvs SNAT rules)" : "")))
                 }
-                return .init(address: r.address.description, port: r.port, forward: r.forwarding.rawValue, weight: r.weight,
-                             activeConnections: r.activeConnections, inactiveConnections: r.inactiveConnections,
-                             snat: snat.map { .init(subnet: $0.subnet.description, toSource: $0.source.description) })
+                return .init(
+                    address: r.address.description, port: r.port, forward: r.forwarding.rawValue, weight: r.weight,
+                    activeConnections: r.activeConnections, inactiveConnections: r.inactiveConnections,
+                    snat: snat.map { .init(subnet: $0.subnet.description, toSource: $0.source.description) })
             }
-            services.append(.init(mark: mark.value, markHex: mark.hex, markedIn: sites,
-                                  scheduler: entry?.service.scheduler.rawValue, reals: reals))
+            services.append(
+                .init(
+                    mark: mark.value, markHex: mark.hex, markedIn: sites,
+                    scheduler: entry?.service.scheduler.rawValue, reals: reals))
         }
         if !f.snat.isEmpty, f.conntrack != nil, f.conntrack != "1" {
-            problems.append(Problem(kind: .conntrackOff,
-                message: "net.ipv4.vs.conntrack is \(f.conntrack ?? "?") while \(f.snat.count) ipvs SNAT rule(s) exist: SNAT of balanced connections fails"))
+            problems.append(
+                Problem(
+                    kind: .conntrackOff,
+                    message:
+                        "net.ipv4.vs.conntrack is \(f.conntrack ?? "?") while \(f.snat.count) ipvs SNAT rule(s) exist: SNAT of balanced connections fails"
+                ))
         }
         let dnsListeners = f.listeners.filter { $0.address == dnsAddress }
         // A resolver bound to port 53 itself needs no NAT; one on any other port does.
@@ -137,25 +158,37 @@ public struct Inspector {
             let missing = f.dnsRedirects.filter { r in !dnsListeners.contains { $0.proto == r.0 && $0.port == r.1 } }
             if f.dnsRedirects.isEmpty || !missing.isEmpty {
                 let what = missing.map { "\($0.0.rawValue)/\($0.1)" }.joined(separator: ", ")
-                problems.append(Problem(kind: .dnsChainsWithoutListener,
-                    message: "nat chain \(dnsChain) redirects DNS to 127.0.0.11 but nothing listens there"
-                        + (what.isEmpty ? " (the chain has no DNAT rules)" : " (\(what))")))
+                problems.append(
+                    Problem(
+                        kind: .dnsChainsWithoutListener,
+                        message: "nat chain \(dnsChain) redirects DNS to 127.0.0.11 but nothing listens there"
+                            + (what.isEmpty ? " (the chain has no DNAT rules)" : " (\(what))")))
             }
         } else if !redirected.isEmpty {
             let what = redirected.map { "\($0.proto.rawValue)/\($0.port)" }.joined(separator: ", ")
-            problems.append(Problem(kind: .dnsListenerWithoutChains,
-                message: "a resolver listens on 127.0.0.11 (\(what)) but the nat chain \(dnsChain) that sends port 53 there is missing"))
+            problems.append(
+                Problem(
+                    kind: .dnsListenerWithoutChains,
+                    message: "a resolver listens on 127.0.0.11 (\(what)) but the nat chain \(dnsChain) that sends port 53 there is missing")
+            )
         }
         for p in f.published where f.forwardDrops && f.publishedAccepted[p.port] != true {
-            problems.append(Problem(kind: .ingressNotAccepted,
-                message: "published port \(p.port) has no ACCEPT in filter \(IngressPublication.chain) while the FORWARD policy is DROP"))
+            problems.append(
+                Problem(
+                    kind: .ingressNotAccepted,
+                    message: "published port \(p.port) has no ACCEPT in filter \(IngressPublication.chain) while the FORWARD policy is DROP"
+                ))
         }
         if f.backendsConflict {
-            problems.append(Problem(kind: .backendsConflict,
-                message: "both iptables-legacy and iptables-nft hold load-balancing rules (shown: \(f.backend.tool), the host's default); "
-                    + "one backend's rules are stale or foreign: compare `iptables-legacy-save` with `iptables-nft-save`"))
+            problems.append(
+                Problem(
+                    kind: .backendsConflict,
+                    message:
+                        "both iptables-legacy and iptables-nft hold load-balancing rules (shown: \(f.backend.tool), the host's default); "
+                        + "one backend's rules are stale or foreign: compare `iptables-legacy-save` with `iptables-nft-save`"))
         }
-        return LoadBalancerReport(namespace: namespace, backend: f.backend.rawValue, services: services, problems: problems,
-                                  notes: f.ipvsUnavailable.map { [$0 + "; the IPVS columns are empty"] } ?? [])
+        return LoadBalancerReport(
+            namespace: namespace, backend: f.backend.rawValue, services: services, problems: problems,
+            notes: f.ipvsUnavailable.map { [$0 + "; the IPVS columns are empty"] } ?? [])
     }
 }

@@ -17,8 +17,11 @@ public enum ReportListing {
                 row.append(i == 0 ? (s.scheduler ?? "(no IPVS service)") : "")
                 if i < s.reals.count {
                     let r = s.reals[i]
-                    row += ["\(r.address):\(r.port)", ForwardingMethod(rawValue: r.forward)?.ipvsadmName ?? r.forward, String(r.weight),
-                            String(r.activeConnections), String(r.inactiveConnections), r.snat.map { "\($0.subnet) -> \($0.toSource)" } ?? "none"]
+                    row += [
+                        "\(r.address):\(r.port)", ForwardingMethod(rawValue: r.forward)?.ipvsadmName ?? r.forward, String(r.weight),
+                        String(r.activeConnections), String(r.inactiveConnections),
+                        r.snat.map { "\($0.subnet) -> \($0.toSource)" } ?? "none",
+                    ]
                 } else {
                     row += ["", "", "", "", "", ""]
                 }
@@ -26,13 +29,21 @@ public enum ReportListing {
             }
         }
         var out = report.notes.map { "note: \($0)\n" }.joined()
-        out += report.services.isEmpty ? "no firewall-mark services\n"
-            : TextTable.render(["MARK", "SET IN", "VIP/PORT", "ASSIGNED", "SCHED", "REAL", "FORWARD", "WEIGHT", "ACTIVE",
-                                "INACTIVE", "SNAT"], rows)
+        out +=
+            report.services.isEmpty
+            ? "no firewall-mark services\n"
+            : TextTable.render(
+                [
+                    "MARK", "SET IN", "VIP/PORT", "ASSIGNED", "SCHED", "REAL", "FORWARD", "WEIGHT", "ACTIVE",
+                    "INACTIVE", "SNAT",
+                ], rows)
         if let ingress = report.ingress {
             let rows = ingress.map { r in
-                ["\(r.protocol)/\(r.port)", "\(r.destination):\(r.port)", r.sandbox.map { $0.isEmpty ? "(this one)" : $0 } ?? "NONE",
-                 r.markHex.map { "\($0) (\(r.mark ?? 0))" } ?? "NONE", r.scheduler ?? "NONE", r.reals.isEmpty ? "-" : r.reals.joined(separator: " ")]
+                [
+                    "\(r.protocol)/\(r.port)", "\(r.destination):\(r.port)", r.sandbox.map { $0.isEmpty ? "(this one)" : $0 } ?? "NONE",
+                    r.markHex.map { "\($0) (\(r.mark ?? 0))" } ?? "NONE", r.scheduler ?? "NONE",
+                    r.reals.isEmpty ? "-" : r.reals.joined(separator: " "),
+                ]
             }
             out += "\n" + TextTable.render(["PUBLISHED", "DNAT TO", "SANDBOX", "PORT MARK", "SCHED", "REALS"], rows)
         }
