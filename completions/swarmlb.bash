@@ -173,13 +173,13 @@ _swarmlb() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    vip|mark|fwm|real|snat|service|apply|inspect|dns|help)
+    vip|mark|fwm|real|snat|service|ingress|apply|inspect|dns|help)
         # Offer subcommand argument completions
         "_swarmlb_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'vip mark fwm real snat service apply inspect dns help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'vip mark fwm real snat service ingress apply inspect dns help' -- "${cur}"))
         ;;
     esac
 }
@@ -843,6 +843,218 @@ _swarmlb_service_del() {
         ;;
     '--chain')
         __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
+        return
+        ;;
+    esac
+}
+
+_swarmlb_ingress() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __swarmlb_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    publish|unpublish|balance|unbalance|redirect|unredirect)
+        # Offer subcommand argument completions
+        "_swarmlb_ingress_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'publish unpublish balance unbalance redirect unredirect' -- "${cur}"))
+        ;;
+    esac
+}
+
+_swarmlb_ingress_publish() {
+    repeating_flags=()
+    non_repeating_flags=(--json --dry-run --version -h --help)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --to --gwbridge)
+    __swarmlb_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--gwbridge')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_ingress_unpublish() {
+    repeating_flags=()
+    non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --to --gwbridge)
+    __swarmlb_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--gwbridge')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_ingress_balance() {
+    repeating_flags=()
+    non_repeating_flags=(--json --dry-run --version -h --help)
+    repeating_options=(-n --netns --real)
+    non_repeating_options=(--backend --wait --fwm --vip --dev --snat --to-source)
+    __swarmlb_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--fwm')
+        return
+        ;;
+    '--vip')
+        return
+        ;;
+    '--dev')
+        return
+        ;;
+    '--snat')
+        return
+        ;;
+    '--to-source')
+        return
+        ;;
+    '--real')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_ingress_unbalance() {
+    repeating_flags=()
+    non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --fwm --vip --dev --snat --to-source)
+    __swarmlb_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--fwm')
+        return
+        ;;
+    '--vip')
+        return
+        ;;
+    '--dev')
+        return
+        ;;
+    '--snat')
+        return
+        ;;
+    '--to-source')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_ingress_redirect() {
+    repeating_flags=()
+    non_repeating_flags=(--json --dry-run --version -h --help)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --ip)
+    __swarmlb_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--ip')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_ingress_unredirect() {
+    repeating_flags=()
+    non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --ip)
+    __swarmlb_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--ip')
         return
         ;;
     esac

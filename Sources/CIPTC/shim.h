@@ -13,6 +13,8 @@
 #include <linux/netfilter/xt_conntrack.h>
 #include <linux/netfilter/xt_state.h>
 #include <linux/netfilter/xt_comment.h>
+#include <linux/netfilter/xt_sctp.h>
+#undef bytes  /* xt_sctp.h's helper macro, too common a word to leave defined */
 #include <linux/netfilter_ipv4.h>
 
 // Sizes and alignment from the xtables ABI (XT_ALIGN is a macro Swift cannot import).
@@ -33,5 +35,6 @@ static inline unsigned int swlb_xt_mark_mtinfo1_size(void) { return sizeof(struc
 static inline unsigned int swlb_xt_conntrack_mtinfo3_size(void) { return sizeof(struct xt_conntrack_mtinfo3); }
 static inline unsigned int swlb_xt_state_info_size(void) { return sizeof(struct xt_state_info); }
 static inline unsigned int swlb_xt_comment_info_size(void) { return sizeof(struct xt_comment_info); }
+static inline unsigned int swlb_xt_sctp_info_size(void) { return sizeof(struct xt_sctp_info); }
 
 #endif

@@ -11,7 +11,7 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect", abstract: "Show a namespace's load balancing; never changes anything.",
         discussion: """
             Without a subcommand, runs 'inspect services', which takes --all (every namespace under /run/docker/netns \
-            and /run/netns) besides -n/--netns, --json, --backend and --wait; exit status 3 when it finds problems.
+            and /run/netns, and the namespace swarmlb runs in) besides -n/--netns, --json, --backend and --wait; exit status 3 when it finds problems.
 
             Examples:
               swarmlb -n pid:4242 inspect
@@ -27,7 +27,8 @@ struct InspectCommand: ParsableCommand {
             abstract: "One row per firewall mark: mark rules, VIPs, IPVS service, real servers, SNAT; then problems.",
             discussion: "Exit status 3 when problems are found, so scripts can gate on it.")
         @OptionGroup var common: CommonOptions
-        @Flag(help: "Inspect every namespace under /run/docker/netns and /run/netns.") var all = false
+        @Flag(help: "Inspect the namespace swarmlb runs in (the host) and every namespace under /run/docker/netns and /run/netns.")
+        var all = false
 
         func validate() throws {
             if all && common.netns != nil { throw ValidationError("--all and --netns exclude each other") }
@@ -35,6 +36,8 @@ struct InspectCommand: ParsableCommand {
 
         func run() throws {
             var reports: [LoadBalancerReport] = []
+            var facts: [Inspector.Facts] = []
+            var headings: [String] = []
             var failures: [String] = []
             let choice = try common.backendChoice()
             for (name, path) in all ? Self.namespaces() : [(common.netns ?? "current namespace", nil)] {
@@ -50,24 +53,31 @@ struct InspectCommand: ParsableCommand {
                         kernel = session.kernel
                         namespace = session.namespace?.path
                     }
-                    let report = try Inspector(kernel: kernel).report(namespace: namespace)
-                    reports.append(report)
-                    if !common.json { print((all ? "== \(name)\n" : "") + ReportListing.text(report), terminator: all ? "\n" : "") }
-                } catch where all {
+                    let f = try Inspector(kernel: kernel).facts()
+                    facts.append(f)
+                    reports.append(Inspector.report(namespace: namespace, f))
+                    headings.append(name)
+                } catch  where all {
                     failures.append("\(name): \(error)")
                 }
             }
+            IngressTracer.trace(&reports, facts, complete: all)
             if common.json {
                 let value: any Encodable = all ? reports : reports[0]
                 print(String(decoding: try Session.jsonEncoder.encode(value), as: UTF8.self))
+            } else {
+                for (heading, report) in zip(headings, reports) {
+                    print((all ? "== \(heading)\n" : "") + ReportListing.text(report), terminator: all ? "\n" : "")
+                }
             }
             for f in failures { CommandRunner.warn(f) }
             if !failures.isEmpty { throw ExitCode.failure }
             if reports.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(3) }
         }
 
-        /// Every namespace file Docker and iproute2 keep, as (name, path), sorted by path; a namespace
-        /// with two names (the same device and inode) only under its first, the others named in its heading.
+        /// The namespaces `--all` reads, each with its heading: the one swarmlb runs in first (the host,
+        /// path nil), unless it is also listed; then every one under /run/docker/netns and /run/netns,
+        /// a namespace reachable under several names once, its heading naming them all.
         static func namespaces() -> [(String, String?)] {
             let paths = [NetNamespace.dockerDirectory, NetNamespace.iprouteDirectory].flatMap { dir -> [String] in
                 guard let d = opendir(dir) else { return [] }
@@ -92,7 +102,10 @@ struct InspectCommand: ParsableCommand {
                     order.append(p)
                 }
             }
-            return order.map { p in (([p] + (aliases[p] ?? [])).joined(separator: " = "), p) }
+            let listed: [(String, String?)] = order.map { p in (([p] + (aliases[p] ?? [])).joined(separator: " = "), p) }
+            var st = stat()
+            let own = stat("/proc/self/ns/net", &st) == 0 ? "\(st.st_dev):\(st.st_ino)" : ""
+            return firstByIdentity[own] == nil ? [("the namespace swarmlb runs in", nil)] + listed : listed
         }
     }
 
@@ -128,7 +141,9 @@ struct InspectCommand: ParsableCommand {
             commandName: "iptables",
             abstract: "iptables rules of the namespace's backend, as iptables-nft|iptables-legacy -S [-t TABLE] or -save.")
         @OptionGroup var common: CommonOptions
-        @Option(name: [.customShort("t"), .long], help: "Table: filter, nat, mangle or raw (default filter; with --save, every table in use).", completion: Completions.tables)
+        @Option(
+            name: [.customShort("t"), .long], help: "Table: filter, nat, mangle or raw (default filter; with --save, every table in use).",
+            completion: Completions.tables)
         var table: String?
         @Flag(help: "Print the iptables-save format.") var save = false
 

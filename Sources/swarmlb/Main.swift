@@ -16,7 +16,8 @@ struct SwarmLB: ParsableCommand {
         abstract: "Program and inspect Docker Swarm-style service load balancing in a network namespace.",
         discussion: """
             Each command mirrors a classic tool: vip (ip addr + iptables -t mangle), mark (iptables -t mangle), \
-            fwm and real (ipvsadm), snat (iptables -t nat + sysctl), service (all of them in one transaction). \
+            fwm and real (ipvsadm), snat (iptables -t nat + sysctl), service (all of them in one transaction), \
+            ingress (the routing mesh: the node's published port, the ingress sandbox, the tasks). \
             Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 inspect found problems, 130/143 interrupted \
             (rolled back). Environment: SWARMLB_BACKEND (default of --backend), XTABLES_LOCKFILE (the legacy xtables lock).
 
@@ -28,6 +29,8 @@ struct SwarmLB: ParsableCommand {
             See also: ipvsadm(8), iptables(8), ip(8), nsenter(1).
             """,
         version: "0.1.0",
-        subcommands: [VIPCommand.self, MarkCommand.self, FWMCommand.self, RealCommand.self, SNATCommand.self,
-                      ServiceCommand.self, ApplyCommand.self, InspectCommand.self, DNSCommand.self])
+        subcommands: [
+            VIPCommand.self, MarkCommand.self, FWMCommand.self, RealCommand.self, SNATCommand.self,
+            ServiceCommand.self, IngressCommand.self, ApplyCommand.self, InspectCommand.self, DNSCommand.self,
+        ])
 }

@@ -12,8 +12,14 @@ public struct Sysctl: Hashable, Sendable, CustomStringConvertible {
     public static let ipvsConnReuseMode = Sysctl("net.ipv4.vs.conn_reuse_mode")
     public static let ipvsExpireNodestConn = Sysctl("net.ipv4.vs.expire_nodest_conn")
     public static let ipvsExpireQuiescentTemplate = Sysctl("net.ipv4.vs.expire_quiescent_template")
+    public static let ipForward = Sysctl("net.ipv4.ip_forward")
+    /// Lets DNAT send the node's own 127.0.0.1 connections out through `device` (the ingress mesh's docker_gwbridge).
+    public static func routeLocalnet(_ device: String) -> Sysctl {
+        Sysctl("net.ipv4.conf.\(String(device.map { $0 == "." ? "/" : $0 })).route_localnet")
+    }
 
-    var path: String { "/proc/sys/" + name.split(separator: ".").joined(separator: "/") }
+    /// sysctl(8)'s convention: a `/` in a dotted name stands for a `.` of the path (`net.ipv4.conf.eth0/100.rp_filter`).
+    var path: String { "/proc/sys/" + String(name.map { $0 == "." ? "/" : $0 == "/" ? "." : $0 }) }
     public var description: String { name }
 
     public func read() throws(KernelError) -> String {

@@ -38,12 +38,30 @@ public struct LoadBalancerReport: Sendable, Encodable {
         public var reals: [Real]
     }
 
+    /// A port this namespace publishes, followed to the namespace its DNAT reaches (`inspect --all`):
+    /// the mark that namespace sets for the port, its IPVS service and real servers.
+    public struct IngressRoute: Sendable, Encodable {
+        public var `protocol`: String
+        public var port: UInt16
+        /// The DNAT destination address (the ingress sandbox's on docker_gwbridge); the port is the same.
+        public var destination: String
+        /// The namespace holding `destination`: its path, or "" for the namespace swarmlb runs in; nil when none does or it was not looked for.
+        public var sandbox: String?
+        public var mark: UInt32?
+        public var markHex: String?
+        public var scheduler: String?
+        /// ADDRESS:PORT of each real server of the mark's IPVS service.
+        public var reals: [String]
+    }
+
     /// The namespace file inspected (`/run/netns/x`); nil for the namespace swarmlb runs in.
     public var namespace: String?
     /// The iptables backend the rules were read from: "legacy" or "nft".
     public var backend: String
     public var services: [Service]
     public var problems: [Problem]
+    /// The published ports (nil when this namespace publishes none).
+    public var ingress: [IngressRoute]? = nil
     /// What could not be read (IPVS missing from the kernel), one line each; not problems.
     public var notes: [String] = []
 }
@@ -61,6 +79,10 @@ public struct Problem: Sendable, Encodable, Hashable, CustomStringConvertible {
         case dnsChainsWithoutListener = "dns_chains_without_listener"
         case dnsListenerWithoutChains = "dns_listener_without_chains"
         case backendsConflict = "backends_conflict"
+        case ingressDestinationUnheld = "ingress_destination_unheld"
+        case ingressPortUnmarked = "ingress_port_unmarked"
+        case ingressMarkWithoutService = "ingress_mark_without_service"
+        case ingressNotAccepted = "ingress_not_accepted"
     }
 
     public var kind: Kind

@@ -19,6 +19,11 @@ public struct Inspector {
         public var backendsConflict: Bool
         /// Why IPVS could not be read (no ip_vs in this kernel); the rest is still reported.
         public var ipvsUnavailable: String? = nil
+        /// The ports this namespace publishes through the routing mesh (nat DOCKER-INGRESS DNATs).
+        public var published: [IngressPublication] = []
+        /// Whether filter DOCKER-INGRESS accepts each published port, and whether the FORWARD policy drops.
+        public var publishedAccepted: [TransportPort: Bool] = [:]
+        public var forwardDrops = false
     }
 
     public static let dnsAddress = IPv4Address(0x7f00_000b)  // 127.0.0.11
@@ -48,6 +53,8 @@ public struct Inspector {
             guard case .ipvsUnavailable = error else { throw error }
             ipvsUnavailable = error.description
         }
+        let filter = try firewall.dump(.filter)
+        let published = IngressPublication.published(in: nat)
         return Facts(
             marks: MarkRule.all(in: try firewall.dump(.mangle)),
             ipvs: ipvs,
@@ -59,7 +66,10 @@ public struct Inspector {
             listeners: try SocketTable.listeners(),
             backend: firewall.kind,
             backendsConflict: selection.conflict,
-            ipvsUnavailable: ipvsUnavailable)
+            ipvsUnavailable: ipvsUnavailable,
+            published: published,
+            publishedAccepted: Dictionary(published.map { ($0.port, $0.isAccepted(by: filter)) }, uniquingKeysWith: { a, _ in a }),
+            forwardDrops: filter.chain("FORWARD")?.policy == "DROP")
     }
 
     public func report(namespace: String?) throws(KernelError) -> LoadBalancerReport {
@@ -70,10 +80,12 @@ public struct Inspector {
     public static func report(namespace: String?, _ f: Facts) -> LoadBalancerReport {
         var problems: [Problem] = []
         let rulesByMark = Dictionary(grouping: f.marks, by: \.mark)
-        let entryByMark = Dictionary(f.ipvs.entries.compactMap { e in e.service.key.fwmark.map { ($0, e) } },
-                                     uniquingKeysWith: { first, _ in first })
-        let deviceByVIP = Dictionary(f.addresses.filter { $0.prefixLength == 32 }.map { ($0.address, $0.device) },
-                                     uniquingKeysWith: { first, _ in first })
+        let entryByMark = Dictionary(
+            f.ipvs.entries.compactMap { e in e.service.key.fwmark.map { ($0, e) } },
+            uniquingKeysWith: { first, _ in first })
+        let deviceByVIP = Dictionary(
+            f.addresses.filter { $0.prefixLength == 32 }.map { ($0.address, $0.device) },
+            uniquingKeysWith: { first, _ in first })
         let marks = Set(rulesByMark.keys).union(entryByMark.keys).sorted()
         var services: [LoadBalancerReport.Service] = []
         for mark in marks {
@@ -84,8 +96,10 @@ public struct Inspector {
                 case .vip(let a):
                     let device = deviceByVIP[a]
                     if device == nil {
-                        problems.append(Problem(kind: .vipNotAssigned,
-                            message: "VIP \(a) (mark \(mark.hex), mangle \(r.chain)) is not assigned as a /32 on any interface"))
+                        problems.append(
+                            Problem(
+                                kind: .vipNotAssigned,
+                                message: "VIP \(a) (mark \(mark.hex), mangle \(r.chain)) is not assigned as a /32 on any interface"))
                     }
                     return .init(chain: r.chain, vip: a.description, protocol: nil, port: nil, device: device)
                 case .port(let p):
@@ -94,13 +108,18 @@ public struct Inspector {
             }
             if entry == nil {
                 for r in rules {
-                    problems.append(Problem(kind: .markWithoutService,
-                        message: "mark \(mark.hex) set by \"-A \(r.chain) \(r.rule.specification)\" has no IPVS service FWM \(mark.value)"))
+                    problems.append(
+                        Problem(
+                            kind: .markWithoutService,
+                            message:
+                                "mark \(mark.hex) set by \"-A \(r.chain) \(r.rule.specification)\" has no IPVS service FWM \(mark.value)"))
                 }
             }
             if entry != nil, rules.isEmpty {
-                problems.append(Problem(kind: .serviceWithoutMark,
-                    message: "IPVS service FWM \(mark.value) has no mangle rule setting mark \(mark.hex)"))
+                problems.append(
+                    Problem(
+                        kind: .serviceWithoutMark,
+                        message: "IPVS service FWM \(mark.value) has no mangle rule setting mark \(mark.hex)"))
             }
             if let entry, entry.reals.isEmpty {
                 problems.append(Problem(kind: .serviceWithoutReals, message: "IPVS service FWM \(mark.value) has no real servers"))
@@ -108,24 +127,35 @@ public struct Inspector {
             let reals = (entry?.reals ?? []).map { r -> LoadBalancerReport.Real in
                 let snat = r.address.ipv4.flatMap { a in f.snat.first { $0.subnet.contains(a) } }
                 if r.weight == 0 {
-                    problems.append(Problem(kind: .realDraining,
-                        message: "real server \(r.endpoint) of FWM \(mark.value) is draining (weight 0)"))
+                    problems.append(
+                        Problem(
+                            kind: .realDraining,
+                            message: "real server \(r.endpoint) of FWM \(mark.value) is draining (weight 0)"))
                 }
                 if snat == nil, r.forwarding == .masq {
-                    problems.append(Problem(kind: .realOutsideSNAT,
-                        message: "real server \(r.endpoint) of FWM \(mark.value) is outside every ipvs SNAT subnet"
-                            + (f.snat.isEmpty ? " (there are no ipvs SNAT rules)" : "")))
+                    problems.append(
+                        Problem(
+                            kind: .realOutsideSNAT,
+                            message: "real server \(r.endpoint) of FWM \(mark.value) is outside every ipvs SNAT subnet"
+                                + (f.snat.isEmpty ? " (there are no ipvs SNAT rules)" : "")))
                 }
-                return .init(address: r.address.description, port: r.port, forward: r.forwarding.rawValue, weight: r.weight,
-                             activeConnections: r.activeConnections, inactiveConnections: r.inactiveConnections,
-                             snat: snat.map { .init(subnet: $0.subnet.description, toSource: $0.source.description) })
+                return .init(
+                    address: r.address.description, port: r.port, forward: r.forwarding.rawValue, weight: r.weight,
+                    activeConnections: r.activeConnections, inactiveConnections: r.inactiveConnections,
+                    snat: snat.map { .init(subnet: $0.subnet.description, toSource: $0.source.description) })
             }
-            services.append(.init(mark: mark.value, markHex: mark.hex, markedIn: sites,
-                                  scheduler: entry?.service.scheduler.rawValue, reals: reals))
+            services.append(
+                .init(
+                    mark: mark.value, markHex: mark.hex, markedIn: sites,
+                    scheduler: entry?.service.scheduler.rawValue, reals: reals))
         }
         if !f.snat.isEmpty, f.conntrack != nil, f.conntrack != "1" {
-            problems.append(Problem(kind: .conntrackOff,
-                message: "net.ipv4.vs.conntrack is \(f.conntrack ?? "?") while \(f.snat.count) ipvs SNAT rule(s) exist: SNAT of balanced connections fails"))
+            problems.append(
+                Problem(
+                    kind: .conntrackOff,
+                    message:
+                        "net.ipv4.vs.conntrack is \(f.conntrack ?? "?") while \(f.snat.count) ipvs SNAT rule(s) exist: SNAT of balanced connections fails"
+                ))
         }
         let dnsListeners = f.listeners.filter { $0.address == dnsAddress }
         // A resolver bound to port 53 itself needs no NAT; one on any other port does.
@@ -134,21 +164,37 @@ public struct Inspector {
             let missing = f.dnsRedirects.filter { r in !dnsListeners.contains { $0.proto == r.0 && $0.port == r.1 } }
             if f.dnsRedirects.isEmpty || !missing.isEmpty {
                 let what = missing.map { "\($0.0.rawValue)/\($0.1)" }.joined(separator: ", ")
-                problems.append(Problem(kind: .dnsChainsWithoutListener,
-                    message: "\(site) redirects DNS to 127.0.0.11 but nothing listens there"
-                        + (what.isEmpty ? " (no DNAT rules)" : " (\(what))")))
+                problems.append(
+                    Problem(
+                        kind: .dnsChainsWithoutListener,
+                        message: "\(site) redirects DNS to 127.0.0.11 but nothing listens there"
+                            + (what.isEmpty ? " (no DNAT rules)" : " (\(what))")))
             }
         } else if !redirected.isEmpty {
             let what = redirected.map { "\($0.proto.rawValue)/\($0.port)" }.joined(separator: ", ")
-            problems.append(Problem(kind: .dnsListenerWithoutChains,
-                message: "a resolver listens on 127.0.0.11 (\(what)) but the nat chain \(dnsChain) that sends port 53 there is missing"))
+            problems.append(
+                Problem(
+                    kind: .dnsListenerWithoutChains,
+                    message: "a resolver listens on 127.0.0.11 (\(what)) but the nat chain \(dnsChain) that sends port 53 there is missing")
+            )
+        }
+        for p in f.published where f.forwardDrops && f.publishedAccepted[p.port] != true {
+            problems.append(
+                Problem(
+                    kind: .ingressNotAccepted,
+                    message: "published port \(p.port) has no ACCEPT in filter \(IngressPublication.chain) while the FORWARD policy is DROP"
+                ))
         }
         if f.backendsConflict {
-            problems.append(Problem(kind: .backendsConflict,
-                message: "both iptables-legacy and iptables-nft hold load-balancing rules (shown: \(f.backend.tool), the host's default); "
-                    + "one backend's rules are stale or foreign: compare `iptables-legacy-save` with `iptables-nft-save`"))
+            problems.append(
+                Problem(
+                    kind: .backendsConflict,
+                    message:
+                        "both iptables-legacy and iptables-nft hold load-balancing rules (shown: \(f.backend.tool), the host's default); "
+                        + "one backend's rules are stale or foreign: compare `iptables-legacy-save` with `iptables-nft-save`"))
         }
-        return LoadBalancerReport(namespace: namespace, backend: f.backend.rawValue, services: services, problems: problems,
-                                  notes: f.ipvsUnavailable.map { [$0 + "; the IPVS columns are empty"] } ?? [])
+        return LoadBalancerReport(
+            namespace: namespace, backend: f.backend.rawValue, services: services, problems: problems,
+            notes: f.ipvsUnavailable.map { [$0 + "; the IPVS columns are empty"] } ?? [])
     }
 }

@@ -1,5 +1,6 @@
 /// Prints a `LoadBalancerReport` as text: one row per firewall mark (continuation rows for
-/// further mark rules and real servers), then the problems, one line each.
+/// further mark rules and real servers), the published ports followed to their sandbox, then the
+/// problems, one line each.
 public enum ReportListing {
     public static func text(_ report: LoadBalancerReport) -> String {
         var rows: [[String]] = []
@@ -16,8 +17,11 @@ public enum ReportListing {
                 row.append(i == 0 ? (s.scheduler ?? "(no IPVS service)") : "")
                 if i < s.reals.count {
                     let r = s.reals[i]
-                    row += ["\(r.address):\(r.port)", ForwardingMethod(rawValue: r.forward)?.ipvsadmName ?? r.forward, String(r.weight),
-                            String(r.activeConnections), String(r.inactiveConnections), r.snat.map { "\($0.subnet) -> \($0.toSource)" } ?? "none"]
+                    row += [
+                        "\(r.address):\(r.port)", ForwardingMethod(rawValue: r.forward)?.ipvsadmName ?? r.forward, String(r.weight),
+                        String(r.activeConnections), String(r.inactiveConnections),
+                        r.snat.map { "\($0.subnet) -> \($0.toSource)" } ?? "none",
+                    ]
                 } else {
                     row += ["", "", "", "", "", ""]
                 }
@@ -25,9 +29,24 @@ public enum ReportListing {
             }
         }
         var out = report.notes.map { "note: \($0)\n" }.joined()
-        out += report.services.isEmpty ? "no firewall-mark services\n"
-            : TextTable.render(["MARK", "SET IN", "VIP/PORT", "ASSIGNED", "SCHED", "REAL", "FORWARD", "WEIGHT", "ACTIVE",
-                                "INACTIVE", "SNAT"], rows)
+        out +=
+            report.services.isEmpty
+            ? "no firewall-mark services\n"
+            : TextTable.render(
+                [
+                    "MARK", "SET IN", "VIP/PORT", "ASSIGNED", "SCHED", "REAL", "FORWARD", "WEIGHT", "ACTIVE",
+                    "INACTIVE", "SNAT",
+                ], rows)
+        if let ingress = report.ingress {
+            let rows = ingress.map { r in
+                [
+                    "\(r.protocol)/\(r.port)", "\(r.destination):\(r.port)", r.sandbox.map { $0.isEmpty ? "(this one)" : $0 } ?? "NONE",
+                    r.markHex.map { "\($0) (\(r.mark ?? 0))" } ?? "NONE", r.scheduler ?? "NONE",
+                    r.reals.isEmpty ? "-" : r.reals.joined(separator: " "),
+                ]
+            }
+            out += "\n" + TextTable.render(["PUBLISHED", "DNAT TO", "SANDBOX", "PORT MARK", "SCHED", "REALS"], rows)
+        }
         if report.problems.isEmpty {
             out += "\nno problems found\n"
         } else {

@@ -1,0 +1,147 @@
+import ArgumentParser
+import SwarmLBCommandLine
+import SwarmLBKit
+
+/// `swarmlb ingress`: Docker Swarm's routing mesh, one side per subcommand pair: the node's published
+/// port (`publish`, nat and filter DOCKER-INGRESS), the ingress sandbox's balancing (`balance`: port
+/// mark, VIP mark, IPVS, SNAT) and the task's redirect (`redirect`: nat REDIRECT and filter rules).
+struct IngressCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingress",
+        abstract: "The ingress routing mesh: publish a port on the node, balance it in the ingress sandbox, redirect it in the tasks.",
+        subcommands: [Publish.self, Unpublish.self, Balance.self, Unbalance.self, Redirect.self, Unredirect.self])
+
+    /// The arguments that name a published port on the node.
+    struct PublicationArguments: ParsableArguments {
+        @Argument(help: "Published port, e.g. tcp/8080.") var port: String
+        @Option(help: "The ingress sandbox's address on docker_gwbridge (the DNAT destination).") var to: String
+        @Option(help: "The bridge toward the ingress sandbox (MASQUERADE, route_localnet).") var gwbridge = "docker_gwbridge"
+
+        func publication() throws -> IngressPublication {
+            IngressPublication(port: try Parse.port(port), sandbox: try Parse.address(to), gwbridge: try Parse.device(gwbridge))
+        }
+    }
+
+    struct Publish: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "publish", abstract: "Publish a port on this node toward the ingress sandbox (the host side), in one transaction.")
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var change: ChangeOptions
+        @OptionGroup var publication: PublicationArguments
+
+        func run() throws {
+            let p = try publication.publication()
+            try Session(common).apply(change) { p.addChanges(filter: try $0.dump(.filter)) }
+        }
+    }
+
+    struct Unpublish: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "unpublish", abstract: "Remove a published port; the last one takes the DOCKER-INGRESS chains and jumps with it.")
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var change: ChangeOptions
+        @OptionGroup var removal: RemovalOptions
+        @OptionGroup var publication: PublicationArguments
+
+        func run() throws {
+            let p = try publication.publication()
+            try Session(common).apply(change, ifExists: removal.ifExists) {
+                p.deleteChanges(nat: try $0.dump(.nat), filter: try $0.dump(.filter))
+            }
+        }
+    }
+
+    /// The arguments that name a published port's balancing in the ingress sandbox.
+    struct BalanceArguments: ParsableArguments {
+        @Argument(help: "Published port, e.g. tcp/8080.") var port: String
+        @Option(help: "Firewall mark, decimal or 0x hex.") var fwm: String
+        @Option(help: "The service's ingress virtual IP.") var vip: String
+        @Option(help: "Device that carries VIP/32 (the ingress overlay's).") var dev: String
+        @Option(help: "The ingress subnet of the ipvs SNAT rule.") var snat: String
+        @Option(help: "The sandbox's own ingress address, the SNAT source.") var toSource: String
+
+        func balance() throws -> IngressBalance {
+            IngressBalance(
+                port: try Parse.port(port), mark: try Parse.mark(fwm), vip: try Parse.vip(vip), device: try Parse.device(dev),
+                snat: SNATRule(subnet: try Parse.subnet(snat), source: try Parse.address(toSource)))
+        }
+    }
+
+    struct Balance: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "balance",
+            abstract: "Balance a published port in the ingress sandbox: port mark, VIP mark in INPUT, FWM service, reals, SNAT, sysctls.")
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var change: ChangeOptions
+        @OptionGroup var arguments: BalanceArguments
+        @Option(parsing: .upToNextOption, help: "The tasks' ingress addresses (real servers, Masq, weight 1).") var real: [String] = []
+
+        func run() throws {
+            var b = try arguments.balance()
+            b.service.reals = try real.map(Parse.address)
+            try Session(common).apply(b.addChanges, change)
+        }
+    }
+
+    struct Unbalance: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "unbalance",
+            abstract: "Remove a port's balancing: its mark; the VIP and FWM service with the mark's last port; the SNAT with the last port."
+        )
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var change: ChangeOptions
+        @OptionGroup var removal: RemovalOptions
+        @OptionGroup var arguments: BalanceArguments
+
+        func run() throws {
+            let b = try arguments.balance()
+            try Session(common).apply(change, ifExists: removal.ifExists) { b.deleteChanges(mangle: try $0.dump(.mangle)) }
+        }
+    }
+
+    /// The arguments that name a task's redirect.
+    struct RedirectArguments: ParsableArguments {
+        @Argument(help: "PROTO/PUBLISHED:TARGET, e.g. tcp/8080:80.") var redirect: String
+        @Option(help: "The task's address on the ingress network.") var ip: String
+
+        func taskRedirect() throws -> TaskRedirect { try TaskRedirect(parsing: redirect, address: try Parse.address(ip)) }
+    }
+
+    struct Redirect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "redirect",
+            abstract: "Redirect a published port to the port a task serves, with Docker's filter rules (the task side).")
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var change: ChangeOptions
+        @OptionGroup var arguments: RedirectArguments
+
+        func run() throws {
+            let r = try arguments.taskRedirect()
+            try Session(common).apply(change) { r.addChanges(filter: try $0.dump(.filter)) }
+        }
+    }
+
+    struct Unredirect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "unredirect", abstract: "Remove a task's redirect; the last one takes the address's DROP rules with it.")
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var change: ChangeOptions
+        @OptionGroup var removal: RemovalOptions
+        @OptionGroup var arguments: RedirectArguments
+
+        func run() throws {
+            let r = try arguments.taskRedirect()
+            try Session(common).apply(change, ifExists: removal.ifExists) { r.deleteChanges(nat: try $0.dump(.nat)) }
+        }
+    }
+}
+
+extension Session {
+    /// Applies the changes `plan` makes from the namespace's tables as they are now, read from the
+    /// backend the changes go to: the ingress commands share chains and rules between ports.
+    fileprivate func apply(
+        _ change: ChangeOptions, ifExists: Bool = false, planning plan: (FirewallBackend) throws -> [KernelChange]
+    ) throws {
+        try apply(try plan(try kernel.firewallForWriting()), change, ifExists: ifExists)
+    }
+}
