@@ -82,6 +82,25 @@ udp/53    0x110 (272)  PREROUTING" "$OUT"
   assert_not_contains "$(nsx "$ns" "$IPT" -S -t mangle)" "8080"
 }
 
+# -m sctp as iptables writes it: read back, listed, deleted and written again byte for byte (-C finds
+# swarmlb's rule, swarmlb finds iptables').
+test_sctp_port_marks_are_read_and_written_as_iptables_does() {
+  ns=$(new_ns sctp)
+  nsx "$ns" "$IPT" -t mangle -A PREROUTING -p sctp -m sctp --dport 80 -j MARK --set-xmark 0x120/0xffffffff
+  nsx "$ns" "$IPT" -t mangle -A PREROUTING -p sctp -m sctp ! --sport 5 --dport 80:90 -j ACCEPT
+  expect_exit 0 "$SWARMLB" -n "$ns" inspect iptables -t mangle
+  assert_eq "$(nsx "$ns" "$IPT" -t mangle -S)" "$OUT" "inspect iptables -t mangle"
+  expect_exit 0 "$SWARMLB" -n "$ns" mark list
+  assert_eq "PORT     MARK         CHAIN
+sctp/80  0x120 (288)  PREROUTING" "$OUT"
+  expect_exit 0 "$SWARMLB" -n "$ns" mark add 0x121 --port sctp/81
+  nsx "$ns" "$IPT" -t mangle -C PREROUTING -p sctp -m sctp --dport 81 -j MARK --set-xmark 0x121/0xffffffff
+  expect_exit 0 "$SWARMLB" -n "$ns" mark del 0x120 --port sctp/80
+  assert_eq "-P PREROUTING ACCEPT
+-A PREROUTING -p sctp -m sctp ! --sport 5 --dport 80:90 -j ACCEPT
+-A PREROUTING -p sctp -m sctp --dport 81 -j MARK --set-xmark 0x121/0xffffffff" "$(nsx "$ns" "$IPT" -t mangle -S PREROUTING)"
+}
+
 test_rules_written_by_iptables_are_read_by_swarmlb() {
   ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
   nsx "$ns" "$IPT" -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
