@@ -55,14 +55,15 @@ struct ServiceCommand: ParsableCommand {
     struct Del: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "del",
-            abstract: "Remove a service's mark rule, IPVS service (with its real servers) and VIP address.")
+            abstract: "Remove a service's mark rule, IPVS service (with its real servers) and VIP address.",
+            discussion: "The VIP address stays while another mark rule still sends packets to it (a VIP two services share).")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var removal: RemovalOptions
         @OptionGroup var identity: Identity
 
         func run() throws {
-            try Session(common).apply(try identity.recipe().deleteChanges, change, ifExists: removal.ifExists)
+            try Session(common).apply(try identity.recipe().deleteRequests, change, ifExists: removal.ifExists)
         }
     }
 }

@@ -77,17 +77,39 @@ public final class AddressTable {
     }
 
     /// Assigns an address. `ip addr add 10.0.0.2/32 dev eth0`.
-    public func add(_ a: InterfaceAddress) throws(KernelError) {
-        try send(a, operation: "adding address") { addr, msg in
-            rtnl_addr_build_add_request(addr, NLM_F_CREATE | NLM_F_EXCL, msg)
-        }
-    }
+    public func add(_ a: InterfaceAddress) throws(KernelError) { try pipeline([.add(a)]).check() }
 
     /// Removes an address. `ip addr del 10.0.0.2/32 dev eth0`.
-    public func delete(_ a: InterfaceAddress) throws(KernelError) {
-        try send(a, operation: "deleting address") { addr, msg in
-            rtnl_addr_build_delete_request(addr, 0, msg)
+    public func delete(_ a: InterfaceAddress) throws(KernelError) { try pipeline([.delete(a)]).check() }
+
+    /// One change of the address table: `ip addr add` or `ip addr del`.
+    enum Write {
+        case add(InterfaceAddress), delete(InterfaceAddress)
+    }
+
+    /// Sends the changes without waiting for the kernel's answer to each (as `ip -batch` does):
+    /// see `NetlinkSocket.pipeline`. Throws only when a message cannot be built (nothing sent).
+    func pipeline(_ writes: [Write]) throws(KernelError) -> NetlinkSocket.Outcome {
+        var requests: [NetlinkSocket.Request] = []
+        requests.reserveCapacity(writes.count)
+        do throws(KernelError) {
+            for w in writes {
+                switch w {
+                case .add(let a):
+                    requests.append(try request(a, operation: "adding address") { addr, msg in
+                        rtnl_addr_build_add_request(addr, NLM_F_CREATE | NLM_F_EXCL, msg)
+                    })
+                case .delete(let a):
+                    requests.append(try request(a, operation: "deleting address") { addr, msg in
+                        rtnl_addr_build_delete_request(addr, 0, msg)
+                    })
+                }
+            }
+        } catch {
+            for r in requests { nlmsg_free(r.message) }
+            throw error
         }
+        return socket.pipeline(requests)
     }
 
     /// A device's index, looked up once per run: `apply` adds thousands of VIPs to one device.
@@ -98,8 +120,8 @@ public final class AddressTable {
         return i
     }
 
-    private func send(_ a: InterfaceAddress, operation: String,
-                      build: (OpaquePointer, UnsafeMutablePointer<OpaquePointer?>) -> Int32) throws(KernelError) {
+    private func request(_ a: InterfaceAddress, operation: String,
+                         build: (OpaquePointer, UnsafeMutablePointer<OpaquePointer?>) -> Int32) throws(KernelError) -> NetlinkSocket.Request {
         let index = try deviceIndex(a.device)
         guard let addr = rtnl_addr_alloc() else { throw .netlink(operation: operation, object: a.description, errno: ENOMEM) }
         defer { rtnl_addr_put(addr) }
@@ -114,6 +136,6 @@ public final class AddressTable {
         var msg: OpaquePointer?
         let r = build(addr, &msg)
         guard r == 0, let msg else { throw .netlink(operation: operation, object: a.description, errno: NetlinkSocket.errno(fromNL: r)) }
-        try socket.request(msg, operation: operation, object: a.description)
+        return .init(message: msg, operation: operation, object: a.description)
     }
 }

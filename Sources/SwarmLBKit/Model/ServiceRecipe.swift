@@ -46,8 +46,9 @@ public struct ServiceRecipe: Sendable {
         return changes
     }
 
-    /// Everything `service del` removes (the IPVS service takes its real servers with it).
-    public var deleteChanges: [KernelChange] {
-        [markRule.deleteChange, .deleteService(.fwmark(mark)), .deleteAddress(address)]
+    /// Everything `service del` removes (the IPVS service takes its real servers with it); the VIP
+    /// address stays while another mark rule still sends packets to it.
+    public var deleteRequests: [ChangeRequest] {
+        [.change(markRule.deleteChange), .change(.deleteService(.fwmark(mark))), .removeVIPAddress(address, except: markRule)]
     }
 }
