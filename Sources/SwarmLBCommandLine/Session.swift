@@ -30,8 +30,10 @@ public struct Session {
         var seen = Set<ChangeRequest>()
         let requests = requests.filter { seen.insert($0).inserted }
         let transaction = Transaction(kernel: kernel)
-        let report = change.dryRun ? try transaction.plan(requests, ifExists: ifExists)
-                                   : try transaction.apply(requests, ifExists: ifExists)
+        let report =
+            change.dryRun
+            ? try transaction.plan(requests, ifExists: ifExists)
+            : try transaction.apply(requests, ifExists: ifExists)
         try printReport(report, dryRun: change.dryRun)
     }
 

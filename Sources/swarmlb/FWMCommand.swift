@@ -20,19 +20,23 @@ struct FWMCommand: ParsableCommand {
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @Argument(help: "Firewall mark, decimal or 0x hex.") var mark: String
-        @Option(name: [.short, .long], help: "Scheduler: rr, wrr, lc, wlc, sh, ... Default: rr for a new service, as it is for an existing one.",
-                completion: Completions.schedulers) var scheduler: String?
+        @Option(
+            name: [.short, .long],
+            help: "Scheduler: rr, wrr, lc, wlc, sh, ... Default: rr for a new service, as it is for an existing one.",
+            completion: Completions.schedulers) var scheduler: String?
         @Option(name: [.short, .long], help: "Make the service persistent for this many seconds.") var persistent: UInt32?
 
         func run() throws {
-            let request = ChangeRequest.service(.fwmark(try Parse.mark(mark)), scheduler: try scheduler.map(Parse.scheduler),
-                                                persistence: try Parse.persistence(persistent))
+            let request = ChangeRequest.service(
+                .fwmark(try Parse.mark(mark)), scheduler: try scheduler.map(Parse.scheduler),
+                persistence: try Parse.persistence(persistent))
             try Session(common).apply([request], change)
         }
     }
 
     struct Del: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "del", abstract: "Delete an IPVS fwmark service and its real servers (ipvsadm -D -f MARK).")
+        static let configuration = CommandConfiguration(
+            commandName: "del", abstract: "Delete an IPVS fwmark service and its real servers (ipvsadm -D -f MARK).")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var removal: RemovalOptions

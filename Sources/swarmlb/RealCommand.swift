@@ -21,16 +21,22 @@ struct RealCommand: ParsableCommand {
 
     /// The settings of a real server.
     struct Settings: ParsableArguments {
-        @Option(name: [.short, .long], help: "Weight, 0-65535 (0 drains: no new connections). Default: 1 for a new real server, as it is for an existing one.") var weight: Int?
-        @Option(help: "Forwarding method: masq (NAT, as Swarm), route (direct routing) or tunnel (IPIP). Default: masq for a new real server, as it is for an existing one.",
-                completion: Completions.forwarding) var forward: String?
+        @Option(
+            name: [.short, .long],
+            help: "Weight, 0-65535 (0 drains: no new connections). Default: 1 for a new real server, as it is for an existing one.")
+        var weight: Int?
+        @Option(
+            help:
+                "Forwarding method: masq (NAT, as Swarm), route (direct routing) or tunnel (IPIP). Default: masq for a new real server, as it is for an existing one.",
+            completion: Completions.forwarding) var forward: String?
         @Option(name: [.customShort("x"), .long], help: "Upper connection threshold (0 = none).") var upperThreshold: UInt32?
         @Option(name: [.customShort("y"), .long], help: "Lower connection threshold (0 = none).") var lowerThreshold: UInt32?
 
         /// The settings given; those left out stay as the real server has them.
         func parsed() throws -> RealServerSettings {
-            RealServerSettings(weight: try weight.map(Parse.weight), forwarding: try forward.map(Parse.forwarding),
-                               upperThreshold: upperThreshold, lowerThreshold: lowerThreshold)
+            RealServerSettings(
+                weight: try weight.map(Parse.weight), forwarding: try forward.map(Parse.forwarding),
+                upperThreshold: upperThreshold, lowerThreshold: lowerThreshold)
         }
 
         /// One request per real server: `real add` (`mustExist` false) or `real set`.
@@ -78,7 +84,8 @@ struct RealCommand: ParsableCommand {
     }
 
     struct Del: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "del", abstract: "Remove real servers (ipvsadm -d -f MARK -r ADDR:PORT).")
+        static let configuration = CommandConfiguration(
+            commandName: "del", abstract: "Remove real servers (ipvsadm -d -f MARK -r ADDR:PORT).")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var removal: RemovalOptions
@@ -86,13 +93,15 @@ struct RealCommand: ParsableCommand {
 
         func run() throws {
             let (key, endpoints) = try target.parsed()
-            try Session(common).apply(endpoints.map { .deleteReal(key, RealServer(address: $0.0, port: $0.1)) },
-                                      change, ifExists: removal.ifExists)
+            try Session(common).apply(
+                endpoints.map { .deleteReal(key, RealServer(address: $0.0, port: $0.1)) },
+                change, ifExists: removal.ifExists)
         }
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List one service's real servers as ipvsadm -Ln -f MARK does.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List one service's real servers as ipvsadm -Ln -f MARK does.")
         @OptionGroup var common: CommonOptions
         @Argument(help: "Firewall mark of the service.") var mark: String
 
@@ -100,8 +109,9 @@ struct RealCommand: ParsableCommand {
             let key = IPVSService.Key.fwmark(try Parse.mark(mark))
             let session = try Session(common)
             guard let service = try session.kernel.ipvs().service(key) else {
-                throw KernelError.ipvs(operation: "listing", object: "\(key)", errno: ESRCH,
-                                       meaning: IPVSMeaning.meaning(.list, errno: ESRCH) ?? "No such service")
+                throw KernelError.ipvs(
+                    operation: "listing", object: "\(key)", errno: ESRCH,
+                    meaning: IPVSMeaning.meaning(.list, errno: ESRCH) ?? "No such service")
             }
             try IPVSPrinter(session: session).print({ $0.key == service.key }, wholeTable: false)
         }

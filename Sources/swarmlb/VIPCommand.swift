@@ -18,8 +18,9 @@ struct VIPCommand: ParsableCommand {
         @Argument(help: "The virtual IP, e.g. 10.0.0.2.") var vip: String
         @Option(help: "Device that gets VIP/32 (the overlay interface).") var dev: String
         @Option(help: "Firewall mark, decimal or 0x hex.") var fwm: String
-        @Option(help: "mangle chain of the mark rule: OUTPUT (per container) or INPUT (load-balancer namespace).",
-                completion: Completions.chains)
+        @Option(
+            help: "mangle chain of the mark rule: OUTPUT (per container) or INPUT (load-balancer namespace).",
+            completion: Completions.chains)
         var chain = "OUTPUT"
 
         func run() throws {
@@ -47,14 +48,16 @@ struct VIPCommand: ParsableCommand {
         @Option(help: "mangle chain of the mark rule.", completion: Completions.chains) var chain = "OUTPUT"
 
         func run() throws {
-            let request = ChangeRequest.removeVIP(try Parse.address(vip), device: try dev.map(Parse.device), mark: try fwm.map(Parse.mark),
-                                                  chain: try Parse.chain(chain))
+            let request = ChangeRequest.removeVIP(
+                try Parse.address(vip), device: try dev.map(Parse.device), mark: try fwm.map(Parse.mark),
+                chain: try Parse.chain(chain))
             try Session(common).apply([request], change, ifExists: removal.ifExists)
         }
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List VIP mark rules and where each VIP is assigned.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List VIP mark rules and where each VIP is assigned.")
         @OptionGroup var common: CommonOptions
 
         func run() throws {
@@ -65,9 +68,11 @@ struct VIPCommand: ParsableCommand {
                 return JSONViews.Mark(m, device: addresses.first { $0.address == a }?.device)
             }
             if common.json { return try session.printJSON(views) }
-            session.printTable(["VIP", "MARK", "CHAIN", "DEVICE"], views.map {
-                [$0.vip ?? "", "\($0.markHex) (\($0.mark))", $0.chain, $0.device ?? "- (not assigned)"]
-            })
+            session.printTable(
+                ["VIP", "MARK", "CHAIN", "DEVICE"],
+                views.map {
+                    [$0.vip ?? "", "\($0.markHex) (\($0.mark))", $0.chain, $0.device ?? "- (not assigned)"]
+                })
         }
     }
 }

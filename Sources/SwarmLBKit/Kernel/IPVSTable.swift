@@ -17,8 +17,10 @@ public final class IPVSTable {
             socket = try NetlinkSocket(protocol: NETLINK_GENERIC)
             family = genl_ctrl_resolve(socket.sock, IPVS_GENL_NAME)
             if family < 0 {
-                throw .ipvsUnavailable(reason: loaded ? "the IPVS netlink family is missing although ip_vs loaded"
-                                                      : "no IPVS netlink family, and modprobe ip_vs failed")
+                throw .ipvsUnavailable(
+                    reason: loaded
+                        ? "the IPVS netlink family is missing although ip_vs loaded"
+                        : "no IPVS netlink family, and modprobe ip_vs failed")
             }
         }
         self.socket = socket
@@ -74,7 +76,7 @@ public final class IPVSTable {
                 let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
                 found = IPVSWire.service(from: tb[Int(IPVS_CMD_ATTR_SERVICE)])
             }
-        } catch where error.errno == ESRCH || error.errno == ENOENT {
+        } catch  where error.errno == ESRCH || error.errno == ENOENT {
             return nil
         }
         return found
@@ -141,7 +143,9 @@ public final class IPVSTable {
         case .deleteService(let key):
             let msg = try message(IPVS_CMD_DEL_SERVICE, flags: 0)
             do throws(KernelError) { try IPVSWire.putServiceKey(msg, key) } catch { nlmsg_free(msg); throw error }
-            return .init(message: msg, operation: "deleting IPVS service", object: key.description) { IPVSMeaning.explain($0, .deleteService) }
+            return .init(message: msg, operation: "deleting IPVS service", object: key.description) {
+                IPVSMeaning.explain($0, .deleteService)
+            }
         case let .addReal(r, key): return try realRequest(IPVS_CMD_NEW_DEST, r, key, "adding real server", .addReal)
         case let .updateReal(r, key): return try realRequest(IPVS_CMD_SET_DEST, r, key, "editing real server", .updateReal)
         case let .deleteReal(r, key):
@@ -150,12 +154,16 @@ public final class IPVSTable {
                 try IPVSWire.putServiceKey(msg, key)
                 try IPVSWire.putReal(msg, r, full: false)
             } catch { nlmsg_free(msg); throw error }
-            return .init(message: msg, operation: "deleting real server", object: "\(r.endpoint) from \(key)") { IPVSMeaning.explain($0, .deleteReal) }
+            return .init(message: msg, operation: "deleting real server", object: "\(r.endpoint) from \(key)") {
+                IPVSMeaning.explain($0, .deleteReal)
+            }
         }
     }
 
-    private func serviceRequest(_ cmd: some BinaryInteger, _ service: IPVSService, _ operation: String,
-                                _ meaning: IPVSMeaning.Request) throws(KernelError) -> NetlinkSocket.Request {
+    private func serviceRequest(
+        _ cmd: some BinaryInteger, _ service: IPVSService, _ operation: String,
+        _ meaning: IPVSMeaning.Request
+    ) throws(KernelError) -> NetlinkSocket.Request {
         let msg = try message(cmd, flags: 0)
         do throws(KernelError) { try IPVSWire.putService(msg, service) } catch { nlmsg_free(msg); throw error }
         let engine = service.persistenceEngine != nil
@@ -164,8 +172,10 @@ public final class IPVSTable {
         }
     }
 
-    private func realRequest(_ cmd: some BinaryInteger, _ real: RealServer, _ key: IPVSService.Key, _ operation: String,
-                             _ meaning: IPVSMeaning.Request) throws(KernelError) -> NetlinkSocket.Request {
+    private func realRequest(
+        _ cmd: some BinaryInteger, _ real: RealServer, _ key: IPVSService.Key, _ operation: String,
+        _ meaning: IPVSMeaning.Request
+    ) throws(KernelError) -> NetlinkSocket.Request {
         let msg = try message(cmd, flags: 0)
         do throws(KernelError) {
             try IPVSWire.putServiceKey(msg, key)
@@ -174,8 +184,10 @@ public final class IPVSTable {
         let object = "\(real.endpoint) in \(key)"
         return .init(message: msg, operation: operation, object: object) { error in
             if error.errno == EINVAL, !Loopback.isUp() {
-                return .netlink(operation: operation, object: "\(object) (the namespace's lo is down; "
-                                + "IPVS refuses real servers until it is up: swarmlb brings it up on add)", errno: EINVAL)
+                return .netlink(
+                    operation: operation,
+                    object: "\(object) (the namespace's lo is down; "
+                        + "IPVS refuses real servers until it is up: swarmlb brings it up on add)", errno: EINVAL)
             }
             return IPVSMeaning.explain(error, meaning)
         }
@@ -185,8 +197,11 @@ public final class IPVSTable {
 
     private func message(_ cmd: some BinaryInteger, flags: Int32) throws(KernelError) -> OpaquePointer {
         guard let msg = nlmsg_alloc() else { throw .netlink(operation: "allocating", object: "netlink message", errno: ENOMEM) }
-        guard genlmsg_put(msg, UInt32(swlb_nl_auto_port()), UInt32(swlb_nl_auto_seq()), family, 0, flags,
-                          UInt8(cmd), UInt8(IPVS_GENL_VERSION)) != nil else {
+        guard
+            genlmsg_put(
+                msg, UInt32(swlb_nl_auto_port()), UInt32(swlb_nl_auto_seq()), family, 0, flags,
+                UInt8(cmd), UInt8(IPVS_GENL_VERSION)) != nil
+        else {
             nlmsg_free(msg)
             throw .netlink(operation: "building", object: "IPVS message", errno: ENOMEM)
         }
@@ -223,7 +238,8 @@ public enum IPVSMeaning {
     /// A netlink failure restated with ipvsadm's meaning; other errors unchanged.
     static func explain(_ error: KernelError, _ request: Request, persistenceEngine: Bool = false) -> KernelError {
         guard case let .netlink(operation, object, e) = error,
-              let meaning = meaning(request, errno: e, persistenceEngine: persistenceEngine) else { return error }
+            let meaning = meaning(request, errno: e, persistenceEngine: persistenceEngine)
+        else { return error }
         return .ipvs(operation: operation, object: object, errno: e, meaning: meaning)
     }
 }

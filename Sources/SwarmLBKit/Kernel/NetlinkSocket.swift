@@ -35,22 +35,26 @@ final class NetlinkSocket {
         sock = s
         callbacks = cb
         let arg = Unmanaged.passUnretained(exchange).toOpaque()  // `exchange` lives as long as the socket
-        nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, { msg, arg in
-            Unmanaged<Exchange>.fromOpaque(arg!).takeUnretainedValue().onMessage(msg!)
-            return Int32(NL_OK.rawValue)
-        }, arg)
+        nl_cb_set(
+            cb, NL_CB_VALID, NL_CB_CUSTOM,
+            { msg, arg in
+                Unmanaged<Exchange>.fromOpaque(arg!).takeUnretainedValue().onMessage(msg!)
+                return Int32(NL_OK.rawValue)
+            }, arg)
         let finish: nl_recvmsg_msg_cb_t = { _, arg in
             Unmanaged<Exchange>.fromOpaque(arg!).takeUnretainedValue().done = true
             return Int32(NL_STOP.rawValue)
         }
         nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, finish, arg)
         nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finish, arg)
-        nl_cb_err(cb, NL_CB_CUSTOM, { _, err, arg in
-            let ex = Unmanaged<Exchange>.fromOpaque(arg!).takeUnretainedValue()
-            ex.errno = swlb_nlmsgerr_errno(err)
-            ex.done = true
-            return Int32(NL_STOP.rawValue)
-        }, arg)
+        nl_cb_err(
+            cb, NL_CB_CUSTOM,
+            { _, err, arg in
+                let ex = Unmanaged<Exchange>.fromOpaque(arg!).takeUnretainedValue()
+                ex.errno = swlb_nlmsgerr_errno(err)
+                ex.done = true
+                return Int32(NL_STOP.rawValue)
+            }, arg)
     }
 
     deinit {
@@ -67,8 +71,10 @@ final class NetlinkSocket {
 
     /// Sends `message` (consumed) and feeds each reply to `onMessage` until the kernel
     /// acknowledges, finishes a dump, or returns an error, which is thrown with its errno.
-    func request(_ message: OpaquePointer, operation: String, object: String,
-                 onMessage: @escaping (OpaquePointer) -> Void = { _ in }) throws(KernelError) {
+    func request(
+        _ message: OpaquePointer, operation: String, object: String,
+        onMessage: @escaping (OpaquePointer) -> Void = { _ in }
+    ) throws(KernelError) {
         defer { nlmsg_free(message) }
         exchange.done = false
         exchange.errno = 0
@@ -130,13 +136,17 @@ final class NetlinkSocket {
             buffer.removeAll(keepingCapacity: true)
             var end = start
             let base = nextSequence
-            while end < requests.count, end == start || buffer.count + Int(nlmsg_hdr(requests[end].message).pointee.nlmsg_len) + 4 <= Self.chunkBytes {
+            while end < requests.count,
+                end == start || buffer.count + Int(nlmsg_hdr(requests[end].message).pointee.nlmsg_len) + 4 <= Self.chunkBytes
+            {
                 let header = nlmsg_hdr(requests[end].message)!
                 header.pointee.nlmsg_seq = base &+ UInt32(end - start)
                 header.pointee.nlmsg_pid = port
                 header.pointee.nlmsg_flags |= UInt16(NLM_F_REQUEST)
                 let length = Int(header.pointee.nlmsg_len)
-                UnsafeRawPointer(header).withMemoryRebound(to: UInt8.self, capacity: length) { buffer.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) }
+                UnsafeRawPointer(header).withMemoryRebound(to: UInt8.self, capacity: length) {
+                    buffer.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+                }
                 buffer.append(contentsOf: repeatElement(0, count: (4 - length % 4) % 4))
                 end += 1
             }
@@ -147,18 +157,26 @@ final class NetlinkSocket {
             let sent = buffer.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
             if sent != buffer.count {
                 let e = sent < 0 ? Glibc.errno : EMSGSIZE
-                for i in start..<end { outcome.failures[i] = requests[i].explain(.netlink(operation: requests[i].operation, object: requests[i].object, errno: e)) }
+                for i in start..<end {
+                    outcome.failures[i] = requests[i].explain(
+                        .netlink(operation: requests[i].operation, object: requests[i].object, errno: e))
+                }
                 outcome.sent = end
                 return outcome
             }
             outcome.sent = end
-            if let e = readAnswers(fd, base: base, count: end - start, into: { i, error in
-                outcome.failures[start + i] = requests[start + i].explain(
-                    .netlink(operation: requests[start + i].operation, object: requests[start + i].object, errno: error))
-            }) {
+            if let e = readAnswers(
+                fd, base: base, count: end - start,
+                into: { i, error in
+                    outcome.failures[start + i] = requests[start + i].explain(
+                        .netlink(operation: requests[start + i].operation, object: requests[start + i].object, errno: error))
+                })
+            {
                 // No acknowledgement: the last request's fate is unknown, so it counts as failed.
                 if outcome.failures[end - 1] == nil {
-                    outcome.failures[end - 1] = e == EAGAIN ? Self.silence(requests[end - 1].operation, requests[end - 1].object)
+                    outcome.failures[end - 1] =
+                        e == EAGAIN
+                        ? Self.silence(requests[end - 1].operation, requests[end - 1].object)
                         : .netlink(operation: requests[end - 1].operation, object: requests[end - 1].object, errno: e)
                 }
             }

@@ -18,9 +18,11 @@ public struct ServiceRecipe: Sendable {
         (.ipvsConnReuseMode, "0"), (.ipvsExpireNodestConn, "1"), (.ipvsExpireQuiescentTemplate, "1"),
     ]
 
-    public init(name: String, vip: IPv4Address, mark: FirewallMark, device: String, chain: String = "OUTPUT",
-                scheduler: IPVSScheduler = .rr, reals: [IPv4Address] = [], snat: SNATRule? = nil,
-                loadBalancerSysctls: Bool = false) {
+    public init(
+        name: String, vip: IPv4Address, mark: FirewallMark, device: String, chain: String = "OUTPUT",
+        scheduler: IPVSScheduler = .rr, reals: [IPv4Address] = [], snat: SNATRule? = nil,
+        loadBalancerSysctls: Bool = false
+    ) {
         self.name = name
         self.vip = vip
         self.mark = mark

@@ -16,8 +16,10 @@ struct ChangeExecutor {
     /// calling `made` with the position of each step made. Consecutive one-change IPVS steps, and
     /// address steps, go out as one pipelined run; `shouldStop` is asked before each run.
     /// Stops at the first failed run unless `keepGoing` (a rollback undoes all it can).
-    func perform(_ steps: [[KernelChange]], keepGoing: Bool = false, made: (Int) -> Void = { _ in },
-                 shouldStop: () -> Bool = { false }) -> Outcome {
+    func perform(
+        _ steps: [[KernelChange]], keepGoing: Bool = false, made: (Int) -> Void = { _ in },
+        shouldStop: () -> Bool = { false }
+    ) -> Outcome {
         var outcome = Outcome()
         var i = 0
         while i < steps.count {

@@ -26,8 +26,9 @@ struct Reconciler {
         var wantedVIPs: [IPv4Address: LoadBalancerIntent.Service] = [:]
         for svc in intent.services {
             if let other = wantedVIPs.updateValue(svc, forKey: svc.vip) {
-                throw Transaction.Failure.refused("\(svc.vip) is given mark \(other.mark.hex) (\(other.name)) and \(svc.mark.hex) (\(svc.name)) "
-                                                  + "in the services file; one VIP has one mark in mangle \(intent.chain)")
+                throw Transaction.Failure.refused(
+                    "\(svc.vip) is given mark \(other.mark.hex) (\(other.name)) and \(svc.mark.hex) (\(svc.name)) "
+                        + "in the services file; one VIP has one mark in mangle \(intent.chain)")
             }
         }
         let services = try snapshot.fwmarkServices()
@@ -79,7 +80,9 @@ struct Reconciler {
         }.filter { if case .vip = $0.rule.selector { return true } else { return false } }
         let present = Set(markRules.map(\.rule))
         // Rules of the chain setting marks the file does not name: without --prune a VIP of the file they mark is refused.
-        let unnamedMarks = (mangle.chain(intent.chain)?.rules ?? []).filter { r in MarkRule(chain: intent.chain, rule: r).map { wanted[$0.mark] == nil } ?? false }
+        let unnamedMarks = (mangle.chain(intent.chain)?.rules ?? []).filter { r in
+            MarkRule(chain: intent.chain, rule: r).map { wanted[$0.mark] == nil } ?? false
+        }
         for svc in intent.services {
             let rule = MarkRule(chain: intent.chain, selector: .vip(svc.vip), mark: svc.mark)
             guard !present.contains(rule) else { continue }
@@ -97,7 +100,9 @@ struct Reconciler {
 
         // The ipvs SNAT rule and the sysctls it (and Docker's load-balancer namespace) needs.
         let natRules = try snapshot.dump(.nat).chain(SNATRule.chain)?.rules ?? []
-        if let snat = intent.snat, !natRules.contains(snat.rule) { perform(.appendRule(SNATRule.table, chain: SNATRule.chain, snat.rule), [snat.deleteChange]) }
+        if let snat = intent.snat, !natRules.contains(snat.rule) {
+            perform(.appendRule(SNATRule.table, chain: SNATRule.chain, snat.rule), [snat.deleteChange])
+        }
         for (index, rule) in natRules.enumerated().reversed() {
             guard let old = SNATRule(rule: rule), old != intent.snat, prune || old.subnet == intent.snat?.subnet else { continue }
             perform(old.deleteChange, [.insertRule(SNATRule.table, chain: SNATRule.chain, index: index, rule)])

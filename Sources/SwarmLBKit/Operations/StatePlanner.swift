@@ -50,7 +50,8 @@ struct StatePlanner {
             guard let i = try snapshot.dump(table).chain(chain)?.rules.firstIndex(of: rule) else { return .absent(change) }
             return .perform(change, undo: [.insertRule(table, chain: chain, index: i, rule)])
         case let .createChain(table, chain):
-            return try snapshot.dump(table).chain(chain) != nil ? .alreadyDone(change) : .perform(change, undo: [.deleteChain(table, chain)])
+            return try snapshot.dump(table).chain(chain) != nil
+                ? .alreadyDone(change) : .perform(change, undo: [.deleteChain(table, chain)])
         case let .deleteChain(table, chain):
             guard let c = try snapshot.dump(table).chain(chain) else { return .absent(change) }
             return .perform(change, undo: [.createChain(table, chain)] + c.rules.map { .appendRule(table, chain: chain, $0) })
@@ -84,10 +85,13 @@ struct StatePlanner {
     /// A VIP has one mark per chain: a second, different one would silently win over the first.
     static func refuseSecondMark(_ mark: MarkRule, _ chainRules: [IPTablesRule]) throws(Transaction.Failure) {
         guard case .vip(let vip) = mark.selector,
-              let other = chainRules.lazy.compactMap({ MarkRule(chain: mark.chain, rule: $0) }).first(where: { $0.selector == mark.selector && $0.mark != mark.mark })
+            let other = chainRules.lazy.compactMap({ MarkRule(chain: mark.chain, rule: $0) }).first(where: {
+                $0.selector == mark.selector && $0.mark != mark.mark
+            })
         else { return }
-        throw .refused("\(vip) is already marked \(other.mark.hex) in mangle \(mark.chain); refusing a second mark \(mark.mark.hex) for it "
-                       + "(remove the first: swarmlb vip del \(vip) --fwm \(other.mark.hex) --chain \(mark.chain))")
+        throw .refused(
+            "\(vip) is already marked \(other.mark.hex) in mangle \(mark.chain); refusing a second mark \(mark.mark.hex) for it "
+                + "(remove the first: swarmlb vip del \(vip) --fwm \(other.mark.hex) --chain \(mark.chain))")
     }
 
     /// `vip del`: all or nothing. When the VIP is on another device than the one given, or marked in
@@ -100,7 +104,11 @@ struct StatePlanner {
             return [.notFound("\(vip)/32 is on \(assigned.map(\.device).sorted().joined(separator: ", ")), not \(device): nothing removed")]
         }
         if let mark, !marks.isEmpty, !marks.contains(where: { $0.mark == mark }) {
-            return [.notFound("\(vip) is marked \(marks.map(\.mark.hex).joined(separator: ", ")) in mangle \(chain), not \(mark.hex): nothing removed")]
+            return [
+                .notFound(
+                    "\(vip) is marked \(marks.map(\.mark.hex).joined(separator: ", ")) in mangle \(chain), not \(mark.hex): nothing removed"
+                )
+            ]
         }
         let removed = mark.map { m in marks.filter { $0.mark == m } } ?? marks
         let devices = device.map { [$0] } ?? assigned.map(\.device).sorted()

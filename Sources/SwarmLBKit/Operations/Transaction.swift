@@ -67,8 +67,9 @@ public struct Transaction {
         public var description: String {
             switch self {
             case let .absent(what, removal):
-                return removal ? "nothing to delete: " + what.joined(separator: "; ") + " (use --if-exists to accept)"
-                               : "nothing to change: " + what.joined(separator: "; ")
+                return removal
+                    ? "nothing to delete: " + what.joined(separator: "; ") + " (use --if-exists to accept)"
+                    : "nothing to change: " + what.joined(separator: "; ")
             case let .stepFailed(command, error, failures):
                 return "\(error) [while: \(command)]" + (failures.map(Self.rollback) ?? "")
             case let .interrupted(signal, failures):
@@ -79,7 +80,8 @@ public struct Transaction {
         }
 
         private static func rollback(_ failures: [String]) -> String {
-            failures.isEmpty ? "; earlier steps rolled back, namespace unchanged" : "; ROLLBACK INCOMPLETE: " + failures.joined(separator: "; ")
+            failures.isEmpty
+                ? "; earlier steps rolled back, namespace unchanged" : "; ROLLBACK INCOMPLETE: " + failures.joined(separator: "; ")
         }
 
         /// The exit status: 128 + the signal for an interruption, as a shell reports it; else 1.
@@ -103,8 +105,9 @@ public struct Transaction {
         let iptables = Self.writesFirewall(requests) ? try kernel.firewallForWriting().kind.tool : "iptables"
         let report = Report(decisions: decisions, iptables: iptables)
         if !ifExists, !report.absent.isEmpty || !report.notFound.isEmpty {
-            throw Failure.absent(report.absent.map { StatePlanner.absenceText($0, iptables: iptables) } + report.notFound,
-                                 removal: !report.notFound.isEmpty || report.absent.contains { !$0.isEdit })
+            throw Failure.absent(
+                report.absent.map { StatePlanner.absenceText($0, iptables: iptables) } + report.notFound,
+                removal: !report.notFound.isEmpty || report.absent.contains { !$0.isEdit })
         }
         return report
     }
@@ -163,8 +166,9 @@ public struct Transaction {
         }
         if let (step, error) = outcome.failures.first {
             let more = outcome.failures.count > 1 ? " (and \(outcome.failures.count - 1) more of the same run)" : ""
-            throw Failure.stepFailed(steps[step].changes.map(report.command).joined(separator: "; ") + more, error,
-                                     rollbackFailures: done.isEmpty ? nil : rollBack(done, executor, report))
+            throw Failure.stepFailed(
+                steps[step].changes.map(report.command).joined(separator: "; ") + more, error,
+                rollbackFailures: done.isEmpty ? nil : rollBack(done, executor, report))
         }
         if let signal = signal ?? signals.pending() {
             throw Failure.interrupted(signal: signal, rollbackFailures: rollBack(done, executor, report))

@@ -127,8 +127,9 @@ public enum JSONViews {
         public init(_ d: IPTablesDump) {
             table = d.table.rawValue
             chains = d.chains.map { c in
-                Chain(name: c.name, policy: c.policy, packets: c.packets, bytes: c.bytes,
-                      rules: c.rules.map { IPTablesListing.appendLine(c.name, $0) })
+                Chain(
+                    name: c.name, policy: c.policy, packets: c.packets, bytes: c.bytes,
+                    rules: c.rules.map { IPTablesListing.appendLine(c.name, $0) })
             }
         }
     }
