@@ -25,6 +25,14 @@ final class NetlinkSocket {
         }
         // Room for a pipelined chunk's messages and for the kernel's answer to each of them.
         _ = nl_socket_set_buffer_size(s, Int32(Self.bufferSize), Int32(Self.bufferSize))
+        // One recvmsg per answer into a buffer larger than any the kernel sends (a dump's are at most
+        // 32 KiB), instead of libnl's default of peeking at each first: a third fewer system calls
+        // when apply reads the real servers of thousands of services, one dump each.
+        nl_socket_disable_msg_peek(s)
+        _ = nl_socket_set_msg_buf_size(s, 64 * 1024)
+        // Error answers without a copy of the refused message: a pipelined chunk's answers stay small.
+        var one: Int32 = 1
+        _ = setsockopt(nl_socket_get_fd(s), SOL_NETLINK, NETLINK_CAP_ACK, &one, socklen_t(MemoryLayout<Int32>.size))
         var tv = timeval(tv_sec: Self.timeout, tv_usec: 0)
         if setsockopt(nl_socket_get_fd(s), SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size)) < 0 {
             let e = Glibc.errno
@@ -115,10 +123,11 @@ final class NetlinkSocket {
         }
     }
 
-    /// Socket buffers of 256 KiB (the kernel doubles them): a chunk of up to `chunkBytes` of
-    /// messages in one send, and an error answer to each of them (each echoing its message) queued at once.
+    /// Socket buffers of 256 KiB (the kernel doubles them, within net.core.rmem_max): a chunk of up to
+    /// `chunkBytes` of messages (~250 IPVS or address changes) in one send, and an error answer to each
+    /// of them (~700 bytes of receive buffer apiece) queued at once.
     static let bufferSize = 256 * 1024
-    static let chunkBytes = 32 * 1024
+    static let chunkBytes = 16 * 1024
     private var nextSequence: UInt32 = 0x4000_0000
 
     /// Sends the requests (consumed) without waiting for an answer to each: as many as fit in

@@ -165,7 +165,7 @@ public struct Transaction {
             return signal != nil
         }
         if let (step, error) = outcome.failures.first {
-            let more = outcome.failures.count > 1 ? " (and \(outcome.failures.count - 1) more of the same run)" : ""
+            let more = outcome.failures.count > 1 ? " (\(outcome.failures.count - 1) more changes sent with it failed too)" : ""
             throw Failure.stepFailed(
                 steps[step].changes.map(report.command).joined(separator: "; ") + more, error,
                 rollbackFailures: done.isEmpty ? nil : rollBack(done, executor, report))
