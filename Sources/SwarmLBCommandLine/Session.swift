@@ -24,15 +24,22 @@ public struct Session {
         Kernel(firewall: choice, lockWait: options.wait, notice: CommandRunner.warn)
     }
 
-    /// Applies (or with --dry-run, plans) the changes and prints what was done.
-    /// A change asked for twice (`real add 0x101 10.0.0.3 10.0.0.3`) is planned and printed once.
-    public func apply(_ changes: [KernelChange], _ change: ChangeOptions, ifExists: Bool = false) throws {
-        var seen = Set<KernelChange>()
-        let changes = changes.filter { seen.insert($0).inserted }
+    /// Applies (or with --dry-run, plans) the requests and prints what was done.
+    /// A request made twice (`real add 0x101 10.0.0.3 10.0.0.3`) is planned and printed once.
+    public func apply(_ requests: [ChangeRequest], _ change: ChangeOptions, ifExists: Bool = false) throws {
+        var seen = Set<ChangeRequest>()
+        let requests = requests.filter { seen.insert($0).inserted }
         let transaction = Transaction(kernel: kernel)
-        let report = change.dryRun ? try transaction.plan(changes, ifExists: ifExists)
-                                   : try transaction.apply(changes, ifExists: ifExists)
+        let report =
+            change.dryRun
+            ? try transaction.plan(requests, ifExists: ifExists)
+            : try transaction.apply(requests, ifExists: ifExists)
         try printReport(report, dryRun: change.dryRun)
+    }
+
+    /// Exactly these changes, each made only if needed.
+    public func apply(_ changes: [KernelChange], _ change: ChangeOptions, ifExists: Bool = false) throws {
+        try apply(changes.map(ChangeRequest.change), change, ifExists: ifExists)
     }
 
     /// Prints what a transaction did (or would do), in step order so that --dry-run output reads
@@ -44,17 +51,10 @@ public struct Session {
             case .perform(let c, _): print(report.command(c))
             case .alreadyDone(let c): print("# already present: \(report.command(c))")
             case .absent(let c): print("# not present: \(report.command(c))")
+            case let .kept(c, reason): print("# kept: \(report.command(c)) (\(reason))")
+            case .notFound(let what): print("# not present: \(what)")
             }
         }
-    }
-
-    /// What a removal with --if-exists looked for and did not find, when there was nothing to plan.
-    public func printNotFound(_ what: String, _ change: ChangeOptions) throws {
-        if options.json {
-            return try printJSON(JSONViews.ChangeReport(Transaction.Report(decisions: [], iptables: "iptables"), dryRun: change.dryRun,
-                                                        notFound: [what]))
-        }
-        print("# not present: \(what)")
     }
 
     /// The JSON encoder of every --json output: snake_case keys, sorted, pretty.

@@ -13,24 +13,30 @@ struct FWMCommand: ParsableCommand {
             commandName: "add",
             abstract: "Create an IPVS fwmark service (ipvsadm -A -f MARK -s SCHED).",
             discussion: """
-                If the service exists with other settings it is edited to these (ipvsadm -E).
+                A new service is rr unless -s says otherwise. On an existing service only the settings given
+                change (ipvsadm -E); a scheduler or persistence left out stays as it is.
                 Example: swarmlb -n pid:4242 fwm add 0x101 -s wrr
                 """)
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @Argument(help: "Firewall mark, decimal or 0x hex.") var mark: String
-        @Option(name: [.short, .long], help: "Scheduler: rr, wrr, lc, wlc, sh, ...", completion: Completions.schedulers) var scheduler = "rr"
+        @Option(
+            name: [.short, .long],
+            help: "Scheduler: rr, wrr, lc, wlc, sh, ... Default: rr for a new service, as it is for an existing one.",
+            completion: Completions.schedulers) var scheduler: String?
         @Option(name: [.short, .long], help: "Make the service persistent for this many seconds.") var persistent: UInt32?
 
         func run() throws {
-            let service = IPVSService(key: .fwmark(try Parse.mark(mark)), scheduler: try Parse.scheduler(scheduler),
-                                      persistence: try Parse.persistence(persistent))
-            try Session(common).apply([.addService(service)], change)
+            let request = ChangeRequest.service(
+                .fwmark(try Parse.mark(mark)), scheduler: try scheduler.map(Parse.scheduler),
+                persistence: try Parse.persistence(persistent))
+            try Session(common).apply([request], change)
         }
     }
 
     struct Del: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "del", abstract: "Delete an IPVS fwmark service and its real servers (ipvsadm -D -f MARK).")
+        static let configuration = CommandConfiguration(
+            commandName: "del", abstract: "Delete an IPVS fwmark service and its real servers (ipvsadm -D -f MARK).")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var removal: RemovalOptions

@@ -21,20 +21,29 @@ struct RealCommand: ParsableCommand {
 
     /// The settings of a real server.
     struct Settings: ParsableArguments {
-        @Option(name: [.short, .long], help: "Weight, 0-65535 (0 drains: no new connections).") var weight: Int?
-        @Option(help: "Forwarding method: masq (NAT, as Swarm), route (direct routing) or tunnel (IPIP). Default: masq, or as the real server is.",
-                completion: Completions.forwarding) var forward: String?
+        @Option(
+            name: [.short, .long],
+            help: "Weight, 0-65535 (0 drains: no new connections). Default: 1 for a new real server, as it is for an existing one.")
+        var weight: Int?
+        @Option(
+            help:
+                "Forwarding method: masq (NAT, as Swarm), route (direct routing) or tunnel (IPIP). Default: masq for a new real server, as it is for an existing one.",
+            completion: Completions.forwarding) var forward: String?
         @Option(name: [.customShort("x"), .long], help: "Upper connection threshold (0 = none).") var upperThreshold: UInt32?
         @Option(name: [.customShort("y"), .long], help: "Lower connection threshold (0 = none).") var lowerThreshold: UInt32?
 
-        /// `base` with every given setting applied.
-        func applied(to base: RealServer) throws -> RealServer {
-            var r = base
-            if let w = weight { r.weight = try Parse.weight(w) }
-            if let f = forward { r.forwarding = try Parse.forwarding(f) }
-            if let x = upperThreshold { r.upperThreshold = x }
-            if let y = lowerThreshold { r.lowerThreshold = y }
-            return r
+        /// The settings given; those left out stay as the real server has them.
+        func parsed() throws -> RealServerSettings {
+            RealServerSettings(
+                weight: try weight.map(Parse.weight), forwarding: try forward.map(Parse.forwarding),
+                upperThreshold: upperThreshold, lowerThreshold: lowerThreshold)
+        }
+
+        /// One request per real server: `real add` (`mustExist` false) or `real set`.
+        func requests(_ target: Target, mustExist: Bool) throws -> [ChangeRequest] {
+            let (key, endpoints) = try target.parsed()
+            let settings = try parsed()
+            return endpoints.map { .real(key, $0.0, port: $0.1, settings, mustExist: mustExist) }
         }
     }
 
@@ -43,7 +52,8 @@ struct RealCommand: ParsableCommand {
             commandName: "add",
             abstract: "Add real servers to a service (ipvsadm -a -f MARK -r ADDR:PORT -m -w 1).",
             discussion: """
-                A real server that exists with other settings is edited to these (ipvsadm -e).
+                A new real server is Masq with weight 1 unless told otherwise. On an existing one only the
+                settings given change (ipvsadm -e): a drained real server (weight 0) stays drained without -w.
                 Example: swarmlb -n pid:4242 real add 0x101 10.0.0.3 10.0.0.4 -w 1
                 """)
         @OptionGroup var common: CommonOptions
@@ -52,10 +62,9 @@ struct RealCommand: ParsableCommand {
         @OptionGroup var settings: Settings
 
         func run() throws {
-            let (key, endpoints) = try target.parsed()
-            let reals = try endpoints.map { try settings.applied(to: RealServer(address: $0.0, port: $0.1)) }
+            let requests = try settings.requests(target, mustExist: false)
             // IPVS refuses real servers in a namespace whose lo is down (EINVAL).
-            try Session(common).apply([.setLink("lo", up: true)] + reals.map { .addReal(key, $0) }, change)
+            try Session(common).apply([.change(.setLink("lo", up: true))] + requests, change)
         }
     }
 
@@ -69,21 +78,14 @@ struct RealCommand: ParsableCommand {
         @OptionGroup var settings: Settings
 
         func run() throws {
-            let (key, endpoints) = try target.parsed()
-            _ = try settings.applied(to: RealServer(address: IPv4Address(0)))  // validate before entering
-            let session = try Session(common)
-            let existing = try session.kernel.ipvs().service(key) == nil ? [] : try session.kernel.ipvs().reals(of: key)
-            let changes: [KernelChange] = try endpoints.map { address, port in
-                let current = existing.first { $0.address == .v4(address) && $0.port == port }
-                    ?? RealServer(address: address, port: port)
-                return .updateReal(key, try settings.applied(to: current))
-            }
-            try session.apply(changes, change)
+            let requests = try settings.requests(target, mustExist: true)
+            try Session(common).apply(requests, change)
         }
     }
 
     struct Del: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "del", abstract: "Remove real servers (ipvsadm -d -f MARK -r ADDR:PORT).")
+        static let configuration = CommandConfiguration(
+            commandName: "del", abstract: "Remove real servers (ipvsadm -d -f MARK -r ADDR:PORT).")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var removal: RemovalOptions
@@ -91,13 +93,15 @@ struct RealCommand: ParsableCommand {
 
         func run() throws {
             let (key, endpoints) = try target.parsed()
-            try Session(common).apply(endpoints.map { .deleteReal(key, RealServer(address: $0.0, port: $0.1)) },
-                                      change, ifExists: removal.ifExists)
+            try Session(common).apply(
+                endpoints.map { .deleteReal(key, RealServer(address: $0.0, port: $0.1)) },
+                change, ifExists: removal.ifExists)
         }
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List one service's real servers as ipvsadm -Ln -f MARK does.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List one service's real servers as ipvsadm -Ln -f MARK does.")
         @OptionGroup var common: CommonOptions
         @Argument(help: "Firewall mark of the service.") var mark: String
 
@@ -105,8 +109,9 @@ struct RealCommand: ParsableCommand {
             let key = IPVSService.Key.fwmark(try Parse.mark(mark))
             let session = try Session(common)
             guard let service = try session.kernel.ipvs().service(key) else {
-                throw KernelError.ipvs(operation: "listing", object: "\(key)", errno: ESRCH,
-                                       meaning: IPVSMeaning.meaning(.list, errno: ESRCH) ?? "No such service")
+                throw KernelError.ipvs(
+                    operation: "listing", object: "\(key)", errno: ESRCH,
+                    meaning: IPVSMeaning.meaning(.list, errno: ESRCH) ?? "No such service")
             }
             try IPVSPrinter(session: session).print({ $0.key == service.key }, wholeTable: false)
         }

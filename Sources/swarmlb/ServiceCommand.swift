@@ -17,8 +17,9 @@ struct ServiceCommand: ParsableCommand {
         @Option(help: "mangle chain of the mark rule: OUTPUT or INPUT.", completion: Completions.chains) var chain = "OUTPUT"
 
         func recipe() throws -> ServiceRecipe {
-            ServiceRecipe(name: name, vip: try Parse.vip(vip), mark: try Parse.mark(fwm),
-                          device: try Parse.device(dev), chain: try Parse.chain(chain))
+            ServiceRecipe(
+                name: name, vip: try Parse.vip(vip), mark: try Parse.mark(fwm),
+                device: try Parse.device(dev), chain: try Parse.chain(chain))
         }
     }
 
@@ -33,7 +34,10 @@ struct ServiceCommand: ParsableCommand {
         @Option(name: [.short, .long], help: "IPVS scheduler.", completion: Completions.schedulers) var scheduler = "rr"
         @Option(help: "Overlay subnet for the ipvs SNAT rule (needs --to-source).") var snat: String?
         @Option(help: "This container's own address, the SNAT source.") var toSource: String?
-        @Flag(help: "Also set the IPVS sysctls of Docker's load-balancer namespace (net.ipv4.vs.conn_reuse_mode=0, expire_nodest_conn=1, expire_quiescent_template=1).")
+        @Flag(
+            help:
+                "Also set the IPVS sysctls of Docker's load-balancer namespace (net.ipv4.vs.conn_reuse_mode=0, expire_nodest_conn=1, expire_quiescent_template=1)."
+        )
         var lbSysctls = false
 
         func validate() throws {
@@ -55,14 +59,15 @@ struct ServiceCommand: ParsableCommand {
     struct Del: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "del",
-            abstract: "Remove a service's mark rule, IPVS service (with its real servers) and VIP address.")
+            abstract: "Remove a service's mark rule, IPVS service (with its real servers) and VIP address.",
+            discussion: "The VIP address stays while another mark rule still sends packets to it (a VIP two services share).")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var removal: RemovalOptions
         @OptionGroup var identity: Identity
 
         func run() throws {
-            try Session(common).apply(try identity.recipe().deleteChanges, change, ifExists: removal.ifExists)
+            try Session(common).apply(try identity.recipe().deleteRequests, change, ifExists: removal.ifExists)
         }
     }
 }

@@ -18,8 +18,9 @@ struct VIPCommand: ParsableCommand {
         @Argument(help: "The virtual IP, e.g. 10.0.0.2.") var vip: String
         @Option(help: "Device that gets VIP/32 (the overlay interface).") var dev: String
         @Option(help: "Firewall mark, decimal or 0x hex.") var fwm: String
-        @Option(help: "mangle chain of the mark rule: OUTPUT (per container) or INPUT (load-balancer namespace).",
-                completion: Completions.chains)
+        @Option(
+            help: "mangle chain of the mark rule: OUTPUT (per container) or INPUT (load-balancer namespace).",
+            completion: Completions.chains)
         var chain = "OUTPUT"
 
         func run() throws {
@@ -33,7 +34,11 @@ struct VIPCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "del",
             abstract: "Remove a VIP's /32 address and mark rule.",
-            discussion: "--dev and --fwm may be left out: the device holding VIP/32 and the mark rule for VIP are then found in the namespace.")
+            discussion: """
+                --dev and --fwm may be left out: the device holding VIP/32 and the mark rule for VIP are then found in the namespace.
+                When the VIP is on another device than --dev, or marked with another mark than --fwm, nothing is removed.
+                The /32 stays while a mark rule in another chain still sends packets to it.
+                """)
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var removal: RemovalOptions
@@ -43,28 +48,16 @@ struct VIPCommand: ParsableCommand {
         @Option(help: "mangle chain of the mark rule.", completion: Completions.chains) var chain = "OUTPUT"
 
         func run() throws {
-            let address = try Parse.address(vip)
-            let device = try dev.map(Parse.device)
-            let mark = try fwm.map(Parse.mark)
-            let chain = try Parse.chain(chain)
-            let session = try Session(common)
-            let devices = try device.map { [$0] }
-                ?? session.kernel.addresses().addresses().filter { $0.address == address && $0.prefixLength == 32 }.map(\.device)
-            let marks = try mark.map { [$0] }
-                ?? MarkRule.all(in: session.kernel.firewall().dump(.mangle)).filter { $0.chain == chain && $0.selector == .vip(address) }.map(\.mark)
-            var changes = marks.map { MarkRule(chain: chain, selector: .vip(address), mark: $0).deleteChange }
-            changes += devices.map { KernelChange.deleteAddress(InterfaceAddress(address: address, device: $0)) }
-            if changes.isEmpty {
-                let what = "\(address)/32 is not assigned to \(device ?? "any device") and no mangle \(chain) rule sets a mark for it"
-                if !removal.ifExists { throw Transaction.Failure.absent([what]) }
-                return try session.printNotFound(what, change)
-            }
-            try session.apply(changes, change, ifExists: removal.ifExists)
+            let request = ChangeRequest.removeVIP(
+                try Parse.address(vip), device: try dev.map(Parse.device), mark: try fwm.map(Parse.mark),
+                chain: try Parse.chain(chain))
+            try Session(common).apply([request], change, ifExists: removal.ifExists)
         }
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List VIP mark rules and where each VIP is assigned.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List VIP mark rules and where each VIP is assigned.")
         @OptionGroup var common: CommonOptions
 
         func run() throws {
@@ -75,9 +68,11 @@ struct VIPCommand: ParsableCommand {
                 return JSONViews.Mark(m, device: addresses.first { $0.address == a }?.device)
             }
             if common.json { return try session.printJSON(views) }
-            session.printTable(["VIP", "MARK", "CHAIN", "DEVICE"], views.map {
-                [$0.vip ?? "", "\($0.markHex) (\($0.mark))", $0.chain, $0.device ?? "- (not assigned)"]
-            })
+            session.printTable(
+                ["VIP", "MARK", "CHAIN", "DEVICE"],
+                views.map {
+                    [$0.vip ?? "", "\($0.markHex) (\($0.mark))", $0.chain, $0.device ?? "- (not assigned)"]
+                })
         }
     }
 }

@@ -141,3 +141,44 @@ test_apply_takes_weights_and_the_scheduler_from_the_file() {
   assert_eq "ipvsadm -E -f 257 -s rr
 ipvsadm -e -f 257 -r 10.0.0.4:0 -m -w 1" "$OUT" "the scheduler back to rr, the drained task back in"
 }
+
+# The add/del commands plan on apply's snapshot: a second mark for a VIP is refused (vip add, service add,
+# apply), service del keeps a VIP /32 another service's mark rule still sends packets to, and vip del
+# removes nothing when the VIP is on another device or marked with another mark than the one given.
+test_one_object_commands_refuse_second_marks_and_keep_what_others_use() {
+  ns=$(new_ns s); with_eth0 "$ns" 10.0.0.5/24; ip link add "$PREFIX$RANDOM" type veth peer name eth1 netns "$ns"
+  "$SWARMLB" -n "$ns" service add web --vip 10.0.0.2 --fwm 0x101 --dev eth0 --real 10.0.0.3 >/dev/null
+  before=$(state "$ns")
+  expect_exit 1 "$SWARMLB" -n "$ns" vip add 10.0.0.2 --dev eth0 --fwm 0x102
+  one_line "$ERR"; assert_contains "$ERR" "10.0.0.2 is already marked 0x101 in mangle OUTPUT; refusing a second mark 0x102"
+  expect_exit 1 "$SWARMLB" -n "$ns" service add api --vip 10.0.0.2 --fwm 0x102 --dev eth0 --real 10.0.0.7
+  one_line "$ERR"; assert_contains "$ERR" "10.0.0.2 is already marked 0x101 in mangle OUTPUT"
+  assert_eq "$before" "$(state "$ns")" "refused second marks change nothing"
+  # A second service on the same VIP in another chain (Docker's two models in one namespace).
+  expect_exit 0 "$SWARMLB" -n "$ns" service add api --vip 10.0.0.2 --fwm 0x102 --dev eth0 --chain INPUT --real 10.0.0.7
+  # apply refuses to mark a VIP the chain already marks with a mark the file does not name.
+  services_file /tmp/$PREFIX.yaml '{name: web, vip: 10.0.0.2, fwmark: 0x103, tasks: [{name: web.1, ip: 10.0.0.3}]}'
+  before=$(state "$ns")
+  expect_exit 1 "$SWARMLB" -n "$ns" apply --config /tmp/$PREFIX.yaml --dev eth0 --chain INPUT
+  one_line "$ERR"; assert_contains "$ERR" "10.0.0.2 is already marked 0x102 in mangle INPUT; refusing a second mark 0x103"
+  assert_eq "$before" "$(state "$ns")" "a refused apply changes nothing"
+  # vip del given the wrong device or mark removes nothing: exit 0 with --if-exists, 1 without.
+  expect_exit 0 "$SWARMLB" -n "$ns" vip del 10.0.0.2 --dev eth1 --chain INPUT --if-exists
+  assert_eq "# not present: 10.0.0.2/32 is on eth0, not eth1: nothing removed" "$OUT"
+  expect_exit 1 "$SWARMLB" -n "$ns" vip del 10.0.0.2 --fwm 0x109 --chain INPUT
+  one_line "$ERR"; assert_contains "$ERR" "10.0.0.2 is marked 0x102 in mangle INPUT, not 0x109: nothing removed"
+  assert_eq "$before" "$(state "$ns")" "a vip del that does not match removes nothing"
+  # service del removes web's mark rule and IPVS service and keeps the /32 that api's mark still targets.
+  "$SWARMLB" -n "$ns" --json service del web --vip 10.0.0.2 --fwm 0x101 --dev eth0 > /tmp/$PREFIX.json
+  schema_check change < /tmp/$PREFIX.json
+  assert_eq '["ip addr del 10.0.0.2/32 dev eth0 (10.0.0.2 is still marked 0x102 in mangle INPUT)"]' \
+    "$(python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["kept"]))' < /tmp/$PREFIX.json)" "service del: what it kept, and why"
+  assert_eq "FWM  258 rr
+  -> 10.0.0.7:0                   Masq    1      0          0         " "$(nsx "$ns" ipvsadm -Ln | tail -n +4)" "ipvsadm -Ln after service del"
+  assert_eq "-A INPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x102/0xffffffff" "$(nsx "$ns" "$IPT" -t mangle -S | grep MARK)" "mark rules after service del"
+  assert_contains "$(ip -n "$ns" -o addr show dev eth0)" "inet 10.0.0.2/32"
+  expect_exit 0 "$SWARMLB" -n "$ns" service del api --vip 10.0.0.2 --fwm 0x102 --dev eth0 --chain INPUT
+  assert_eq "$IPT -t mangle -D INPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x102/0xffffffff
+ipvsadm -D -f 258
+ip addr del 10.0.0.2/32 dev eth0" "$OUT" "the last service on the VIP takes its /32"
+}

@@ -43,8 +43,14 @@ ipvsadm -a -f 262 -r 10.0.0.8:8080 -m -w 3" "$OUT"
   assert_eq "ipvsadm -e -f 262 -r 10.0.0.7:0 -m -w 0" "$OUT"
   expect_exit 0 "$SWARMLB" -n "$ns" real add 262 10.0.0.9 --forward route -x 100 -y 10
   expect_exit 0 "$SWARMLB" -n "$ns" fwm add 262 --scheduler rr
-  assert_eq "ipvsadm -E -f 262 -s rr" "$OUT" "an add with new settings edits"
-  assert_eq "FWM  262 rr
+  assert_eq "ipvsadm -E -f 262 -s rr -p 300" "$OUT" "an add with a new scheduler edits it, and keeps the persistence it was not given"
+  # Re-running an add keeps what it was not given: the scheduler and persistence, a drained real's weight.
+  expect_exit 0 "$SWARMLB" -n "$ns" fwm add 0x106
+  assert_eq "# already present: ipvsadm -A -f 262 -s rr -p 300" "$OUT" "fwm add without -s/-p"
+  expect_exit 0 "$SWARMLB" -n "$ns" real add 262 10.0.0.7
+  assert_eq "# already present: ip link set lo up
+# already present: ipvsadm -a -f 262 -r 10.0.0.7:0 -m -w 0" "$OUT" "real add without -w on a drained real"
+  assert_eq "FWM  262 rr persistent 300
   -> 10.0.0.7:0                   Masq    0      0          0         
   -> 10.0.0.8:8080                Masq    3      0          0         
   -> 10.0.0.9:0                   Route   1      0          0         " "$(nsx "$ns" ipvsadm -Ln | tail -n +4)"

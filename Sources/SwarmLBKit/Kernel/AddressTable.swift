@@ -17,9 +17,12 @@ public final class AddressTable {
         var result: [InterfaceAddress] = []
         try forEachAddress { addr, device in
             guard rtnl_addr_get_family(addr) == AF_INET, let local = rtnl_addr_get_local(addr),
-                  nl_addr_get_len(local) == 4, let bytes = nl_addr_get_binary_addr(local) else { return }
-            result.append(InterfaceAddress(address: IPv4Address(networkOrder: bytes.loadUnaligned(as: UInt32.self)),
-                                           prefixLength: Int(rtnl_addr_get_prefixlen(addr)), device: device))
+                nl_addr_get_len(local) == 4, let bytes = nl_addr_get_binary_addr(local)
+            else { return }
+            result.append(
+                InterfaceAddress(
+                    address: IPv4Address(networkOrder: bytes.loadUnaligned(as: UInt32.self)),
+                    prefixLength: Int(rtnl_addr_get_prefixlen(addr)), device: device))
         }
         return result
     }
@@ -31,13 +34,14 @@ public final class AddressTable {
         try forEachAddress { addr, device in
             let family = rtnl_addr_get_family(addr)
             guard family == AF_INET || family == AF_INET6, let local = rtnl_addr_get_local(addr) else { return }
-            result.append(AddressDetail(
-                interfaceIndex: rtnl_addr_get_ifindex(addr), interface: device, family: family == AF_INET ? "inet" : "inet6",
-                local: Self.text(local), peer: rtnl_addr_get_peer(addr).map(Self.text),
-                prefixLength: Int(rtnl_addr_get_prefixlen(addr)),
-                broadcast: rtnl_addr_get_broadcast(addr).map(Self.text), scope: UInt8(truncatingIfNeeded: rtnl_addr_get_scope(addr)),
-                flags: rtnl_addr_get_flags(addr), label: rtnl_addr_get_label(addr).map { String(cString: $0) },
-                validLifetime: rtnl_addr_get_valid_lifetime(addr), preferredLifetime: rtnl_addr_get_preferred_lifetime(addr)))
+            result.append(
+                AddressDetail(
+                    interfaceIndex: rtnl_addr_get_ifindex(addr), interface: device, family: family == AF_INET ? "inet" : "inet6",
+                    local: Self.text(local), peer: rtnl_addr_get_peer(addr).map(Self.text),
+                    prefixLength: Int(rtnl_addr_get_prefixlen(addr)),
+                    broadcast: rtnl_addr_get_broadcast(addr).map(Self.text), scope: UInt8(truncatingIfNeeded: rtnl_addr_get_scope(addr)),
+                    flags: rtnl_addr_get_flags(addr), label: rtnl_addr_get_label(addr).map { String(cString: $0) },
+                    validLifetime: rtnl_addr_get_valid_lifetime(addr), preferredLifetime: rtnl_addr_get_preferred_lifetime(addr)))
         }
         // A stable sort keeps the kernel's order within each interface and family.
         return result.enumerated().sorted {
@@ -58,12 +62,14 @@ public final class AddressTable {
         while let addr = object {
             object = nl_cache_get_next(addr)
             let index = rtnl_addr_get_ifindex(addr)
-            let device = names[index] ?? {
-                var buffer = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
-                let n = if_indextoname(UInt32(index), &buffer) != nil ? String(cString: buffer) : "if\(index)"
-                names[index] = n
-                return n
-            }()
+            let device =
+                names[index]
+                ?? {
+                    var buffer = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+                    let n = if_indextoname(UInt32(index), &buffer) != nil ? String(cString: buffer) : "if\(index)"
+                    names[index] = n
+                    return n
+                }()
             body(addr, device)
         }
     }
@@ -72,22 +78,47 @@ public final class AddressTable {
     private static func text(_ a: OpaquePointer) -> String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         guard let bytes = nl_addr_get_binary_addr(a),
-              inet_ntop(nl_addr_get_family(a), bytes, &buffer, socklen_t(buffer.count)) != nil else { return "?" }
+            inet_ntop(nl_addr_get_family(a), bytes, &buffer, socklen_t(buffer.count)) != nil
+        else { return "?" }
         return String(cString: buffer)
     }
 
     /// Assigns an address. `ip addr add 10.0.0.2/32 dev eth0`.
-    public func add(_ a: InterfaceAddress) throws(KernelError) {
-        try send(a, operation: "adding address") { addr, msg in
-            rtnl_addr_build_add_request(addr, NLM_F_CREATE | NLM_F_EXCL, msg)
-        }
-    }
+    public func add(_ a: InterfaceAddress) throws(KernelError) { try pipeline([.add(a)]).check() }
 
     /// Removes an address. `ip addr del 10.0.0.2/32 dev eth0`.
-    public func delete(_ a: InterfaceAddress) throws(KernelError) {
-        try send(a, operation: "deleting address") { addr, msg in
-            rtnl_addr_build_delete_request(addr, 0, msg)
+    public func delete(_ a: InterfaceAddress) throws(KernelError) { try pipeline([.delete(a)]).check() }
+
+    /// One change of the address table: `ip addr add` or `ip addr del`.
+    enum Write {
+        case add(InterfaceAddress), delete(InterfaceAddress)
+    }
+
+    /// Sends the changes without waiting for the kernel's answer to each (as `ip -batch` does):
+    /// see `NetlinkSocket.pipeline`. Throws only when a message cannot be built (nothing sent).
+    func pipeline(_ writes: [Write]) throws(KernelError) -> NetlinkSocket.Outcome {
+        var requests: [NetlinkSocket.Request] = []
+        requests.reserveCapacity(writes.count)
+        do throws(KernelError) {
+            for w in writes {
+                switch w {
+                case .add(let a):
+                    requests.append(
+                        try request(a, operation: "adding address") { addr, msg in
+                            rtnl_addr_build_add_request(addr, NLM_F_CREATE | NLM_F_EXCL, msg)
+                        })
+                case .delete(let a):
+                    requests.append(
+                        try request(a, operation: "deleting address") { addr, msg in
+                            rtnl_addr_build_delete_request(addr, 0, msg)
+                        })
+                }
+            }
+        } catch {
+            for r in requests { nlmsg_free(r.message) }
+            throw error
         }
+        return socket.pipeline(requests)
     }
 
     /// A device's index, looked up once per run: `apply` adds thousands of VIPs to one device.
@@ -98,13 +129,17 @@ public final class AddressTable {
         return i
     }
 
-    private func send(_ a: InterfaceAddress, operation: String,
-                      build: (OpaquePointer, UnsafeMutablePointer<OpaquePointer?>) -> Int32) throws(KernelError) {
+    private func request(
+        _ a: InterfaceAddress, operation: String,
+        build: (OpaquePointer, UnsafeMutablePointer<OpaquePointer?>) -> Int32
+    ) throws(KernelError) -> NetlinkSocket.Request {
         let index = try deviceIndex(a.device)
         guard let addr = rtnl_addr_alloc() else { throw .netlink(operation: operation, object: a.description, errno: ENOMEM) }
         defer { rtnl_addr_put(addr) }
         var raw = a.address.networkOrder
-        guard let local = nl_addr_build(AF_INET, &raw, 4) else { throw .netlink(operation: operation, object: a.description, errno: ENOMEM) }
+        guard let local = nl_addr_build(AF_INET, &raw, 4) else {
+            throw .netlink(operation: operation, object: a.description, errno: ENOMEM)
+        }
         defer { nl_addr_put(local) }
         nl_addr_set_prefixlen(local, Int32(a.prefixLength))
         rtnl_addr_set_ifindex(addr, index)
@@ -114,6 +149,6 @@ public final class AddressTable {
         var msg: OpaquePointer?
         let r = build(addr, &msg)
         guard r == 0, let msg else { throw .netlink(operation: operation, object: a.description, errno: NetlinkSocket.errno(fromNL: r)) }
-        try socket.request(msg, operation: operation, object: a.description)
+        return .init(message: msg, operation: operation, object: a.description)
     }
 }

@@ -17,8 +17,10 @@ public final class IPVSTable {
             socket = try NetlinkSocket(protocol: NETLINK_GENERIC)
             family = genl_ctrl_resolve(socket.sock, IPVS_GENL_NAME)
             if family < 0 {
-                throw .ipvsUnavailable(reason: loaded ? "the IPVS netlink family is missing although ip_vs loaded"
-                                                      : "no IPVS netlink family, and modprobe ip_vs failed")
+                throw .ipvsUnavailable(
+                    reason: loaded
+                        ? "the IPVS netlink family is missing although ip_vs loaded"
+                        : "no IPVS netlink family, and modprobe ip_vs failed")
             }
         }
         self.socket = socket
@@ -74,30 +76,20 @@ public final class IPVSTable {
                 let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
                 found = IPVSWire.service(from: tb[Int(IPVS_CMD_ATTR_SERVICE)])
             }
-        } catch where error.errno == ESRCH || error.errno == ENOENT {
+        } catch  where error.errno == ESRCH || error.errno == ENOENT {
             return nil
         }
         return found
     }
 
     /// Creates a virtual service. `ipvsadm -A -f 257 -s rr`.
-    public func add(_ service: IPVSService) throws(KernelError) {
-        try sendService(IPVS_CMD_NEW_SERVICE, service, operation: "adding IPVS service")
-    }
+    public func add(_ service: IPVSService) throws(KernelError) { try pipeline([.addService(service)]).check() }
 
     /// Changes a service's scheduler, persistence or flags. `ipvsadm -E -f 257 -s wrr`.
-    public func update(_ service: IPVSService) throws(KernelError) {
-        try sendService(IPVS_CMD_SET_SERVICE, service, operation: "editing IPVS service")
-    }
+    public func update(_ service: IPVSService) throws(KernelError) { try pipeline([.updateService(service)]).check() }
 
     /// Deletes a virtual service and its real servers. `ipvsadm -D -f 257`.
-    public func delete(_ key: IPVSService.Key) throws(KernelError) {
-        let msg = try message(IPVS_CMD_DEL_SERVICE, flags: 0)
-        try IPVSWire.putServiceKey(msg, key)
-        do throws(KernelError) {
-            try socket.request(msg, operation: "deleting IPVS service", object: key.description)
-        } catch { throw IPVSMeaning.explain(error, .deleteService) }
-    }
+    public func delete(_ key: IPVSService.Key) throws(KernelError) { try pipeline([.deleteService(key)]).check() }
 
     // MARK: real servers
 
@@ -114,61 +106,106 @@ public final class IPVSTable {
     }
 
     /// Adds a real server. `ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1`.
-    public func add(_ real: RealServer, to key: IPVSService.Key) throws(KernelError) {
-        try sendReal(IPVS_CMD_NEW_DEST, real, key, operation: "adding real server")
-    }
+    public func add(_ real: RealServer, to key: IPVSService.Key) throws(KernelError) { try pipeline([.addReal(real, key)]).check() }
 
     /// Changes a real server's weight, forwarding or thresholds. `ipvsadm -e -f 257 -r 10.0.0.3:0 -w 0`.
-    public func update(_ real: RealServer, in key: IPVSService.Key) throws(KernelError) {
-        try sendReal(IPVS_CMD_SET_DEST, real, key, operation: "editing real server")
-    }
+    public func update(_ real: RealServer, in key: IPVSService.Key) throws(KernelError) { try pipeline([.updateReal(real, key)]).check() }
 
     /// Removes a real server. `ipvsadm -d -f 257 -r 10.0.0.3:0`.
-    public func delete(_ real: RealServer, from key: IPVSService.Key) throws(KernelError) {
-        let msg = try message(IPVS_CMD_DEL_DEST, flags: 0)
-        try IPVSWire.putServiceKey(msg, key)
-        try IPVSWire.putReal(msg, real, full: false)
+    public func delete(_ real: RealServer, from key: IPVSService.Key) throws(KernelError) { try pipeline([.deleteReal(real, key)]).check() }
+
+    // MARK: pipelined changes
+
+    /// One change of the IPVS table, by ipvsadm's verb (-A, -E, -D, -a, -e, -d).
+    enum Write {
+        case addService(IPVSService), updateService(IPVSService), deleteService(IPVSService.Key)
+        case addReal(RealServer, IPVSService.Key), updateReal(RealServer, IPVSService.Key), deleteReal(RealServer, IPVSService.Key)
+    }
+
+    /// Sends the changes without waiting for the kernel's answer to each (as `ipvsadm-restore` would
+    /// if it could): see `NetlinkSocket.pipeline`. Throws only when a message cannot be built (nothing sent).
+    func pipeline(_ writes: [Write]) throws(KernelError) -> NetlinkSocket.Outcome {
+        var requests: [NetlinkSocket.Request] = []
+        requests.reserveCapacity(writes.count)
         do throws(KernelError) {
-            try socket.request(msg, operation: "deleting real server", object: "\(real.endpoint) from \(key)")
-        } catch { throw IPVSMeaning.explain(error, .deleteReal) }
+            for w in writes { requests.append(try request(w)) }
+        } catch {
+            for r in requests { nlmsg_free(r.message) }
+            throw error
+        }
+        return socket.pipeline(requests)
+    }
+
+    private func request(_ write: Write) throws(KernelError) -> NetlinkSocket.Request {
+        switch write {
+        case .addService(let s): return try serviceRequest(IPVS_CMD_NEW_SERVICE, s, "adding IPVS service", .addService)
+        case .updateService(let s): return try serviceRequest(IPVS_CMD_SET_SERVICE, s, "editing IPVS service", .updateService)
+        case .deleteService(let key):
+            let msg = try message(IPVS_CMD_DEL_SERVICE, flags: 0)
+            do throws(KernelError) { try IPVSWire.putServiceKey(msg, key) } catch { nlmsg_free(msg); throw error }
+            return .init(message: msg, operation: "deleting IPVS service", object: key.description) {
+                IPVSMeaning.explain($0, .deleteService)
+            }
+        case let .addReal(r, key): return try realRequest(IPVS_CMD_NEW_DEST, r, key, "adding real server", .addReal)
+        case let .updateReal(r, key): return try realRequest(IPVS_CMD_SET_DEST, r, key, "editing real server", .updateReal)
+        case let .deleteReal(r, key):
+            let msg = try message(IPVS_CMD_DEL_DEST, flags: 0)
+            do throws(KernelError) {
+                try IPVSWire.putServiceKey(msg, key)
+                try IPVSWire.putReal(msg, r, full: false)
+            } catch { nlmsg_free(msg); throw error }
+            return .init(message: msg, operation: "deleting real server", object: "\(r.endpoint) from \(key)") {
+                IPVSMeaning.explain($0, .deleteReal)
+            }
+        }
+    }
+
+    private func serviceRequest(
+        _ cmd: some BinaryInteger, _ service: IPVSService, _ operation: String,
+        _ meaning: IPVSMeaning.Request
+    ) throws(KernelError) -> NetlinkSocket.Request {
+        let msg = try message(cmd, flags: 0)
+        do throws(KernelError) { try IPVSWire.putService(msg, service) } catch { nlmsg_free(msg); throw error }
+        let engine = service.persistenceEngine != nil
+        return .init(message: msg, operation: operation, object: service.key.description) {
+            IPVSMeaning.explain($0, meaning, persistenceEngine: engine)
+        }
+    }
+
+    private func realRequest(
+        _ cmd: some BinaryInteger, _ real: RealServer, _ key: IPVSService.Key, _ operation: String,
+        _ meaning: IPVSMeaning.Request
+    ) throws(KernelError) -> NetlinkSocket.Request {
+        let msg = try message(cmd, flags: 0)
+        do throws(KernelError) {
+            try IPVSWire.putServiceKey(msg, key)
+            try IPVSWire.putReal(msg, real, full: true)
+        } catch { nlmsg_free(msg); throw error }
+        let object = "\(real.endpoint) in \(key)"
+        return .init(message: msg, operation: operation, object: object) { error in
+            if error.errno == EINVAL, !Loopback.isUp() {
+                return .netlink(
+                    operation: operation,
+                    object: "\(object) (the namespace's lo is down; "
+                        + "IPVS refuses real servers until it is up: swarmlb brings it up on add)", errno: EINVAL)
+            }
+            return IPVSMeaning.explain(error, meaning)
+        }
     }
 
     // MARK: wire
 
     private func message(_ cmd: some BinaryInteger, flags: Int32) throws(KernelError) -> OpaquePointer {
         guard let msg = nlmsg_alloc() else { throw .netlink(operation: "allocating", object: "netlink message", errno: ENOMEM) }
-        guard genlmsg_put(msg, UInt32(swlb_nl_auto_port()), UInt32(swlb_nl_auto_seq()), family, 0, flags,
-                          UInt8(cmd), UInt8(IPVS_GENL_VERSION)) != nil else {
+        guard
+            genlmsg_put(
+                msg, UInt32(swlb_nl_auto_port()), UInt32(swlb_nl_auto_seq()), family, 0, flags,
+                UInt8(cmd), UInt8(IPVS_GENL_VERSION)) != nil
+        else {
             nlmsg_free(msg)
             throw .netlink(operation: "building", object: "IPVS message", errno: ENOMEM)
         }
         return msg
-    }
-
-    private func sendService(_ cmd: some BinaryInteger, _ service: IPVSService, operation: String) throws(KernelError) {
-        let msg = try message(cmd, flags: 0)
-        try IPVSWire.putService(msg, service)
-        do throws(KernelError) {
-            try socket.request(msg, operation: operation, object: service.key.description)
-        } catch {
-            throw IPVSMeaning.explain(error, cmd == IPVS_CMD_NEW_SERVICE ? .addService : .updateService,
-                                      persistenceEngine: service.persistenceEngine != nil)
-        }
-    }
-
-    private func sendReal(_ cmd: some BinaryInteger, _ real: RealServer, _ key: IPVSService.Key,
-                          operation: String) throws(KernelError) {
-        let msg = try message(cmd, flags: 0)
-        try IPVSWire.putServiceKey(msg, key)
-        try IPVSWire.putReal(msg, real, full: true)
-        do throws(KernelError) {
-            try socket.request(msg, operation: operation, object: "\(real.endpoint) in \(key)")
-        } catch where error.errno == EINVAL && !Loopback.isUp() {
-            throw .netlink(operation: operation, object: "\(real.endpoint) in \(key) (the namespace's lo is down; "
-                           + "IPVS refuses real servers until it is up: swarmlb brings it up on add)", errno: EINVAL)
-        } catch {
-            throw IPVSMeaning.explain(error, cmd == IPVS_CMD_NEW_DEST ? .addReal : .updateReal)
-        }
     }
 }
 
@@ -201,7 +238,8 @@ public enum IPVSMeaning {
     /// A netlink failure restated with ipvsadm's meaning; other errors unchanged.
     static func explain(_ error: KernelError, _ request: Request, persistenceEngine: Bool = false) -> KernelError {
         guard case let .netlink(operation, object, e) = error,
-              let meaning = meaning(request, errno: e, persistenceEngine: persistenceEngine) else { return error }
+            let meaning = meaning(request, errno: e, persistenceEngine: persistenceEngine)
+        else { return error }
         return .ipvs(operation: operation, object: object, errno: e, meaning: meaning)
     }
 }

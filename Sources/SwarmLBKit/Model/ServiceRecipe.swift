@@ -18,9 +18,11 @@ public struct ServiceRecipe: Sendable {
         (.ipvsConnReuseMode, "0"), (.ipvsExpireNodestConn, "1"), (.ipvsExpireQuiescentTemplate, "1"),
     ]
 
-    public init(name: String, vip: IPv4Address, mark: FirewallMark, device: String, chain: String = "OUTPUT",
-                scheduler: IPVSScheduler = .rr, reals: [IPv4Address] = [], snat: SNATRule? = nil,
-                loadBalancerSysctls: Bool = false) {
+    public init(
+        name: String, vip: IPv4Address, mark: FirewallMark, device: String, chain: String = "OUTPUT",
+        scheduler: IPVSScheduler = .rr, reals: [IPv4Address] = [], snat: SNATRule? = nil,
+        loadBalancerSysctls: Bool = false
+    ) {
         self.name = name
         self.vip = vip
         self.mark = mark
@@ -46,8 +48,9 @@ public struct ServiceRecipe: Sendable {
         return changes
     }
 
-    /// Everything `service del` removes (the IPVS service takes its real servers with it).
-    public var deleteChanges: [KernelChange] {
-        [markRule.deleteChange, .deleteService(.fwmark(mark)), .deleteAddress(address)]
+    /// Everything `service del` removes (the IPVS service takes its real servers with it); the VIP
+    /// address stays while another mark rule still sends packets to it.
+    public var deleteRequests: [ChangeRequest] {
+        [.change(markRule.deleteChange), .change(.deleteService(.fwmark(mark))), .removeVIPAddress(address, except: markRule)]
     }
 }

@@ -1,14 +1,101 @@
-/// Performs kernel changes: one at a time for addresses, links, IPVS and sysctls, and a run of
-/// rule changes to one table as one firewall commit (one libiptc commit or one nf_tables batch).
+/// Performs kernel changes: a run of rule changes to one table as one firewall commit (one libiptc
+/// commit or one nf_tables batch); runs of consecutive IPVS changes, and of address changes, as
+/// pipelined netlink messages (sent without waiting for each answer, every answer checked); links
+/// and sysctls one at a time.
 struct ChangeExecutor {
     let kernel: Kernel
 
-    func perform(_ change: KernelChange) throws(KernelError) {
+    /// What `perform` ended with: the steps that failed (by position, the first first) and whether it
+    /// stopped early because `shouldStop` said so.
+    struct Outcome {
+        var failures: [(step: Int, error: KernelError)] = []
+        var stopped = false
+    }
+
+    /// Performs the steps in order (each a run of rule changes to one table, or one other change),
+    /// calling `made` with the position of each step made. Consecutive one-change IPVS steps, and
+    /// address steps, go out as one pipelined run; `shouldStop` is asked before each run.
+    /// Stops at the first failed run unless `keepGoing` (a rollback undoes all it can).
+    func perform(
+        _ steps: [[KernelChange]], keepGoing: Bool = false, made: (Int) -> Void = { _ in },
+        shouldStop: () -> Bool = { false }
+    ) -> Outcome {
+        var outcome = Outcome()
+        var i = 0
+        while i < steps.count {
+            if shouldStop() {
+                outcome.stopped = true
+                return outcome
+            }
+            var end = i + 1
+            if let kind = Self.pipelineKind(steps[i]) { while end < steps.count, Self.pipelineKind(steps[end]) == kind { end += 1 } }
+            if end - i > 1 {
+                do throws(KernelError) {
+                    let run = try pipeline(steps[i..<end].map { $0[0] })
+                    for k in 0..<run.sent where run.failures[k] == nil { made(i + k) }
+                    outcome.failures += run.failures.keys.sorted().map { (i + $0, run.failures[$0]!) }
+                } catch {
+                    outcome.failures.append((i, error))
+                }
+            } else {
+                do throws(KernelError) {
+                    try run(steps[i])
+                    made(i)
+                } catch {
+                    outcome.failures.append((i, error))
+                }
+            }
+            if !outcome.failures.isEmpty, !keepGoing { return outcome }
+            i = end
+        }
+        return outcome
+    }
+
+    /// The netlink socket a one-change step can be pipelined on, if any.
+    private enum PipelineKind { case ipvs, addresses }
+
+    private static func pipelineKind(_ step: [KernelChange]) -> PipelineKind? {
+        guard step.count == 1 else { return nil }
+        switch step[0] {
+        case .addService, .updateService, .deleteService, .addReal, .updateReal, .deleteReal: return .ipvs
+        case .addAddress, .deleteAddress: return .addresses
+        default: return nil
+        }
+    }
+
+    /// A run of IPVS changes or of address changes (as `pipelineKind` groups them), pipelined.
+    private func pipeline(_ changes: [KernelChange]) throws(KernelError) -> NetlinkSocket.Outcome {
+        if Self.addressWrite(changes[0]) != nil { return try kernel.addresses().pipeline(changes.compactMap(Self.addressWrite)) }
+        return try kernel.ipvs().pipeline(changes.compactMap(Self.ipvsWrite))
+    }
+
+    private static func addressWrite(_ change: KernelChange) -> AddressTable.Write? {
         switch change {
+        case .addAddress(let a): return .add(a)
+        case .deleteAddress(let a): return .delete(a)
+        default: return nil
+        }
+    }
+
+    private static func ipvsWrite(_ change: KernelChange) -> IPVSTable.Write? {
+        switch change {
+        case .addService(let s): return .addService(s)
+        case .updateService(let s): return .updateService(s)
+        case .deleteService(let k): return .deleteService(k)
+        case let .addReal(k, r): return .addReal(r, k)
+        case let .updateReal(k, r): return .updateReal(r, k)
+        case let .deleteReal(k, r): return .deleteReal(r, k)
+        default: return nil
+        }
+    }
+
+    /// One step: a run of rule changes to one table committed at once (all or nothing), or one other change.
+    func run(_ changes: [KernelChange]) throws(KernelError) {
+        guard changes.count == 1, changes[0].firewallEdit == nil else { return try commit(changes) }
+        switch changes[0] {
         case .addAddress(let a): try kernel.addresses().add(a)
         case .deleteAddress(let a): try kernel.addresses().delete(a)
         case let .setLink(name, up): try kernel.links().set(name, up: up)
-        case .appendRule, .insertRule, .deleteRule, .createChain, .deleteChain: try commit([change])
         case .addService(let s): try kernel.ipvs().add(s)
         case .updateService(let s): try kernel.ipvs().update(s)
         case .deleteService(let k): try kernel.ipvs().delete(k)
@@ -16,16 +103,11 @@ struct ChangeExecutor {
         case let .updateReal(k, r): try kernel.ipvs().update(r, in: k)
         case let .deleteReal(k, r): try kernel.ipvs().delete(r, from: k)
         case let .setSysctl(s, v): try s.write(v)
+        case .appendRule, .insertRule, .deleteRule, .createChain, .deleteChain: try commit(changes)
         }
     }
 
-    /// One step of a transaction: a run of rule changes to one table, or one other change.
-    func run(_ changes: [KernelChange]) throws(KernelError) {
-        if changes.count == 1, changes[0].firewallEdit == nil { try perform(changes[0]) } else { try commit(changes) }
-    }
-
-    /// Rule changes to one table, committed at once: all or nothing.
-    func commit(_ changes: [KernelChange]) throws(KernelError) {
+    private func commit(_ changes: [KernelChange]) throws(KernelError) {
         let edits = changes.compactMap(\.firewallEdit)
         guard let table = edits.first?.table else { return }
         try kernel.firewallForWriting().commit(table, edits.map(\.edit))

@@ -1,77 +1,139 @@
-/// Decides, for one requested change, what the kernel's current state calls for:
-/// nothing (already so), the change itself (or an update in its place), or "absent" for a removal.
-/// Reads only, each firewall table once per plan; each decision carries the changes that would undo it.
+/// Decides, for one request of an add/del/set command, what the namespace's current state calls for:
+/// nothing (already so), the change itself (or an update in its place), "absent" for a removal of what
+/// is not there, "kept" for what another service still uses, or a refusal. Reads only, each part of the
+/// namespace once per plan (`NamespaceSnapshot`, as `apply`); each decision carries the changes that undo it.
 struct StatePlanner {
-    let kernel: Kernel
-    private var tables: [FirewallTable: IPTablesDump] = [:]
+    let snapshot: NamespaceSnapshot
 
-    init(kernel: Kernel) { self.kernel = kernel }
+    func decide(_ request: ChangeRequest) throws -> [Transaction.Decision] {
+        switch request {
+        case .change(let change): return [try decide(change)]
+        case let .service(key, scheduler, persistence):
+            guard let old = try snapshot.entry(key)?.service else {
+                let new = IPVSService(key: key, scheduler: scheduler ?? .rr, persistence: persistence)
+                return [.perform(.addService(new), undo: [.deleteService(key)])]
+            }
+            var new = old
+            if let scheduler { new.scheduler = scheduler }
+            if let persistence { new.persistence = persistence }
+            return [new == old ? .alreadyDone(.addService(new)) : .perform(.updateService(new), undo: [.updateService(old)])]
+        case let .real(key, address, port, settings, mustExist):
+            guard let old = try snapshot.real(key, .v4(address), port: port) else {
+                let new = settings.applied(to: RealServer(address: address, port: port))
+                return [mustExist ? .absent(.updateReal(key, new)) : .perform(.addReal(key, new), undo: [.deleteReal(key, new)])]
+            }
+            let new = settings.applied(to: old)
+            if new.sameSettings(as: old) { return [.alreadyDone(mustExist ? .updateReal(key, new) : .addReal(key, new))] }
+            return [.perform(.updateReal(key, new), undo: [.updateReal(key, old)])]
+        case let .removeVIP(vip, device, mark, chain):
+            return try removeVIP(vip, device: device, mark: mark, chain: chain)
+        case let .removeVIPAddress(address, except):
+            return [try removeVIPAddress(address, except: [except])]
+        }
+    }
 
-    mutating func decide(_ change: KernelChange) throws(KernelError) -> Transaction.Decision {
+    private func decide(_ change: KernelChange) throws -> Transaction.Decision {
         switch change {
         case .addAddress(let a):
             return try hasAddress(a) ? .alreadyDone(change) : .perform(change, undo: [.deleteAddress(a)])
         case .deleteAddress(let a):
             return try hasAddress(a) ? .perform(change, undo: [.addAddress(a)]) : .absent(change)
         case let .setLink(name, up):
-            return try kernel.links().isUp(name) == up ? .alreadyDone(change) : .perform(change, undo: [.setLink(name, up: !up)])
+            return try snapshot.isUp(name) == up ? .alreadyDone(change) : .perform(change, undo: [.setLink(name, up: !up)])
 
         case let .appendRule(table, chain, rule), let .insertRule(table, chain, _, rule):
-            return try dump(table).chain(chain)?.rules.contains(rule) == true ? .alreadyDone(change)
-                : .perform(change, undo: [.deleteRule(table, chain: chain, rule)])
+            let rules = try snapshot.dump(table).chain(chain)?.rules ?? []
+            if rules.contains(rule) { return .alreadyDone(change) }
+            if table == MarkRule.table, let mark = MarkRule(chain: chain, rule: rule) { try Self.refuseSecondMark(mark, rules) }
+            return .perform(change, undo: [.deleteRule(table, chain: chain, rule)])
         case let .deleteRule(table, chain, rule):
-            guard let i = try dump(table).chain(chain)?.rules.firstIndex(of: rule) else { return .absent(change) }
+            guard let i = try snapshot.dump(table).chain(chain)?.rules.firstIndex(of: rule) else { return .absent(change) }
             return .perform(change, undo: [.insertRule(table, chain: chain, index: i, rule)])
         case let .createChain(table, chain):
-            return try dump(table).chain(chain) != nil ? .alreadyDone(change) : .perform(change, undo: [.deleteChain(table, chain)])
+            return try snapshot.dump(table).chain(chain) != nil
+                ? .alreadyDone(change) : .perform(change, undo: [.deleteChain(table, chain)])
         case let .deleteChain(table, chain):
-            guard let c = try dump(table).chain(chain) else { return .absent(change) }
+            guard let c = try snapshot.dump(table).chain(chain) else { return .absent(change) }
             return .perform(change, undo: [.createChain(table, chain)] + c.rules.map { .appendRule(table, chain: chain, $0) })
 
         case .addService(let s):
-            guard let old = try kernel.ipvs().service(s.key) else { return .perform(change, undo: [.deleteService(s.key)]) }
+            guard let old = try snapshot.entry(s.key)?.service else { return .perform(change, undo: [.deleteService(s.key)]) }
             return old == s ? .alreadyDone(change) : .perform(.updateService(s), undo: [.updateService(old)])
         case .updateService(let s):
-            guard let old = try kernel.ipvs().service(s.key) else { return .absent(change) }
+            guard let old = try snapshot.entry(s.key)?.service else { return .absent(change) }
             return old == s ? .alreadyDone(change) : .perform(change, undo: [.updateService(old)])
         case .deleteService(let key):
-            guard let old = try kernel.ipvs().service(key) else { return .absent(change) }
-            let reals = try kernel.ipvs().reals(of: key)
-            return .perform(change, undo: [.addService(old)] + reals.map { .addReal(key, $0) })
+            guard let old = try snapshot.entry(key) else { return .absent(change) }
+            return .perform(change, undo: [.addService(old.service)] + old.reals.map { .addReal(key, $0) })
 
         case let .addReal(key, r):
-            guard let old = try existingReal(key, r) else { return .perform(change, undo: [.deleteReal(key, r)]) }
+            guard let old = try snapshot.real(key, r.address, port: r.port) else { return .perform(change, undo: [.deleteReal(key, r)]) }
             return old.sameSettings(as: r) ? .alreadyDone(change) : .perform(.updateReal(key, r), undo: [.updateReal(key, old)])
         case let .updateReal(key, r):
-            guard let old = try existingReal(key, r) else { return .absent(change) }
+            guard let old = try snapshot.real(key, r.address, port: r.port) else { return .absent(change) }
             return old.sameSettings(as: r) ? .alreadyDone(change) : .perform(change, undo: [.updateReal(key, old)])
         case let .deleteReal(key, r):
-            guard let old = try existingReal(key, r) else { return .absent(change) }
+            guard let old = try snapshot.real(key, r.address, port: r.port) else { return .absent(change) }
             return .perform(change, undo: [.addReal(key, old)])
 
         case let .setSysctl(sysctl, value):
-            let old = try sysctl.read()
+            let old = try snapshot.sysctl(sysctl)
             return old == value ? .alreadyDone(change) : .perform(change, undo: [.setSysctl(sysctl, old)])
         }
     }
 
+    /// A VIP has one mark per chain: a second, different one would silently win over the first.
+    static func refuseSecondMark(_ mark: MarkRule, _ chainRules: [IPTablesRule]) throws(Transaction.Failure) {
+        guard case .vip(let vip) = mark.selector,
+            let other = chainRules.lazy.compactMap({ MarkRule(chain: mark.chain, rule: $0) }).first(where: {
+                $0.selector == mark.selector && $0.mark != mark.mark
+            })
+        else { return }
+        throw .refused(
+            "\(vip) is already marked \(other.mark.hex) in mangle \(mark.chain); refusing a second mark \(mark.mark.hex) for it "
+                + "(remove the first: swarmlb vip del \(vip) --fwm \(other.mark.hex) --chain \(mark.chain))")
+    }
+
+    /// `vip del`: all or nothing. When the VIP is on another device than the one given, or marked in
+    /// the chain with another mark than the one given, nothing is removed and one line says so.
+    private func removeVIP(_ vip: IPv4Address, device: String?, mark: FirewallMark?, chain: String) throws -> [Transaction.Decision] {
+        if let device { _ = try snapshot.kernel.links().device(device) }  // an unknown device is an error, not "absent"
+        let assigned = try snapshot.addresses().filter { $0.address == vip && $0.prefixLength == 32 }
+        let marks = try snapshot.vipMarks().filter { $0.chain == chain && $0.selector == .vip(vip) }
+        if let device, !assigned.isEmpty, !assigned.contains(where: { $0.device == device }) {
+            return [.notFound("\(vip)/32 is on \(assigned.map(\.device).sorted().joined(separator: ", ")), not \(device): nothing removed")]
+        }
+        if let mark, !marks.isEmpty, !marks.contains(where: { $0.mark == mark }) {
+            return [
+                .notFound(
+                    "\(vip) is marked \(marks.map(\.mark.hex).joined(separator: ", ")) in mangle \(chain), not \(mark.hex): nothing removed"
+                )
+            ]
+        }
+        let removed = mark.map { m in marks.filter { $0.mark == m } } ?? marks
+        let devices = device.map { [$0] } ?? assigned.map(\.device).sorted()
+        if removed.isEmpty, devices.isEmpty {
+            return [.notFound("\(vip)/32 is not assigned to \(device ?? "any device") and no mangle \(chain) rule sets a mark for it")]
+        }
+        var decisions = try removed.map { r throws in try decide(r.deleteChange) }
+        if removed.isEmpty, let mark { decisions.append(.absent(MarkRule(chain: chain, selector: .vip(vip), mark: mark).deleteChange)) }
+        for d in devices { decisions.append(try removeVIPAddress(InterfaceAddress(address: vip, device: d), except: removed)) }
+        return decisions
+    }
+
+    /// A VIP's /32 goes unless a mark rule other than those being removed still sends packets to it.
+    private func removeVIPAddress(_ address: InterfaceAddress, except: [MarkRule]) throws -> Transaction.Decision {
+        let change = KernelChange.deleteAddress(address)
+        guard try hasAddress(address) else { return .absent(change) }
+        if let other = try snapshot.vipMarks().first(where: { $0.selector == .vip(address.address) && !except.contains($0) }) {
+            return .kept(change, reason: "\(address.address) is still marked \(other.mark.hex) in mangle \(other.chain)")
+        }
+        return .perform(change, undo: [.addAddress(address)])
+    }
+
     private func hasAddress(_ a: InterfaceAddress) throws(KernelError) -> Bool {
-        _ = try kernel.links().device(a.device)  // an unknown device is an error, not "absent"
-        return try kernel.addresses().addresses().contains(a)
-    }
-
-    /// The table as it was when planning began, read once.
-    private mutating func dump(_ name: FirewallTable) throws(KernelError) -> IPTablesDump {
-        if let t = tables[name] { return t }
-        let t = try kernel.firewallForWriting().dump(name)
-        tables[name] = t
-        return t
-    }
-
-    /// The real server at the same address and port, or nil (also when the service does not exist yet).
-    private func existingReal(_ key: IPVSService.Key, _ r: RealServer) throws(KernelError) -> RealServer? {
-        guard try kernel.ipvs().service(key) != nil else { return nil }
-        return try kernel.ipvs().reals(of: key).first { $0.address == r.address && $0.port == r.port }
+        _ = try snapshot.kernel.links().device(a.device)  // an unknown device is an error, not "absent"
+        return try snapshot.addresses().contains(a)
     }
 
     /// One line saying what a removal did not find.

@@ -15,12 +15,10 @@ public struct Transaction {
         case alreadyDone(KernelChange)
         /// A removal of something that is not there.
         case absent(KernelChange)
-
-        public var change: KernelChange {
-            switch self {
-            case .perform(let c, _), .alreadyDone(let c), .absent(let c): return c
-            }
-        }
+        /// A removal not made because something else still uses the object (`reason` says what).
+        case kept(KernelChange, reason: String)
+        /// A removal whose object is not there as given (the text says what did not match): nothing removed.
+        case notFound(String)
     }
 
     /// What a transaction did, or would do under --dry-run.
@@ -45,6 +43,14 @@ public struct Transaction {
         public var absent: [KernelChange] {
             decisions.compactMap { if case .absent(let c) = $0 { return c } else { return nil } }
         }
+        /// Removals not made, each with why: `ip addr del 10.0.0.2/32 dev eth0 (10.0.0.2 is still marked 0x102 in mangle OUTPUT)`.
+        public var kept: [String] {
+            decisions.compactMap { if case let .kept(c, reason) = $0 { return "\(command(c)) (\(reason))" } else { return nil } }
+        }
+        /// What removals looked for and did not find as given.
+        public var notFound: [String] {
+            decisions.compactMap { if case .notFound(let what) = $0 { return what } else { return nil } }
+        }
     }
 
     public enum Failure: Error, CustomStringConvertible {
@@ -55,21 +61,27 @@ public struct Transaction {
         case stepFailed(String, KernelError, rollbackFailures: [String]?)
         /// SIGINT/SIGTERM arrived; the steps done were rolled back, or not, as listed.
         case interrupted(signal: Int32, rollbackFailures: [String])
+        /// The request contradicts the namespace (a second mark for one VIP); nothing was changed.
+        case refused(String)
 
         public var description: String {
             switch self {
             case let .absent(what, removal):
-                return removal ? "nothing to delete: " + what.joined(separator: "; ") + " (use --if-exists to accept)"
-                               : "nothing to change: " + what.joined(separator: "; ")
+                return removal
+                    ? "nothing to delete: " + what.joined(separator: "; ") + " (use --if-exists to accept)"
+                    : "nothing to change: " + what.joined(separator: "; ")
             case let .stepFailed(command, error, failures):
                 return "\(error) [while: \(command)]" + (failures.map(Self.rollback) ?? "")
             case let .interrupted(signal, failures):
                 return "\(KernelError.interrupted(signal: signal))" + Self.rollback(failures)
+            case .refused(let why):
+                return why + "; nothing changed"
             }
         }
 
         private static func rollback(_ failures: [String]) -> String {
-            failures.isEmpty ? "; earlier steps rolled back, namespace unchanged" : "; ROLLBACK INCOMPLETE: " + failures.joined(separator: "; ")
+            failures.isEmpty
+                ? "; earlier steps rolled back, namespace unchanged" : "; ROLLBACK INCOMPLETE: " + failures.joined(separator: "; ")
         }
 
         /// The exit status: 128 + the signal for an interruption, as a shell reports it; else 1.
@@ -83,25 +95,43 @@ public struct Transaction {
 
     public init(kernel: Kernel) { self.kernel = kernel }
 
-    /// Compares every change with the kernel's state; changes nothing (this is --dry-run).
-    /// Throws `Failure.absent` when a removal finds nothing and `ifExists` is false.
-    public func plan(_ changes: [KernelChange], ifExists: Bool) throws -> Report {
-        let iptables = changes.contains { $0.firewallEdit != nil } ? try kernel.firewallForWriting().kind.tool : "iptables"
-        var planner = StatePlanner(kernel: kernel)
+    /// Compares every request with the namespace's state, read once; changes nothing (this is --dry-run).
+    /// Throws `Failure.absent` when a removal finds nothing and `ifExists` is false, `Failure.refused`
+    /// when a request contradicts the namespace.
+    public func plan(_ requests: [ChangeRequest], ifExists: Bool) throws -> Report {
+        let planner = StatePlanner(snapshot: NamespaceSnapshot(kernel))
         var decisions: [Decision] = []
-        for c in changes { decisions.append(try planner.decide(c)) }
+        for r in requests { decisions += try planner.decide(r) }
+        let iptables = Self.writesFirewall(requests) ? try kernel.firewallForWriting().kind.tool : "iptables"
         let report = Report(decisions: decisions, iptables: iptables)
-        if !ifExists, !report.absent.isEmpty {
-            throw Failure.absent(report.absent.map { StatePlanner.absenceText($0, iptables: iptables) },
-                                 removal: report.absent.contains { !$0.isEdit })
+        if !ifExists, !report.absent.isEmpty || !report.notFound.isEmpty {
+            throw Failure.absent(
+                report.absent.map { StatePlanner.absenceText($0, iptables: iptables) } + report.notFound,
+                removal: !report.notFound.isEmpty || report.absent.contains { !$0.isEdit })
         }
         return report
     }
 
     /// Plans, then performs the needed steps; rolls back on failure or interruption.
     /// Throws `Failure.absent` before changing anything when a removal finds nothing and `ifExists` is false.
+    public func apply(_ requests: [ChangeRequest], ifExists: Bool) throws -> Report {
+        try execute(writesFirewall: Self.writesFirewall(requests)) { try plan(requests, ifExists: ifExists) }
+    }
+
+    /// Exactly these changes, each made only if needed.
     public func apply(_ changes: [KernelChange], ifExists: Bool) throws -> Report {
-        try execute(writesFirewall: changes.contains { $0.firewallEdit != nil }) { try plan(changes, ifExists: ifExists) }
+        try apply(changes.map(ChangeRequest.change), ifExists: ifExists)
+    }
+
+    /// Whether planning these requests reads the firewall (so legacy's lock is taken first).
+    private static func writesFirewall(_ requests: [ChangeRequest]) -> Bool {
+        requests.contains {
+            switch $0 {
+            case .change(let c): c.firewallEdit != nil
+            case .removeVIP, .removeVIPAddress: true
+            case .service, .real: false
+            }
+        }
     }
 
     /// Makes the namespace hold what `intent` says, changing only what differs, in one read of the
@@ -110,7 +140,7 @@ public struct Transaction {
     public func reconcile(_ intent: LoadBalancerIntent, prune: Bool, dryRun: Bool) throws -> Report {
         let reconciler = Reconciler(intent: intent, prune: prune)
         let plan = { () throws -> Report in
-            Report(decisions: reconciler.plan(try NamespaceSnapshot(kernel)), iptables: try kernel.firewallForWriting().kind.tool)
+            Report(decisions: try reconciler.plan(NamespaceSnapshot(kernel)), iptables: try kernel.firewallForWriting().kind.tool)
         }
         return dryRun ? try plan() : try execute(writesFirewall: true, plan)
     }
@@ -127,20 +157,20 @@ public struct Transaction {
         defer { firewall?.releaseWriteLock() }
         let report = try plan()
         let executor = ChangeExecutor(kernel: kernel)
+        let steps = Self.steps(report.decisions)
         var done: [[KernelChange]] = []  // the undo lists of the steps performed, in order
-        for step in Self.steps(report.decisions) {
-            if let signal = signals.pending() {
-                throw Failure.interrupted(signal: signal, rollbackFailures: rollBack(done, executor, report))
-            }
-            do throws(KernelError) {
-                try executor.run(step.changes)
-                done += step.undos
-            } catch {
-                throw Failure.stepFailed(step.changes.map(report.command).joined(separator: "; "), error,
-                                         rollbackFailures: done.isEmpty ? nil : rollBack(done, executor, report))
-            }
+        var signal: Int32?
+        let outcome = executor.perform(steps.map(\.changes), made: { done += steps[$0].undos }) {
+            signal = signals.pending()
+            return signal != nil
         }
-        if let signal = signals.pending() {
+        if let (step, error) = outcome.failures.first {
+            let more = outcome.failures.count > 1 ? " (\(outcome.failures.count - 1) more changes sent with it failed too)" : ""
+            throw Failure.stepFailed(
+                steps[step].changes.map(report.command).joined(separator: "; ") + more, error,
+                rollbackFailures: done.isEmpty ? nil : rollBack(done, executor, report))
+        }
+        if let signal = signal ?? signals.pending() {
             throw Failure.interrupted(signal: signal, rollbackFailures: rollBack(done, executor, report))
         }
         return report
@@ -160,16 +190,12 @@ public struct Transaction {
         return steps
     }
 
-    /// Undoes the performed steps in reverse, rule undos to one table again in one commit each;
-    /// returns what could not be undone.
+    /// Undoes the performed steps in reverse, rule undos to one table again in one commit each, IPVS
+    /// and address undos pipelined; returns what could not be undone.
     private func rollBack(_ done: [[KernelChange]], _ executor: ChangeExecutor, _ report: Report) -> [String] {
-        var failures: [String] = []
-        let changes = done.reversed().flatMap { $0 }
-        for step in Self.steps(changes.map { .perform($0, undo: []) }) {
-            do throws(KernelError) { try executor.run(step.changes) } catch {
-                failures.append("\(step.changes.map(report.command).joined(separator: "; ")): \(error)")
-            }
+        let steps = Self.steps(done.reversed().flatMap { $0 }.map { .perform($0, undo: []) }).map(\.changes)
+        return executor.perform(steps, keepGoing: true).failures.map { step, error in
+            "\(steps[step].map(report.command).joined(separator: "; ")): \(error)"
         }
-        return failures
     }
 }

@@ -127,8 +127,9 @@ public enum JSONViews {
         public init(_ d: IPTablesDump) {
             table = d.table.rawValue
             chains = d.chains.map { c in
-                Chain(name: c.name, policy: c.policy, packets: c.packets, bytes: c.bytes,
-                      rules: c.rules.map { IPTablesListing.appendLine(c.name, $0) })
+                Chain(
+                    name: c.name, policy: c.policy, packets: c.packets, bytes: c.bytes,
+                    rules: c.rules.map { IPTablesListing.appendLine(c.name, $0) })
             }
         }
     }
@@ -139,13 +140,15 @@ public enum JSONViews {
         public let changes: [String]
         public let unchanged: [String]
         public let absent: [String]
+        /// Removals not made because something else still uses the object, each with why.
+        public let kept: [String]
 
-        /// `notFound`: what a removal looked for without finding anything to plan (`vip del VIP --if-exists`).
-        public init(_ report: Transaction.Report, dryRun: Bool, notFound: [String] = []) {
+        public init(_ report: Transaction.Report, dryRun: Bool) {
             self.dryRun = dryRun
             changes = report.performed.map(report.command)
             unchanged = report.unchanged.map(report.command)
-            absent = report.absent.map(report.command) + notFound
+            absent = report.absent.map(report.command) + report.notFound
+            kept = report.kept
         }
     }
 }
