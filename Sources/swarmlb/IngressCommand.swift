@@ -95,7 +95,9 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let b = try arguments.balance()
-            try Session(common).apply(change, ifExists: removal.ifExists) { b.deleteChanges(mangle: try $0.dump(.mangle)) }
+            let session = try Session(common)
+            let mangle = try session.kernel.firewallForWriting().dump(.mangle)
+            try session.apply(b.deleteRequests(mangle: mangle), change, ifExists: removal.ifExists)
         }
     }
 
