@@ -37,6 +37,12 @@ public struct Session {
         try printReport(report, dryRun: change.dryRun)
     }
 
+    /// Applies the requests `plan` makes from the firewall's tables, read under legacy's write lock.
+    public func apply(_ change: ChangeOptions, ifExists: Bool = false, planning plan: (FirewallBackend) throws -> [ChangeRequest]) throws {
+        let report = try Transaction(kernel: kernel).apply(ifExists: ifExists, dryRun: change.dryRun, plan)
+        try printReport(report, dryRun: change.dryRun)
+    }
+
     /// Exactly these changes, each made only if needed.
     public func apply(_ changes: [KernelChange], _ change: ChangeOptions, ifExists: Bool = false) throws {
         try apply(changes.map(ChangeRequest.change), change, ifExists: ifExists)

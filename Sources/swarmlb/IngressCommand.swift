@@ -31,7 +31,7 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let p = try publication.publication()
-            try Session(common).apply(change) { p.addChanges(filter: try $0.dump(.filter)) }
+            try Session(common).apply(change) { p.addChanges(filter: try $0.dump(.filter)).map(ChangeRequest.change) }
         }
     }
 
@@ -46,7 +46,7 @@ struct IngressCommand: ParsableCommand {
         func run() throws {
             let p = try publication.publication()
             try Session(common).apply(change, ifExists: removal.ifExists) {
-                p.deleteChanges(nat: try $0.dump(.nat), filter: try $0.dump(.filter))
+                p.deleteChanges(nat: try $0.dump(.nat), filter: try $0.dump(.filter)).map(ChangeRequest.change)
             }
         }
     }
@@ -95,9 +95,7 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let b = try arguments.balance()
-            let session = try Session(common)
-            let mangle = try session.kernel.firewallForWriting().dump(.mangle)
-            try session.apply(b.deleteRequests(mangle: mangle), change, ifExists: removal.ifExists)
+            try Session(common).apply(change, ifExists: removal.ifExists) { b.deleteRequests(mangle: try $0.dump(.mangle)) }
         }
     }
 
@@ -119,7 +117,7 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let r = try arguments.taskRedirect()
-            try Session(common).apply(change) { r.addChanges(filter: try $0.dump(.filter)) }
+            try Session(common).apply(change) { r.addChanges(filter: try $0.dump(.filter)).map(ChangeRequest.change) }
         }
     }
 
@@ -133,17 +131,7 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let r = try arguments.taskRedirect()
-            try Session(common).apply(change, ifExists: removal.ifExists) { r.deleteChanges(nat: try $0.dump(.nat)) }
+            try Session(common).apply(change, ifExists: removal.ifExists) { r.deleteChanges(nat: try $0.dump(.nat)).map(ChangeRequest.change) }
         }
-    }
-}
-
-extension Session {
-    /// Applies the changes `plan` makes from the namespace's tables as they are now, read from the
-    /// backend the changes go to: the ingress commands share chains and rules between ports.
-    fileprivate func apply(
-        _ change: ChangeOptions, ifExists: Bool = false, planning plan: (FirewallBackend) throws -> [KernelChange]
-    ) throws {
-        try apply(try plan(try kernel.firewallForWriting()), change, ifExists: ifExists)
     }
 }

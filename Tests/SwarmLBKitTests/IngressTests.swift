@@ -92,7 +92,7 @@ final class IngressTests: XCTestCase {
     ) -> Inspector.Facts {
         Inspector.Facts(
             marks: marks, ipvs: IPVSSnapshot(version: 0, tableSize: 0, entries: entries), addresses: addresses, snat: [],
-            conntrack: "1", dnsRedirects: [], dnsChains: false, listeners: [], backend: .nft, backendsConflict: false,
+            conntrack: "1", dnsRedirects: [], dnsRedirectSite: nil, listeners: [], backend: .nft, backendsConflict: false,
             published: published, publishedAccepted: Dictionary(published.map { ($0.port, true) }, uniquingKeysWith: { x, _ in x }))
     }
 }

@@ -48,9 +48,18 @@ public final class NFTFirewall: FirewallBackend {
     public func commit(_ table: FirewallTable, _ edits: [FirewallEdit]) throws(KernelError) {
         var prepared: [Prepared] = []
         for edit in edits { prepared.append(try Prepared(edit)) }
-        for attempt in 0..<NFTables.attempts {
+        var start = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        func elapsed() -> Double {
+            var now = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            return Double(now.tv_sec - start.tv_sec) + Double(now.tv_nsec - start.tv_nsec) / 1e9
+        }
+        var attempt = 0
+        while attempt < 2 || elapsed() < NFTables.commitPatience {
             // The first replan is at once, as iptables-nft's; later ones wait for a burst to pass.
             if attempt > 1 { NFTables.pause(retry: attempt - 1) }
+            attempt += 1
             let snapshot = try nft.snapshot(of: table.rawValue)
             let plan = try Plan(table, snapshot.table, prepared)
             if plan.messages.isEmpty { return }

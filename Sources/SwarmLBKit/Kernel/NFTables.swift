@@ -146,9 +146,12 @@ final class NFTables {
         throw .nftables(operation: "read", object: "table ip \(name) (it kept changing)", errno: EAGAIN)
     }
 
-    /// Reads and commits that other writers overtake are tried this many times, after growing
-    /// pauses (at most about 3 s in all), so that a burst of other writes can pass.
+    /// Reads that other writers overtake are tried this many times, after growing pauses (at most
+    /// about 3 s in all), so that a burst of other writes can pass.
     static let attempts = 30
+    /// A commit that other writers overtake is planned again for this many seconds (iptables-nft
+    /// retries without end): a writer committing rule by rule in a loop can take that long under load.
+    static let commitPatience = 60.0
 
     /// 1, 2, 4 ... 128 ms, plus up to as much again at random so that writers that collided part.
     static func pause(retry: Int) {

@@ -123,6 +123,14 @@ public struct Transaction {
         try apply(changes.map(ChangeRequest.change), ifExists: ifExists)
     }
 
+    /// Requests made from the firewall's rules as they are (the ingress commands decide from the
+    /// tables whether a port is the last one sharing a chain): `requests` reads the backend after
+    /// legacy's lock is taken, so no other writer changes the tables between that read and the commit.
+    public func apply(ifExists: Bool, dryRun: Bool, _ requests: (FirewallBackend) throws -> [ChangeRequest]) throws -> Report {
+        func planned() throws -> Report { try plan(try requests(try kernel.firewallForWriting()), ifExists: ifExists) }
+        return dryRun ? try planned() : try execute(writesFirewall: true, planned)
+    }
+
     /// Whether planning these requests reads the firewall (so legacy's lock is taken first).
     private static func writesFirewall(_ requests: [ChangeRequest]) -> Bool {
         requests.contains {
