@@ -1,7 +1,7 @@
 /// An iptables table swarmlb reads and writes (`iptables -t filter|nat|mangle|raw`), whichever
 /// backend holds it: the same names and built-in chains in legacy x_tables and in iptables-nft's
 /// nf_tables tables (`table ip filter`, ...).
-public enum FirewallTable: String, Sendable, Hashable, Codable, CaseIterable {
+public enum FirewallTable: String, Sendable, Hashable, CaseIterable {
     case filter, nat, mangle, raw
 
     /// The built-in chains in hook order, as `iptables -S` lists them.

@@ -1,6 +1,6 @@
 /// One iptables rule in the tables swarmlb works with, as a value: addresses, interfaces,
 /// protocol, matches and target. `specification` is exactly what `iptables -S` prints after `-A CHAIN`.
-public struct IPTablesRule: Hashable, Sendable, Codable {
+public struct IPTablesRule: Hashable, Sendable {
     public var source: IPv4Subnet?
     public var destination: IPv4Subnet?
     public var inInterface: String?
@@ -30,7 +30,7 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
     }
 
     /// The negatable fields of the IP header part (IPT_INV_* bits).
-    public struct Negations: OptionSet, Hashable, Sendable, Codable {
+    public struct Negations: OptionSet, Hashable, Sendable {
         public let rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }
         public static let inInterface = Negations(rawValue: 0x01)
@@ -42,7 +42,7 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
     }
 
     /// A match extension (`-m NAME ...`).
-    public enum Match: Hashable, Sendable, Codable {
+    public enum Match: Hashable, Sendable {
         /// `-m tcp|udp [--sport A[:B]] [--dport A[:B]] [--tcp-flags MASK COMP]`.
         case ports(TransportPort.Proto, source: PortRange?, destination: PortRange?, tcpFlags: TCPFlags? = nil)
         /// `-m mark [!] --mark VALUE[/MASK]`.
@@ -65,7 +65,7 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
     }
 
     /// The target (`-j NAME ...`).
-    public enum Target: Hashable, Sendable, Codable {
+    public enum Target: Hashable, Sendable {
         /// `-j MARK --set-xmark VALUE/MASK` (revision 2).
         case mark(value: UInt32, mask: UInt32)
         /// `-j SNAT --to-source ...`.
@@ -85,7 +85,7 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
     }
 
     /// A port or port range of a tcp/udp match.
-    public struct PortRange: Hashable, Sendable, Codable {
+    public struct PortRange: Hashable, Sendable {
         public var low: UInt16
         public var high: UInt16
         public var negated: Bool
@@ -98,7 +98,7 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
     }
 
     /// `--tcp-flags MASK COMPARE`: the flags examined and those that must be set.
-    public struct TCPFlags: Hashable, Sendable, Codable {
+    public struct TCPFlags: Hashable, Sendable {
         public var mask: UInt8
         public var compare: UInt8
         public var negated: Bool
@@ -117,7 +117,7 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
     }
 
     /// Connection tracking states (XT_CONNTRACK_STATE_* / XT_STATE_* bits), printed in iptables' order.
-    public struct ConntrackStates: OptionSet, Hashable, Sendable, Codable {
+    public struct ConntrackStates: OptionSet, Hashable, Sendable {
         public let rawValue: UInt32
         public init(rawValue: UInt32) { self.rawValue = rawValue }
         public static let invalid = ConntrackStates(rawValue: 1 << 0)
@@ -136,7 +136,7 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
     }
 
     /// The NAT mapping of SNAT/DNAT: an address range, a port range, or both.
-    public struct NATRange: Hashable, Sendable, Codable {
+    public struct NATRange: Hashable, Sendable {
         public var addresses: ClosedRange<IPv4Address>?
         public var ports: ClosedRange<UInt16>?
         public var random = false
@@ -168,7 +168,7 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
     }
 
     /// The address types of `-m addrtype` (XT_ADDRTYPE_* bits), printed as iptables does.
-    public struct AddressTypes: OptionSet, Hashable, Sendable, Codable {
+    public struct AddressTypes: OptionSet, Hashable, Sendable {
         public let rawValue: UInt16
         public init(rawValue: UInt16) { self.rawValue = rawValue }
         public static let local = AddressTypes(rawValue: 1 << 2)

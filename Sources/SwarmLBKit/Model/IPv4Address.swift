@@ -1,5 +1,5 @@
 /// An IPv4 address in host byte order, parsed strictly from dotted quads (no `10.1`, no leading zeros).
-public struct IPv4Address: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let value: UInt32
 
     public init(_ value: UInt32) { self.value = value }
@@ -48,12 +48,4 @@ public struct IPv4Address: Hashable, Comparable, Sendable, Codable, CustomString
 
     public static func < (a: Self, b: Self) -> Bool { a.value < b.value }
 
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        self = try IPv4Address(parsing: text)
-    }
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
 }

@@ -1,6 +1,6 @@
 /// An IPv4 prefix such as 10.0.0.0/24, normalised to its network address as iptables prints it.
 /// A bare address is a /32.
-public struct IPv4Subnet: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct IPv4Subnet: Hashable, Sendable, CustomStringConvertible {
     public let network: IPv4Address
     public let prefixLength: Int
 
@@ -30,11 +30,4 @@ public struct IPv4Subnet: Hashable, Sendable, Codable, CustomStringConvertible {
 
     public var description: String { "\(network)/\(prefixLength)" }
 
-    public init(from decoder: Decoder) throws {
-        self = try IPv4Subnet(parsing: try decoder.singleValueContainer().decode(String.self))
-    }
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
 }

@@ -1,6 +1,6 @@
 /// A layer-4 protocol and port as iptables and ipvsadm name them, e.g. `tcp/8080`.
-public struct TransportPort: Hashable, Sendable, Codable, CustomStringConvertible {
-    public enum Proto: String, Sendable, Codable, CaseIterable {
+public struct TransportPort: Hashable, Sendable, CustomStringConvertible {
+    public enum Proto: String, Sendable, CaseIterable {
         case tcp, udp, sctp
         /// The IP protocol number (IPPROTO_*).
         public var number: UInt16 {
