@@ -1,0 +1,91 @@
+/// How `iptables -S` spells a rule, its matches and its target: the printers' and the printed
+/// commands' text, kept out of the rule values themselves.
+extension IPTablesRule {
+    /// The rule as `iptables -S` prints it after `-A CHAIN`.
+    public var specification: String {
+        var parts: [String] = []
+        func add(_ field: Negations, _ text: String) { parts.append(negated.contains(field) ? "! " + text : text) }
+        if let s = source { add(.source, "-s \(s)") }
+        if let d = destination { add(.destination, "-d \(d)") }
+        if let i = inInterface { add(.inInterface, "-i \(i)") }
+        if let o = outInterface { add(.outInterface, "-o \(o)") }
+        if let p = proto { add(.proto, "-p \(ProtocolName.name(p))") }
+        if fragment { add(.fragment, "-f") }
+        for m in matches { parts.append(m.specification) }
+        if let t = target.specification { parts.append(goto ? "-g" + t.dropFirst(2) : t) }
+        return parts.joined(separator: " ")
+    }
+}
+
+extension IPTablesRule.Match {
+    var specification: String {
+        switch self {
+        case let .ports(proto, source, destination, tcpFlags):
+            var s = "-m \(proto.rawValue)"
+            if let r = source { s += (r.negated ? " !" : "") + " --sport \(r.text)" }
+            if let r = destination { s += (r.negated ? " !" : "") + " --dport \(r.text)" }
+            if let f = tcpFlags {
+                s +=
+                    (f.negated ? " !" : "")
+                    + " --tcp-flags \(IPTablesRule.TCPFlags.names(f.mask)) \(IPTablesRule.TCPFlags.names(f.compare))"
+            }
+            return s
+        case let .mark(value, mask, negated):
+            let m = mask == 0xffff_ffff ? "" : "/0x\(String(mask, radix: 16))"
+            return "-m mark" + (negated ? " !" : "") + " --mark 0x\(String(value, radix: 16))\(m)"
+        case let .conntrackState(states, negated):
+            return "-m conntrack" + (negated ? " !" : "") + " --ctstate " + states.text(untrackedBit: 8)
+        case let .state(states, negated):
+            return "-m state" + (negated ? " !" : "") + " --state " + states.text(untrackedBit: 4)
+        case .comment(let text):
+            return "-m comment --comment" + quotedForSave(text)
+        case .ipvs:
+            return "-m ipvs --ipvs"
+        case let .addrtype(source, destination):
+            var s = "-m addrtype"
+            if !source.isEmpty { s += " --src-type \(source.text)" }
+            if !destination.isEmpty { s += " --dst-type \(destination.text)" }
+            return s
+        case let .opaque(name, revision, data):
+            return "-m \(name) [undecoded revision \(revision): \(data.hexString)]"
+        case .unmapped(let expressions):
+            return "[unsupported nft expressions: \(expressions)]"
+        }
+    }
+}
+
+extension IPTablesRule.Target {
+    var specification: String? {
+        switch self {
+        case let .mark(value, mask):
+            return "-j MARK --set-xmark 0x\(String(value, radix: 16))/0x\(String(mask, radix: 16))"
+        case .snat(let r): return "-j SNAT --to-source \(r.text)\(r.flags)"
+        case .dnat(let r): return "-j DNAT --to-destination \(r.text)\(r.flags)"
+        case .masquerade(let r): return "-j MASQUERADE" + r.toPorts + r.flags
+        case .redirect(let r): return "-j REDIRECT" + r.toPorts + r.flags
+        case .jump(let chain): return "-j \(chain)"
+        case .none: return nil
+        case let .opaque(name, revision, data): return "-j \(name) [undecoded revision \(revision): \(data.hexString)]"
+        }
+    }
+}
+
+/// iptables' xtables_save_string: bare when only [A-Za-z0-9_-], else double-quoted with \\ " ' escaped.
+func quotedForSave(_ text: String) -> String {
+    let bare =
+        !text.isEmpty
+        && text.unicodeScalars.allSatisfy {
+            $0 == "_" || $0 == "-" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+        }
+    if bare { return " " + text }
+    var out = " \""
+    for c in text {
+        if c == "\"" || c == "\\" || c == "'" { out.append("\\") }
+        out.append(c)
+    }
+    return out + "\""
+}
+
+extension Array where Element == UInt8 {
+    var hexString: String { map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined() }
+}
