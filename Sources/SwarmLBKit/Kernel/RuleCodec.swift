@@ -84,8 +84,9 @@ enum RuleCodec {
 
     /// `payload` zero-padded to XT_ALIGN, as iptables sizes match and target data.
     private static func padded(_ name: String, _ revision: UInt8, _ payload: [UInt8]) -> XTExtension {
-        XTExtension(name: name, revision: revision,
-                    payload: payload + [UInt8](repeating: 0, count: Int(swlb_xt_align(UInt32(payload.count))) - payload.count))
+        XTExtension(
+            name: name, revision: revision,
+            payload: payload + [UInt8](repeating: 0, count: Int(swlb_xt_align(UInt32(payload.count))) - payload.count))
     }
 
     private static func bytes<T>(of value: T, size: UInt32) -> [UInt8] {
@@ -104,8 +105,9 @@ enum RuleCodec {
                 let info = xt_udp(spts: (s.low, s.high), dpts: (d.low, d.high), invflags: inv)
                 return padded("udp", 0, bytes(of: info, size: swlb_xt_udp_size()))
             }
-            let info = xt_tcp(spts: (s.low, s.high), dpts: (d.low, d.high), option: 0, flg_mask: tcpFlags?.mask ?? 0,
-                              flg_cmp: tcpFlags?.compare ?? 0, invflags: inv)
+            let info = xt_tcp(
+                spts: (s.low, s.high), dpts: (d.low, d.high), option: 0, flg_mask: tcpFlags?.mask ?? 0,
+                flg_cmp: tcpFlags?.compare ?? 0, invflags: inv)
             return padded(p.rawValue, 0, bytes(of: info, size: swlb_xt_tcp_size()))
         case let .mark(value, mask, negated):
             let info = xt_mark_mtinfo1(mark: value, mask: mask, invert: negated ? 1 : 0)
@@ -158,6 +160,8 @@ enum RuleCodec {
             return padded("DNAT", 2, natRange(r))
         case .masquerade(let r):
             return padded("MASQUERADE", 0, compatRange(r))
+        case .redirect(let r):
+            return padded("REDIRECT", 0, compatRange(r))
         case .jump, .none:
             return nil
         case let .opaque(name, revision, data):
@@ -169,8 +173,9 @@ enum RuleCodec {
         if let x = xtExtension(t) { return record(header: targetHeader, x) }
         // A verdict or jump: libiptc resolves the name (empty for none) to a verdict or a jump offset.
         let name = if case .jump(let chain) = t { chain } else { "" }
-        return record(header: targetHeader, name: name, revision: 0, payload: [],
-                      size: Int(swlb_xt_standard_target_size()) - targetHeader)
+        return record(
+            header: targetHeader, name: name, revision: 0, payload: [],
+            size: Int(swlb_xt_standard_target_size()) - targetHeader)
     }
 
     private static func natFlags(_ r: IPTablesRule.NATRange) -> UInt32 {
@@ -245,8 +250,9 @@ enum RuleCodec {
             offset += size
         }
         let (tsize, tname, trevision) = recordHeader(raw + Int(e.target_offset))
-        let tpayload = UnsafeRawBufferPointer(start: raw + Int(e.target_offset) + targetHeader,
-                                              count: max(0, tsize - targetHeader))
+        let tpayload = UnsafeRawBufferPointer(
+            start: raw + Int(e.target_offset) + targetHeader,
+            count: max(0, tsize - targetHeader))
         if tname.isEmpty || tname == XT_STANDARD_TARGET || tname == XT_ERROR_TARGET {
             rule.target = targetName.isEmpty ? .none : .jump(targetName)
         } else {
@@ -304,10 +310,12 @@ enum RuleCodec {
         case ("tcp", 0):
             guard let t = load(payload, xt_tcp.self, size: swlb_xt_tcp_size()), t.invflags & ~0x07 == 0, t.option == 0
             else { return opaque }
-            let flags = t.flg_mask != 0 || t.invflags & 0x04 != 0
+            let flags =
+                t.flg_mask != 0 || t.invflags & 0x04 != 0
                 ? IPTablesRule.TCPFlags(mask: t.flg_mask, compare: t.flg_cmp, negated: t.invflags & 0x04 != 0) : nil
-            return .ports(.tcp, source: range(t.spts, t.invflags & 0x01 != 0), destination: range(t.dpts, t.invflags & 0x02 != 0),
-                          tcpFlags: flags)
+            return .ports(
+                .tcp, source: range(t.spts, t.invflags & 0x01 != 0), destination: range(t.dpts, t.invflags & 0x02 != 0),
+                tcpFlags: flags)
         case ("udp", 0):
             guard let u = load(payload, xt_udp.self, size: swlb_xt_udp_size()), u.invflags & ~0x03 == 0 else { return opaque }
             return .ports(.udp, source: range(u.spts, u.invflags & 0x01 != 0), destination: range(u.dpts, u.invflags & 0x02 != 0))
@@ -317,10 +325,12 @@ enum RuleCodec {
         case ("conntrack", 3):
             let stateOnly = UInt16(XT_CONNTRACK_STATE), alias = UInt16(XT_CONNTRACK_STATE_ALIAS)
             guard let c = load(payload, xt_conntrack_mtinfo3.self, size: swlb_xt_conntrack_mtinfo3_size()),
-                  c.match_flags & ~alias == stateOnly, c.invert_flags & ~stateOnly == 0 else { return opaque }
+                c.match_flags & ~alias == stateOnly, c.invert_flags & ~stateOnly == 0
+            else { return opaque }
             let states = IPTablesRule.ConntrackStates(rawValue: UInt32(c.state_mask))
-            return c.match_flags & alias != 0 ? .state(states, negated: c.invert_flags != 0)
-                                              : .conntrackState(states, negated: c.invert_flags != 0)
+            return c.match_flags & alias != 0
+                ? .state(states, negated: c.invert_flags != 0)
+                : .conntrackState(states, negated: c.invert_flags != 0)
         case ("state", 0):
             guard let st = load(payload, xt_state_info.self, size: swlb_xt_state_info_size()) else { return opaque }
             return .state(.init(rawValue: st.statemask), negated: false)
@@ -328,7 +338,8 @@ enum RuleCodec {
             return .comment(String(decoding: payload.prefix { $0 != 0 }, as: UTF8.self))
         case ("ipvs", 0):
             guard let v = load(payload, xt_ipvs_mtinfo.self, size: swlb_xt_ipvs_size()),
-                  v.bitmask == UInt8(XT_IPVS_IPVS_PROPERTY), v.invert == 0 else { return opaque }
+                v.bitmask == UInt8(XT_IPVS_IPVS_PROPERTY), v.invert == 0
+            else { return opaque }
             return .ipvs
         case ("addrtype", 1):
             guard let a = load(payload, xt_addrtype_info_v1.self, size: swlb_xt_addrtype_v1_size()), a.flags == 0
@@ -347,13 +358,15 @@ enum RuleCodec {
             return .mark(value: m.mark, mask: m.mask)
         case ("SNAT", 2), ("DNAT", 2):
             guard let r = load(payload, nf_nat_range2.self, size: swlb_nf_nat_range2_size()) else { return opaque }
-            let range = natRange(flags: r.flags, minIP: r.min_addr.ip, maxIP: r.max_addr.ip,
-                                 minPort: r.min_proto.all, maxPort: r.max_proto.all)
+            let range = natRange(
+                flags: r.flags, minIP: r.min_addr.ip, maxIP: r.max_addr.ip,
+                minPort: r.min_proto.all, maxPort: r.max_proto.all)
             return name == "SNAT" ? .snat(range) : .dnat(range)
         case ("SNAT", 1), ("DNAT", 1):
             guard let r = load(payload, nf_nat_range.self, size: swlb_nf_nat_range_size()) else { return opaque }
-            let range = natRange(flags: r.flags, minIP: r.min_addr.ip, maxIP: r.max_addr.ip,
-                                 minPort: r.min_proto.all, maxPort: r.max_proto.all)
+            let range = natRange(
+                flags: r.flags, minIP: r.min_addr.ip, maxIP: r.max_addr.ip,
+                minPort: r.min_proto.all, maxPort: r.max_proto.all)
             return name == "SNAT" ? .snat(range) : .dnat(range)
         case ("SNAT", 0), ("DNAT", 0):
             guard let c = load(payload, nf_nat_ipv4_multi_range_compat.self, size: swlb_nat_compat_size()), c.rangesize == 1
@@ -361,11 +374,13 @@ enum RuleCodec {
             let r = c.range
             let range = natRange(flags: r.flags, minIP: r.min_ip, maxIP: r.max_ip, minPort: r.min.all, maxPort: r.max.all)
             return name == "SNAT" ? .snat(range) : .dnat(range)
-        case ("MASQUERADE", 0):
+        case ("MASQUERADE", 0), ("REDIRECT", 0):
             guard let c = load(payload, nf_nat_ipv4_multi_range_compat.self, size: swlb_nat_compat_size()), c.rangesize == 1,
-                  c.range.flags & UInt32(NF_NAT_RANGE_MAP_IPS) == 0 else { return opaque }
+                c.range.flags & UInt32(NF_NAT_RANGE_MAP_IPS) == 0
+            else { return opaque }
             let r = c.range
-            return .masquerade(natRange(flags: r.flags, minIP: r.min_ip, maxIP: r.max_ip, minPort: r.min.all, maxPort: r.max.all))
+            let range = natRange(flags: r.flags, minIP: r.min_ip, maxIP: r.max_ip, minPort: r.min.all, maxPort: r.max.all)
+            return name == "REDIRECT" ? .redirect(range) : .masquerade(range)
         default:
             return opaque
         }

@@ -16,8 +16,10 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
     /// `-g CHAIN` instead of `-j CHAIN`: a jump that does not return here.
     public var goto = false
 
-    public init(source: IPv4Subnet? = nil, destination: IPv4Subnet? = nil, inInterface: String? = nil,
-                outInterface: String? = nil, proto: UInt16? = nil, matches: [Match] = [], target: Target) {
+    public init(
+        source: IPv4Subnet? = nil, destination: IPv4Subnet? = nil, inInterface: String? = nil,
+        outInterface: String? = nil, proto: UInt16? = nil, matches: [Match] = [], target: Target
+    ) {
         self.source = source
         self.destination = destination
         self.inInterface = inInterface
@@ -72,6 +74,8 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
         case dnat(NATRange)
         /// `-j MASQUERADE [--to-ports A[-B]] [--random] [--random-fully]`.
         case masquerade(NATRange)
+        /// `-j REDIRECT [--to-ports A[-B]] [--random]`: Docker's published ports in a task's namespace.
+        case redirect(NATRange)
         /// A verdict or a jump: ACCEPT, DROP, RETURN or a user chain.
         case jump(String)
         /// No target: the rule only counts.
@@ -123,8 +127,10 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
 
         /// iptables' printing order; UNTRACKED is bit 8 for conntrack and bit 4 for state.
         func text(untrackedBit: Int) -> String {
-            let names: [(UInt32, String)] = [(1 << 0, "INVALID"), (1 << 3, "NEW"), (1 << 2, "RELATED"), (1 << 1, "ESTABLISHED"),
-                                             (1 << UInt32(untrackedBit), "UNTRACKED"), (1 << 6, "SNAT"), (1 << 7, "DNAT")]
+            let names: [(UInt32, String)] = [
+                (1 << 0, "INVALID"), (1 << 3, "NEW"), (1 << 2, "RELATED"), (1 << 1, "ESTABLISHED"),
+                (1 << UInt32(untrackedBit), "UNTRACKED"), (1 << 6, "SNAT"), (1 << 7, "DNAT"),
+            ]
             return names.filter { rawValue & $0.0 != 0 }.map(\.1).joined(separator: ",")
         }
     }
@@ -161,8 +167,10 @@ public struct IPTablesRule: Hashable, Sendable, Codable {
         public let rawValue: UInt16
         public init(rawValue: UInt16) { self.rawValue = rawValue }
         public static let local = AddressTypes(rawValue: 1 << 2)
-        static let names = ["UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST", "BLACKHOLE",
-                            "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE"]
+        static let names = [
+            "UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST", "BLACKHOLE",
+            "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE",
+        ]
         var text: String {
             Self.names.enumerated().filter { rawValue & (1 << $0.offset) != 0 }.map(\.element).joined(separator: ",")
         }
@@ -192,7 +200,9 @@ extension IPTablesRule.Match {
             if let r = source { s += (r.negated ? " !" : "") + " --sport \(r.text)" }
             if let r = destination { s += (r.negated ? " !" : "") + " --dport \(r.text)" }
             if let f = tcpFlags {
-                s += (f.negated ? " !" : "") + " --tcp-flags \(IPTablesRule.TCPFlags.names(f.mask)) \(IPTablesRule.TCPFlags.names(f.compare))"
+                s +=
+                    (f.negated ? " !" : "")
+                    + " --tcp-flags \(IPTablesRule.TCPFlags.names(f.mask)) \(IPTablesRule.TCPFlags.names(f.compare))"
             }
             return s
         case let .mark(value, mask, negated):
@@ -220,15 +230,20 @@ extension IPTablesRule.Match {
 }
 
 extension IPTablesRule.Target {
+    /// ` --to-ports A[-B]` of MASQUERADE and REDIRECT, or nothing.
+    private static func toPorts(_ r: IPTablesRule.NATRange) -> String {
+        r.ports.map { $0.lowerBound == $0.upperBound ? " --to-ports \($0.lowerBound)" : " --to-ports \($0.lowerBound)-\($0.upperBound)" }
+            ?? ""
+    }
+
     var specification: String? {
         switch self {
         case let .mark(value, mask):
             return "-j MARK --set-xmark 0x\(String(value, radix: 16))/0x\(String(mask, radix: 16))"
         case .snat(let r): return "-j SNAT --to-source \(r.text)\(r.flags)"
         case .dnat(let r): return "-j DNAT --to-destination \(r.text)\(r.flags)"
-        case .masquerade(let r):
-            let ports = r.ports.map { $0.lowerBound == $0.upperBound ? " --to-ports \($0.lowerBound)" : " --to-ports \($0.lowerBound)-\($0.upperBound)" }
-            return "-j MASQUERADE" + (ports ?? "") + r.flags
+        case .masquerade(let r): return "-j MASQUERADE" + Self.toPorts(r) + r.flags
+        case .redirect(let r): return "-j REDIRECT" + Self.toPorts(r) + r.flags
         case .jump(let chain): return "-j \(chain)"
         case .none: return nil
         case let .opaque(name, revision, data): return "-j \(name) [undecoded revision \(revision): \(data.hexString)]"
@@ -238,7 +253,11 @@ extension IPTablesRule.Target {
 
 /// iptables' xtables_save_string: bare when only [A-Za-z0-9_-], else double-quoted with \\ " ' escaped.
 func quotedForSave(_ text: String) -> String {
-    let bare = !text.isEmpty && text.unicodeScalars.allSatisfy { $0 == "_" || $0 == "-" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    let bare =
+        !text.isEmpty
+        && text.unicodeScalars.allSatisfy {
+            $0 == "_" || $0 == "-" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+        }
     if bare { return " " + text }
     var out = " \""
     for c in text {
