@@ -138,7 +138,8 @@ public enum DNSMessage {
         let opt = question.ednsSize == nil ? 0 : optLength
         let room = max(0, limit - headerSize - question.questionLength - opt)
         let fitting = recordLength == 0 ? 0 : min(count, room / recordLength)
-        var flags: UInt16 = 0x8000 | (question.flags & 0x7900) | 0x0080 | UInt16(code.rawValue)  // QR, opcode + RD, RA; never AA, as Docker's resolver
+        // QR, opcode + RD, RA; never AA, as Docker's resolver.
+        var flags: UInt16 = 0x8000 | (question.flags & 0x7900) | 0x0080 | UInt16(code.rawValue)
         if fitting < count { flags |= 0x0200 }  // TC
         writeHeader(out, id: question.id, flags: flags, questions: 1, answers: fitting, additional: opt == 0 ? 0 : 1)
         var at = headerSize
