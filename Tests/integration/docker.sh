@@ -124,6 +124,8 @@ deliberate_answers() {
   local vip=$1 short=$2 ptr
   ptr=$(awk -F. '{ print $4 "." $3 "." $2 "." $1 ".in-addr.arpa." }' <<<"$vip")
   deliberate["-x $vip"]="answer $ptr 600 IN PTR my-web.my-network.|flags qr rd ra|status NOERROR"
+  # Docker matches the network suffix case-sensitively and forwards My-Web.My-Network.; DNS names are not (RFC 4343).
+  deliberate[My-Web.My-Network.]="answer My-Web.My-Network. 600 IN A $vip|flags qr rd ra|status NOERROR"
   for q in web web.my-network "$short"; do deliberate[$q]="flags qr rd ra|status SERVFAIL"; done
 }
 
