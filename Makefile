@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/swarmlb
 
-.PHONY: all build deps test unit host-tests vm-tests demo bench fuzz docs docs-check install lint clean
+.PHONY: all build deps test unit host-tests vm-tests docker-test demo bench fuzz docs docs-check install lint clean
 
 all: build
 
@@ -25,6 +25,11 @@ host-tests: build
 
 vm-tests: build
 	@scripts/test-all vm
+
+# A real Docker 20.10 swarm node in the VM, once per iptables backend (nft, legacy): swarmlb against Docker's own
+# tools and resolver (Tests/docker/run; 4-8 min a boot under emulation, so not part of make test).
+docker-test: build
+	@scripts/test-all docker
 
 demo: build
 	Tests/vm/run scripts/demo

@@ -5,12 +5,16 @@ import ArgumentParser
 public struct DNSServeOptions: ParsableArguments {
     public init() {}
 
-    @Option(help: "The services file (YAML or JSON).") public var config: String
+    @Option(help: "The services file (YAML or JSON), or the output of docker network inspect -v NET... (several networks served together).")
+    public var config: String
     @Option(help: "Address to listen on.") public var listen = "127.0.0.11"
     @Option(help: "Port to bind; 53 binds it directly and installs no nat rules. Default: two free ports + nat rules.")
-        public var port: Int?
-    @Option(help: "Upstream server for other names: IP[:PORT], asked from the served namespace (Docker's --dns), or host:IP[:PORT], asked from the namespace swarmlb started in; repeatable, 3 at most (default: the host's /etc/resolv.conf, asked from the starting namespace).")
-        public var upstream: [String] = []
+    public var port: Int?
+    @Option(
+        help:
+            "Upstream server for other names: IP[:PORT], asked from the served namespace (Docker's --dns), or host:IP[:PORT], asked from the namespace swarmlb started in; repeatable, 3 at most (default: the host's /etc/resolv.conf, asked from the starting namespace)."
+    )
+    public var upstream: [String] = []
     @Option(help: "TTL of the answers, in seconds.") public var ttl: UInt32 = 600
     @Option(help: "Most upstream queries in flight; beyond it clients get REFUSED.") public var maxInflight = 1024
     @Option(help: "Seconds a TCP connection may stay idle before the server closes it.") public var tcpIdle = 10

@@ -31,18 +31,30 @@ public struct ServicesFileError: Error, Equatable, CustomStringConvertible {
 ///           - {name: my-web.2.0x1j3m4de0ps6jhlrdvf9yyq0, ip: 10.0.0.4, weight: 0}   # apply: drained
 ///
 /// Every error names the file, the line and the field; unknown fields are errors (typos matter).
+/// The JSON printed by `docker network inspect -v NET...` (an array of networks) is read as it is
+/// (DockerNetworkInspect.swift).
 public enum ServicesFile {
+    /// The one network of a services file, for commands that program one network (`apply`).
     public static func load(path: String) throws(ServicesFileError) -> NetworkServices {
+        try only(loadNetworks(path: path), file: path)
+    }
+
+    /// Every network of a services file: one for the YAML layout, one or more for Docker's JSON.
+    public static func loadNetworks(path: String) throws(ServicesFileError) -> [NetworkServices] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ServicesFileError(file: path, line: nil, field: "", reason: "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ServicesFileError(file: path, line: nil, field: "", reason: "not UTF-8 text")
         }
-        return try parse(text, file: path)
+        return try parseNetworks(text, file: path)
     }
 
     public static func parse(_ text: String, file: String) throws(ServicesFileError) -> NetworkServices {
+        try only(parseNetworks(text, file: file), file: file)
+    }
+
+    public static func parseNetworks(_ text: String, file: String) throws(ServicesFileError) -> [NetworkServices] {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -54,7 +66,20 @@ public enum ServicesFile {
         } catch {
             throw ServicesFileError(file: file, line: Self.line(of: error), field: "", reason: "not valid YAML or JSON: \(error)")
         }
-        return try Reader(file: file).network(root)
+        let reader = Reader(file: file)
+        return root.sequence != nil ? try reader.dockerNetworks(root) : [try reader.network(root)]
+    }
+
+    private static func only(_ networks: [NetworkServices], file: String) throws(ServicesFileError) -> NetworkServices {
+        guard networks.count == 1 else {
+            throw ServicesFileError(
+                file: file, line: nil, field: "",
+                reason: """
+                    holds \(networks.count) networks (\(networks.map(\.network).joined(separator: ", "))); \
+                    this command takes one (docker network inspect -v NET)
+                    """)
+        }
+        return networks[0]
     }
 
     /// The line a Yams parse error points at, when it carries one.
@@ -66,8 +91,9 @@ public enum ServicesFile {
         }
     }
 
-    /// Walks the node tree, keeping the field path for error messages.
-    private struct Reader {
+    /// Walks the node tree, keeping the field path for error messages (here for the YAML layout,
+    /// in DockerNetworkInspect.swift for Docker's).
+    struct Reader {
         let file: String
 
         func fail(_ node: Node?, _ field: String, _ reason: String) -> ServicesFileError {
@@ -81,8 +107,9 @@ public enum ServicesFile {
             var values: [String: Node] = [:]
             for (k, v) in m {
                 guard let name = k.scalar?.string, keys.contains(name) else {
-                    throw fail(k, field.isEmpty ? (k.scalar?.string ?? "?") : "\(field).\(k.scalar?.string ?? "?")",
-                               "unknown field (known: \(keys.sorted().joined(separator: ", ")))")
+                    throw fail(
+                        k, field.isEmpty ? (k.scalar?.string ?? "?") : "\(field).\(k.scalar?.string ?? "?")",
+                        "unknown field (known: \(keys.sorted().joined(separator: ", ")))")
                 }
                 values[name] = v
             }
@@ -161,11 +188,14 @@ public enum ServicesFile {
                 for (i, item) in items.enumerated() {
                     let f = "\(field).tasks[\(i)]"
                     let tm = try mapping(item, f, keys: ["name", "ip", "weight"])
-                    var task = NetworkServices.Task(name: try name(tm["name"], "\(f).name", parent: item),
-                                                    ip: try parsed(tm["ip"], "\(f).ip", parent: item) { try IPv4Address(parsing: $0) })
+                    var task = NetworkServices.Task(
+                        name: try name(tm["name"], "\(f).name", parent: item),
+                        ip: try parsed(tm["ip"], "\(f).ip", parent: item) { try IPv4Address(parsing: $0) })
                     if let w = tm["weight"] {
                         task.weight = try parsed(w, "\(f).weight", parent: item) { text in
-                            guard let n = Int32(text), (0...65535).contains(n) else { throw SwarmLBKit.ValidationError(text, "weight (0-65535)") }
+                            guard let n = Int32(text), (0...65535).contains(n) else {
+                                throw SwarmLBKit.ValidationError(text, "weight (0-65535)")
+                            }
                             return n
                         }
                     }

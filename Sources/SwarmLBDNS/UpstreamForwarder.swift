@@ -2,8 +2,8 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import Synchronization
 import SwarmLBKit
+import Synchronization
 
 /// Forwards queries for names the directory does not know to the upstream servers, as Docker's
 /// resolver does: up to 3 servers in turn, 4 s each, the next one on SERVFAIL, REFUSED, timeout or
@@ -67,8 +67,10 @@ public final class UpstreamForwarder: Sendable {
     /// Forwards the client's query `packet` (parsed as `question`) and calls `reply` once, on
     /// some thread, with the response for the client: the upstream's answer under the client's id,
     /// or SERVFAIL, or REFUSED when too many queries are out already.
-    public func forward(_ packet: UnsafeRawBufferPointer, _ question: DNSMessage.Question, overTCP: Bool,
-                        reply: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
+    public func forward(
+        _ packet: UnsafeRawBufferPointer, _ question: DNSMessage.Question, overTCP: Bool,
+        reply: @escaping @Sendable (UnsafeRawBufferPointer) -> Void
+    ) {
         guard inFlight.wrappingAdd(1, ordering: .relaxed).newValue <= maxInFlight else {
             inFlight.wrappingSubtract(1, ordering: .relaxed)
             return Self.failure(.refused, to: question, in: packet, overTCP: overTCP).withUnsafeBytes(reply)
@@ -112,19 +114,22 @@ public final class UpstreamForwarder: Sendable {
             }
             return
         }
-        routes[i].datagrams.start(bytes, to: routes[i].target, accept: { answer, fromServer in
-            guard fromServer, bytes.withUnsafeBytes({ DNSMessage.isReply(UnsafeRawBufferPointer(answer), id: id, to: $0) }) else {
-                self.drop(answer, from: self.routes[i].server, fromServer: fromServer)
-                return false
-            }
-            self.answered(answer, query, upstream: i)
-            return true
-        }, fail: { failure in
-            switch failure {
-            case .timedOut: self.failed(query, upstream: i, .timedOut)
-            case .unreachable(let e): self.failed(query, upstream: i, .unreachable(errnoText(e)))
-            }
-        })
+        routes[i].datagrams.start(
+            bytes, to: routes[i].target,
+            accept: { answer, fromServer in
+                guard fromServer, bytes.withUnsafeBytes({ DNSMessage.isReply(UnsafeRawBufferPointer(answer), id: id, to: $0) }) else {
+                    self.drop(answer, from: self.routes[i].server, fromServer: fromServer)
+                    return false
+                }
+                self.answered(answer, query, upstream: i)
+                return true
+            },
+            fail: { failure in
+                switch failure {
+                case .timedOut: self.failed(query, upstream: i, .timedOut)
+                case .unreachable(let e): self.failed(query, upstream: i, .unreachable(errnoText(e)))
+                }
+            })
     }
 
     /// A genuine answer: SERVFAIL (2) and REFUSED (5) mean "try the next server"; anything else
@@ -146,7 +151,9 @@ public final class UpstreamForwarder: Sendable {
         case .unreachable(let why): what = "is unreachable: \(why)"
         case .answered(let code): what = "answered \(code)"
         }
-        failureLogs[i].note("upstream \(routes[i].server.address.endpoint)\(query.overTCP ? " (tcp)" : "") \(what); trying \(i + 1 < routes.count ? "the next one" : "no other: SERVFAIL")")
+        failureLogs[i].note(
+            "upstream \(routes[i].server.address.endpoint)\(query.overTCP ? " (tcp)" : "") \(what); trying \(i + 1 < routes.count ? "the next one" : "no other: SERVFAIL")"
+        )
         attempt(query, upstream: i + 1)
     }
 
@@ -162,16 +169,20 @@ public final class UpstreamForwarder: Sendable {
     private func drop(_ answer: UnsafeMutableRawBufferPointer, from server: UpstreamServer, fromServer: Bool) {
         let total = dropped.wrappingAdd(1, ordering: .relaxed).newValue
         let why = !fromServer ? "from another address or port" : "not matching the query's id and question"
-        droppedLog.note("dropped an answer claiming to be from upstream \(server.address.endpoint), \(why) (\(DNSMessage.describeQuestion(UnsafeRawBufferPointer(answer)))); \(total) dropped since start")
+        droppedLog.note(
+            "dropped an answer claiming to be from upstream \(server.address.endpoint), \(why) (\(DNSMessage.describeQuestion(UnsafeRawBufferPointer(answer)))); \(total) dropped since start"
+        )
     }
 
     /// SERVFAIL or REFUSED for the query in `packet`, its question echoed.
-    static func failure(_ code: DNSMessage.ResponseCode, to question: DNSMessage.Question, in packet: UnsafeRawBufferPointer,
-                        overTCP: Bool) -> [UInt8] {
+    static func failure(
+        _ code: DNSMessage.ResponseCode, to question: DNSMessage.Question, in packet: UnsafeRawBufferPointer,
+        overTCP: Bool
+    ) -> [UInt8] {
         let limit = question.sizeLimit(overTCP: overTCP)
         var out = [UInt8](repeating: 0, count: DNSMessage.responseCapacity(question, recordBytes: 0, limit: limit))
         let length = out.withUnsafeMutableBytes {
-            DNSMessage.writeResponse(to: question, packet: packet, code: code, authoritative: false, limit: limit, into: $0)
+            DNSMessage.writeResponse(to: question, packet: packet, code: code, limit: limit, into: $0)
         }
         out.removeLast(out.count - length)
         return out
@@ -202,10 +213,12 @@ public final class UpstreamForwarder: Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandlers([
                             ByteToMessageHandler(LengthPrefixedDecoder()),
-                            TCPExchangeHandler(query: bytes, id: id, reply: promise, dropped: { [weak self] answer in
-                                var answer = answer
-                                answer.withUnsafeMutableReadableBytes { self?.drop($0, from: route.server, fromServer: true) }
-                            }),
+                            TCPExchangeHandler(
+                                query: bytes, id: id, reply: promise,
+                                dropped: { [weak self] answer in
+                                    var answer = answer
+                                    answer.withUnsafeMutableReadableBytes { self?.drop($0, from: route.server, fromServer: true) }
+                                }),
                         ])
                     }
                 }
@@ -266,7 +279,8 @@ struct LengthPrefixedDecoder: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt16.self),
-              buffer.readableBytes >= 2 + Int(length) else { return .needMoreData }
+            buffer.readableBytes >= 2 + Int(length)
+        else { return .needMoreData }
         buffer.moveReaderIndex(forwardBy: 2)
         context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: Int(length))!))
         return .continue

@@ -33,8 +33,12 @@ struct DNSServe: ParsableCommand {
         defer { starting?.close() }
         let session = try Session(common)  // enters the namespace on this (main) thread
         // One resolver per address and port (53 for the nat redirect); --port 0 takes any free port.
-        let claim = options.port == 0 ? nil : try ResolverClaim(address: settings.address, port: UInt16(options.port ?? 53),
-                                                                nat: try session.kernel.firewall().dump(.nat))
+        let claim =
+            options.port == 0
+            ? nil
+            : try ResolverClaim(
+                address: settings.address, port: UInt16(options.port ?? 53),
+                nat: try session.kernel.firewall().dump(.nat))
         defer { claim?.release() }
         _ = try Transaction(kernel: session.kernel).apply([.setLink("lo", up: true)], ifExists: false)  // 127.0.0.11 lives on lo
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)  // threads born inside the namespace
@@ -42,15 +46,20 @@ struct DNSServe: ParsableCommand {
         let served = try UpstreamAccess(streams: group)
         defer { served.close() }
 
-        let forwarder = UpstreamForwarder(routes: settings.upstreams.map { .init(server: $0, served: served, starting: starting) },
-                                          maxInFlight: options.maxInflight, logger: logger)
-        let resolver = Resolver(ServiceDirectory(settings.services, ttl: options.ttl), forwarder: forwarder, logger: logger,
-                                verbose: options.verbose)
-        let server = try DNSServer(group: group, address: settings.address, port: UInt16(options.port ?? 0), resolver: resolver,
-                                   idleTimeout: .seconds(Int64(options.tcpIdle)))
+        let forwarder = UpstreamForwarder(
+            routes: settings.upstreams.map { .init(server: $0, served: served, starting: starting) },
+            maxInFlight: options.maxInflight, logger: logger)
+        let resolver = Resolver(
+            ServiceDirectory(settings.services, ttl: options.ttl), forwarder: forwarder, logger: logger,
+            verbose: options.verbose)
+        let server = try DNSServer(
+            group: group, address: settings.address, port: UInt16(options.port ?? 0), resolver: resolver,
+            idleTimeout: .seconds(Int64(options.tcpIdle)))
         defer { server.close() }
         let keeper = try redirect(settings, server, claim, session.kernel, logger)
-        logger.info("listening on \(settings.address) udp/\(server.udpPort) tcp/\(server.tcpPort)\(keeper == nil ? "" : ", port 53 redirected by nat DOCKER_OUTPUT"); \(resolver.nameCount) names of network \(settings.services.network); upstreams: \(settings.upstreams.isEmpty ? "none" : settings.upstreams.map(\.description).joined(separator: ", "))")
+        logger.info(
+            "listening on \(settings.address) udp/\(server.udpPort) tcp/\(server.tcpPort)\(keeper == nil ? "" : ", port 53 redirected by nat DOCKER_OUTPUT"); \(resolver.nameCount) names of network\(settings.services.count == 1 ? "" : "s") \(settings.services.map(\.network).joined(separator: ", ")); upstreams: \(settings.upstreams.isEmpty ? "none" : settings.upstreams.map(\.description).joined(separator: ", "))"
+        )
 
         HeapMemory.releaseFreed()  // what parsing the file took; the resolver keeps only the directory
         serve(resolver, keeper, signals, logger)
@@ -62,32 +71,38 @@ struct DNSServe: ParsableCommand {
     struct Settings {
         var address: IPv4Address
         var upstreams: [UpstreamServer]
-        var services: NetworkServices
+        var services: [NetworkServices]
 
         init(_ options: DNSServeOptions) throws {
             address = try Parse.address(options.listen)
             if let port = options.port, !(0...65535).contains(port) { throw SwarmLBKit.ValidationError(String(port), "port (0-65535)") }
-            guard options.tcpIdle > 0 else { throw SwarmLBKit.ValidationError(String(options.tcpIdle), "TCP idle timeout (seconds, at least 1)") }
+            guard options.tcpIdle > 0 else {
+                throw SwarmLBKit.ValidationError(String(options.tcpIdle), "TCP idle timeout (seconds, at least 1)")
+            }
             do {
                 upstreams = try UpstreamServer.plan(options.upstream, hostResolvConf: { ResolvConf.nameservers() })
             } catch {
                 throw SwarmLBKit.ValidationError(error.text, "upstream ([host:]IP[:PORT])")
             }
-            services = try ServicesFile.load(path: options.config)
+            services = try ServicesFile.loadNetworks(path: options.config)
         }
     }
 
     static func logger(json: Bool) -> Logger {
-        LoggingSystem.bootstrap { label in json ? JSONLogHandler(label: label) as LogHandler : StreamLogHandler.standardError(label: label) }
+        LoggingSystem.bootstrap { label in json ? JSONLogHandler(label: label) as LogHandler : StreamLogHandler.standardError(label: label)
+        }
         return Logger(label: "swarmlb.dns")
     }
 
     /// Unless the server binds port 53 itself: the nat rules that send port 53 to it, installed
     /// after removing those of a dead resolver of the address (with `--port 53`, only those go).
-    func redirect(_ settings: Settings, _ server: DNSServer, _ claim: ResolverClaim?, _ kernel: Kernel,
-                  _ logger: Logger) throws -> DNSRedirectKeeper? {
-        let keeper = DNSRedirectKeeper(DNSRedirect(address: settings.address, tcpPort: server.tcpPort, udpPort: server.udpPort),
-                                       kernel: kernel)
+    func redirect(
+        _ settings: Settings, _ server: DNSServer, _ claim: ResolverClaim?, _ kernel: Kernel,
+        _ logger: Logger
+    ) throws -> DNSRedirectKeeper? {
+        let keeper = DNSRedirectKeeper(
+            DNSRedirect(address: settings.address, tcpPort: server.tcpPort, udpPort: server.udpPort),
+            kernel: kernel)
         let removed = try options.port == nil ? keeper.install(replacing: claim?.stale ?? []) : keeper.removeStale(claim?.stale ?? [])
         if !removed.isEmpty {
             logger.warning("removed the nat rules of a resolver no longer running: \(removed.joined(separator: "; "))")
@@ -106,7 +121,7 @@ struct DNSServe: ParsableCommand {
             if signal == SIGHUP || changed {
                 modified = modificationTime(ofFile: options.config)
                 do {
-                    let reloaded = try ServicesFile.load(path: options.config)
+                    let reloaded = try ServicesFile.loadNetworks(path: options.config)
                     resolver.reload(ServiceDirectory(reloaded, ttl: options.ttl))
                     logger.info("reloaded \(options.config): \(resolver.nameCount) names")
                     HeapMemory.releaseFreed()

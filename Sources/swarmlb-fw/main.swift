@@ -16,15 +16,29 @@ struct Failure: Error { let text: String }
 func subnet(_ s: String) throws -> IPv4Subnet { try IPv4Subnet(parsing: s) }
 
 func proto(_ s: String) throws -> UInt16 {
-    switch s { case "tcp": return 6; case "udp": return 17; case "gre": return 47; case "icmp": return 1; case "sctp": return 132
-    default: guard let n = UInt16(s) else { throw Failure(text: "proto \(s)") }; return n }
+    switch s {
+    case "tcp": return 6;
+    case "udp": return 17;
+    case "gre": return 47;
+    case "icmp": return 1;
+    case "sctp": return 132
+    default: guard let n = UInt16(s) else { throw Failure(text: "proto \(s)") }; return n
+    }
 }
 
 func states(_ s: String, untracked: UInt32) -> IPTablesRule.ConntrackStates {
     var r: UInt32 = 0
     for n in s.split(separator: ",") {
-        switch n { case "INVALID": r |= 1; case "ESTABLISHED": r |= 2; case "RELATED": r |= 4; case "NEW": r |= 8
-        case "UNTRACKED": r |= untracked; case "SNAT": r |= 64; case "DNAT": r |= 128; default: break }
+        switch n {
+        case "INVALID": r |= 1;
+        case "ESTABLISHED": r |= 2;
+        case "RELATED": r |= 4;
+        case "NEW": r |= 8
+        case "UNTRACKED": r |= untracked;
+        case "SNAT": r |= 64;
+        case "DNAT": r |= 128;
+        default: break
+        }
     }
     return .init(rawValue: r)
 }
@@ -32,8 +46,16 @@ func states(_ s: String, untracked: UInt32) -> IPTablesRule.ConntrackStates {
 func tcpFlags(_ s: String) -> UInt8 {
     var r: UInt8 = 0
     for n in s.split(separator: ",") {
-        switch n { case "FIN": r |= 1; case "SYN": r |= 2; case "RST": r |= 4; case "PSH": r |= 8; case "ACK": r |= 16; case "URG": r |= 32
-        case "ALL": r |= 63; default: break }
+        switch n {
+        case "FIN": r |= 1;
+        case "SYN": r |= 2;
+        case "RST": r |= 4;
+        case "PSH": r |= 8;
+        case "ACK": r |= 16;
+        case "URG": r |= 32
+        case "ALL": r |= 63;
+        default: break
+        }
     }
     return r
 }
@@ -69,7 +91,11 @@ func parseRule(_ t: [String]) throws -> IPTablesRule {
         var s: IPTablesRule.PortRange?, d: IPTablesRule.PortRange?, f: IPTablesRule.TCPFlags?
         if let idx, case let .ports(_, s0, d0, f0) = rule.matches[idx] { s = s0; d = d0; f = f0 }
         change(&s, &d, &f)
-        if let idx { rule.matches[idx] = .ports(p, source: s, destination: d, tcpFlags: f) } else { rule.matches.append(.ports(p, source: s, destination: d, tcpFlags: f)) }
+        if let idx {
+            rule.matches[idx] = .ports(p, source: s, destination: d, tcpFlags: f)
+        } else {
+            rule.matches.append(.ports(p, source: s, destination: d, tcpFlags: f))
+        }
     }
     var nat: IPTablesRule.NATRange?
     var targetName: String?
@@ -86,10 +112,11 @@ func parseRule(_ t: [String]) throws -> IPTablesRule {
         case "-m":
             let m = try next()
             if m == "tcp" || m == "udp" { portsMatch { _, _, _ in } }
-            if m == "ipvs" { }
+            if m == "ipvs" {}
         case "--sport": let v = try next(); portsMatch { s, _, _ in s = portRange(v, negated: neg) }
         case "--dport": let v = try next(); portsMatch { _, d, _ in d = portRange(v, negated: neg) }
-        case "--tcp-flags": let m = try next(), c = try next(); portsMatch { _, _, f in f = .init(mask: tcpFlags(m), compare: tcpFlags(c), negated: neg) }
+        case "--tcp-flags":
+            let m = try next(), c = try next(); portsMatch { _, _, f in f = .init(mask: tcpFlags(m), compare: tcpFlags(c), negated: neg) }
         case "--mark":
             let v = try next().split(separator: "/")
             rule.matches.append(.mark(value: number(String(v[0])), mask: v.count > 1 ? number(String(v[1])) : 0xffff_ffff, negated: neg))
@@ -99,7 +126,11 @@ func parseRule(_ t: [String]) throws -> IPTablesRule {
         case "--ipvs": rule.matches.append(.ipvs)
         case "--src-type", "--dst-type":
             let types = IPTablesRule.AddressTypes(rawValue: try next() == "LOCAL" ? 4 : 0)
-            if a == "--src-type" { rule.matches.append(.addrtype(source: types, destination: [])) } else { rule.matches.append(.addrtype(source: [], destination: types)) }
+            if a == "--src-type" {
+                rule.matches.append(.addrtype(source: types, destination: []))
+            } else {
+                rule.matches.append(.addrtype(source: [], destination: types))
+            }
         case "-j", "-g": targetName = try next(); rule.goto = a == "-g"
         case "--set-xmark":
             let v = try next().split(separator: "/")
@@ -121,6 +152,7 @@ func parseRule(_ t: [String]) throws -> IPTablesRule {
     case "DNAT": rule.target = .dnat(nat ?? .init())
     case "SNAT": rule.target = .snat(nat ?? .init())
     case "MASQUERADE": rule.target = .masquerade(nat ?? .init())
+    case "REDIRECT": rule.target = .redirect(nat ?? .init())
     case let name?: rule.target = .jump(name)
     }
     return rule
@@ -177,8 +209,12 @@ do {
         out(IPTablesListing.rules(try fw.dump(table)))
     } else if args.first == "--marks", args.count == 2, let n = Int(args[1]) {
         let edits = (1...n).map { i in
-            FirewallEdit.append(chain: "INPUT", MarkRule(chain: "INPUT", selector: .vip(IPv4Address(0x0a00_0000 + UInt32(i) + 8)),
-                                                         mark: FirewallMark(0x100 + UInt32(i))).rule)
+            FirewallEdit.append(
+                chain: "INPUT",
+                MarkRule(
+                    chain: "INPUT", selector: .vip(IPv4Address(0x0a00_0000 + UInt32(i) + 8)),
+                    mark: FirewallMark(0x100 + UInt32(i))
+                ).rule)
         }
         try fw.commit(.mangle, edits)
     } else if args == ["--each"] {

@@ -1,5 +1,6 @@
 import SwarmLBKit
 import XCTest
+
 @testable import SwarmLBDNS
 
 final class DNSMessageTests: XCTestCase {
@@ -47,22 +48,24 @@ final class DNSMessageTests: XCTestCase {
         }
     }
 
-    let directory = ServiceDirectory(try! ServicesFile.parse("""
-        network: my-network
-        services:
-          - name: my-web
-            vip: 10.0.0.2
-            aliases: [web]
-            tasks: [{name: my-web.1.aaa, ip: 10.0.0.3}, {name: my-web.2.bbb, ip: 10.0.0.4}]
-          - name: db
-            endpoint_mode: dnsrr
-            tasks: [{name: db.1.ccc, ip: 10.0.0.7}, {name: db.2.ddd, ip: 10.0.0.8}, {name: db.3.eee, ip: 10.0.0.9}]
-        """, file: "t"))
+    let directory = ServiceDirectory(
+        try! ServicesFile.parse(
+            """
+            network: my-network
+            services:
+              - name: my-web
+                vip: 10.0.0.2
+                aliases: [web]
+                tasks: [{name: my-web.1.aaa, ip: 10.0.0.3}, {name: my-web.2.bbb, ip: 10.0.0.4}]
+              - name: db
+                endpoint_mode: dnsrr
+                tasks: [{name: db.1.ccc, ip: 10.0.0.7}, {name: db.2.ddd, ip: 10.0.0.8}, {name: db.3.eee, ip: 10.0.0.9}]
+            """, file: "t"))
 
     /// The addresses answering `name`, nil when it is forwarded.
-    func addresses(_ name: String, type: UInt16 = 1) -> [String]? {
+    func addresses(_ name: String, type: UInt16 = 1, from d: ServiceDirectory? = nil) -> [String]? {
         let q = query(name, type: type)
-        let (outcome, r) = respond(q)
+        let (outcome, r) = respond(q, from: d)
         guard outcome == .answered else { return nil }
         XCTAssertEqual(r[3] & 0x0f, 0, "NOERROR")
         return answerData(r, questionLength: q.count - 12).map { $0.map(String.init).joined(separator: ".") }
@@ -91,6 +94,39 @@ final class DNSMessageTests: XCTestCase {
         XCTAssertGreaterThan(orders.count, 1)
     }
 
+    /// The name a PTR query for `address` answers, nil when it is forwarded.
+    func pointer(_ address: String, from d: ServiceDirectory? = nil) -> String? {
+        let q = query(address.split(separator: ".").reversed().joined(separator: ".") + ".in-addr.arpa", type: 12)
+        let (outcome, r) = respond(q, from: d)
+        guard outcome == .answered, let data = answerData(r, questionLength: q.count - 12).first else { return nil }
+        var labels: [String] = []
+        var at = 0
+        while data[at] != 0 {
+            labels.append(String(decoding: data[(at + 1)...(at + Int(data[at]))], as: UTF8.self))
+            at += Int(data[at]) + 1
+        }
+        return labels.joined(separator: ".")
+    }
+
+    /// Docker's JSON of two networks (DockerNetworkInspectTests.small), as a container attached to both sees them.
+    func testSeveralNetworksAreServedTogether() throws {
+        let both = ServiceDirectory(try ServicesFile.parseNetworks(DockerNetworkInspectTests.small, file: "n.json"))
+        XCTAssertEqual(addresses("client", from: both), ["10.0.0.9"], "the first network's container")
+        XCTAssertEqual(addresses("client.other", from: both), ["10.1.0.9"])
+        XCTAssertEqual(addresses("CLIENT.my-network", from: both), ["10.0.0.9"])
+        XCTAssertEqual(addresses("api", from: both), ["10.1.0.2"])
+        XCTAssertEqual(addresses("tasks.api.other", from: both), ["10.1.0.3"])
+        XCTAssertEqual(addresses("my-web.1.aaa", from: both), ["10.0.0.3"])
+        XCTAssertNil(addresses("api.my-network", from: both), "api is not on my-network: forwarded")
+        XCTAssertNil(addresses("tasks.client", from: both), "a container is no service")
+        XCTAssertEqual(addresses("my-rr", from: both), [], "a dnsrr service with no task: NODATA")
+        XCTAssertEqual(addresses("client", type: 28, from: both), [])
+        XCTAssertEqual(pointer("10.0.0.9", from: both), "client.my-network")
+        XCTAssertEqual(pointer("10.1.0.9", from: both), "client.other")
+        XCTAssertEqual(pointer("10.0.0.3", from: both), "my-web.1.aaa.my-network")
+        XCTAssertEqual(pointer("10.1.0.2", from: both), "api.other")
+    }
+
     func testPointerRecords() {
         for (name, target) in [("2.0.0.10.in-addr.arpa", "my-web.my-network"), ("4.0.0.10.IN-ADDR.ARPA.", "my-web.2.bbb.my-network")] {
             let q = query(name, type: 12)
@@ -109,7 +145,7 @@ final class DNSMessageTests: XCTestCase {
         let (_, r) = respond(p)
         XCTAssertEqual(Array(r[0..<2]), [0x12, 0x34])
         XCTAssertEqual(r[2] & 0x80, 0x80, "QR")
-        XCTAssertEqual(r[2] & 0x04, 0x04, "AA")
+        XCTAssertEqual(r[2] & 0x04, 0, "no AA, as Docker's resolver")
         XCTAssertEqual(r[2] & 0x01, 0x01, "RD echoed")
         XCTAssertEqual(Array(r[4..<12]), [0, 1, 0, 1, 0, 0, 0, 1])
         XCTAssertEqual(Array(r[12..<q.questionEnd]), Array(p[12..<q.questionEnd]), "0x20 case kept")

@@ -240,6 +240,7 @@ docker_rules() {
   $X -t nat -A POSTROUTING -o docker_gwbridge -m addrtype --src-type LOCAL -j MASQUERADE
   $X -t nat -A POSTROUTING ! -s 10.0.0.0/8 ! -o eth+ -p udp ! --dport 53 -j MASQUERADE --to-ports 1000-2000 --random
   $X -t nat -A PREROUTING -i eth0 -p 47 -j ACCEPT
+  $X -t nat -A PREROUTING -d 10.255.0.4/32 -p tcp -m tcp --dport 8080 -j REDIRECT --to-ports 80
   $X -N DOCKER-ISOLATION
   $X -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
   $X -A FORWARD -m state ! --state INVALID,NEW -j DROP

@@ -31,6 +31,8 @@ RULES=$(cat <<'EOF'
 -t nat -A POSTROUTING ! -s 10.0.0.0/8 ! -o eth+ -p udp -m udp ! --dport 53 -j MASQUERADE --to-ports 1000-2000 --random
 -t nat -A POSTROUTING -d 10.0.0.0/24 -j SNAT --to-source 10.0.0.5
 -t nat -A PREROUTING -i eth0 -p gre -j ACCEPT
+-t nat -A PREROUTING -d 10.255.0.4/32 -p tcp -m tcp --dport 8080 -j REDIRECT --to-ports 80
+-t nat -A PREROUTING -p udp -m udp --dport 81 -j REDIRECT --to-ports 90-95 --random
 -t filter -N DOCKER-ISOLATION
 -t filter -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
 -t filter -A FORWARD -m state ! --state INVALID,NEW -j DROP

@@ -61,19 +61,23 @@ public enum DNSMessage {
         guard u16(p, 4) == 1, u16(p, 6) == 0, u16(p, 8) == 0 else { return .failure(formErr) }
         let additional = u16(p, 10)
         guard additional <= 1, let (nameLength, nameEnd) = readName(p, at: headerSize, into: name),
-              nameEnd + 4 <= p.count else { return .failure(formErr) }
+            nameEnd + 4 <= p.count
+        else { return .failure(formErr) }
         var offset = nameEnd + 4
         var ednsSize: UInt16?
         if additional == 1 {
             // The one additional record must be an OPT with the root name, ending the packet.
             guard offset + 11 <= p.count, p[offset] == 0, u16(p, offset + 1) == RecordType.opt.rawValue,
-                  offset + 11 + Int(u16(p, offset + 9)) == p.count else { return .failure(formErr) }
+                offset + 11 + Int(u16(p, offset + 9)) == p.count
+            else { return .failure(formErr) }
             ednsSize = max(512, u16(p, offset + 3))
             offset = p.count
         }
         guard offset == p.count else { return .failure(formErr) }
-        return .success(Question(id: id, flags: flags, type: u16(p, nameEnd), qclass: u16(p, nameEnd + 2),
-                                 nameLength: nameLength, questionEnd: nameEnd + 4, ednsSize: ednsSize))
+        return .success(
+            Question(
+                id: id, flags: flags, type: u16(p, nameEnd), qclass: u16(p, nameEnd + 2),
+                nameLength: nameLength, questionEnd: nameEnd + 4, ednsSize: ednsSize))
     }
 
     static func u16(_ p: UnsafeRawBufferPointer, _ i: Int) -> UInt16 { UInt16(p[i]) << 8 | UInt16(p[i + 1]) }
@@ -81,8 +85,10 @@ public enum DNSMessage {
     /// Copies the name at `start` into `out` lowercased and uncompressed, following compression
     /// pointers only backwards and at most 32 times; labels 1-63 bytes, at most 255 bytes in all.
     /// Returns the copied length and where the name ends in the packet, or nil when malformed.
-    static func readName(_ p: UnsafeRawBufferPointer, at start: Int,
-                         into out: UnsafeMutableRawBufferPointer) -> (length: Int, end: Int)? {
+    static func readName(
+        _ p: UnsafeRawBufferPointer, at start: Int,
+        into out: UnsafeMutableRawBufferPointer
+    ) -> (length: Int, end: Int)? {
         guard out.count >= maxNameLength else { return nil }
         var position = start, end: Int?, jumps = 0, length = 0
         while true {
@@ -99,7 +105,8 @@ public enum DNSMessage {
                 continue
             }
             guard labelLength <= 63, position + 1 + labelLength <= p.count,
-                  length + 1 + labelLength <= maxNameLength else { return nil }
+                length + 1 + labelLength <= maxNameLength
+            else { return nil }
             out[length] = UInt8(labelLength)
             for i in 1...labelLength {
                 let b = p[position + i]
@@ -121,21 +128,24 @@ public enum DNSMessage {
     /// each from `records` (already naming the question by pointer 0xc00c), in random order when
     /// `shuffled`, an OPT record when the client sent one, and TC set when not all the records fit
     /// in `limit` bytes (as many whole records as fit are kept). `out` must hold `responseCapacity`.
-    public static func writeResponse(to question: Question, packet: UnsafeRawBufferPointer, code: ResponseCode,
-                                     authoritative: Bool = true, records: UnsafeRawBufferPointer = .init(start: nil, count: 0),
-                                     recordLength: Int = 0, shuffled: Bool = false, limit: Int,
-                                     into out: UnsafeMutableRawBufferPointer) -> Int {
+    public static func writeResponse(
+        to question: Question, packet: UnsafeRawBufferPointer, code: ResponseCode,
+        records: UnsafeRawBufferPointer = .init(start: nil, count: 0),
+        recordLength: Int = 0, shuffled: Bool = false, limit: Int,
+        into out: UnsafeMutableRawBufferPointer
+    ) -> Int {
         let count = recordLength == 0 ? 0 : records.count / recordLength
         let opt = question.ednsSize == nil ? 0 : optLength
         let room = max(0, limit - headerSize - question.questionLength - opt)
         let fitting = recordLength == 0 ? 0 : min(count, room / recordLength)
-        var flags: UInt16 = 0x8000 | (question.flags & 0x7900) | 0x0080 | UInt16(code.rawValue)  // QR, opcode + RD, RA
-        if authoritative { flags |= 0x0400 }
+        // QR, opcode + RD, RA; never AA, as Docker's resolver.
+        var flags: UInt16 = 0x8000 | (question.flags & 0x7900) | 0x0080 | UInt16(code.rawValue)
         if fitting < count { flags |= 0x0200 }  // TC
         writeHeader(out, id: question.id, flags: flags, questions: 1, answers: fitting, additional: opt == 0 ? 0 : 1)
         var at = headerSize
-        out.baseAddress!.advanced(by: at).copyMemory(from: packet.baseAddress!.advanced(by: headerSize),
-                                                      byteCount: question.questionLength)
+        out.baseAddress!.advanced(by: at).copyMemory(
+            from: packet.baseAddress!.advanced(by: headerSize),
+            byteCount: question.questionLength)
         at += question.questionLength
         if shuffled && count > 1 {
             // A random `fitting` of the records in random order: a partial Fisher-Yates over indices.
@@ -163,21 +173,28 @@ public enum DNSMessage {
         return at
     }
 
-    private static func copy(_ records: UnsafeRawBufferPointer, record: Int, length: Int,
-                             to out: UnsafeMutableRawBufferPointer, at: Int) {
+    private static func copy(
+        _ records: UnsafeRawBufferPointer, record: Int, length: Int,
+        to out: UnsafeMutableRawBufferPointer, at: Int
+    ) {
         out.baseAddress!.advanced(by: at).copyMemory(from: records.baseAddress!.advanced(by: record * length), byteCount: length)
     }
 
     /// Writes a header-only response (FORMERR for junk whose question cannot be echoed): 12 bytes.
-    public static func writeHeaderOnly(id: UInt16, flags requestFlags: UInt16, code: ResponseCode,
-                                       into out: UnsafeMutableRawBufferPointer) -> Int {
-        writeHeader(out, id: id, flags: 0x8000 | (requestFlags & 0x7900) | 0x0080 | UInt16(code.rawValue),
-                    questions: 0, answers: 0, additional: 0)
+    public static func writeHeaderOnly(
+        id: UInt16, flags requestFlags: UInt16, code: ResponseCode,
+        into out: UnsafeMutableRawBufferPointer
+    ) -> Int {
+        writeHeader(
+            out, id: id, flags: 0x8000 | (requestFlags & 0x7900) | 0x0080 | UInt16(code.rawValue),
+            questions: 0, answers: 0, additional: 0)
         return headerSize
     }
 
-    private static func writeHeader(_ out: UnsafeMutableRawBufferPointer, id: UInt16, flags: UInt16, questions: Int,
-                                    answers: Int, additional: Int) {
+    private static func writeHeader(
+        _ out: UnsafeMutableRawBufferPointer, id: UInt16, flags: UInt16, questions: Int,
+        answers: Int, additional: Int
+    ) {
         func put(_ field: Int, at i: Int) {
             out[i] = UInt8(truncatingIfNeeded: field >> 8)
             out[i + 1] = UInt8(truncatingIfNeeded: field)
@@ -192,9 +209,11 @@ public enum DNSMessage {
 
     /// One answer record in wire form, naming the question by the pointer 0xc00c.
     public static func record(type: RecordType, ttl: UInt32, data: [UInt8]) -> [UInt8] {
-        [0xc0, 0x0c, UInt8(type.rawValue >> 8), UInt8(type.rawValue & 0xff), 0, 1,
-         UInt8(ttl >> 24), UInt8(ttl >> 16 & 0xff), UInt8(ttl >> 8 & 0xff), UInt8(ttl & 0xff),
-         UInt8(data.count >> 8), UInt8(data.count & 0xff)] + data
+        [
+            0xc0, 0x0c, UInt8(type.rawValue >> 8), UInt8(type.rawValue & 0xff), 0, 1,
+            UInt8(ttl >> 24), UInt8(ttl >> 16 & 0xff), UInt8(ttl >> 8 & 0xff), UInt8(ttl & 0xff),
+            UInt8(data.count >> 8), UInt8(data.count & 0xff),
+        ] + data
     }
 
     /// A dotted name in wire form, labels with their lengths; `terminated` adds the root's zero byte.
@@ -223,13 +242,15 @@ public enum DNSMessage {
     /// the type and class equal. A forged answer must guess the question as well as the id and port.
     public static func isReply(_ reply: UnsafeRawBufferPointer, id: UInt16, to query: UnsafeRawBufferPointer) -> Bool {
         guard reply.count >= headerSize, query.count >= headerSize, u16(reply, 0) == id, u16(reply, 2) & 0x8000 != 0,
-              u16(reply, 4) == 1 else { return false }
+            u16(reply, 4) == 1
+        else { return false }
         return withUnsafeTemporaryAllocation(byteCount: 2 * maxNameLength, alignment: 1) { names in
             let mine = UnsafeMutableRawBufferPointer(rebasing: names[..<maxNameLength])
             let theirs = UnsafeMutableRawBufferPointer(rebasing: names[maxNameLength...])
             guard let (length, end) = readName(query, at: headerSize, into: mine), end + 4 <= query.count,
-                  let (replyLength, replyEnd) = readName(reply, at: headerSize, into: theirs), replyEnd + 4 <= reply.count,
-                  length == replyLength, memcmp(mine.baseAddress!, theirs.baseAddress!, length) == 0 else { return false }
+                let (replyLength, replyEnd) = readName(reply, at: headerSize, into: theirs), replyEnd + 4 <= reply.count,
+                length == replyLength, memcmp(mine.baseAddress!, theirs.baseAddress!, length) == 0
+            else { return false }
             return u16(query, end) == u16(reply, replyEnd) && u16(query, end + 2) == u16(reply, replyEnd + 2)
         }
     }

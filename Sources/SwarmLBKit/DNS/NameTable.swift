@@ -47,7 +47,8 @@ struct NameTable<Value: Sendable>: Sendable {
                 if index == 0 { return (nil, slot) }
                 let e = entries[index - 1]
                 if Int(e.keyLength) == name.count,
-                   name.count == 0 || memcmp(keyBytes.baseAddress! + Int(e.keyStart), name.baseAddress!, name.count) == 0 {
+                    name.count == 0 || memcmp(keyBytes.baseAddress! + Int(e.keyStart), name.baseAddress!, name.count) == 0
+                {
                     return (index - 1, slot)
                 }
                 slot = (slot + 1) & mask
@@ -59,7 +60,8 @@ struct NameTable<Value: Sendable>: Sendable {
         var slots = [Int32](repeating: 0, count: capacity)
         keys.withUnsafeBytes { keyBytes in
             for (i, e) in entries.enumerated() {
-                var slot = Self.hash(UnsafeRawBufferPointer(rebasing: keyBytes[Int(e.keyStart)..<Int(e.keyStart + e.keyLength)])) & (capacity - 1)
+                var slot =
+                    Self.hash(UnsafeRawBufferPointer(rebasing: keyBytes[Int(e.keyStart)..<Int(e.keyStart + e.keyLength)])) & (capacity - 1)
                 while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
                 slots[slot] = Int32(i + 1)
             }
@@ -78,6 +80,13 @@ struct NameTable<Value: Sendable>: Sendable {
     mutating func compact() {
         keys = keys.withUnsafeBufferPointer { Array($0) }
         entries = entries.withUnsafeBufferPointer { Array($0) }
+    }
+
+    /// Adds every name of `other` with its value; an existing value is replaced only when `replacing`.
+    mutating func insertAll(_ other: NameTable, replacing: Bool) {
+        for e in other.entries {
+            insert(Array(other.keys[Int(e.keyStart)..<Int(e.keyStart + e.keyLength)]), e.value, replacing: replacing)
+        }
     }
 
     /// Adds each name with `suffix` appended, with the same value, unless that name is already in.

@@ -1,8 +1,8 @@
 /// The names the embedded resolver answers for one network (as Docker's resolver on 127.0.0.11
 /// does), built once per services file so that a reload swaps one immutable value: `<service>` and
 /// each alias → the VIP (or every task IP, shuffled per answer, in dnsrr mode); `tasks.<service>` →
-/// every task IP; `<task name>` → its IP; each also with `.<network>` appended; PTR for VIPs and
-/// task IPs. Names match case-insensitively. Every answer's records are kept in wire form, so a
+/// every task IP; `<task name>` and `<container name>` → its IP; each also with `.<network>`
+/// appended; PTR for VIPs, task and container IPs. Several networks can be served together. Names match case-insensitively. Every answer's records are kept in wire form, so a
 /// query is answered by one table lookup and a copy.
 public final class ServiceDirectory: Sendable {
     /// The records answering one name: `count` records of `length` bytes each from `start` in the
@@ -31,44 +31,63 @@ public final class ServiceDirectory: Sendable {
     /// Distinct names served (not counting their `.<network>` forms), for the logs.
     public let nameCount: Int
 
-    public init(_ services: NetworkServices, ttl: UInt32 = 600) {
+    public convenience init(_ services: NetworkServices, ttl: UInt32 = 600) {
+        self.init([services], ttl: ttl)
+    }
+
+    /// The names of several networks served together, as a container attached to all of them
+    /// sees them: a name without a network suffix answers from the first network that has it,
+    /// `<name>.<network>` from that network only.
+    public init(_ networks: [NetworkServices], ttl: UInt32 = 600) {
         var store: [UInt8] = []
         func recordSet(_ type: DNSMessage.RecordType, _ datas: [[UInt8]], shuffled: Bool = false) -> RecordSet {
             let start = store.count
             for data in datas { store += DNSMessage.record(type: type, ttl: ttl, data: data) }
-            return RecordSet(start: Int32(start), count: Int32(datas.count),
-                             length: datas.isEmpty ? 0 : Int32((store.count - start) / datas.count), shuffled: shuffled)
+            return RecordSet(
+                start: Int32(start), count: Int32(datas.count),
+                length: datas.isEmpty ? 0 : Int32((store.count - start) / datas.count), shuffled: shuffled)
         }
         func key(_ name: String) -> [UInt8] { DNSMessage.encodeName(DNSName.key(name), terminated: false) }
         func addresses(_ list: [IPv4Address], shuffled: Bool = false) -> RecordSet {
-            recordSet(.a, list.map { a in [UInt8(a.value >> 24), UInt8(a.value >> 16 & 0xff), UInt8(a.value >> 8 & 0xff), UInt8(a.value & 0xff)] },
-                      shuffled: shuffled)
+            recordSet(
+                .a,
+                list.map { a in [UInt8(a.value >> 24), UInt8(a.value >> 16 & 0xff), UInt8(a.value >> 8 & 0xff), UInt8(a.value & 0xff)] },
+                shuffled: shuffled)
         }
-        func pointer(_ target: String) -> RecordSet { recordSet(.ptr, [DNSMessage.encodeName("\(target).\(services.network)")]) }
 
         var names = NameTable<RecordSet>()
         var pointers = NameTable<RecordSet>()
-        for s in services.services {
-            let tasks = addresses(s.tasks.map(\.ip))
-            var service = tasks  // dnsrr, or no VIP: every task, shuffled per answer
-            service.shuffled = true
-            if let vip = s.vip {
-                pointers.insert(key(Self.reverseName(vip)), pointer(s.name))
-                if s.endpointMode == .vip { service = addresses([vip]) }
+        var count = 0
+        for services in networks {
+            func pointer(_ target: String) -> RecordSet { recordSet(.ptr, [DNSMessage.encodeName("\(target).\(services.network)")]) }
+            var local = NameTable<RecordSet>()
+            func single(_ t: NetworkServices.Task, in set: RecordSet, at i: Int) {
+                local.insert(
+                    key(t.name), RecordSet(start: set.start + Int32(i) * set.length, count: 1, length: set.length, shuffled: false))
+                pointers.insert(key(Self.reverseName(t.ip)), pointer(t.name), replacing: false)
             }
-            for n in [s.name] + s.aliases {
-                names.insert(key(n), service)
-                names.insert(key("tasks." + n), tasks)
+            for s in services.services {
+                let tasks = addresses(s.tasks.map(\.ip))
+                var service = tasks  // dnsrr, or no VIP: every task, shuffled per answer
+                service.shuffled = true
+                if let vip = s.vip {
+                    pointers.insert(key(Self.reverseName(vip)), pointer(s.name), replacing: false)
+                    if s.endpointMode == .vip { service = addresses([vip]) }
+                }
+                for n in [s.name] + s.aliases {
+                    local.insert(key(n), service)
+                    local.insert(key("tasks." + n), tasks)
+                }
+                for (i, t) in s.tasks.enumerated() { single(t, in: tasks, at: i) }
             }
-            for (i, t) in s.tasks.enumerated() {
-                names.insert(key(t.name), RecordSet(start: tasks.start + Int32(i) * tasks.length, count: 1, length: tasks.length,
-                                                    shuffled: false))
-                pointers.insert(key(Self.reverseName(t.ip)), pointer(t.name))
-            }
+            let containers = addresses(services.containers.map(\.ip))
+            for (i, c) in services.containers.enumerated() { single(c, in: containers, at: i) }
+            count += local.count
+            // Each name also with `.<network>` appended, unless that is itself a name served.
+            local.insertSuffixed(key(services.network))
+            names.insertAll(local, replacing: false)
         }
-        nameCount = names.count
-        // Each name also with `.<network>` appended, unless that is itself a name served.
-        names.insertSuffixed(key(services.network))
+        nameCount = count
         names.compact()
         pointers.compact()
         self.names = names
@@ -95,8 +114,10 @@ public final class ServiceDirectory: Sendable {
     /// must give `body` a buffer of at least `capacity` bytes and keep the length it returns. Over
     /// UDP an answer fits 512 bytes or the client's EDNS0 size (at most `DNSMessage.udpPayloadSize`),
     /// with TC set when records are left out.
-    public func respond(to packet: UnsafeRawBufferPointer, overTCP: Bool,
-                        write: (_ capacity: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Void) -> Outcome {
+    public func respond(
+        to packet: UnsafeRawBufferPointer, overTCP: Bool,
+        write: (_ capacity: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int) -> Void
+    ) -> Outcome {
         withUnsafeTemporaryAllocation(byteCount: DNSMessage.maxNameLength, alignment: 1) { name in
             let question: DNSMessage.Question
             switch DNSMessage.parse(packet, name: name) {
@@ -118,9 +139,10 @@ public final class ServiceDirectory: Sendable {
             records.withUnsafeBytes { store in
                 let bytes = UnsafeRawBufferPointer(rebasing: store[Int(set.start)..<Int(set.start + set.count * set.length)])
                 write(DNSMessage.responseCapacity(question, recordBytes: bytes.count, limit: limit)) { out in
-                    DNSMessage.writeResponse(to: question, packet: packet, code: question.opcode == 0 ? .noError : .notImp,
-                                             records: bytes, recordLength: Int(set.length), shuffled: set.shuffled, limit: limit,
-                                             into: out)
+                    DNSMessage.writeResponse(
+                        to: question, packet: packet, code: question.opcode == 0 ? .noError : .notImp,
+                        records: bytes, recordLength: Int(set.length), shuffled: set.shuffled, limit: limit,
+                        into: out)
                 }
             }
             return .answered

@@ -1,5 +1,6 @@
 /// The services of one overlay network as the embedded resolver knows them: each service's VIP,
-/// mark, aliases, endpoint mode and tasks. Loaded from the services file (`ServicesFile`).
+/// mark, aliases, endpoint mode and tasks, and the plain containers attached to it (Docker's service
+/// `""` in `docker network inspect -v`). Loaded from the services file (`ServicesFile`).
 public struct NetworkServices: Sendable, Equatable {
     public enum EndpointMode: String, Sendable, Equatable {
         /// `<service>` resolves to the VIP.
@@ -29,8 +30,10 @@ public struct NetworkServices: Sendable, Equatable {
         public var tasks: [Task]
         /// The IPVS scheduler for `apply`; nil: rr, as Docker.
         public var scheduler: IPVSScheduler?
-        public init(name: String, vip: IPv4Address? = nil, fwmark: FirewallMark? = nil, aliases: [String] = [],
-                    endpointMode: EndpointMode = .vip, tasks: [Task] = [], scheduler: IPVSScheduler? = nil) {
+        public init(
+            name: String, vip: IPv4Address? = nil, fwmark: FirewallMark? = nil, aliases: [String] = [],
+            endpointMode: EndpointMode = .vip, tasks: [Task] = [], scheduler: IPVSScheduler? = nil
+        ) {
             self.name = name
             self.vip = vip
             self.fwmark = fwmark
@@ -44,11 +47,15 @@ public struct NetworkServices: Sendable, Equatable {
     public var network: String
     public var subnet: IPv4Subnet?
     public var services: [Service]
+    /// Containers attached to the network outside any service: each name resolves to its address
+    /// (PTR `<name>.<network>`); no load balancing (`weight` unused).
+    public var containers: [Task]
 
-    public init(network: String, subnet: IPv4Subnet? = nil, services: [Service]) {
+    public init(network: String, subnet: IPv4Subnet? = nil, services: [Service], containers: [Task] = []) {
         self.network = network
         self.subnet = subnet
         self.services = services
+        self.containers = containers
     }
 }
 
@@ -67,7 +74,8 @@ extension NetworkServices {
     /// The first entry that contradicts an earlier one or the network, in file order: a dnsrr
     /// service with a VIP (Docker gives it none), a name (service, alias or task, case-insensitive)
     /// used twice, two VIP-mode services on one VIP, a VIP or task address outside `subnet`.
-    /// Each is reported at the later entry's own field (an alias clash at the alias).
+    /// Each is reported at the later entry's own field (an alias clash at the alias); containers
+    /// come after the services (`containers[0].name`).
     public func firstProblem() -> Problem? {
         var names: [String: String] = [:]  // lowercased name -> the field that took it
         var vips: [IPv4Address: String] = [:]
@@ -99,6 +107,10 @@ extension NetworkServices {
                 if let p = claim(t.name, "\(f).tasks[\(j)].name") { return p }
                 if let p = inside(t.ip, "\(f).tasks[\(j)].ip") { return p }
             }
+        }
+        for (j, c) in containers.enumerated() {
+            if let p = claim(c.name, "containers[\(j)].name") { return p }
+            if let p = inside(c.ip, "containers[\(j)].ip") { return p }
         }
         return nil
     }
