@@ -1081,6 +1081,7 @@ _swarmlb_apply() {
         return
         ;;
     '--config')
+        __swarmlb_add_completions -f
         return
         ;;
     '--dev')
@@ -1258,6 +1259,7 @@ _swarmlb_dns_serve() {
         return
         ;;
     '--config')
+        __swarmlb_add_completions -f
         return
         ;;
     '--listen')

@@ -5,7 +5,7 @@ import ArgumentParser
 public struct ApplyOptions: ParsableArguments {
     public init() {}
 
-    @Option(help: "The services file (YAML or JSON), as dns serve reads it, or the output of docker network inspect -v NET (one network).")
+    @Option(help: "The services file (YAML or JSON), as dns serve reads it, or the output of docker network inspect -v NET (one network).", completion: .file())
     public var config: String
     @Option(help: "Device that gets the VIPs and whose address is the SNAT source (the overlay interface).") public var dev: String
     @Option(

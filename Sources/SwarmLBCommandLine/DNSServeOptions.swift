@@ -5,7 +5,7 @@ import ArgumentParser
 public struct DNSServeOptions: ParsableArguments {
     public init() {}
 
-    @Option(help: "The services file (YAML or JSON), or the output of docker network inspect -v NET... (several networks served together).")
+    @Option(help: "The services file (YAML or JSON), or the output of docker network inspect -v NET... (several networks served together).", completion: .file())
     public var config: String
     @Option(help: "Address to listen on.") public var listen = "127.0.0.11"
     @Option(help: "Port to bind; 53 binds it directly and installs no nat rules. Default: two free ports + nat rules.")

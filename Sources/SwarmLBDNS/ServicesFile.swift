@@ -42,7 +42,7 @@ public enum ServicesFile {
     /// Every network of a services file: one for the YAML layout, one or more for Docker's JSON.
     public static func loadNetworks(path: String) throws(ServicesFileError) -> [NetworkServices] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ServicesFileError(file: path, line: nil, field: "", reason: "cannot read the file")
+            throw ServicesFileError(file: path, line: nil, field: "", reason: "cannot read the file: " + readFailure(path))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ServicesFileError(file: path, line: nil, field: "", reason: "not UTF-8 text")
@@ -206,4 +206,14 @@ public enum ServicesFile {
             return s
         }
     }
+}
+
+/// Why `path` cannot be read, as open(2) or read(2) says it (No such file or directory (ENOENT),
+/// Permission denied (EACCES), Is a directory (EISDIR)).
+private func readFailure(_ path: String) -> String {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return errnoText(errno) }
+    defer { close(fd) }
+    var byte: UInt8 = 0
+    return read(fd, &byte, 1) < 0 ? errnoText(errno) : "it changed while being read"
 }

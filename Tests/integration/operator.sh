@@ -202,3 +202,13 @@ time.sleep(60)' & local listener=$!
   assert_eq "$before" "$(nsx "$ns" nft list ruleset)" "the ruleset after inspect and the refused dns serve"
   rm -f "$f"
 }
+
+# A services file that cannot be read says why, in dns serve and in apply, and --config completes file names.
+test_an_unreadable_config_says_why() {
+  local ns; ns=$(new_ns cfg)
+  expect_exit 1 "$SWARMLB" -n "$ns" dns serve --config /nonexistent.yaml
+  assert_eq "swarmlb: /nonexistent.yaml: cannot read the file: No such file or directory (ENOENT)" "$ERR"
+  expect_exit 1 "$SWARMLB" -n "$ns" apply --config /tmp --dev eth0
+  assert_eq "swarmlb: /tmp: cannot read the file: Is a directory (EISDIR)" "$ERR"
+  assert_contains "$(cd "$ROOT" && complete_words swarmlb dns serve --config "")" "Makefile"
+}
