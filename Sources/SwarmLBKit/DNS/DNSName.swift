@@ -11,7 +11,8 @@ public enum DNSName {
                 label = 0
                 continue
             }
-            guard (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b == 0x2d || b == 0x5f else { return false }
+            let allowed = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b == 0x2d || b == 0x5f
+            guard allowed else { return false }
             label += 1
             guard label <= 63 else { return false }
         }

@@ -32,8 +32,9 @@ public struct IPVSRealListing: Sendable {
             if bytes[first.lowerBound] == 0x2d, first.count == 2 {  // "->": a real of the service above
                 guard let m = mark, !unsettled.contains(m) else { continue }
                 guard f.count > 3, let address = Self.hex(bytes, f[1], upTo: 0x3a), bytes[f[1].upperBound - 5] == 0x3a,
-                      bytes[(f[1].upperBound - 4)..<f[1].upperBound].allSatisfy({ $0 == 0x30 }),
-                      bytes[f[2]].elementsEqual("Masq".utf8), let weight = Self.decimal(bytes, f[3]) else {
+                    bytes[(f[1].upperBound - 4)..<f[1].upperBound].allSatisfy({ $0 == 0x30 }),
+                    bytes[f[2]].elementsEqual("Masq".utf8), let weight = Self.decimal(bytes, f[3])
+                else {
                     unsettled.insert(m)
                     plain[m] = nil
                     continue
@@ -69,7 +70,9 @@ public struct IPVSRealListing: Sendable {
 
     /// Eight hex digits (an IPv4 address or a mark), ending the field or followed by `stop`.
     private static func hex(_ bytes: [UInt8], _ field: Range<Int>, upTo stop: UInt8?) -> UInt32? {
-        guard field.count >= 8, stop == nil ? field.count == 8 : (field.count > 8 && bytes[field.lowerBound + 8] == stop) else { return nil }
+        guard field.count >= 8, stop == nil ? field.count == 8 : (field.count > 8 && bytes[field.lowerBound + 8] == stop) else {
+            return nil
+        }
         var v: UInt32 = 0
         for b in bytes[field.lowerBound..<(field.lowerBound + 8)] {
             switch b {

@@ -29,8 +29,10 @@ public struct NetworkServices: Sendable, Equatable {
         public var tasks: [Task]
         /// The IPVS scheduler for `apply`; nil: rr, as Docker.
         public var scheduler: IPVSScheduler?
-        public init(name: String, vip: IPv4Address? = nil, fwmark: FirewallMark? = nil, aliases: [String] = [],
-                    endpointMode: EndpointMode = .vip, tasks: [Task] = [], scheduler: IPVSScheduler? = nil) {
+        public init(
+            name: String, vip: IPv4Address? = nil, fwmark: FirewallMark? = nil, aliases: [String] = [],
+            endpointMode: EndpointMode = .vip, tasks: [Task] = [], scheduler: IPVSScheduler? = nil
+        ) {
             self.name = name
             self.vip = vip
             self.fwmark = fwmark
@@ -72,7 +74,9 @@ extension NetworkServices {
         // Field paths are spelled only for a problem: a file holds tens of thousands of names.
         struct Field {
             var service: Int, list = "", index = 0
-            var path: String { list.isEmpty ? "services[\(service)].name" : "services[\(service)].\(list)[\(index)]\(list == "tasks" ? ".name" : "")" }
+            var path: String {
+                list.isEmpty ? "services[\(service)].name" : "services[\(service)].\(list)[\(index)]\(list == "tasks" ? ".name" : "")"
+            }
         }
         var names: [String: Field] = [:]  // lowercased name -> the field that took it
         var vips: [IPv4Address: Int] = [:]
@@ -93,10 +97,13 @@ extension NetworkServices {
             }
             if let vip = s.vip {
                 if s.endpointMode == .dnsrr {
-                    return Problem(field: "services[\(i)].vip", reason: "a dnsrr service has no VIP (remove vip, or use endpoint_mode: vip)")
+                    return Problem(
+                        field: "services[\(i)].vip", reason: "a dnsrr service has no VIP (remove vip, or use endpoint_mode: vip)")
                 }
                 if let p = inside(vip, "services[\(i)].vip") { return p }
-                if let other = vips[vip] { return Problem(field: "services[\(i)].vip", reason: "VIP \(vip) is already used by services[\(other)]") }
+                if let other = vips[vip] {
+                    return Problem(field: "services[\(i)].vip", reason: "VIP \(vip) is already used by services[\(other)]")
+                }
                 vips[vip] = i
             }
             for j in s.tasks.indices {

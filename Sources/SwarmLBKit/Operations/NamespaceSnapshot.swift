@@ -30,7 +30,9 @@ final class NamespaceSnapshot {
     /// read exactly, thresholds included, over netlink, so a change or its undo keeps every setting.
     func reals(of mark: FirewallMark, unlessExactly wanted: [IPv4Address: Int32]) throws(KernelError) -> [RealServer] {
         let listing: IPVSRealListing
-        if let realListing { listing = realListing } else {
+        if let realListing {
+            listing = realListing
+        } else {
             listing = try kernel.ipvs().realListing()
             realListing = listing
         }
