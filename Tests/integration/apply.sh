@@ -136,10 +136,14 @@ test_apply_takes_weights_and_the_scheduler_from_the_file() {
   assert_eq "FWM  257 wrr
   -> 10.0.0.3:0                   Masq    2      0          0         
   -> 10.0.0.4:0                   Masq    0      0          0         " "$(nsx "$ns" ipvsadm -Ln | sed -n '4,$p')" "a drained task (weight 0) and a weighted one"
+  # Thresholds set by hand (apply does not manage them; /proc/net/ip_vs, which apply reads reals from,
+  # does not show them) stay as they are on a real apply re-weights.
+  nsx "$ns" ipvsadm -e -f 257 -r 10.0.0.4:0 -m -w 0 -x 50
   services_file /tmp/$PREFIX.yaml '{name: web, vip: 10.0.0.2, fwmark: 0x101, tasks: [{name: web.1, ip: 10.0.0.3, weight: 2}, {name: web.2, ip: 10.0.0.4}]}'
   expect_exit 0 "$SWARMLB" -n "$ns" apply --config /tmp/$PREFIX.yaml --dev eth0
   assert_eq "ipvsadm -E -f 257 -s rr
-ipvsadm -e -f 257 -r 10.0.0.4:0 -m -w 1" "$OUT" "the scheduler back to rr, the drained task back in"
+ipvsadm -e -f 257 -r 10.0.0.4:0 -m -w 1 -x 50" "$OUT" "the scheduler back to rr, the drained task back in, its threshold kept"
+  assert_eq "50 0" "$(nsx "$ns" ipvsadm -Ln --thresholds | awk '/10.0.0.4/ {print $3, $4}')" "the thresholds read back (upper, lower)"
 }
 
 # The add/del commands plan on apply's snapshot: a second mark for a VIP is refused (vip add, service add,

@@ -45,15 +45,7 @@ public final class IPVSTable {
     /// Every service with its counters and real servers, in ipvsadm's order: what `ipvsadm -Ln` reads.
     public func snapshot() throws(KernelError) -> IPVSSnapshot {
         let (version, size) = try info()
-        var found: [IPVSSnapshot.Entry] = []
-        let msg = try message(IPVS_CMD_GET_SERVICE, flags: NLM_F_DUMP)
-        try socket.request(msg, operation: "listing IPVS services", object: "") { reply in
-            let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
-            let attr = tb[Int(IPVS_CMD_ATTR_SERVICE)]
-            if let s = IPVSWire.service(from: attr) {
-                found.append(IPVSSnapshot.Entry(service: s, stats: IPVSWire.serviceStats(from: attr), reals: []))
-            }
-        }
+        let found = try services()
         // Sort positions, not the (large) entries themselves.
         let order = found.indices.sorted { IPVSOrder.before(found[$0].service.key, found[$1].service.key) }
         var entries: [IPVSSnapshot.Entry] = []
@@ -64,6 +56,26 @@ public final class IPVSTable {
             entries.append(e)
         }
         return IPVSSnapshot(version: version, tableSize: size, entries: entries)
+    }
+
+    /// Every service with its counters, in the kernel's order, without real servers: one dump.
+    public func services() throws(KernelError) -> [IPVSSnapshot.Entry] {
+        var found: [IPVSSnapshot.Entry] = []
+        let msg = try message(IPVS_CMD_GET_SERVICE, flags: NLM_F_DUMP)
+        try socket.request(msg, operation: "listing IPVS services", object: "") { reply in
+            let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
+            let attr = tb[Int(IPVS_CMD_ATTR_SERVICE)]
+            if let s = IPVSWire.service(from: attr) {
+                found.append(IPVSSnapshot.Entry(service: s, stats: IPVSWire.serviceStats(from: attr), reals: []))
+            }
+        }
+        return found
+    }
+
+    /// The real servers of every fwmark service from /proc/net/ip_vs, in one read (netlink takes
+    /// one dump per service, and refuses a second dump in flight on a socket).
+    public func realListing() throws(KernelError) -> IPVSRealListing {
+        IPVSRealListing(procText: try ProcFile.read("/proc/thread-self/net/ip_vs"))
     }
 
     /// The service with this key, or nil. `ipvsadm -Ln -f 257`.

@@ -77,35 +77,44 @@ extension NetworkServices {
     /// Each is reported at the later entry's own field (an alias clash at the alias); containers
     /// come after the services (`containers[0].name`).
     public func firstProblem() -> Problem? {
-        var names: [String: String] = [:]  // lowercased name -> the field that took it
-        var vips: [IPv4Address: String] = [:]
-        func claim(_ name: String, _ field: String) -> Problem? {
+        // Field paths are spelled only for a problem: a file holds tens of thousands of names.
+        struct Field {
+            var service: Int, list = "", index = 0
+            var path: String {
+                list.isEmpty ? "services[\(service)].name" : "services[\(service)].\(list)[\(index)]\(list == "tasks" ? ".name" : "")"
+            }
+        }
+        var names: [String: Field] = [:]  // lowercased name -> the field that took it
+        var vips: [IPv4Address: Int] = [:]
+        func claim(_ name: String, _ field: Field) -> Problem? {
             let key = DNSName.key(name)
-            if let other = names[key] { return Problem(field: field, reason: "name \"\(name)\" is already used by \(other)") }
+            if let other = names[key] { return Problem(field: field.path, reason: "name \"\(name)\" is already used by \(other.path)") }
             names[key] = field
             return nil
         }
-        func inside(_ a: IPv4Address, _ field: String) -> Problem? {
+        func inside(_ a: IPv4Address, _ field: @autoclosure () -> String) -> Problem? {
             guard let subnet, !subnet.contains(a) else { return nil }
-            return Problem(field: field, reason: "\(a) is outside the network's subnet \(subnet)")
+            return Problem(field: field(), reason: "\(a) is outside the network's subnet \(subnet)")
         }
         for (i, s) in services.enumerated() {
-            let f = "services[\(i)]"
-            if let p = claim(s.name, "\(f).name") { return p }
-            for (j, alias) in s.aliases.enumerated() {
-                if let p = claim(alias, "\(f).aliases[\(j)]") { return p }
+            if let p = claim(s.name, Field(service: i)) { return p }
+            for j in s.aliases.indices {
+                if let p = claim(s.aliases[j], Field(service: i, list: "aliases", index: j)) { return p }
             }
             if let vip = s.vip {
                 if s.endpointMode == .dnsrr {
-                    return Problem(field: "\(f).vip", reason: "a dnsrr service has no VIP (remove vip, or use endpoint_mode: vip)")
+                    return Problem(
+                        field: "services[\(i)].vip", reason: "a dnsrr service has no VIP (remove vip, or use endpoint_mode: vip)")
                 }
-                if let p = inside(vip, "\(f).vip") { return p }
-                if let other = vips[vip] { return Problem(field: "\(f).vip", reason: "VIP \(vip) is already used by \(other)") }
-                vips[vip] = f
+                if let p = inside(vip, "services[\(i)].vip") { return p }
+                if let other = vips[vip] {
+                    return Problem(field: "services[\(i)].vip", reason: "VIP \(vip) is already used by services[\(other)]")
+                }
+                vips[vip] = i
             }
-            for (j, t) in s.tasks.enumerated() {
-                if let p = claim(t.name, "\(f).tasks[\(j)].name") { return p }
-                if let p = inside(t.ip, "\(f).tasks[\(j)].ip") { return p }
+            for j in s.tasks.indices {
+                if let p = claim(s.tasks[j].name, Field(service: i, list: "tasks", index: j)) { return p }
+                if let p = inside(s.tasks[j].ip, "services[\(i)].tasks[\(j)].ip") { return p }
             }
         }
         for (j, c) in containers.enumerated() {

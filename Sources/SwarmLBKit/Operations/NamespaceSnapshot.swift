@@ -1,11 +1,13 @@
 /// The namespace's state as planning sees it, each part read from the kernel once, when first
-/// needed, and never again during one plan: the IPVS services with their real servers (the whole
-/// table at once for `apply`, one service at a time for a one-object command), the IPv4 addresses,
+/// needed, and never again during one plan: the IPVS services with their real servers (for `apply`
+/// every service in one dump and every real in one read of /proc/net/ip_vs, netlink asked only
+/// about services whose reals differ; one service at a time for a one-object command), the IPv4 addresses,
 /// the firewall tables of the backend in use, links and the IPVS sysctls. `apply` (`Reconciler`)
 /// and every add/del command (`StatePlanner`) plan against one of these.
 final class NamespaceSnapshot {
     let kernel: Kernel
-    private var wholeIPVS: [IPVSService.Key: IPVSSnapshot.Entry]?
+    private var fwmarkTable: [FirewallMark: IPVSService]?
+    private var realListing: IPVSRealListing?
     private var entries: [IPVSService.Key: IPVSSnapshot.Entry?] = [:]
     private var addressSet: Set<InterfaceAddress>?
     private var tables: [FirewallTable: IPTablesDump] = [:]
@@ -14,24 +16,34 @@ final class NamespaceSnapshot {
 
     init(_ kernel: Kernel) { self.kernel = kernel }
 
-    /// Every IPv4 fwmark service with its real servers, read in one pass over the IPVS table.
-    func fwmarkServices() throws(KernelError) -> [FirewallMark: IPVSSnapshot.Entry] {
-        var byMark: [FirewallMark: IPVSSnapshot.Entry] = [:]
-        for (key, entry) in try allServices() { if let mark = key.fwmark { byMark[mark] = entry } }
+    /// Every IPv4 fwmark service (settings, no real servers), read in one IPVS dump.
+    func fwmarkServices() throws(KernelError) -> [FirewallMark: IPVSService] {
+        if let fwmarkTable { return fwmarkTable }
+        var byMark: [FirewallMark: IPVSService] = [:]
+        for e in try kernel.ipvs().services() { if let mark = e.service.key.fwmark { byMark[mark] = e.service } }
+        fwmarkTable = byMark
         return byMark
     }
 
-    private func allServices() throws(KernelError) -> [IPVSService.Key: IPVSSnapshot.Entry] {
-        if let wholeIPVS { return wholeIPVS }
-        var all: [IPVSService.Key: IPVSSnapshot.Entry] = [:]
-        for e in try kernel.ipvs().snapshot().entries { all[e.service.key] = e }
-        wholeIPVS = all
-        return all
+    /// The real servers of the IPv4 fwmark service of this mark. When /proc/net/ip_vs (read once for
+    /// all services) lists exactly `wanted`, those, as nothing about them will change; otherwise
+    /// read exactly, thresholds included, over netlink, so a change or its undo keeps every setting.
+    func reals(of mark: FirewallMark, unlessExactly wanted: [IPv4Address: Int32]) throws(KernelError) -> [RealServer] {
+        let listing: IPVSRealListing
+        if let realListing {
+            listing = realListing
+        } else {
+            listing = try kernel.ipvs().realListing()
+            realListing = listing
+        }
+        if listing.lists(mark, exactly: wanted) {
+            return wanted.map { RealServer(address: $0.key, weight: $0.value) }
+        }
+        return try entry(.fwmark(mark))?.reals ?? []
     }
 
     /// One service with its real servers, or nil when there is none.
     func entry(_ key: IPVSService.Key) throws(KernelError) -> IPVSSnapshot.Entry? {
-        if let wholeIPVS { return wholeIPVS[key] }
         if let known = entries[key] { return known }
         let ipvs = try kernel.ipvs()
         let found = try ipvs.service(key).map { s throws(KernelError) in IPVSSnapshot.Entry(service: s, reals: try ipvs.reals(of: key)) }

@@ -42,7 +42,7 @@ struct Reconciler {
         }
         // FWM services: new ones, and a scheduler the file changed (other settings kept).
         for svc in intent.services {
-            guard let old = services[svc.mark]?.service else {
+            guard let old = services[svc.mark] else {
                 perform(.addService(IPVSService(key: .fwmark(svc.mark), scheduler: svc.scheduler)), [.deleteService(.fwmark(svc.mark))])
                 continue
             }
@@ -56,7 +56,7 @@ struct Reconciler {
         var realChanges: [Transaction.Decision] = []
         for svc in intent.services {
             let key = IPVSService.Key.fwmark(svc.mark)
-            let current = services[svc.mark]?.reals ?? []
+            let current = services[svc.mark] == nil ? [] : try snapshot.reals(of: svc.mark, unlessExactly: svc.reals)
             for (address, weight) in svc.reals.sorted(by: { $0.key < $1.key }) {
                 guard let old = current.first(where: { $0.address == .v4(address) && $0.port == 0 }) else {
                     let real = RealServer(address: address, weight: weight)
@@ -117,7 +117,8 @@ struct Reconciler {
         // Removed tasks: drained, then deleted.
         for svc in intent.services {
             let key = IPVSService.Key.fwmark(svc.mark)
-            for old in services[svc.mark]?.reals ?? [] where !(old.port == 0 && old.address.ipv4.map { svc.reals[$0] != nil } == true) {
+            let current = services[svc.mark] == nil ? [] : try snapshot.reals(of: svc.mark, unlessExactly: svc.reals)
+            for old in current where !(old.port == 0 && old.address.ipv4.map { svc.reals[$0] != nil } == true) {
                 var drained = old
                 drained.weight = 0
                 if old.weight != 0 { perform(.updateReal(key, drained), [.updateReal(key, old)]) }
@@ -126,8 +127,9 @@ struct Reconciler {
         }
         guard prune else { return d }
         // Services the file does not name (their mark rules went above), then their VIPs.
-        for (mark, entry) in services.sorted(by: { $0.key < $1.key }) where wanted[mark] == nil {
-            perform(.deleteService(.fwmark(mark)), [.addService(entry.service)] + entry.reals.map { .addReal(.fwmark(mark), $0) })
+        for (mark, service) in services.sorted(by: { $0.key < $1.key }) where wanted[mark] == nil {
+            let reals = try snapshot.entry(.fwmark(mark))?.reals ?? []
+            perform(.deleteService(.fwmark(mark)), [.addService(service)] + reals.map { .addReal(.fwmark(mark), $0) })
         }
         for vip in Set(unmarkedVIPs).sorted() {
             let address = InterfaceAddress(address: vip, device: intent.device)

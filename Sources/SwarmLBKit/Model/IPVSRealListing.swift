@@ -1,0 +1,103 @@
+/// The real servers of every IPv4 fwmark service as /proc/net/ip_vs lists them, in one read where
+/// netlink needs one dump per service: what `apply` checks the services file against. The listing has
+/// no thresholds, scheduler flags or counters beyond connections, and does not tell an IPv4 fwmark
+/// service from an IPv6 one with the same mark; so it answers only "are this mark's reals exactly
+/// these Masq servers on port 0 with these weights", and a mark it cannot vouch for is never settled.
+public struct IPVSRealListing: Sendable {
+    /// Address to weight, for the marks whose reals are all IPv4, port 0, Masq.
+    private var plain: [FirewallMark: [IPv4Address: Int32]] = [:]
+    /// Marks listed twice (IPv4 and IPv6 services) or with any other kind of real.
+    private var unsettled: Set<FirewallMark> = []
+
+    /// Parses the text of /proc/net/ip_vs: `FWM  00000101 rr ` service lines, each followed by
+    /// `  -> 0A000003:0000      Masq    1      0          0` real lines. Byte by byte: it lists
+    /// every real of every service, tens of thousands of lines.
+    public init(procText: String) {
+        var text = procText
+        self.init()
+        text.withUTF8 { parse(Array($0)) }
+    }
+
+    private init() {}
+
+    private mutating func parse(_ bytes: [UInt8]) {
+        var mark: FirewallMark?
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0a { end += 1 }
+            let f = Self.fields(bytes, start, end)
+            start = end + 1
+            guard let first = f.first else { continue }
+            if bytes[first.lowerBound] == 0x2d, first.count == 2 {  // "->": a real of the service above
+                guard let m = mark, !unsettled.contains(m) else { continue }
+                guard f.count > 3, let address = Self.hex(bytes, f[1], upTo: 0x3a), bytes[f[1].upperBound - 5] == 0x3a,
+                    bytes[(f[1].upperBound - 4)..<f[1].upperBound].allSatisfy({ $0 == 0x30 }),
+                    bytes[f[2]].elementsEqual("Masq".utf8), let weight = Self.decimal(bytes, f[3])
+                else {
+                    unsettled.insert(m)
+                    plain[m] = nil
+                    continue
+                }
+                plain[m]?[IPv4Address(address)] = weight
+            } else if bytes[first].elementsEqual("FWM".utf8), f.count > 1, let value = Self.hex(bytes, f[1], upTo: nil) {
+                let m = FirewallMark(value)
+                mark = m
+                if plain[m] != nil || unsettled.contains(m) {
+                    unsettled.insert(m)
+                    plain[m] = nil
+                } else {
+                    plain[m] = [:]
+                }
+            } else {
+                mark = nil  // a TCP/UDP/SCTP service, or the header
+            }
+        }
+    }
+
+    /// The first four space-separated fields of a line.
+    private static func fields(_ bytes: [UInt8], _ start: Int, _ end: Int) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var i = start
+        while i < end, result.count < 4 {
+            while i < end, bytes[i] == 0x20 { i += 1 }
+            let s = i
+            while i < end, bytes[i] != 0x20 { i += 1 }
+            if i > s { result.append(s..<i) }
+        }
+        return result
+    }
+
+    /// Eight hex digits (an IPv4 address or a mark), ending the field or followed by `stop`.
+    private static func hex(_ bytes: [UInt8], _ field: Range<Int>, upTo stop: UInt8?) -> UInt32? {
+        guard field.count >= 8, stop == nil ? field.count == 8 : (field.count > 8 && bytes[field.lowerBound + 8] == stop) else {
+            return nil
+        }
+        var v: UInt32 = 0
+        for b in bytes[field.lowerBound..<(field.lowerBound + 8)] {
+            switch b {
+            case 0x30...0x39: v = v << 4 | UInt32(b - 0x30)
+            case 0x41...0x46: v = v << 4 | UInt32(b - 0x41 + 10)
+            case 0x61...0x66: v = v << 4 | UInt32(b - 0x61 + 10)
+            default: return nil
+            }
+        }
+        return v
+    }
+
+    private static func decimal(_ bytes: [UInt8], _ field: Range<Int>) -> Int32? {
+        guard !field.isEmpty, field.count <= 9 else { return nil }
+        var v: Int32 = 0
+        for b in bytes[field] {
+            guard b >= 0x30, b <= 0x39 else { return nil }
+            v = v * 10 + Int32(b - 0x30)
+        }
+        return v
+    }
+
+    /// True when the service of this mark is listed with exactly these IPv4 Masq reals on port 0
+    /// and these weights (so nothing about its reals needs changing).
+    public func lists(_ mark: FirewallMark, exactly reals: [IPv4Address: Int32]) -> Bool {
+        plain[mark] == reals
+    }
+}
