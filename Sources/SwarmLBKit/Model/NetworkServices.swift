@@ -80,8 +80,11 @@ extension NetworkServices {
         // Field paths are spelled only for a problem: a file holds tens of thousands of names.
         struct Field {
             var service: Int, list = "", index = 0
+            /// A plain container's name (`containers[index].name`) rather than a service's.
+            var container = false
             var path: String {
-                list.isEmpty ? "services[\(service)].name" : "services[\(service)].\(list)[\(index)]\(list == "tasks" ? ".name" : "")"
+                if container { return "containers[\(index)].name" }
+                return list.isEmpty ? "services[\(service)].name" : "services[\(service)].\(list)[\(index)]\(list == "tasks" ? ".name" : "")"
             }
         }
         var names: [String: Field] = [:]  // lowercased name -> the field that took it
@@ -118,7 +121,7 @@ extension NetworkServices {
             }
         }
         for (j, c) in containers.enumerated() {
-            if let p = claim(c.name, "containers[\(j)].name") { return p }
+            if let p = claim(c.name, Field(service: 0, index: j, container: true)) { return p }
             if let p = inside(c.ip, "containers[\(j)].ip") { return p }
         }
         return nil
