@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "swarmlb", targets: ["swarmlb"]),
         .executable(name: "swarmlb-dns", targets: ["swarmlb-dns"]),
         .executable(name: "swarmlb-apply", targets: ["swarmlb-apply"]),
+        .executable(name: "swarmlb-inspect", targets: ["swarmlb-inspect"]),
         .library(name: "SwarmLBKit", targets: ["SwarmLBKit"]),
     ],
     dependencies: [
@@ -70,6 +71,12 @@ let package = Package(
         // `swarmlb apply`, which reads the services file (Yams, Foundation) and reconciles.
         .executableTarget(
             name: "swarmlb-apply",
+            dependencies: ["SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // `swarmlb inspect --expect FILE`, which reads the services file (Yams, Foundation) and compares.
+        .executableTarget(
+            name: "swarmlb-inspect",
             dependencies: ["SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),

@@ -11,13 +11,16 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect", abstract: "Show a namespace's load balancing; never changes anything.",
         discussion: """
             Without a subcommand, runs 'inspect services', which takes --all (every namespace under /run/docker/netns \
-            and /run/netns, and the namespace swarmlb runs in) besides -n/--netns, --json, --backend and --wait; exit status 3 when it finds problems.
+            and /run/netns, and the namespace swarmlb runs in, each with its role) or --expect FILE (a services file or docker \
+            network inspect -v NET to compare with) besides -n/--netns, --json, --backend and --wait; exit status 3 when it finds problems.
 
             Examples:
               swarmlb -n pid:4242 inspect
               swarmlb inspect --all --json
               swarmlb -n pid:4242 inspect ipvs --stats     # as ipvsadm -Ln --stats
               swarmlb -n pid:4242 inspect iptables --save  # as iptables-save
+              docker network inspect -v my-network > net.json; swarmlb -n lb_a1b2c3d4e inspect --expect net.json
+              swarmlb -n lb_a1b2c3d4e inspect ipvs --timeout   # as ipvsadm -L --timeout
             """,
         subcommands: [Services.self, IPVS.self, IPTables.self, Addr.self], defaultSubcommand: Services.self)
 
@@ -25,106 +28,53 @@ struct InspectCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "services",
             abstract: "One row per firewall mark: mark rules, VIPs, IPVS service, real servers, SNAT; then problems.",
-            discussion: "Exit status 3 when problems are found, so scripts can gate on it.")
+            discussion: """
+                Exit status 3 when problems are found, so scripts can gate on it. With --all, each namespace once, headed by \
+                its names and its role: load_balancer (IPVS fwmark services or mark rules: Docker's lb_<network id>), \
+                ingress (port marks in PREROUTING: ingress_sbox), container (the resolver's rules only), overlay (a vxlan \
+                device, no rules: 1-<id>) or other. With --expect FILE (a services file or docker network inspect -v NET), \
+                marks are labelled with the file's services, and real servers that are no task (stale backends), tasks \
+                without a real server, VIPs unassigned or marked otherwise and fwmark services the file does not know are problems.
+                """)
         @OptionGroup var common: CommonOptions
-        @Flag(help: "Inspect the namespace swarmlb runs in (the host) and every namespace under /run/docker/netns and /run/netns.")
-        var all = false
+        @OptionGroup var options: InspectOptions
 
         func validate() throws {
-            if all && common.netns != nil { throw ValidationError("--all and --netns exclude each other") }
+            if options.all && common.netns != nil { throw ValidationError("--all and --netns exclude each other") }
         }
 
         func run() throws {
-            var reports: [LoadBalancerReport] = []
-            var facts: [Inspector.Facts] = []
-            var headings: [String] = []
-            var failures: [String] = []
-            let choice = try common.backendChoice()
-            for (name, path) in all ? Self.namespaces() : [(common.netns ?? "current namespace", nil)] {
-                do {
-                    let kernel: Kernel
-                    let namespace: String?
-                    if let path {
-                        try NetNamespace(path).enter()
-                        kernel = Session.kernel(common, choice)
-                        namespace = path
-                    } else {
-                        let session = try Session(common)
-                        kernel = session.kernel
-                        namespace = session.namespace?.path
-                    }
-                    let f = try Inspector(kernel: kernel).facts()
-                    facts.append(f)
-                    reports.append(Inspector.report(namespace: namespace, f))
-                    headings.append(name)
-                } catch  where all {
-                    failures.append("\(name): \(error)")
-                }
+            if options.expect != nil {
+                try SiblingExecutable("swarmlb-inspect").exec(["swarmlb-inspect"] + common.arguments + options.arguments)
             }
-            IngressTracer.trace(&reports, facts, complete: all)
-            if common.json {
-                let value: any Encodable = all ? reports : reports[0]
-                print(String(decoding: try Session.jsonEncoder.encode(value), as: UTF8.self))
-            } else {
-                for (heading, report) in zip(headings, reports) {
-                    print((all ? "== \(heading)\n" : "") + ReportListing.text(report), terminator: all ? "\n" : "")
-                }
-            }
-            for f in failures { CommandRunner.warn(f) }
-            if !failures.isEmpty { throw ExitCode.failure }
-            if reports.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(3) }
-        }
-
-        /// The namespaces `--all` reads, each with its heading: the one swarmlb runs in first (the host,
-        /// path nil), unless it is also listed; then every one under /run/docker/netns and /run/netns,
-        /// a namespace reachable under several names once, its heading naming them all.
-        static func namespaces() -> [(String, String?)] {
-            let paths = [NetNamespace.dockerDirectory, NetNamespace.iprouteDirectory].flatMap { dir -> [String] in
-                guard let d = opendir(dir) else { return [] }
-                defer { closedir(d) }
-                var names: [String] = []
-                while let entry = readdir(d) {
-                    let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                    if name != "." && name != ".." && name != "default" { names.append(name) }
-                }
-                return names.sorted().map { "\(dir)/\($0)" }
-            }
-            var order: [String] = []
-            var aliases: [String: [String]] = [:]
-            var firstByIdentity: [String: String] = [:]
-            for p in paths {
-                var st = stat()
-                let identity = stat(p, &st) == 0 ? "\(st.st_dev):\(st.st_ino)" : p
-                if let first = firstByIdentity[identity] {
-                    aliases[first, default: []].append(p)
-                } else {
-                    firstByIdentity[identity] = p
-                    order.append(p)
-                }
-            }
-            let listed: [(String, String?)] = order.map { p in (([p] + (aliases[p] ?? [])).joined(separator: " = "), p) }
-            var st = stat()
-            let own = stat("/proc/self/ns/net", &st) == 0 ? "\(st.st_dev):\(st.st_ino)" : ""
-            return firstByIdentity[own] == nil ? [("the namespace swarmlb runs in", nil)] + listed : listed
+            try NamespaceInspection.run(common, all: options.all)
         }
     }
 
     struct IPVS: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "ipvs", abstract: "IPVS services and real servers, as ipvsadm -Ln [--stats|--rate] [--exact] or -Lnc.")
+            commandName: "ipvs",
+            abstract: "IPVS services and real servers, as ipvsadm -Ln [--stats|--rate] [--exact], -Lnc or -L --timeout.")
         @OptionGroup var common: CommonOptions
         @Flag(help: "Traffic counters (ipvsadm -Ln --stats).") var stats = false
         @Flag(help: "Traffic rates (ipvsadm -Ln --rate).") var rate = false
         @Flag(help: "Exact numbers, not scaled to K/M/G (ipvsadm --exact).") var exact = false
         @Flag(name: [.customShort("c"), .long], help: "The connection table (ipvsadm -Lnc).") var connections = false
+        @Flag(help: "The connection timeouts: tcp, tcpfin, udp in seconds (ipvsadm -L --timeout).") var timeout = false
 
         func validate() throws {
             if stats && rate { throw ValidationError("--stats and --rate exclude each other") }
             if connections && (stats || rate) { throw ValidationError("--connections takes neither --stats nor --rate") }
+            if timeout && (connections || stats || rate || exact) { throw ValidationError("--timeout takes no other view") }
         }
 
         func run() throws {
             let session = try Session(common)
+            if timeout {
+                let timeouts = try session.kernel.ipvs().timeouts()
+                if common.json { return try session.printJSON(timeouts) }
+                return print(IPVSListing.timeouts(timeouts), terminator: "")
+            }
             if connections {
                 let list = try IPVSConnectionTable.read()
                 if common.json { return try session.printJSON(list) }

@@ -212,3 +212,98 @@ test_an_unreadable_config_says_why() {
   assert_eq "swarmlb: /tmp: cannot read the file: Is a directory (EISDIR)" "$ERR"
   assert_contains "$(cd "$ROOT" && complete_words swarmlb dns serve --config "")" "Makefile"
 }
+
+# inspect --all: each namespace once, however many names it has (the host's own too), headed by its role,
+# judged from what it holds; what needs IPVS (load balancers with services) is in inspect.sh, in the VM.
+test_inspect_all_gives_each_namespace_its_role_once() {
+  local c o x l i X
+  c=$(new_ns c); IPT=iptables docker_dns_rules "$c"
+  o=$(new_ns o); ip -n "$o" link add br0 type bridge; ip -n "$o" link add vxlan0 type vxlan id 4242 dstport 4789
+  x=$(new_ns x); ip -n "$x" link add br0 type bridge
+  l=$(new_ns l); with_eth0 "$l" 10.0.0.5/24; ip -n "$l" addr add 10.0.0.2/32 dev eth0
+  ip netns exec "$l" iptables -w -t mangle -A INPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
+  i=$(new_ns i); ip netns exec "$i" iptables -w -t mangle -A PREROUTING -p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x10f/0xffffffff
+  mkdir -p /run/docker/netns
+  touch "/run/docker/netns/$PREFIX-lb" "/run/docker/netns/$PREFIX-host"
+  mount --bind "/run/netns/$l" "/run/docker/netns/$PREFIX-lb"; mount --bind /proc/self/ns/net "/run/docker/netns/$PREFIX-host"
+  local rc=0 out json; out=$("$SWARMLB" inspect --all) || rc=$?
+  json=$("$SWARMLB" inspect --all --json) || true
+  umount "/run/docker/netns/$PREFIX-lb" "/run/docker/netns/$PREFIX-host"; rm -f "/run/docker/netns/$PREFIX-lb" "/run/docker/netns/$PREFIX-host"
+  [ "$rc" = 0 ] || [ "$rc" = 3 ] || fail "inspect --all exit $rc"
+  assert_contains "$out" "== /run/netns/$c (container)"
+  assert_contains "$out" "== /run/netns/$o (overlay)"
+  assert_contains "$out" "== /run/netns/$x (other)"
+  assert_contains "$out" "== /run/docker/netns/$PREFIX-lb = /run/netns/$l (load_balancer)"
+  assert_contains "$out" "== /run/netns/$i (ingress)"
+  assert_eq 1 "$(grep -c "^== .*/run/netns/$l" <<<"$out")" "headings naming the load balancer"
+  assert_eq 1 "$(grep -c "^== /run/docker/netns/$PREFIX-host" <<<"$out")" "headings naming the host"
+  assert_not_contains "$out" "== the namespace swarmlb runs in"
+  schema_check reports <<<"$json"
+  python3 -c '
+import json, sys
+roles = {r.get("namespace"): r["role"] for r in json.load(sys.stdin)}
+want = {"/run/netns/'"$c"'": "container", "/run/netns/'"$o"'": "overlay", "/run/netns/'"$x"'": "other",
+        "/run/docker/netns/'"$PREFIX"'-lb": "load_balancer", "/run/netns/'"$i"'": "ingress"}
+assert {k: roles.get(k) for k in want} == want, roles
+' <<<"$json"
+}
+
+# inspect --expect FILE reads the file before the namespace: a bad one is one line naming file, line and
+# field (exit 2), an unreadable one says why (exit 1), and nothing is read from or changed in the namespace.
+test_inspect_expect_refuses_a_bad_file_in_one_line() {
+  local ns f before; ns=$(new_ns e); with_eth0 "$ns" 10.0.0.5/24
+  f=/tmp/$PREFIX.expect.yaml
+  before=$(state "$ns")
+  expect_exit 1 "$SWARMLB" -n "$ns" inspect --expect /nonexistent.json
+  assert_eq "swarmlb: /nonexistent.json: cannot read the file: No such file or directory (ENOENT)" "$ERR"
+  printf 'network: n\nservices:\n  - name: web\n    vip: 10.0.0.2\n    tasks:\n      - {name: web.1, ip: 10.0.0.300}\n' > "$f"
+  expect_exit 2 "$SWARMLB" -n "$ns" inspect --expect "$f"
+  one_line "$ERR"
+  assert_eq "swarmlb: $f:6: field services[0].tasks[0].ip: invalid IPv4 address: \"10.0.0.300\"" "$ERR"
+  printf '[{"Name": "a", "Services": {}}, {"Name": "b", "Services": {}}]\n' > "$f"
+  expect_exit 2 "$SWARMLB" -n "$ns" --json inspect --expect "$f"
+  schema_check error <<<"$ERR"
+  assert_contains "$ERR" "holds 2 networks (a, b); this command takes one (docker network inspect -v NET)"
+  expect_exit 2 "$SWARMLB" inspect --all --expect "$f"
+  assert_contains "$ERR" "--expect compares one namespace with its file; it takes -n NS, not --all"
+  assert_eq "$before" "$(state "$ns")" "the namespace after the refused files"
+  rm -f "$f"
+}
+
+# Without IPVS (the host kernel), what inspect --expect compares by marks and addresses: each mark labelled
+# with its service, a VIP marked otherwise, a VIP neither marked nor assigned, tasks without real servers.
+test_inspect_expect_labels_marks_and_compares_vips() {
+  [ ! -e /proc/net/ip_vs ] || skip "this kernel has IPVS"
+  local ns f; ns=$(new_ns e); with_eth0 "$ns" 10.0.0.5/24
+  f=/tmp/$PREFIX.expect.json
+  ip -n "$ns" addr add 10.0.0.2/32 dev eth0
+  ip netns exec "$ns" iptables -w -t mangle -A INPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
+  ip netns exec "$ns" iptables -w -t mangle -A INPUT -d 10.0.0.7/32 -j MARK --set-xmark 0x107/0xffffffff
+  ip -n "$ns" addr add 10.0.0.7/32 dev eth0
+  cat > "$f" <<'JSON'
+[{"Name": "my-network", "Id": "0123456789ab", "IPAM": {"Config": [{"Subnet": "10.0.0.0/24"}]},
+  "Services": {
+    "web": {"VIP": "10.0.0.2", "LocalLBIndex": 257, "Tasks": [{"Name": "web.1.a", "EndpointIP": "10.0.0.3"}]},
+    "api": {"VIP": "10.0.0.7", "LocalLBIndex": 258, "Tasks": []},
+    "db": {"VIP": "10.0.0.9", "LocalLBIndex": 259, "Tasks": []},
+    "": {"Tasks": [{"Name": "plain", "EndpointIP": "10.0.0.20"}]}}}]
+JSON
+  expect_exit 3 "$SWARMLB" -n "$ns" inspect --expect "$f"
+  assert_contains "$OUT" "MARK         SERVICE  SET IN"
+  assert_contains "$OUT" "0x101 (257)  web      INPUT   10.0.0.2"
+  assert_contains "$OUT" "0x107 (263)  api      INPUT   10.0.0.7"
+  assert_contains "$OUT" "  VIP 10.0.0.7 of service api is marked 0x107 (mangle INPUT), not the file's 0x102"
+  assert_contains "$OUT" "  VIP 10.0.0.9 of service db has no mangle rule marking it (the file's mark 0x103)"
+  assert_contains "$OUT" "  VIP 10.0.0.9 of service db is not assigned as a /32 on any interface"
+  assert_contains "$OUT" "  task web.1.a (10.0.0.3) of service web is no real server of FWM 257 (there is no such IPVS service)"
+  local json; json=$("$SWARMLB" -n "$ns" inspect --expect "$f" --json) || true
+  schema_check report <<<"$json"
+  python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert [(s["mark"], s.get("service")) for s in d["services"]] == [(257, "web"), (263, "api")], d["services"]
+kinds = [p["kind"] for p in d["problems"]]
+for k in ["vip_wrong_mark", "vip_unmarked", "vip_not_assigned", "task_without_real"]: assert k in kinds, kinds
+' <<<"$json"
+  rm -f "$f"
+}

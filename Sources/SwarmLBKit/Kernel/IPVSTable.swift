@@ -40,6 +40,19 @@ public final class IPVSTable {
         return result
     }
 
+    /// The connection timeouts (IPVS_CMD_GET_CONFIG), as `ipvsadm -L --timeout` reads them.
+    public func timeouts() throws(KernelError) -> IPVSTimeouts {
+        var result = IPVSTimeouts(tcp: 0, tcpFin: 0, udp: 0)
+        let msg = try message(IPVS_CMD_GET_CONFIG, flags: 0)
+        try socket.request(msg, operation: "reading IPVS timeouts", object: "") { reply in
+            let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
+            result = IPVSTimeouts(
+                tcp: IPVSWire.u32(tb[Int(IPVS_CMD_ATTR_TIMEOUT_TCP)]), tcpFin: IPVSWire.u32(tb[Int(IPVS_CMD_ATTR_TIMEOUT_TCP_FIN)]),
+                udp: IPVSWire.u32(tb[Int(IPVS_CMD_ATTR_TIMEOUT_UDP)]))
+        }
+        return result
+    }
+
     // MARK: virtual services
 
     /// Every service with its counters and real servers, in ipvsadm's order: what `ipvsadm -Ln` reads.

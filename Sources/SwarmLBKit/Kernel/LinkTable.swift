@@ -22,6 +22,23 @@ public final class LinkTable {
         return (rtnl_link_get_ifindex(link), rtnl_link_get_flags(link))
     }
 
+    /// Every device's kind by name (`bridge`, `vxlan`, `veth`; "" for a device without one, such
+    /// as lo), as `ip -d link show` prints it on its second line.
+    public func kinds() throws(KernelError) -> [String: String] {
+        var cache: OpaquePointer?
+        let r = rtnl_link_alloc_cache(socket.sock, AF_UNSPEC, &cache)
+        guard r == 0, let cache else { throw .netlink(operation: "listing", object: "devices", errno: NetlinkSocket.errno(fromNL: r)) }
+        defer { nl_cache_free(cache) }
+        var kinds: [String: String] = [:]
+        var object = nl_cache_get_first(cache)
+        while let link = object {
+            object = nl_cache_get_next(link)
+            guard let name = rtnl_link_get_name(link) else { continue }
+            kinds[String(cString: name)] = rtnl_link_get_type(link).map { String(cString: $0) } ?? ""
+        }
+        return kinds
+    }
+
     public func isUp(_ name: String) throws(KernelError) -> Bool {
         try device(name).flags & UInt32(swlb_iff_up()) != 0
     }

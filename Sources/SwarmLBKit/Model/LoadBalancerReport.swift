@@ -30,6 +30,8 @@ public struct LoadBalancerReport: Sendable, Encodable {
     }
 
     public struct Service: Sendable, Encodable {
+        /// The service of the expected services file (`inspect --expect`) this mark belongs to.
+        public var service: String? = nil
         public var mark: UInt32
         public var markHex: String
         public var markedIn: [MarkSite]
@@ -56,14 +58,18 @@ public struct LoadBalancerReport: Sendable, Encodable {
 
     /// The namespace file inspected (`/run/netns/x`); nil for the namespace swarmlb runs in.
     public var namespace: String?
+    /// What the namespace is on a Docker node (load_balancer, ingress, container, overlay, other).
+    public var role: NamespaceRole
     /// The iptables backend the rules were read from: "legacy" or "nft".
     public var backend: String
     public var services: [Service]
     public var problems: [Problem]
     /// The published ports (nil when this namespace publishes none).
     public var ingress: [IngressRoute]? = nil
-    /// What could not be read (IPVS missing from the kernel), one line each; not problems.
+    /// What could not be read (IPVS missing from the kernel), or is worth knowing (the idle timeout), one line each; not problems.
     public var notes: [String] = []
+    /// IPVS's connection timeouts (`ipvsadm -L --timeout`); nil without IPVS.
+    public var ipvsTimeouts: IPVSTimeouts? = nil
 }
 
 /// One thing wrong with a namespace's load balancing, stated in one line.
@@ -83,6 +89,13 @@ public struct Problem: Sendable, Encodable, Hashable, CustomStringConvertible {
         case ingressPortUnmarked = "ingress_port_unmarked"
         case ingressMarkWithoutService = "ingress_mark_without_service"
         case ingressNotAccepted = "ingress_not_accepted"
+        case connReuseModeOn = "conn_reuse_mode_on"
+        /// `inspect --expect`: a real server that is no task of its service (stale backend, moby#33790).
+        case realNotATask = "real_not_a_task"
+        case taskWithoutReal = "task_without_real"
+        case vipWrongMark = "vip_wrong_mark"
+        case vipUnmarked = "vip_unmarked"
+        case serviceNotExpected = "service_not_expected"
     }
 
     public var kind: Kind

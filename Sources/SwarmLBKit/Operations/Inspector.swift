@@ -24,6 +24,11 @@ public struct Inspector {
         /// Whether filter DOCKER-INGRESS accepts each published port, and whether the FORWARD policy drops.
         public var publishedAccepted: [TransportPort: Bool] = [:]
         public var forwardDrops = false
+        /// IPVS's connection timeouts and net.ipv4.vs.conn_reuse_mode; nil without IPVS.
+        public var timeouts: IPVSTimeouts? = nil
+        public var connReuseMode: String? = nil
+        /// Each device's kind (`bridge`, `vxlan`, `veth`; "" for none), for the namespace's role.
+        public var deviceKinds: [String: String] = [:]
     }
 
     public static let dnsAddress = IPv4Address(0x7f00_000b)  // 127.0.0.11
@@ -49,7 +54,12 @@ public struct Inspector {
         }
         var ipvs = IPVSSnapshot(version: 0, tableSize: 0, entries: [])
         var ipvsUnavailable: String?
-        do throws(KernelError) { ipvs = try kernel.ipvs().snapshot() } catch {
+        var timeouts: IPVSTimeouts?
+        do throws(KernelError) {
+            let table = try kernel.ipvs()
+            ipvs = try table.snapshot()
+            timeouts = try table.timeouts()
+        } catch {
             guard case .ipvsUnavailable = error else { throw error }
             ipvsUnavailable = error.description
         }
@@ -69,15 +79,29 @@ public struct Inspector {
             ipvsUnavailable: ipvsUnavailable,
             published: published,
             publishedAccepted: Dictionary(published.map { ($0.port, $0.isAccepted(by: filter)) }, uniquingKeysWith: { a, _ in a }),
-            forwardDrops: filter.chain("FORWARD")?.policy == "DROP")
+            forwardDrops: filter.chain("FORWARD")?.policy == "DROP",
+            timeouts: timeouts,
+            connReuseMode: timeouts == nil ? nil : try? Sysctl.ipvsConnReuseMode.read(),
+            deviceKinds: try kernel.links().kinds())
     }
 
     public func report(namespace: String?) throws(KernelError) -> LoadBalancerReport {
         Self.report(namespace: namespace, try facts())
     }
 
-    /// Correlates the facts and lists the problems; pure, so every diagnosis is testable.
-    public static func report(namespace: String?, _ f: Facts) -> LoadBalancerReport {
+    /// The namespace's role on a Docker node, from what it holds.
+    public static func role(_ f: Facts) -> NamespaceRole {
+        NamespaceRole.of(
+            marks: f.marks, fwmarkServices: f.ipvs.entries.count { $0.service.key.fwmark != nil },
+            resolverRules: f.dnsRedirectSite != nil, publishes: !f.published.isEmpty, deviceKinds: f.deviceKinds.values)
+    }
+
+    /// Correlates the facts and lists the problems; pure, so every diagnosis is testable. With
+    /// `expected` (`inspect --expect`), marks are labelled with the file's services and the namespace
+    /// is compared with them (ServicesComparison).
+    public static func report(namespace: String?, _ f: Facts, expected: NetworkServices? = nil) -> LoadBalancerReport {
+        let role = role(f)
+        let comparison = expected.map { ServicesComparison($0, f) }
         var problems: [Problem] = []
         let rulesByMark = Dictionary(grouping: f.marks, by: \.mark)
         let entryByMark = Dictionary(
@@ -96,10 +120,11 @@ public struct Inspector {
                 case .vip(let a):
                     let device = deviceByVIP[a]
                     if device == nil {
+                        let owner = comparison?.service(vip: a).map { " of service \($0.name)" } ?? ""
                         problems.append(
                             Problem(
                                 kind: .vipNotAssigned,
-                                message: "VIP \(a) (mark \(mark.hex), mangle \(r.chain)) is not assigned as a /32 on any interface"))
+                                message: "VIP \(a)\(owner) (mark \(mark.hex), mangle \(r.chain)) is not assigned as a /32 on any interface"))
                     }
                     return .init(chain: r.chain, vip: a.description, protocol: nil, port: nil, device: device)
                 case .port(let p):
@@ -146,7 +171,7 @@ public struct Inspector {
             }
             services.append(
                 .init(
-                    mark: mark.value, markHex: mark.hex, markedIn: sites,
+                    service: comparison?.service(mark: mark)?.name, mark: mark.value, markHex: mark.hex, markedIn: sites,
                     scheduler: entry?.service.scheduler.rawValue, reals: reals))
         }
         if !f.snat.isEmpty, f.conntrack != nil, f.conntrack != "1" {
@@ -157,6 +182,15 @@ public struct Inspector {
                         "net.ipv4.vs.conntrack is \(f.conntrack ?? "?") while \(f.snat.count) ipvs SNAT rule(s) exist: SNAT of balanced connections fails"
                 ))
         }
+        if role == .loadBalancer, f.marks.contains(where: { $0.chain == "INPUT" }), let mode = f.connReuseMode, mode != "0" {
+            problems.append(
+                Problem(
+                    kind: .connReuseModeOn,
+                    message:
+                        "net.ipv4.vs.conn_reuse_mode is \(mode) in a load-balancer namespace: a client reusing a port stalls 1 s per connection (moby#35082; Docker sets 0)"
+                ))
+        }
+        problems += comparison?.problems ?? []
         let dnsListeners = f.listeners.filter { $0.address == dnsAddress }
         // A resolver bound to port 53 itself needs no NAT; one on any other port does.
         let redirected = dnsListeners.filter { $0.port != 53 }
@@ -194,7 +228,19 @@ public struct Inspector {
                         + "one backend's rules are stale or foreign: compare `iptables-legacy-save` with `iptables-nft-save`"))
         }
         return LoadBalancerReport(
-            namespace: namespace, backend: f.backend.rawValue, services: services, problems: problems,
-            notes: f.ipvsUnavailable.map { [$0 + "; the IPVS columns are empty"] } ?? [])
+            namespace: namespace, role: role, backend: f.backend.rawValue, services: services, problems: problems,
+            notes: f.ipvsUnavailable.map { [$0 + "; the IPVS columns are empty"] } ?? [], ipvsTimeouts: f.timeouts)
+    }
+
+    /// Says once, in the first load-balancer or ingress namespace (and again where the value differs),
+    /// that an idle TCP connection through a VIP is dropped after IPVS's tcp timeout (moby#31208).
+    public static func noteIdleTimeouts(_ reports: inout [LoadBalancerReport]) {
+        var said: UInt32?
+        for i in reports.indices where [.loadBalancer, .ingress].contains(reports[i].role) {
+            guard let tcp = reports[i].ipvsTimeouts?.tcp, tcp != said else { continue }
+            reports[i].notes.append(
+                "idle TCP connections through a VIP are dropped after IPVS's tcp timeout, \(tcp) s here (900 s by default; moby#31208): use keepalives shorter than it, or ipvsadm --set")
+            said = tcp
+        }
     }
 }

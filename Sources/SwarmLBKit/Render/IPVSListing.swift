@@ -161,6 +161,11 @@ public struct IPVSListing {
         if let unit { out.write(unit) }
     }
 
+    /// `ipvsadm -L --timeout`: one line, e.g. `Timeout (tcp tcpfin udp): 900 120 300`.
+    public static func timeouts(_ t: IPVSTimeouts) -> String {
+        "Timeout (tcp tcpfin udp): \(t.tcp) \(t.tcpFin) \(t.udp)\n"
+    }
+
     /// The connection table as `ipvsadm -Lnc` prints it.
     public static func connections(_ list: [IPVSConnection]) -> String {
         var out = TextBuffer()

@@ -1,13 +1,15 @@
 /// Prints a `LoadBalancerReport` as text: one row per firewall mark (continuation rows for
 /// further mark rules and real servers), the published ports followed to their sandbox, then the
-/// problems, one line each.
+/// problems, one line each. With `inspect --expect`, a SERVICE column names each mark's service.
 public enum ReportListing {
     public static func text(_ report: LoadBalancerReport) -> String {
         var rows: [[String]] = []
+        let labelled = report.services.contains { $0.service != nil }
         for s in report.services {
             let lines = max(s.markedIn.count, s.reals.count, 1)
             for i in 0..<lines {
                 var row = [i == 0 ? "\(s.markHex) (\(s.mark))" : ""]
+                if labelled { row.append(i == 0 ? s.service ?? "-" : "") }
                 if i < s.markedIn.count {
                     let m = s.markedIn[i]
                     row += [m.chain, m.vip ?? "\(m.protocol ?? "")/\(m.port ?? 0)", m.vip == nil ? "-" : (m.device ?? "NO")]
@@ -33,8 +35,8 @@ public enum ReportListing {
             report.services.isEmpty
             ? "no firewall-mark services\n"
             : TextTable.render(
-                [
-                    "MARK", "SET IN", "VIP/PORT", "ASSIGNED", "SCHED", "REAL", "FORWARD", "WEIGHT", "ACTIVE",
+                ["MARK"] + (labelled ? ["SERVICE"] : []) + [
+                    "SET IN", "VIP/PORT", "ASSIGNED", "SCHED", "REAL", "FORWARD", "WEIGHT", "ACTIVE",
                     "INACTIVE", "SNAT",
                 ], rows)
         if let ingress = report.ingress {

@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// The options of `swarmlb inspect [services]` beyond the common ones. `--expect` is read by the
+/// swarmlb-inspect executable, which links the services file reader (Yams, Foundation).
+public struct InspectOptions: ParsableArguments {
+    public init() {}
+
+    @Flag(help: "Inspect the namespace swarmlb runs in (the host) and every namespace under /run/docker/netns and /run/netns.")
+    public var all = false
+    @Option(
+        help: ArgumentHelp(
+            "Compare the namespace with a services file (YAML or JSON, as dns serve reads it) or the output of docker network inspect -v NET (one network).",
+            valueName: "file"),
+        completion: .file())
+    public var expect: String?
+
+    public func validate() throws {
+        if all && expect != nil { throw ValidationError("--expect compares one namespace with its file; it takes -n NS, not --all") }
+    }
+
+    /// These options as arguments again, for the swarmlb-inspect executable swarmlb execs.
+    public var arguments: [String] { (all ? ["--all"] : []) + (expect.map { ["--expect=\($0)"] } ?? []) }
+}

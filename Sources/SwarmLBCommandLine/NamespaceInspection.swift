@@ -1,0 +1,83 @@
+import ArgumentParser
+import Glibc
+import SwarmLBKit
+
+/// `swarmlb inspect [services]`, shared by swarmlb and swarmlb-inspect (which reads `--expect`'s
+/// file): reads each namespace asked for, reports it (with `--all`, headed by its name and role),
+/// and exits 3 when any problem is found, 1 when a namespace of `--all` could not be read.
+public enum NamespaceInspection {
+    public static func run(_ common: CommonOptions, all: Bool, expected: NetworkServices? = nil) throws {
+        var reports: [LoadBalancerReport] = []
+        var facts: [Inspector.Facts] = []
+        var headings: [String] = []
+        var failures: [String] = []
+        let choice = try common.backendChoice()
+        for (name, path) in all ? namespaces() : [(common.netns ?? "current namespace", nil)] {
+            do {
+                let kernel: Kernel
+                let namespace: String?
+                if let path {
+                    try NetNamespace(path).enter()
+                    kernel = Session.kernel(common, choice)
+                    namespace = path
+                } else {
+                    let session = try Session(common)
+                    kernel = session.kernel
+                    namespace = session.namespace?.path
+                }
+                let f = try Inspector(kernel: kernel).facts()
+                facts.append(f)
+                reports.append(Inspector.report(namespace: namespace, f, expected: expected))
+                headings.append(name)
+            } catch where all {
+                failures.append("\(name): \(error)")
+            }
+        }
+        IngressTracer.trace(&reports, facts, complete: all)
+        Inspector.noteIdleTimeouts(&reports)
+        if common.json {
+            let value: any Encodable = all ? reports : reports[0]
+            print(String(decoding: try Session.jsonEncoder.encode(value), as: UTF8.self))
+        } else {
+            for (heading, report) in zip(headings, reports) {
+                print((all ? "== \(heading) (\(report.role.rawValue))\n" : "") + ReportListing.text(report), terminator: all ? "\n" : "")
+            }
+        }
+        for f in failures { CommandRunner.warn(f) }
+        if !failures.isEmpty { throw ExitCode.failure }
+        if reports.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(3) }
+    }
+
+    /// The namespaces `--all` reads, each with its heading: the one swarmlb runs in first (the host,
+    /// path nil), unless it is also listed; then every one under /run/docker/netns and /run/netns,
+    /// a namespace reachable under several names (same st_dev and st_ino) once, its heading naming them all.
+    static func namespaces() -> [(String, String?)] {
+        let paths = [NetNamespace.dockerDirectory, NetNamespace.iprouteDirectory].flatMap { dir -> [String] in
+            guard let d = opendir(dir) else { return [] }
+            defer { closedir(d) }
+            var names: [String] = []
+            while let entry = readdir(d) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != "." && name != ".." && name != "default" { names.append(name) }
+            }
+            return names.sorted().map { "\(dir)/\($0)" }
+        }
+        var order: [String] = []
+        var aliases: [String: [String]] = [:]
+        var firstByIdentity: [String: String] = [:]
+        for p in paths {
+            var st = stat()
+            let identity = stat(p, &st) == 0 ? "\(st.st_dev):\(st.st_ino)" : p
+            if let first = firstByIdentity[identity] {
+                aliases[first, default: []].append(p)
+            } else {
+                firstByIdentity[identity] = p
+                order.append(p)
+            }
+        }
+        let listed: [(String, String?)] = order.map { p in (([p] + (aliases[p] ?? [])).joined(separator: " = "), p) }
+        var st = stat()
+        let own = stat("/proc/self/ns/net", &st) == 0 ? "\(st.st_dev):\(st.st_ino)" : ""
+        return firstByIdentity[own] == nil ? [("the namespace swarmlb runs in", nil)] + listed : listed
+    }
+}
