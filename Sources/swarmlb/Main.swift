@@ -22,7 +22,7 @@ struct SwarmLB: ParsableCommand {
             (rolled back). Environment: SWARMLB_BACKEND (default of --backend), XTABLES_LOCKFILE (the legacy xtables lock).
 
             Examples:
-              swarmlb -n pid:4242 service add web --vip 10.0.0.2 --fwm 0x101 --dev eth0 --real 10.0.0.3 10.0.0.4
+              swarmlb -n lb_a1b2c3d4e service add web --vip 10.0.0.2 --fwm 0x101 --dev eth0 --real 10.0.0.3 10.0.0.4 --chain INPUT --lb-sysctls
               swarmlb -n pid:4242 inspect
               swarmlb -n lb_abc123456 fwm list --json
 

@@ -2,10 +2,15 @@ import ArgumentParser
 import SwarmLBCommandLine
 import SwarmLBKit
 
-/// `swarmlb service`: Docker Swarm's whole per-container recipe for one service in one transaction.
+/// `swarmlb service`: Docker Swarm's whole recipe for one service (in the load-balancer namespace, or per container) in one transaction.
 struct ServiceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "service", abstract: "A whole Swarm service: VIP, mark, IPVS service, real servers, SNAT.",
+        discussion: """
+            Docker today balances each overlay network in one load-balancer namespace (lb_<network id>): the VIP on its eth0, \
+            the mark in mangle INPUT, the SNAT to its own address and the vs sysctls (--chain INPUT --lb-sysctls; apply does \
+            this for a whole network). Docker 1.12-17.x did it in every container, marks in OUTPUT (the default of --chain).
+            """,
         subcommands: [Add.self, Del.self])
 
     /// The arguments that identify a service's kernel objects.
@@ -14,7 +19,10 @@ struct ServiceCommand: ParsableCommand {
         @Option(help: "The service's virtual IP.") var vip: String
         @Option(help: "Firewall mark, decimal or 0x hex.") var fwm: String
         @Option(help: "Device that carries VIP/32.") var dev: String
-        @Option(help: "mangle chain of the mark rule: OUTPUT or INPUT.", completion: Completions.chains) var chain = "OUTPUT"
+        @Option(
+            help: "mangle chain of the mark rule: INPUT in Docker's load-balancer namespace (today's model, with --lb-sysctls) or OUTPUT in each container (Docker 1.12-17.x).",
+            completion: Completions.chains)
+        var chain = "OUTPUT"
 
         func recipe() throws -> ServiceRecipe {
             ServiceRecipe(
@@ -33,7 +41,7 @@ struct ServiceCommand: ParsableCommand {
         @Option(parsing: .upToNextOption, help: "Task addresses (real servers, Masq, weight 1).") var real: [String] = []
         @Option(name: [.short, .long], help: "IPVS scheduler.", completion: Completions.schedulers) var scheduler = "rr"
         @Option(help: "Overlay subnet for the ipvs SNAT rule (needs --to-source).") var snat: String?
-        @Option(help: "This container's own address, the SNAT source.") var toSource: String?
+        @Option(help: "This namespace's own address (the load balancer's, or the container's), the SNAT source.") var toSource: String?
         @Flag(
             help:
                 "Also set the IPVS sysctls of Docker's load-balancer namespace (net.ipv4.vs.conn_reuse_mode=0, expire_nodest_conn=1, expire_quiescent_template=1)."

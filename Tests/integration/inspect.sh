@@ -14,7 +14,8 @@ wait_until() {
 test_inspect_of_a_healthy_service_finds_no_problem() {
   traffic_ns
   expect_exit 0 "$SWARMLB" -n "$c" inspect
-  assert_eq "MARK         SET IN  VIP/PORT  ASSIGNED  SCHED  REAL        FORWARD  WEIGHT  ACTIVE  INACTIVE  SNAT
+  assert_eq "note: idle TCP connections through a VIP are dropped after IPVS's tcp timeout, 900 s here (900 s by default; moby#31208): use keepalives shorter than it, or ipvsadm --set
+MARK         SET IN  VIP/PORT  ASSIGNED  SCHED  REAL        FORWARD  WEIGHT  ACTIVE  INACTIVE  SNAT
 0x101 (257)  OUTPUT  10.0.0.2  eth0      rr     10.0.0.3:0  Masq     1       0       3         10.0.0.0/24 -> 10.0.0.5
                                                 10.0.0.4:0  Masq     1       0       3         10.0.0.0/24 -> 10.0.0.5
 
@@ -124,5 +125,75 @@ import json, sys
 d = {r.get("namespace"): r for r in json.load(sys.stdin)}  # the namespace swarmlb runs in has none
 assert d["/run/netns/'"$healthy"'"]["problems"] == [], d
 assert [p["kind"] for p in d["/run/netns/'"$bad"'"]["problems"]] == ["service_without_mark", "service_without_reals"], d
+assert d["/run/netns/'"$healthy"'"]["role"] == "load_balancer" and d["/run/netns/'"$bad"'"]["role"] == "load_balancer", d
 ' <<<"$("$SWARMLB" inspect --all --json)"
+  assert_contains "$OUT" "== /run/netns/$healthy (load_balancer)"
+}
+
+# lb_apply: a load-balancer namespace as Docker builds it today (marks in INPUT, the vs sysctls), made by
+# apply from $file: service web (VIP 10.0.0.2, mark 0x101, tasks 10.0.0.3 and .4) of network my-network.
+lb_apply() {
+  ns=$(new_ns lb); with_eth0 "$ns" 10.0.0.10/24
+  file=/tmp/$PREFIX.services.yaml
+  printf '%s\n' "network: my-network" "subnet: 10.0.0.0/24" "services:" \
+    "  - {name: web, vip: 10.0.0.2, fwmark: 0x101, tasks: [{name: web.1, ip: 10.0.0.3}, {name: web.2, ip: 10.0.0.4}]}" > "$file"
+  "$SWARMLB" -n "$ns" apply --config "$file" --dev eth0 >/dev/null
+}
+
+# inspect --expect: clean against the file apply carried out; then a stale real server (moby#33790), a task
+# whose real server went, the VIP unassigned, marked otherwise, and an fwmark service the file does not know.
+test_inspect_expect_finds_stale_and_missing_backends() {
+  lb_apply
+  expect_exit 0 "$SWARMLB" -n "$ns" inspect --expect "$file"
+  assert_contains "$OUT" "0x101 (257)  web      INPUT   10.0.0.2  eth0      rr     10.0.0.3:0"
+  nsx "$ns" ipvsadm -a -f 257 -r 10.0.0.9:0 -m
+  nsx "$ns" ipvsadm -d -f 257 -r 10.0.0.4:0
+  nsx "$ns" ipvsadm -A -f 300 -s rr
+  expect_exit 3 "$SWARMLB" -n "$ns" inspect --expect "$file"
+  assert_eq "5 problems found:
+  IPVS service FWM 300 has no mangle rule setting mark 0x12c
+  IPVS service FWM 300 has no real servers
+  real server 10.0.0.9:0 of service web (FWM 257) is no task of the service (stale backend, moby#33790)
+  task web.2 (10.0.0.4) of service web is no real server of FWM 257
+  IPVS service FWM 300 (no mark rule) is no service of network my-network in the file" "$(problem_lines)"
+  nsx "$ns" "$IPT" -w -t mangle -R INPUT 1 -d 10.0.0.2/32 -j MARK --set-xmark 0x12c/0xffffffff
+  ip -n "$ns" addr del 10.0.0.2/32 dev eth0
+  expect_exit 3 "$SWARMLB" -n "$ns" inspect --expect "$file"
+  assert_eq "7 problems found:
+  IPVS service FWM 257 has no mangle rule setting mark 0x101
+  VIP 10.0.0.2 of service web (mark 0x12c, mangle INPUT) is not assigned as a /32 on any interface
+  IPVS service FWM 300 has no real servers
+  VIP 10.0.0.2 of service web is marked 0x12c (mangle INPUT), not the file's 0x101
+  real server 10.0.0.9:0 of service web (FWM 257) is no task of the service (stale backend, moby#33790)
+  task web.2 (10.0.0.4) of service web is no real server of FWM 257
+  IPVS service FWM 300 (VIP 10.0.0.2) is no service of network my-network in the file" "$(problem_lines)"
+  python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert [p["kind"] for p in d["problems"]] == ["service_without_mark", "vip_not_assigned", "service_without_reals", "vip_wrong_mark",
+                                              "real_not_a_task", "task_without_real", "service_not_expected"], d["problems"]
+assert {s["mark"]: s.get("service") for s in d["services"]} == {257: "web", 300: "web"}, d["services"]
+' <<<"$("$SWARMLB" -n "$ns" inspect --expect "$file" --json)"
+}
+# problem_lines: the problems block of the last inspect's text ($OUT).
+problem_lines() { sed -n '/^[0-9]* problems\? found:$/,$p' <<<"$OUT"; }
+
+# Docker's tuning: inspect ipvs --timeout is ipvsadm -L --timeout; conn_reuse_mode other than 0 in a
+# load-balancer namespace is a problem (moby#35082); the idle timeout is said once, as a note (moby#31208).
+test_inspect_shows_docker_tuning() {
+  lb_apply
+  nsx "$ns" ipvsadm --set 10 20 30
+  expect_exit 0 "$SWARMLB" -n "$ns" inspect ipvs --timeout
+  assert_eq "$(nsx "$ns" ipvsadm -L --timeout)" "$OUT"
+  assert_eq "Timeout (tcp tcpfin udp): 10 20 30" "$OUT"
+  nsx "$ns" sysctl -qw net.ipv4.vs.conn_reuse_mode=1
+  expect_exit 3 "$SWARMLB" -n "$ns" inspect
+  assert_contains "$OUT" "note: idle TCP connections through a VIP are dropped after IPVS's tcp timeout, 10 s here (900 s by default; moby#31208)"
+  assert_contains "$OUT" "1 problem found:
+  net.ipv4.vs.conn_reuse_mode is 1 in a load-balancer namespace: a client reusing a port stalls 1 s per connection (moby#35082; Docker sets 0)"
+  python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["ipvs_timeouts"] == {"tcp": 10, "tcp_fin": 20, "udp": 30} and [p["kind"] for p in d["problems"]] == ["conn_reuse_mode_on"], d
+' <<<"$("$SWARMLB" -n "$ns" inspect --json)"
 }

@@ -1,0 +1,57 @@
+# Tests of `swarmlb inspect` against a real Docker 20.10 swarm node (Tests/docker/node.sh builds it inside the
+# VM and saved Docker's view in $DOCKER_NODE), on the iptables backend Docker itself uses (BACKEND): the role of
+# each namespace Docker made, inspect --expect with Docker's own `docker network inspect -v` (clean, then with a
+# stale real server, moby#33790), and IPVS's timeouts as ipvsadm prints them.
+
+require_backend
+[ -n "${DOCKER_NODE:-}" ] && [ -s "$DOCKER_NODE/network-my-network.json" ] || {
+  echo "docker-inspect.sh runs on the node Tests/docker/node.sh builds (make docker-test): DOCKER_NODE is not set" >&2
+  echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
+# The load-balancer namespace of my-network (lb_<first 9 characters of its id>).
+lb_of_my_network() {
+  local id; id=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[0]["Id"][:9])' "$DOCKER_NODE/network-my-network.json")
+  [ -e "/run/docker/netns/lb_$id" ] || fail "no /run/docker/netns/lb_$id for my-network"
+  echo "/run/docker/netns/lb_$id"
+}
+
+test_inspect_all_gives_every_docker_namespace_its_role() {
+  local json; json=$("$SWARMLB" inspect --all --json) || fail "inspect --all exited $? on the healthy node"
+  schema_check reports <<<"$json"
+  python3 -c '
+import json, os, re, sys
+roles = {r.get("namespace"): r["role"] for r in json.load(sys.stdin)}
+def want(name):
+    if name.startswith("lb_"): return "load_balancer"
+    if name == "ingress_sbox": return "ingress"
+    if name.startswith("1-"): return "overlay"
+    if re.fullmatch("[0-9a-f]{12}", name): return "container"
+names = sorted(os.listdir("/run/docker/netns"))
+got = {n: roles.get("/run/docker/netns/" + n) for n in names}
+expected = {n: want(n) for n in names}
+assert got == expected, (got, expected)
+assert "load_balancer" in got.values() and "ingress" in got.values() and "overlay" in got.values() and "container" in got.values(), got
+' <<<"$json"
+  out=$("$SWARMLB" inspect --all) || true
+  assert_contains "$out" "== $(lb_of_my_network) (load_balancer)"
+  assert_contains "$out" "== /run/docker/netns/ingress_sbox (ingress)"
+}
+
+test_inspect_expect_docker_network_inspect_then_a_stale_real() {
+  local lb json mark; lb=$(lb_of_my_network); json=$DOCKER_NODE/network-my-network.json
+  out=$("$SWARMLB" -n "$lb" inspect --expect "$json") || { printf '%s\n' "$out" >&2; fail "inspect --expect exited $? on the healthy node"; }
+  mark=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[0]["Services"]["my-web"]["LocalLBIndex"])' "$json")
+  assert_contains "$out" "$(printf '0x%x (%d)  my-web' "$mark" "$mark")"
+  nsenter --net="$lb" ipvsadm -a -f "$mark" -r 10.0.0.250:0 -m
+  local rc=0; out=$("$SWARMLB" -n "$lb" inspect --expect "$json") || rc=$?
+  nsenter --net="$lb" ipvsadm -d -f "$mark" -r 10.0.0.250:0
+  assert_eq 3 "$rc" "inspect --expect with a stale real"
+  assert_eq "1 problem found:
+  real server 10.0.0.250:0 of service my-web (FWM $mark) is no task of the service (stale backend, moby#33790)" \
+    "$(sed -n '/^[0-9]* problems\? found:$/,$p' <<<"$out")"
+}
+
+test_inspect_ipvs_timeout_is_ipvsadm_in_the_load_balancer() {
+  local lb; lb=$(lb_of_my_network)
+  assert_eq "$(nsenter --net="$lb" ipvsadm -L --timeout)" "$("$SWARMLB" -n "$lb" inspect ipvs --timeout)"
+}
