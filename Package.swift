@@ -41,17 +41,21 @@ let package = Package(
         // Kernel layer, model, operations and renderers: all unsafe code lives here.
         .target(name: "SwarmLBKit", dependencies: ["CNetlink", "CIPTC", "CNFTables", "CLinux"]),
         // The embedded DNS resolver: services file, DNS wire format, answers (Foundation via Yams lives here only).
-        .target(name: "SwarmLBDNS", dependencies: [
-            "SwarmLBKit",
-            .product(name: "Yams", package: "Yams"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "SwarmLBDNS",
+            dependencies: [
+                "SwarmLBKit",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // What both executables share: common options, the namespace session, argument parsing, exit statuses.
-        .target(name: "SwarmLBCommandLine", dependencies: [
-            "SwarmLBKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "SwarmLBCommandLine",
+            dependencies: [
+                "SwarmLBKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // The thin command line (no Foundation, no NIO: it starts in a few milliseconds).
         .executableTarget(
             name: "swarmlb",
@@ -71,23 +75,29 @@ let package = Package(
         // `swarmlb apply`, which reads the services file (Yams, Foundation) and reconciles.
         .executableTarget(
             name: "swarmlb-apply",
-            dependencies: ["SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // `swarmlb inspect --expect FILE`, which reads the services file (Yams, Foundation) and compares.
         .executableTarget(
             name: "swarmlb-inspect",
-            dependencies: ["SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // The firewall backends driven with iptables-style arguments, for the parity tests and `make bench`.
         .executableTarget(name: "swarmlb-fw", dependencies: ["SwarmLBKit"]),
         .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),
-        .testTarget(name: "SwarmLBDNSTests", dependencies: [
-            "SwarmLBDNS",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(
+            name: "SwarmLBDNSTests",
+            dependencies: [
+                "SwarmLBDNS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )

@@ -1123,7 +1123,7 @@ _swarmlb_inspect_services() {
     repeating_flags=()
     non_repeating_flags=(--json --all --version -h --help)
     repeating_options=(-n --netns)
-    non_repeating_options=(--backend --wait)
+    non_repeating_options=(--backend --wait --expect)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
@@ -1139,12 +1139,16 @@ _swarmlb_inspect_services() {
     '--wait')
         return
         ;;
+    '--expect')
+        __swarmlb_add_completions -f
+        return
+        ;;
     esac
 }
 
 _swarmlb_inspect_ipvs() {
     repeating_flags=()
-    non_repeating_flags=(--json --stats --rate --exact -c --connections --version -h --help)
+    non_repeating_flags=(--json --stats --rate --exact -c --connections --timeout --version -h --help)
     repeating_options=(-n --netns)
     non_repeating_options=(--backend --wait)
     __swarmlb_offer_flags_options 0

@@ -29,7 +29,7 @@ public enum NamespaceInspection {
                 facts.append(f)
                 reports.append(Inspector.report(namespace: namespace, f, expected: expected))
                 headings.append(name)
-            } catch where all {
+            } catch  where all {
                 failures.append("\(name): \(error)")
             }
         }

@@ -20,7 +20,8 @@ struct ServiceCommand: ParsableCommand {
         @Option(help: "Firewall mark, decimal or 0x hex.") var fwm: String
         @Option(help: "Device that carries VIP/32.") var dev: String
         @Option(
-            help: "mangle chain of the mark rule: INPUT in Docker's load-balancer namespace (today's model, with --lb-sysctls) or OUTPUT in each container (Docker 1.12-17.x).",
+            help:
+                "mangle chain of the mark rule: INPUT in Docker's load-balancer namespace (today's model, with --lb-sysctls) or OUTPUT in each container (Docker 1.12-17.x).",
             completion: Completions.chains)
         var chain = "OUTPUT"
 

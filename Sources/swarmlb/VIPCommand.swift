@@ -19,7 +19,8 @@ struct VIPCommand: ParsableCommand {
         @Option(help: "Device that gets VIP/32 (the overlay interface).") var dev: String
         @Option(help: "Firewall mark, decimal or 0x hex.") var fwm: String
         @Option(
-            help: "mangle chain of the mark rule: INPUT (Docker's load-balancer namespace, today's model) or OUTPUT (in each container, Docker 1.12-17.x).",
+            help:
+                "mangle chain of the mark rule: INPUT (Docker's load-balancer namespace, today's model) or OUTPUT (in each container, Docker 1.12-17.x).",
             completion: Completions.chains)
         var chain = "OUTPUT"
 

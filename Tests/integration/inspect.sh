@@ -186,6 +186,7 @@ test_inspect_shows_docker_tuning() {
   expect_exit 0 "$SWARMLB" -n "$ns" inspect ipvs --timeout
   assert_eq "$(nsx "$ns" ipvsadm -L --timeout)" "$OUT"
   assert_eq "Timeout (tcp tcpfin udp): 10 20 30" "$OUT"
+  "$SWARMLB" -n "$ns" inspect ipvs --timeout --json | schema_check timeouts
   nsx "$ns" sysctl -qw net.ipv4.vs.conn_reuse_mode=1
   expect_exit 3 "$SWARMLB" -n "$ns" inspect
   assert_contains "$OUT" "note: idle TCP connections through a VIP are dropped after IPVS's tcp timeout, 10 s here (900 s by default; moby#31208)"

@@ -130,7 +130,7 @@ test_committed_man_pages_and_completions_match_the_parser() {
 test_make_install_into_a_temporary_prefix() {
   local prefix; prefix=$(mktemp -d /tmp/$PREFIX.install.XXXX)
   make -s -C "$ROOT" install PREFIX="$prefix" SKIP_BUILD=1 >/dev/null
-  for f in bin/swarmlb bin/swarmlb-dns share/man/man1/swarmlb.1 share/man/man1/swarmlb-dns.1 \
+  for f in bin/swarmlb bin/swarmlb-dns bin/swarmlb-inspect share/man/man1/swarmlb.1 share/man/man1/swarmlb-dns.1 \
            share/bash-completion/completions/swarmlb share/zsh/site-functions/_swarmlb share/fish/vendor_completions.d/swarmlb.fish; do
     [ -e "$prefix/$f" ] || fail "make install left out $f"
   done

@@ -52,7 +52,9 @@ public final class LinkTable {
         if up { rtnl_link_set_flags(change, UInt32(swlb_iff_up())) } else { rtnl_link_unset_flags(change, UInt32(swlb_iff_up())) }
         var msg: OpaquePointer?
         let r = rtnl_link_build_change_request(change, change, 0, &msg)
-        guard r == 0, let msg else { throw .netlink(operation: "building link change for", object: name, errno: NetlinkSocket.errno(fromNL: r)) }
+        guard r == 0, let msg else {
+            throw .netlink(operation: "building link change for", object: name, errno: NetlinkSocket.errno(fromNL: r))
+        }
         try socket.request(msg, operation: up ? "bringing up" : "bringing down", object: name)
     }
 }

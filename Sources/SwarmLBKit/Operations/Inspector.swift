@@ -42,11 +42,12 @@ public struct Inspector {
         let selection = try kernel.firewallSelection()
         let firewall = selection.backend
         let nat = try firewall.dump(.nat)
-        var redirects: [(TransportPort.Proto, UInt16)] = nat.chain(Self.dnsChain)?.rules.compactMap { r in
-            guard case .dnat(let range) = r.target, let p = range.ports, let proto = r.proto.flatMap(TransportPort.Proto.init(number:))
-            else { return nil }
-            return (proto, p.lowerBound)
-        } ?? []
+        var redirects: [(TransportPort.Proto, UInt16)] =
+            nat.chain(Self.dnsChain)?.rules.compactMap { r in
+                guard case .dnat(let range) = r.target, let p = range.ports, let proto = r.proto.flatMap(TransportPort.Proto.init(number:))
+                else { return nil }
+                return (proto, p.lowerBound)
+            } ?? []
         var sites = nat.chain(Self.dnsChain) == nil ? [] : ["nat chain \(Self.dnsChain)"]
         if let native = DockerDNSTable.read(resolver: Self.dnsAddress) {
             redirects += native.redirects.map { ($0.proto, $0.port) }
@@ -124,7 +125,8 @@ public struct Inspector {
                         problems.append(
                             Problem(
                                 kind: .vipNotAssigned,
-                                message: "VIP \(a)\(owner) (mark \(mark.hex), mangle \(r.chain)) is not assigned as a /32 on any interface"))
+                                message: "VIP \(a)\(owner) (mark \(mark.hex), mangle \(r.chain)) is not assigned as a /32 on any interface")
+                        )
                     }
                     return .init(chain: r.chain, vip: a.description, protocol: nil, port: nil, device: device)
                 case .port(let p):
@@ -239,7 +241,8 @@ public struct Inspector {
         for i in reports.indices where [.loadBalancer, .ingress].contains(reports[i].role) {
             guard let tcp = reports[i].ipvsTimeouts?.tcp, tcp != said else { continue }
             reports[i].notes.append(
-                "idle TCP connections through a VIP are dropped after IPVS's tcp timeout, \(tcp) s here (900 s by default; moby#31208): use keepalives shorter than it, or ipvsadm --set")
+                "idle TCP connections through a VIP are dropped after IPVS's tcp timeout, \(tcp) s here (900 s by default; moby#31208): use keepalives shorter than it, or ipvsadm --set"
+            )
             said = tcp
         }
     }

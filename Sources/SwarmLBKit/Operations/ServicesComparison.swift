@@ -30,7 +30,8 @@ public struct ServicesComparison {
                 if !assigned.contains(vip) {
                     // With a mark rule, the report's own vip_not_assigned names the service.
                     problems.append(
-                        Problem(kind: .vipNotAssigned, message: "VIP \(vip) of service \(s.name) is not assigned as a /32 on any interface"))
+                        Problem(kind: .vipNotAssigned, message: "VIP \(vip) of service \(s.name) is not assigned as a /32 on any interface")
+                    )
                 }
             }
             if let want = s.fwmark {
@@ -38,7 +39,8 @@ public struct ServicesComparison {
                     problems.append(
                         Problem(
                             kind: .vipWrongMark,
-                            message: "VIP \(vip) of service \(s.name) is marked \(r.mark.hex) (mangle \(r.chain)), not the file's \(want.hex)"))
+                            message:
+                                "VIP \(vip) of service \(s.name) is marked \(r.mark.hex) (mangle \(r.chain)), not the file's \(want.hex)"))
                 }
             }
             guard let mark = s.fwmark ?? rules.first?.mark else { continue }
@@ -49,7 +51,9 @@ public struct ServicesComparison {
                 problems.append(
                     Problem(
                         kind: .realNotATask,
-                        message: "real server \(r.endpoint) of service \(s.name) (FWM \(mark.value)) is no task of the service (stale backend, moby#33790)"))
+                        message:
+                            "real server \(r.endpoint) of service \(s.name) (FWM \(mark.value)) is no task of the service (stale backend, moby#33790)"
+                    ))
             }
             let held = Set(reals.compactMap(\.address.ipv4))
             for t in s.tasks where !held.contains(t.ip) {
@@ -77,7 +81,9 @@ public struct ServicesComparison {
             problems.append(
                 Problem(
                     kind: .serviceNotExpected,
-                    message: "IPVS service FWM \(mark.value) (\(vips.isEmpty ? "no mark rule" : vips.joined(separator: ", "))) is no service of network \(expected.network) in the file"))
+                    message:
+                        "IPVS service FWM \(mark.value) (\(vips.isEmpty ? "no mark rule" : vips.joined(separator: ", "))) is no service of network \(expected.network) in the file"
+                ))
         }
     }
 

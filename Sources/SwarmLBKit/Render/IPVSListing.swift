@@ -21,7 +21,9 @@ public struct IPVSListing {
     public func render() -> TextBuffer {
         var out = TextBuffer(capacity: 64 * (snapshot.entries.count + snapshot.entries.reduce(0) { $0 + $1.reals.count } + 4))
         let v = snapshot.version
-        if versionLine { out.write("IP Virtual Server version \(v >> 16 & 0xff).\(v >> 8 & 0xff).\(v & 0xff) (size=\(snapshot.tableSize))\n") }
+        if versionLine {
+            out.write("IP Virtual Server version \(v >> 16 & 0xff).\(v >> 8 & 0xff).\(v & 0xff) (size=\(snapshot.tableSize))\n")
+        }
         out.write(title)
         for e in snapshot.entries {
             serviceLine(e, into: &out)
@@ -150,13 +152,14 @@ public struct IPVSListing {
             let digits = TextBuffer.digitCount(i)
             return out.right(i, digits <= 8 ? 9 : digits + 1)
         }
-        let (value, unit): (UInt64, UInt8?) = switch i {
-        case ..<100_000_000: (i, nil)
-        case ..<1_000_000_000: (i / 1000, UInt8(ascii: "K"))
-        case ..<100_000_000_000: (i / 1_000_000, UInt8(ascii: "M"))
-        case ..<100_000_000_000_000: (i / 1_000_000_000, UInt8(ascii: "G"))
-        default: (i / 1_000_000_000_000, UInt8(ascii: "T"))
-        }
+        let (value, unit): (UInt64, UInt8?) =
+            switch i {
+            case ..<100_000_000: (i, nil)
+            case ..<1_000_000_000: (i / 1000, UInt8(ascii: "K"))
+            case ..<100_000_000_000: (i / 1_000_000, UInt8(ascii: "M"))
+            case ..<100_000_000_000_000: (i / 1_000_000_000, UInt8(ascii: "G"))
+            default: (i / 1_000_000_000_000, UInt8(ascii: "T"))
+            }
         out.right(value, unit == nil ? 9 : 8)
         if let unit { out.write(unit) }
     }
