@@ -26,8 +26,8 @@ host-tests: build
 vm-tests: build
 	@scripts/test-all vm
 
-# A real Docker 20.10 swarm node in the VM, once per iptables backend (nft, legacy): swarmlb against Docker's own
-# tools and resolver (Tests/docker/run; 4-8 min a boot under emulation, so not part of make test).
+# A real Docker 20.10 swarm node in the VM, once per iptables backend (legacy and nft, two one-CPU VMs side by side):
+# swarmlb against Docker's own tools and resolver (Tests/docker/run). CI runs it after make test (.ci/run).
 docker-test: build
 	@scripts/test-all docker
 

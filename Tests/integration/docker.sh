@@ -8,42 +8,56 @@ require_backend
   echo "docker.sh runs on the node Tests/docker/node.sh builds (make docker-test): DOCKER_NODE is not set" >&2
   echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
-# docker_namespaces: every namespace Docker made, by path, then the host's ("-").
-docker_namespaces() { ls -d /run/docker/netns/*; echo -; }
-# in_docker_ns NS CMD...: a classic tool in NS (- is the host's namespace).
-in_docker_ns() { local ns=$1; shift; if [ "$ns" = - ]; then "$@"; else nsenter --net="$ns" "$@"; fi; }
-swarmlb_in() { local ns=$1; shift; if [ "$ns" = - ]; then "$SWARMLB" "$@"; else "$SWARMLB" -n "$ns" "$@"; fi; }
+# The classic tools' output in every namespace Docker made and the host, as node.sh captured it on the idle node
+# (ns/NAME/{ipvsadm-Ln,ip-o-addr,iptables-S-TABLE}; NAME "host" for the host's), and swarmlb's beside it (WHAT.swarmlb),
+# read once, by the first test that compares them, stderr included so that a failing call shows as a difference.
+# Each call costs about a second under emulation: this reads every namespace 6 times instead of 12.
+swarmlb_views() {
+  [ -e "$DOCKER_NODE/ns/swarmlb-read" ] && return 0
+  local d ns t
+  for d in "$DOCKER_NODE"/ns/*/; do
+    d=${d%/} ns=(-n "/run/docker/netns/$(basename "$d")"); [ "$(basename "$d")" != host ] || ns=()
+    "$SWARMLB" "${ns[@]}" inspect ipvs > "$d/ipvsadm-Ln.swarmlb" 2>&1
+    "$SWARMLB" "${ns[@]}" inspect addr > "$d/ip-o-addr.swarmlb" 2>&1
+    for t in filter nat mangle raw; do "$SWARMLB" "${ns[@]}" inspect iptables -t $t > "$d/iptables-S-$t.swarmlb" 2>&1; done
+  done
+  touch "$DOCKER_NODE/ns/swarmlb-read"
+}
+# same_views WHAT...: swarmlb's WHAT is the classic tool's in every namespace (every difference printed, then fails).
+same_views() {
+  local d what n=0 differ=0
+  swarmlb_views
+  assert_eq "$(ls /run/docker/netns) host" "$(ls "$DOCKER_NODE/ns" | grep -vx host | grep -vx swarmlb-read) host" \
+    "the namespaces captured"
+  for what in "$@"; do
+    for d in "$DOCKER_NODE"/ns/*/; do
+      n=$((n + 1))
+      diff -u --label "$(basename "$d"): $what" --label "swarmlb" "$d/$what" "$d/$what.swarmlb" >&2 || differ=$((differ + 1))
+    done
+  done
+  [ $differ = 0 ] || fail "$* differ in $differ of $n comparisons"
+}
 
 test_inspect_all_finds_no_problem_on_a_healthy_node() {
-  out=$("$SWARMLB" inspect --all) || { printf '%s\n' "$out" >&2; fail "inspect --all exited $?"; }
+  out=$("$SWARMLB" inspect --all) || { rc=$?; printf '%s\n' "$out" >&2; fail "inspect --all exited $rc"; }
   for ns in $(ls /run/docker/netns); do assert_contains "$out" "== /run/docker/netns/$ns"; done
   assert_eq "$(grep -c '^== ' <<<"$out")" "$(grep -c '^no problems found$' <<<"$out")" "namespaces without a problem"
   "$SWARMLB" inspect --all --json | schema_check reports
 }
 
 test_inspect_ipvs_is_ipvsadm_in_every_namespace() {
-  n=0
-  for ns in $(docker_namespaces); do
-    assert_eq "$(in_docker_ns "$ns" ipvsadm -Ln)" "$(swarmlb_in "$ns" inspect ipvs)" "inspect ipvs in $ns"
-    n=$((n + 1))
-  done
+  same_views ipvsadm-Ln
   # The load balancer of my-network holds what the test made: my-web's 3 tasks and my-pub's 2 behind marks.
-  lb=$(ls -d /run/docker/netns/lb_*)
-  assert_eq 5 "$(in_docker_ns "$lb" ipvsadm -Ln | grep -c -- '-> 10\.0\.0\.')" "reals in $lb"
+  lb=$(cd /run/docker/netns && ls -d lb_*)
+  assert_eq 5 "$(grep -c -- '-> 10\.0\.0\.' "$DOCKER_NODE/ns/$lb/ipvsadm-Ln")" "reals in $lb"
 }
 
 test_inspect_iptables_is_iptables_S_in_every_namespace_and_table() {
-  for ns in $(docker_namespaces); do
-    for t in filter nat mangle raw; do
-      assert_eq "$(in_docker_ns "$ns" iptables -S -t $t)" "$(swarmlb_in "$ns" inspect iptables -t $t)" "inspect iptables -t $t in $ns"
-    done
-  done
+  same_views iptables-S-filter iptables-S-nat iptables-S-mangle iptables-S-raw
 }
 
 test_inspect_addr_is_ip_o_addr_in_every_namespace() {
-  for ns in $(docker_namespaces); do
-    assert_eq "$(in_docker_ns "$ns" ip -o addr)" "$(swarmlb_in "$ns" inspect addr)" "inspect addr in $ns"
-  done
+  same_views ip-o-addr
 }
 
 # Docker's own view of my-network, given to apply as it is: its load-balancer namespace already holds all of it.
@@ -51,7 +65,7 @@ test_apply_check_of_network_inspect_finds_the_load_balancer_as_it_should_be() {
   lb=$(ls -d /run/docker/netns/lb_*)
   before=$(state_of "$lb")
   out=$("$SWARMLB" -n "$lb" apply --config "$DOCKER_NODE/network-my-network.json" --dev eth0 --chain INPUT --check) ||
-    { printf '%s\n' "$out" >&2; fail "apply --check of Docker's network inspect -v exited $? in $lb"; }
+    { rc=$?; printf '%s\n' "$out" >&2; fail "apply --check of Docker's network inspect -v exited $rc in $lb"; }
   assert_eq "$before" "$(state_of "$lb")" "$lb after apply --check"
   # Both networks in one file: apply takes one, and says so.
   expect_exit 1 "$SWARMLB" -n "$lb" apply --config "$DOCKER_NODE/networks.json" --dev eth0 --chain INPUT --check
@@ -142,9 +156,11 @@ test_resolver_answers_as_docker_from_network_inspect() {
   differ=0 i=0
   while read -r -a query; do
     i=$((i + 1))
-    docker_out=$(nsenter --net="$task_ns" dig +tries=1 +time=8 @127.0.0.11 "${query[@]}")
-    ours_out=$(ip netns exec "$ns" dig +tries=1 +time=8 @127.0.0.11 "${query[@]}")
-    printf '%s\n' "$docker_out" > "$DOCKER_NODE/dns/$i.docker"; printf '%s\n' "$ours_out" > "$DOCKER_NODE/dns/$i.swarmlb"
+    # Both resolvers asked at once (each dig costs about a second under emulation).
+    nsenter --net="$task_ns" dig +tries=1 +time=8 @127.0.0.11 "${query[@]}" < /dev/null > "$DOCKER_NODE/dns/$i.docker" & asked=$!
+    ip netns exec "$ns" dig +tries=1 +time=8 @127.0.0.11 "${query[@]}" > "$DOCKER_NODE/dns/$i.swarmlb"
+    wait $asked
+    docker_out=$(cat "$DOCKER_NODE/dns/$i.docker") ours_out=$(cat "$DOCKER_NODE/dns/$i.swarmlb")
     docker_answer=$(answer_of "$docker_out") ours=$(answer_of "$ours_out")
     [ -n "$docker_answer" ] || { printf '%s\n' "$docker_out" >&2; echo "Docker's resolver did not answer ${query[*]}" >&2; differ=$((differ + 1)); }
     key="${query[*]}"
