@@ -12,7 +12,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
@@ -35,22 +34,31 @@ let package = Package(
             pkgConfig: "libnftnl",
             providers: [.apt(["libnftnl-dev", "libmnl-dev"])]
         ),
+        // libyaml: the services file (YAML, and JSON as YAML) read as parser events.
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         // glibc's GNU extensions (setns).
         .systemLibrary(name: "CLinux"),
         // Kernel layer, model, operations and renderers: all unsafe code lives here.
         .target(name: "SwarmLBKit", dependencies: ["CNetlink", "CIPTC", "CNFTables", "CLinux"]),
-        // The embedded DNS resolver: services file, DNS wire format, answers (Foundation via Yams lives here only).
-        .target(name: "SwarmLBDNS", dependencies: [
-            "SwarmLBKit",
-            .product(name: "Yams", package: "Yams"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        // The embedded DNS resolver: services file (libyaml), DNS wire format, answers (Foundation lives here only).
+        .target(
+            name: "SwarmLBDNS",
+            dependencies: [
+                "SwarmLBKit", "CYAML",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // What both executables share: common options, the namespace session, argument parsing, exit statuses.
-        .target(name: "SwarmLBCommandLine", dependencies: [
-            "SwarmLBKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "SwarmLBCommandLine",
+            dependencies: [
+                "SwarmLBKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // The thin command line (no Foundation, no NIO: it starts in a few milliseconds).
         .executableTarget(
             name: "swarmlb",
@@ -67,20 +75,24 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // `swarmlb apply`, which reads the services file (Yams, Foundation) and reconciles.
+        // `swarmlb apply`, which reads the services file (SwarmLBDNS) and reconciles.
         .executableTarget(
             name: "swarmlb-apply",
-            dependencies: ["SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // The firewall backends driven with iptables-style arguments, for the parity tests and `make bench`.
         .executableTarget(name: "swarmlb-fw", dependencies: ["SwarmLBKit"]),
         .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),
-        .testTarget(name: "SwarmLBDNSTests", dependencies: [
-            "SwarmLBDNS",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(
+            name: "SwarmLBDNSTests",
+            dependencies: [
+                "SwarmLBDNS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )
