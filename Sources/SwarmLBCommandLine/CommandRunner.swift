@@ -56,9 +56,10 @@ public enum CommandRunner {
         guard command < args.count, args[command] == "apply" else { return nil }
         let rootOnly = ["-h", "--help", "-help", "--version", "--generate-completion-script", "--experimental-dump-help"]
         guard !args.contains(where: { a in rootOnly.contains { a == $0 || a.hasPrefix($0 + "=") } }) else { return nil }
-        var rest = args
-        rest.remove(at: command)
-        return rest
+        // The leading options go last, as swarmlb-apply's own parser reads them, so that it does not
+        // parse them a second time (leadingOptionsMovedLast); not past a `--`.
+        guard !args.contains("--") else { return Array(args[..<command] + args[(command + 1)...]) }
+        return Array(args[(command + 1)...] + args[..<command])
     }
 
     /// Where the leading run of common options (`-n NS --json`) ends: the index of the command word.
