@@ -13,7 +13,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
@@ -36,16 +35,21 @@ let package = Package(
             pkgConfig: "libnftnl",
             providers: [.apt(["libnftnl-dev", "libmnl-dev"])]
         ),
+        // libyaml: the services file (YAML, and JSON as YAML) read as parser events.
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         // glibc's GNU extensions (setns).
         .systemLibrary(name: "CLinux"),
         // Kernel layer, model, operations and renderers: all unsafe code lives here.
         .target(name: "SwarmLBKit", dependencies: ["CNetlink", "CIPTC", "CNFTables", "CLinux"]),
-        // The embedded DNS resolver: services file, DNS wire format, answers (Foundation via Yams lives here only).
+        // The embedded DNS resolver: services file (libyaml), DNS wire format, answers (Foundation lives here only).
         .target(
             name: "SwarmLBDNS",
             dependencies: [
-                "SwarmLBKit",
-                .product(name: "Yams", package: "Yams"),
+                "SwarmLBKit", "CYAML",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,7 +76,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // `swarmlb apply`, which reads the services file (Yams, Foundation) and reconciles.
+        // `swarmlb apply`, which reads the services file (SwarmLBDNS) and reconciles.
         .executableTarget(
             name: "swarmlb-apply",
             dependencies: [
@@ -80,7 +84,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // `swarmlb inspect --expect FILE`, which reads the services file (Yams, Foundation) and compares.
+        // `swarmlb inspect --expect FILE`, which reads the services file (libyaml, Foundation) and compares.
         .executableTarget(
             name: "swarmlb-inspect",
             dependencies: [

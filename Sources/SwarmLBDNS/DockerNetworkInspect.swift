@@ -1,5 +1,4 @@
 import SwarmLBKit
-import Yams
 
 /// Reads the JSON printed by `docker network inspect -v NET...` as it is, a services file of one
 /// or more networks: each network's `Name`, its IPv4 subnet from `IPAM.Config`, and `Services`
@@ -9,7 +8,7 @@ import Yams
 /// field that is read must have the type Docker gives it. Errors name the field by its path in
 /// the array (`[0].Services.my-web.Tasks[1].EndpointIP`) and its line.
 extension ServicesFile.Reader {
-    func dockerNetworks(_ root: Node) throws(ServicesFileError) -> [NetworkServices] {
+    func dockerNetworks(_ root: ServicesFileNode) throws(ServicesFileError) -> [NetworkServices] {
         guard let items = root.sequence else { throw fail(root, "", "expected an array of networks") }
         guard !items.isEmpty else { throw fail(root, "", "the array holds no network") }
         var networks: [NetworkServices] = []
@@ -24,45 +23,43 @@ extension ServicesFile.Reader {
     }
 
     /// The fields of a JSON object by name, unknown ones kept (they are Docker's, not typos).
-    private func object(_ node: Node, _ field: String) throws(ServicesFileError) -> [String: Node] {
+    private func object(_ node: ServicesFileNode, _ field: String) throws(ServicesFileError) -> [String: ServicesFileNode] {
         guard let m = node.mapping else { throw fail(node, field, "expected an object") }
-        var fields: [String: Node] = [:]
-        for (k, v) in m { if let name = k.scalar?.string { fields[name] = v } }
+        var fields: [String: ServicesFileNode] = [:]
+        for (k, v) in m { if let name = k.string { fields[name] = v } }
         return fields
     }
 
     /// A JSON array or null (Docker prints null for an empty list).
-    private func array(_ node: Node?, _ field: String) throws(ServicesFileError) -> [Node] {
-        guard let node, !Self.isNull(node) else { return [] }
+    private func array(_ node: ServicesFileNode?, _ field: String) throws(ServicesFileError) -> [ServicesFileNode] {
+        guard let node, !node.isNull else { return [] }
         guard let items = node.sequence else { throw fail(node, field, "expected an array") }
-        return Array(items)
+        return items
     }
 
-    private static func isNull(_ node: Node) -> Bool { node.scalar.map { $0.string == "null" && $0.style == .plain } ?? false }
-
     /// An address as Docker prints it, with or without a `/prefix`.
-    private func address(_ node: Node?, _ field: String, parent: Node) throws(ServicesFileError) -> IPv4Address {
+    private func address(_ node: ServicesFileNode?, _ field: String, parent: ServicesFileNode) throws(ServicesFileError) -> IPv4Address {
         try parsed(node, field, parent: parent) { text in
             try IPv4Address(parsing: String(text.prefix { $0 != "/" }))
         }
     }
 
-    private func dockerNetwork(_ node: Node, _ field: String) throws(ServicesFileError) -> NetworkServices {
+    private func dockerNetwork(_ node: ServicesFileNode, _ field: String) throws(ServicesFileError) -> NetworkServices {
         let m = try object(node, field)
         var result = NetworkServices(network: try name(m["Name"], "\(field).Name", parent: node), services: [])
-        var origins: [String: (field: String, node: Node)] = [:]  // the model's field paths, for firstProblem
-        if let ipam = m["IPAM"], !Self.isNull(ipam) {
+        var origins: [String: (field: String, node: ServicesFileNode)] = [:]  // the model's field paths, for firstProblem
+        if let ipam = m["IPAM"], !ipam.isNull {
             for (i, config) in try array(try object(ipam, "\(field).IPAM")["Config"], "\(field).IPAM.Config").enumerated() {
                 let f = "\(field).IPAM.Config[\(i)].Subnet"
-                guard let subnet = try object(config, f)["Subnet"], !(subnet.scalar?.string.contains(":") ?? false) else { continue }
+                guard let subnet = try object(config, f)["Subnet"], !(subnet.string?.contains(":") ?? false) else { continue }
                 result.subnet = try parsed(subnet, f, parent: config) { try IPv4Subnet(parsing: $0) }
                 break
             }
         }
-        if let services = m["Services"], !Self.isNull(services) {
+        if let services = m["Services"], !services.isNull {
             guard let entries = services.mapping else { throw fail(services, "\(field).Services", "expected an object") }
             for (key, value) in entries {
-                let serviceName = key.scalar?.string ?? ""
+                let serviceName = key.string ?? ""
                 let f = "\(field).Services.\(serviceName.isEmpty ? "\"\"" : serviceName)"
                 let s = try object(value, f)
                 var tasks: [NetworkServices.Task] = []

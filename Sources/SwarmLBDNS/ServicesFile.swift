@@ -1,6 +1,5 @@
-import Foundation
+import Glibc
 import SwarmLBKit
-import Yams
 
 /// A problem in a services file, located for the operator: file, line and field.
 public struct ServicesFileError: Error, Equatable, CustomStringConvertible {
@@ -15,7 +14,7 @@ public struct ServicesFileError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Reads the services file shared by `dns serve` and later commands: YAML, or JSON (read by the
-/// same parser, since JSON is YAML), e.g.
+/// same parser, since JSON is YAML: libyaml's events, ServicesFileNode.swift), e.g.
 ///
 ///     network: my-network
 ///     subnet: 10.0.0.0/24
@@ -41,13 +40,11 @@ public enum ServicesFile {
 
     /// Every network of a services file: one for the YAML layout, one or more for Docker's JSON.
     public static func loadNetworks(path: String) throws(ServicesFileError) -> [NetworkServices] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ServicesFileError(file: path, line: nil, field: "", reason: "cannot read the file: " + readFailure(path))
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        let bytes = try contents(path)
+        guard String(validating: bytes, as: UTF8.self) != nil else {
             throw ServicesFileError(file: path, line: nil, field: "", reason: "not UTF-8 text")
         }
-        return try parseNetworks(text, file: path)
+        return try parseNetworks(bytes, file: path)
     }
 
     public static func parse(_ text: String, file: String) throws(ServicesFileError) -> NetworkServices {
@@ -55,17 +52,19 @@ public enum ServicesFile {
     }
 
     public static func parseNetworks(_ text: String, file: String) throws(ServicesFileError) -> [NetworkServices] {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ServicesFileError(file: file, line: nil, field: "", reason: "the file is empty")
-            }
-            root = node
-        } catch let error as ServicesFileError {
-            throw error
-        } catch {
-            throw ServicesFileError(file: file, line: Self.line(of: error), field: "", reason: "not valid YAML or JSON: \(error)")
+        try parseNetworks(Array(text.utf8), file: file)
+    }
+
+    private static func parseNetworks(_ text: [UInt8], file: String) throws(ServicesFileError) -> [NetworkServices] {
+        let document: ServicesFileNode?
+        switch text.withUnsafeBufferPointer({ bytes in
+            Result { () throws(ServicesFileNode.SyntaxError) in try ServicesFileNode.document(bytes) }
+        }) {
+        case .success(let d): document = d
+        case .failure(let error):
+            throw ServicesFileError(file: file, line: error.line, field: "", reason: "not valid YAML or JSON: \(error.reason)")
         }
+        guard let root = document else { throw ServicesFileError(file: file, line: nil, field: "", reason: "the file is empty") }
         let reader = Reader(file: file)
         return root.sequence != nil ? try reader.dockerNetworks(root) : [try reader.network(root)]
     }
@@ -82,61 +81,63 @@ public enum ServicesFile {
         return networks[0]
     }
 
-    /// The line a Yams parse error points at, when it carries one.
-    private static func line(of error: Error) -> Int? {
-        guard let e = error as? YamlError else { return nil }
-        switch e {
-        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _): return mark.line
-        default: return nil
-        }
-    }
-
     /// Walks the node tree, keeping the field path for error messages (here for the YAML layout,
     /// in DockerNetworkInspect.swift for Docker's).
     struct Reader {
         let file: String
 
-        func fail(_ node: Node?, _ field: String, _ reason: String) -> ServicesFileError {
-            ServicesFileError(file: file, line: node?.mark?.line, field: field, reason: reason)
+        // Field paths are autoclosures, spelled only for an error: a file holds tens of thousands of fields.
+        func fail(_ node: ServicesFileNode?, _ field: @autoclosure () -> String, _ reason: String) -> ServicesFileError {
+            ServicesFileError(file: file, line: node?.line, field: field(), reason: reason)
         }
 
-        /// The mapping's values by key. Keys are read as plain strings: Yams's own `mapping["key"]`
-        /// resolves a tag with a regular expression per lookup, most of the start-up time for 10,000 services.
-        func mapping(_ node: Node, _ field: String, keys: Set<String>) throws(ServicesFileError) -> [String: Node] {
-            guard let m = node.mapping else { throw fail(node, field, "expected a mapping") }
-            var values: [String: Node] = [:]
-            for (k, v) in m {
-                guard let name = k.scalar?.string, keys.contains(name) else {
+        /// A mapping's values by key, the last one when a key is repeated (a handful of keys: no hashing).
+        struct Fields {
+            let pairs: [(key: ServicesFileNode, value: ServicesFileNode)]
+            subscript(_ key: String) -> ServicesFileNode? { pairs.last { $0.key.string == key }?.value }
+        }
+
+        /// The mapping's values, every key one of `keys`.
+        func mapping(_ node: ServicesFileNode, _ field: @autoclosure () -> String, keys: [String]) throws(ServicesFileError) -> Fields {
+            guard let m = node.mapping else { throw fail(node, field(), "expected a mapping") }
+            for (k, _) in m {
+                guard let name = k.string, keys.contains(name) else {
+                    let path = field()
                     throw fail(
-                        k, field.isEmpty ? (k.scalar?.string ?? "?") : "\(field).\(k.scalar?.string ?? "?")",
+                        k, path.isEmpty ? (k.string ?? "?") : "\(path).\(k.string ?? "?")",
                         "unknown field (known: \(keys.sorted().joined(separator: ", ")))")
                 }
-                values[name] = v
             }
-            return values
+            return Fields(pairs: m)
         }
 
-        func string(_ node: Node?, _ field: String, parent: Node) throws(ServicesFileError) -> String {
-            guard let node else { throw fail(parent, field, "missing") }
-            guard let s = node.scalar?.string, !s.isEmpty else { throw fail(node, field, "expected a non-empty value") }
+        func string(
+            _ node: ServicesFileNode?, _ field: @autoclosure () -> String, parent: ServicesFileNode
+        ) throws(ServicesFileError) -> String {
+            guard let node else { throw fail(parent, field(), "missing") }
+            guard let s = node.string, !s.isEmpty else { throw fail(node, field(), "expected a non-empty value") }
             return s
         }
 
-        func parsed<T>(_ node: Node?, _ field: String, parent: Node, _ parse: (String) throws -> T) throws(ServicesFileError) -> T {
-            let text = try string(node, field, parent: parent)
-            do { return try parse(text) } catch { throw fail(node, field, "\(error)") }
+        func parsed<T>(
+            _ node: ServicesFileNode?, _ field: @autoclosure () -> String, parent: ServicesFileNode, _ parse: (String) throws -> T
+        ) throws(ServicesFileError) -> T {
+            let text = try string(node, field(), parent: parent)
+            do { return try parse(text) } catch { throw fail(node, field(), "\(error)") }
         }
 
-        func name(_ node: Node?, _ field: String, parent: Node) throws(ServicesFileError) -> String {
-            let text = try string(node, field, parent: parent)
+        func name(
+            _ node: ServicesFileNode?, _ field: @autoclosure () -> String, parent: ServicesFileNode
+        ) throws(ServicesFileError) -> String {
+            let text = try string(node, field(), parent: parent)
             guard DNSName.isValid(text) else {
-                throw fail(node, field, "\"\(text)\" is not a DNS name (letters, digits, -, _ and dots; labels of 1-63)")
+                throw fail(node, field(), "\"\(text)\" is not a DNS name (letters, digits, -, _ and dots; labels of 1-63)")
             }
             return text
         }
 
-        func network(_ root: Node) throws(ServicesFileError) -> NetworkServices {
-            let m = try mapping(root, "", keys: ["network", "subnet", "services"])
+        func network(_ root: ServicesFileNode) throws(ServicesFileError) -> NetworkServices {
+            let m = try mapping(root, "", keys: Self.networkKeys)
             var result = NetworkServices(
                 network: try name(m["network"], "network", parent: root),
                 subnet: try m["subnet"].map { node throws(ServicesFileError) in
@@ -151,11 +152,11 @@ public enum ServicesFile {
         }
 
         /// The node of a field path such as `services[1].aliases[0]` (for its line), or nil.
-        func locate(_ field: String, in root: Node) -> Node? {
-            var node: Node? = root
+        func locate(_ field: String, in root: ServicesFileNode) -> ServicesFileNode? {
+            var node: ServicesFileNode? = root
             for part in field.split(separator: ".") {
                 let key = part.prefix(while: { $0 != "[" })
-                node = node?.mapping?[String(key)]
+                node = node?[String(key)]
                 if let open = part.firstIndex(of: "["), let i = Int(part[part.index(after: open)...].dropLast()) {
                     node = node?.sequence.flatMap { i < $0.count ? $0[i] : nil }
                 }
@@ -163,13 +164,17 @@ public enum ServicesFile {
             return node
         }
 
-        func service(_ node: Node, _ field: String) throws(ServicesFileError) -> NetworkServices.Service {
-            let m = try mapping(node, field, keys: ["name", "vip", "fwmark", "aliases", "endpoint_mode", "scheduler", "tasks"])
-            var s = NetworkServices.Service(name: try name(m["name"], "\(field).name", parent: node))
-            if let v = m["vip"] { s.vip = try parsed(v, "\(field).vip", parent: node) { try IPv4Address(parsing: $0) } }
-            if let f = m["fwmark"] { s.fwmark = try parsed(f, "\(field).fwmark", parent: node) { try FirewallMark(parsing: $0) } }
+        static let networkKeys = ["network", "subnet", "services"]
+        static let serviceKeys = ["name", "vip", "fwmark", "aliases", "endpoint_mode", "scheduler", "tasks"]
+        static let taskKeys = ["name", "ip", "weight"]
+
+        func service(_ node: ServicesFileNode, _ field: @autoclosure () -> String) throws(ServicesFileError) -> NetworkServices.Service {
+            let m = try mapping(node, field(), keys: Self.serviceKeys)
+            var s = NetworkServices.Service(name: try name(m["name"], "\(field()).name", parent: node))
+            if let v = m["vip"] { s.vip = try parsed(v, "\(field()).vip", parent: node) { try IPv4Address(parsing: $0) } }
+            if let f = m["fwmark"] { s.fwmark = try parsed(f, "\(field()).fwmark", parent: node) { try FirewallMark(parsing: $0) } }
             if let mode = m["endpoint_mode"] {
-                s.endpointMode = try parsed(mode, "\(field).endpoint_mode", parent: node) { text in
+                s.endpointMode = try parsed(mode, "\(field()).endpoint_mode", parent: node) { text in
                     guard let e = NetworkServices.EndpointMode(rawValue: text) else {
                         throw SwarmLBKit.ValidationError(text, "endpoint mode (vip or dnsrr)")
                     }
@@ -177,22 +182,22 @@ public enum ServicesFile {
                 }
             }
             if let sched = m["scheduler"] {
-                s.scheduler = try parsed(sched, "\(field).scheduler", parent: node) { try IPVSScheduler(parsing: $0) }
+                s.scheduler = try parsed(sched, "\(field()).scheduler", parent: node) { try IPVSScheduler(parsing: $0) }
             }
             if let a = m["aliases"] {
-                guard let items = a.sequence else { throw fail(a, "\(field).aliases", "expected a list") }
-                for (i, item) in items.enumerated() { s.aliases.append(try name(item, "\(field).aliases[\(i)]", parent: a)) }
+                guard let items = a.sequence else { throw fail(a, "\(field()).aliases", "expected a list") }
+                for (i, item) in items.enumerated() { s.aliases.append(try name(item, "\(field()).aliases[\(i)]", parent: a)) }
             }
             if let t = m["tasks"] {
-                guard let items = t.sequence else { throw fail(t, "\(field).tasks", "expected a list") }
+                guard let items = t.sequence else { throw fail(t, "\(field()).tasks", "expected a list") }
                 for (i, item) in items.enumerated() {
-                    let f = "\(field).tasks[\(i)]"
-                    let tm = try mapping(item, f, keys: ["name", "ip", "weight"])
+                    func f() -> String { "\(field()).tasks[\(i)]" }
+                    let tm = try mapping(item, f(), keys: Self.taskKeys)
                     var task = NetworkServices.Task(
-                        name: try name(tm["name"], "\(f).name", parent: item),
-                        ip: try parsed(tm["ip"], "\(f).ip", parent: item) { try IPv4Address(parsing: $0) })
+                        name: try name(tm["name"], "\(f()).name", parent: item),
+                        ip: try parsed(tm["ip"], "\(f()).ip", parent: item) { try IPv4Address(parsing: $0) })
                     if let w = tm["weight"] {
-                        task.weight = try parsed(w, "\(f).weight", parent: item) { text in
+                        task.weight = try parsed(w, "\(f()).weight", parent: item) { text in
                             guard let n = Int32(text), (0...65535).contains(n) else {
                                 throw SwarmLBKit.ValidationError(text, "weight (0-65535)")
                             }
@@ -202,18 +207,28 @@ public enum ServicesFile {
                     s.tasks.append(task)
                 }
             }
-            if s.endpointMode == .vip, s.vip == nil { throw fail(node, "\(field).vip", "missing (a service in vip mode needs a VIP)") }
+            if s.endpointMode == .vip, s.vip == nil { throw fail(node, "\(field()).vip", "missing (a service in vip mode needs a VIP)") }
             return s
         }
     }
 }
 
-/// Why `path` cannot be read, as open(2) or read(2) says it (No such file or directory (ENOENT),
-/// Permission denied (EACCES), Is a directory (EISDIR)).
-private func readFailure(_ path: String) -> String {
+/// The bytes of the file at `path`, or why it cannot be read, as open(2) or read(2) says it (No such
+/// file or directory (ENOENT), Permission denied (EACCES), Is a directory (EISDIR)).
+private func contents(_ path: String) throws(ServicesFileError) -> [UInt8] {
+    func failure(_ e: Int32) -> ServicesFileError {
+        ServicesFileError(file: path, line: nil, field: "", reason: "cannot read the file: " + errnoText(e))
+    }
     let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return errnoText(errno) }
+    guard fd >= 0 else { throw failure(errno) }
     defer { close(fd) }
-    var byte: UInt8 = 0
-    return read(fd, &byte, 1) < 0 ? errnoText(errno) : "it changed while being read"
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0, errno == EINTR { continue }
+        guard n >= 0 else { throw failure(errno) }
+        if n == 0 { return bytes }
+        bytes += chunk[..<n]
+    }
 }

@@ -3,8 +3,9 @@ import SwarmLBCommandLine
 import SwarmLBDNS
 import SwarmLBKit
 
-/// swarmlb-apply: `swarmlb apply`, in its own executable because reading the services file needs
-/// Foundation (Yams). Reads the namespace once and changes only what differs from the file.
+/// swarmlb-apply: `swarmlb apply`, in its own executable because the services file reader (libyaml)
+/// lives with the resolver's code. Reads the namespace once and changes only what differs from the
+/// file. SWARMLB_TIMINGS=1 prints each phase's time on stderr.
 @main
 struct ApplyMain: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,25 +15,39 @@ struct ApplyMain: ParsableCommand {
     @OptionGroup var change: ChangeOptions
     @OptionGroup var options: ApplyOptions
 
-    static func main() { CommandRunner.run(ApplyMain.self) }
+    static func main() {
+        PhaseTimings.mark("start-up")
+        CommandRunner.run(ApplyMain.self, usageHint: "swarmlb")
+    }
 
     func run() throws {
+        PhaseTimings.mark("arguments")
         let chain = try Parse.chain(options.chain)
-        guard ["INPUT", "OUTPUT"].contains(chain) else { throw SwarmLBKit.ValidationError(options.chain, "chain for apply (INPUT or OUTPUT)") }
+        guard ["INPUT", "OUTPUT"].contains(chain) else {
+            throw SwarmLBKit.ValidationError(options.chain, "chain for apply (INPUT or OUTPUT)")
+        }
         let device = try Parse.device(options.dev)
         let source = try options.toSource.map(Parse.address)
         let network = try ServicesFile.load(path: options.config)
+        PhaseTimings.mark("services file")
         let session = try Session(common)
+        PhaseTimings.mark("namespace entered")
         _ = try session.kernel.links().device(device)
         let own = try session.kernel.addresses().addresses().filter { $0.device == device && $0.prefixLength < 32 }
         let subnet = network.subnet ?? own.first.map { IPv4Subnet($0.address, prefixLength: $0.prefixLength) }
         let snatSource = source ?? own.first { subnet?.contains($0.address) ?? false }?.address
+        PhaseTimings.mark("device and its addresses")
         let intent = try LoadBalancerIntent(network, device: device, chain: chain, subnet: subnet, source: snatSource)
         if intent.snat == nil, !intent.services.isEmpty {
-            throw SwarmLBKit.ValidationError(device, "device for apply: it has no address within \(subnet.map(String.init(describing:)) ?? "the services file's subnet") to be the SNAT source; give --to-source")
+            throw SwarmLBKit.ValidationError(
+                device,
+                "device for apply: it has no address within \(subnet.map(String.init(describing:)) ?? "the services file's subnet") to be the SNAT source; give --to-source"
+            )
         }
         let report = try Transaction(kernel: session.kernel).reconcile(intent, prune: options.prune, dryRun: change.dryRun || options.check)
+        PhaseTimings.mark(change.dryRun || options.check ? "intent" : "intent and changes")
         try session.printReport(report, dryRun: change.dryRun || options.check)
+        PhaseTimings.mark("output")
         if options.check, !report.performed.isEmpty { throw ExitCode(3) }
     }
 }

@@ -6,7 +6,16 @@ import SwarmLBKit
 /// Entry point: one line on stderr and an exit status for every failure (CommandRunner).
 @main
 enum Main {
-    static func main() { CommandRunner.run(SwarmLB.self) }
+    static func main() {
+        // `swarmlb apply` is swarmlb-apply's whole work: exec it before parsing (start-up counts there).
+        // Should the exec fail, ApplyCommand below tries again and reports why.
+        if let args = CommandRunner.applyArguments(Array(CommandLine.arguments.dropFirst())),
+            let apply = try? SiblingExecutable("swarmlb-apply")
+        {
+            try? apply.exec(["swarmlb-apply"] + args)
+        }
+        CommandRunner.run(SwarmLB.self)
+    }
 }
 
 /// swarmlb: Docker Swarm's per-namespace service load balancing (VIPs, marks, IPVS, SNAT) as one tool.

@@ -20,7 +20,9 @@ final class NamespaceSnapshot {
     func fwmarkServices() throws(KernelError) -> [FirewallMark: IPVSService] {
         if let fwmarkTable { return fwmarkTable }
         var byMark: [FirewallMark: IPVSService] = [:]
-        for e in try kernel.ipvs().services() { if let mark = e.service.key.fwmark { byMark[mark] = e.service } }
+        for e in try PhaseTimings.measure("read: IPVS services (one dump)", { () throws(KernelError) in try kernel.ipvs().services() }) {
+            if let mark = e.service.key.fwmark { byMark[mark] = e.service }
+        }
         fwmarkTable = byMark
         return byMark
     }
@@ -33,7 +35,7 @@ final class NamespaceSnapshot {
         if let realListing {
             listing = realListing
         } else {
-            listing = try kernel.ipvs().realListing()
+            listing = try PhaseTimings.measure("read: /proc/net/ip_vs") { () throws(KernelError) in try kernel.ipvs().realListing() }
             realListing = listing
         }
         if listing.lists(mark, exactly: wanted) {
@@ -58,7 +60,7 @@ final class NamespaceSnapshot {
 
     func addresses() throws(KernelError) -> Set<InterfaceAddress> {
         if let addressSet { return addressSet }
-        let set = Set(try kernel.addresses().addresses())
+        let set = try PhaseTimings.measure("read: addresses") { () throws(KernelError) in Set(try kernel.addresses().addresses()) }
         addressSet = set
         return set
     }
@@ -66,7 +68,9 @@ final class NamespaceSnapshot {
     /// A firewall table of the backend in use.
     func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
         if let t = tables[table] { return t }
-        let t = try kernel.firewallForWriting().dump(table)
+        let t = try PhaseTimings.measure("read: firewall table \(table)") { () throws(KernelError) in
+            try kernel.firewallForWriting().dump(table)
+        }
         tables[table] = t
         return t
     }

@@ -148,7 +148,10 @@ public struct Transaction {
     public func reconcile(_ intent: LoadBalancerIntent, prune: Bool, dryRun: Bool) throws -> Report {
         let reconciler = Reconciler(intent: intent, prune: prune)
         let plan = { () throws -> Report in
-            Report(decisions: try reconciler.plan(NamespaceSnapshot(kernel)), iptables: try kernel.firewallForWriting().kind.tool)
+            let report = Report(
+                decisions: try reconciler.plan(NamespaceSnapshot(kernel)), iptables: try kernel.firewallForWriting().kind.tool)
+            PhaseTimings.mark("read the namespace and plan")
+            return report
         }
         return dryRun ? try plan() : try execute(writesFirewall: true, plan)
     }
