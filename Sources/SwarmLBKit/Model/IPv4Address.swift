@@ -4,6 +4,9 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
 
     public init(_ value: UInt32) { self.value = value }
 
+    /// 127.0.0.11, where Docker's embedded resolver listens in every container.
+    public static let embeddedResolver = IPv4Address(0x7f00_000b)
+
     public init(parsing text: String) throws(ValidationError) {
         // Byte by byte: a services file holds tens of thousands of addresses.
         var v: UInt32 = 0, octet: UInt32 = 0, digits = 0, dots = 0

@@ -44,14 +44,20 @@ public struct RealServer: Hashable, Sendable {
             && upperThreshold == other.upperThreshold && lowerThreshold == other.lowerThreshold
     }
 
+    /// A real server as `real add` names it: its address and port (0 keeps the packet's port).
+    public struct Endpoint: Hashable, Sendable {
+        public var address: IPv4Address
+        public var port: UInt16
+    }
+
     /// Parses `10.0.0.3` or `10.0.0.3:8080`.
-    public static func parseEndpoint(_ text: String) throws(ValidationError) -> (IPv4Address, UInt16) {
+    public static func parseEndpoint(_ text: String) throws(ValidationError) -> Endpoint {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count <= 2 else { throw ValidationError(text, "real server (want IP or IP:PORT)") }
         let address: IPv4Address
         do { address = try IPv4Address(parsing: String(parts[0])) } catch { throw ValidationError(text, "real server address") }
         let port = parts.count == 2 ? try parsePort(parts[1], in: text) : 0
-        return (address, port)
+        return Endpoint(address: address, port: port)
     }
 
     /// ipvsadm's option spelling of this server's settings.
