@@ -6,7 +6,9 @@ import SwarmLBKit
 public struct ApplyOptions: ParsableArguments {
     public init() {}
 
-    @Option(help: "The services file (YAML or JSON), as dns serve reads it, or the output of docker network inspect -v NET (one network).", completion: .file())
+    @Option(
+        help: "The services file (YAML or JSON), as dns serve reads it, or the output of docker network inspect -v NET (one network).",
+        completion: .file())
     public var config: String
     @Option(help: "Device that gets the VIPs and whose address is the SNAT source (the overlay interface).", transform: Parse.device)
     public var dev: String
@@ -20,7 +22,7 @@ public struct ApplyOptions: ParsableArguments {
     @Flag(help: "Also remove the load-balancing objects the file does not name (see the README for exactly which).") public var prune =
         false
     @Flag(help: "Change nothing: exit 0 when the namespace matches the file, 3 with the differences (as commands) when not.")
-        public var check = false
+    public var check = false
 
     /// These options as arguments again, for the swarmlb-apply executable swarmlb execs.
     public var arguments: [String] {

@@ -26,7 +26,10 @@ struct ApplyMain: ParsableCommand {
         let snatSource = source ?? own.first { subnet?.contains($0.address) ?? false }?.address
         let intent = try LoadBalancerIntent(network, device: device, chain: chain, subnet: subnet, source: snatSource)
         if intent.snat == nil, !intent.services.isEmpty {
-            throw SwarmLBKit.ValidationError(device, "device for apply: it has no address within \(subnet.map(String.init(describing:)) ?? "the services file's subnet") to be the SNAT source; give --to-source")
+            throw SwarmLBKit.ValidationError(
+                device,
+                "device for apply: it has no address within \(subnet.map(String.init(describing:)) ?? "the services file's subnet") to be the SNAT source; give --to-source"
+            )
         }
         let report = try Transaction(kernel: session.kernel).reconcile(intent, prune: options.prune, dryRun: change.dryRun || options.check)
         try session.printReport(report, dryRun: change.dryRun || options.check)

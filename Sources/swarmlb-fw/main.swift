@@ -140,7 +140,12 @@ func parseRule(_ t: [String]) throws -> IPTablesRule {
             case "--vdir": property = .direction; neg = try next() == "REPLY"
             case "--vmethod":
                 property = .method
-                m.method = switch try next() { case "GATE": .gate; case "IPIP": .ipip; default: .masq }
+                m.method =
+                    switch try next() {
+                    case "GATE": .gate;
+                    case "IPIP": .ipip;
+                    default: .masq
+                    }
             case "--vportctl": property = .controlPort; m.controlPort = UInt16(try next()) ?? 0
             default: property = .ipvs
             }

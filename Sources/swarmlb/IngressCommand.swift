@@ -16,7 +16,8 @@ struct IngressCommand: ParsableCommand {
         @Argument(help: "Published port, e.g. tcp/8080.", transform: Parse.port) var port: TransportPort
         @Option(help: "The ingress sandbox's address on docker_gwbridge (the DNAT destination).", transform: Parse.address)
         var to: IPv4Address
-        @Option(help: "The bridge toward the ingress sandbox (MASQUERADE, route_localnet). Default: docker_gwbridge.", transform: Parse.device)
+        @Option(
+            help: "The bridge toward the ingress sandbox (MASQUERADE, route_localnet). Default: docker_gwbridge.", transform: Parse.device)
         var gwbridge = "docker_gwbridge"
 
         var publication: IngressPublication { IngressPublication(port: port, sandbox: to, gwbridge: gwbridge) }
@@ -130,7 +131,9 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let r = arguments.taskRedirect
-            try Session(common).apply(change, ifExists: removal.ifExists) { r.deleteChanges(nat: try $0.dump(.nat)).map(ChangeRequest.change) }
+            try Session(common).apply(change, ifExists: removal.ifExists) {
+                r.deleteChanges(nat: try $0.dump(.nat)).map(ChangeRequest.change)
+            }
         }
     }
 }

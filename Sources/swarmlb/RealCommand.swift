@@ -88,7 +88,9 @@ struct RealCommand: ParsableCommand {
         @OptionGroup var target: Target
 
         func run() throws {
-            try Session(common).apply(target.reals.map { .deleteReal(target.key, RealServer(address: $0.address, port: $0.port)) }, change, ifExists: removal.ifExists)
+            try Session(common).apply(
+                target.reals.map { .deleteReal(target.key, RealServer(address: $0.address, port: $0.port)) }, change,
+                ifExists: removal.ifExists)
         }
     }
 

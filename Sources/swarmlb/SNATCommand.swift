@@ -17,7 +17,8 @@ struct SNATCommand: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add the ipvs SNAT rule and enable net.ipv4.vs.conntrack.")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add the ipvs SNAT rule and enable net.ipv4.vs.conntrack.")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var rule: RuleArguments

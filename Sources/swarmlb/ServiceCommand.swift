@@ -14,7 +14,9 @@ struct ServiceCommand: ParsableCommand {
         @Option(help: "The service's virtual IP.", transform: Parse.vip) var vip: IPv4Address
         @Option(help: "Firewall mark, decimal or 0x hex.", transform: Parse.mark) var fwm: FirewallMark
         @Option(help: "Device that carries VIP/32.", transform: Parse.device) var dev: String
-        @Option(help: "mangle chain of the mark rule: OUTPUT or INPUT. Default: OUTPUT.", completion: Completions.chains, transform: Parse.chain)
+        @Option(
+            help: "mangle chain of the mark rule: OUTPUT or INPUT. Default: OUTPUT.", completion: Completions.chains, transform: Parse.chain
+        )
         var chain = "OUTPUT"
 
         var recipe: ServiceRecipe { ServiceRecipe(name: name, vip: vip, mark: fwm, device: dev, chain: chain) }
@@ -29,7 +31,8 @@ struct ServiceCommand: ParsableCommand {
         @OptionGroup var identity: Identity
         @Option(parsing: .upToNextOption, help: "Task addresses (real servers, Masq, weight 1).", transform: Parse.address)
         var real: [IPv4Address] = []
-        @Option(name: [.short, .long], help: "IPVS scheduler. Default: rr.", completion: Completions.schedulers, transform: Parse.scheduler)
+        @Option(
+            name: [.short, .long], help: "IPVS scheduler. Default: rr.", completion: Completions.schedulers, transform: Parse.scheduler)
         var scheduler = IPVSScheduler.rr
         @Option(help: "Overlay subnet for the ipvs SNAT rule (needs --to-source).", transform: Parse.subnet) var snat: IPv4Subnet?
         @Option(help: "This container's own address, the SNAT source.", transform: Parse.address) var toSource: IPv4Address?

@@ -45,7 +45,8 @@ struct VIPCommand: ParsableCommand {
         @Argument(help: "The virtual IP.", transform: Parse.address) var vip: IPv4Address
         @Option(help: "Device holding VIP/32.", transform: Parse.device) var dev: String?
         @Option(help: "Firewall mark of the rule.", transform: Parse.mark) var fwm: FirewallMark?
-        @Option(help: "mangle chain of the mark rule. Default: OUTPUT.", completion: Completions.chains, transform: Parse.chain) var chain = "OUTPUT"
+        @Option(help: "mangle chain of the mark rule. Default: OUTPUT.", completion: Completions.chains, transform: Parse.chain) var chain =
+            "OUTPUT"
 
         func run() throws {
             let request = ChangeRequest.removeVIP(vip, device: dev, mark: fwm, chain: chain)

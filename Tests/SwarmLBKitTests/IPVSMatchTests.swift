@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwarmLBKit
 
 /// `-m ipvs` as libxt_ipvs writes and saves it: the xt_ipvs_mtinfo bytes, the `iptables -S`
@@ -14,15 +15,55 @@ final class IPVSMatchTests: XCTestCase {
         [
             ("-m ipvs --ipvs", .property),
             ("-m ipvs ! --ipvs", match { $0.require(.ipvs, negated: true) }),
-            ("-m ipvs --vproto 6 --vdir ORIGINAL", match { $0.proto = 6; $0.require(.proto, negated: false); $0.require(.direction, negated: false) }),
-            ("-m ipvs ! --vproto 17 --vdir REPLY", match { $0.proto = 17; $0.require(.proto, negated: true); $0.require(.direction, negated: true) }),
-            ("-m ipvs --vaddr 10.0.0.2", match { ($0.address, $0.mask) = (try! IPv4Address(parsing: "10.0.0.2"), 0xffff_ffff); $0.require(.address, negated: false) }),
-            ("-m ipvs ! --vaddr 10.0.0.2/24", match { ($0.address, $0.mask) = (try! IPv4Address(parsing: "10.0.0.2"), 0xffff_ff00); $0.require(.address, negated: true) }),
-            ("-m ipvs --vaddr 10.0.0.2/255.0.255.0", match { ($0.address, $0.mask) = (try! IPv4Address(parsing: "10.0.0.2"), 0xff00_ff00); $0.require(.address, negated: false) }),
-            ("-m ipvs ! --vport 80 --vmethod GATE ! --vportctl 21",
-             match { $0.port = 80; $0.method = .gate; $0.controlPort = 21; $0.require(.port, negated: true); $0.require(.method, negated: false); $0.require(.controlPort, negated: true) }),
-            ("-m ipvs ! --vmethod IPIP", match { $0.method = .ipip; $0.require(.method, negated: true) }),
-            ("-m ipvs --vmethod MASQ", match { $0.method = .masq; $0.require(.method, negated: false) }),
+            (
+                "-m ipvs --vproto 6 --vdir ORIGINAL",
+                match {
+                    $0.proto = 6; $0.require(.proto, negated: false); $0.require(.direction, negated: false)
+                }
+            ),
+            (
+                "-m ipvs ! --vproto 17 --vdir REPLY",
+                match {
+                    $0.proto = 17; $0.require(.proto, negated: true); $0.require(.direction, negated: true)
+                }
+            ),
+            (
+                "-m ipvs --vaddr 10.0.0.2",
+                match {
+                    ($0.address, $0.mask) = (try! IPv4Address(parsing: "10.0.0.2"), 0xffff_ffff); $0.require(.address, negated: false)
+                }
+            ),
+            (
+                "-m ipvs ! --vaddr 10.0.0.2/24",
+                match {
+                    ($0.address, $0.mask) = (try! IPv4Address(parsing: "10.0.0.2"), 0xffff_ff00); $0.require(.address, negated: true)
+                }
+            ),
+            (
+                "-m ipvs --vaddr 10.0.0.2/255.0.255.0",
+                match {
+                    ($0.address, $0.mask) = (try! IPv4Address(parsing: "10.0.0.2"), 0xff00_ff00); $0.require(.address, negated: false)
+                }
+            ),
+            (
+                "-m ipvs ! --vport 80 --vmethod GATE ! --vportctl 21",
+                match {
+                    $0.port = 80; $0.method = .gate; $0.controlPort = 21; $0.require(.port, negated: true);
+                    $0.require(.method, negated: false); $0.require(.controlPort, negated: true)
+                }
+            ),
+            (
+                "-m ipvs ! --vmethod IPIP",
+                match {
+                    $0.method = .ipip; $0.require(.method, negated: true)
+                }
+            ),
+            (
+                "-m ipvs --vmethod MASQ",
+                match {
+                    $0.method = .masq; $0.require(.method, negated: false)
+                }
+            ),
         ]
     }
 
@@ -42,7 +83,9 @@ final class IPVSMatchTests: XCTestCase {
     /// The xt_ipvs_mtinfo layout: vaddr, vmask (16 bytes each), vport (BE), l4proto, fwd_method, vportctl (BE), invert, bitmask.
     func testLayoutIsXtIPVSMtinfo() {
         var m = IPVSMatch()
-        (m.address, m.mask, m.proto, m.port, m.method, m.controlPort) = (try! IPv4Address(parsing: "10.0.0.2"), 0xffff_ff00, 6, 80, .gate, 21)
+        (m.address, m.mask, m.proto, m.port, m.method, m.controlPort) = (
+            try! IPv4Address(parsing: "10.0.0.2"), 0xffff_ff00, 6, 80, .gate, 21
+        )
         for p: IPVSMatch.Properties in [.proto, .address, .port, .method, .controlPort] { m.require(p, negated: p == .port) }
         m.require(.direction, negated: true)
         var expected = [UInt8](repeating: 0, count: 40)

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwarmLBKit
 
 final class ParsingTests: XCTestCase {

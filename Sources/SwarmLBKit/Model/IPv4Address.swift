@@ -31,13 +31,14 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
     /// (224.0.0.0/4) or loopback (127.0.0.0/8), which the kernel accepts as a /32 but never routes to a service.
     public init(parsingVIP text: String) throws(ValidationError) {
         try self.init(parsing: text)
-        let why: String? = switch value {
-        case 0: "the unspecified address"
-        case 0xffff_ffff: "the broadcast address"
-        case _ where value >> 28 == 0xe: "a multicast address"
-        case _ where value >> 24 == 127: "a loopback address"
-        default: nil
-        }
+        let why: String? =
+            switch value {
+            case 0: "the unspecified address"
+            case 0xffff_ffff: "the broadcast address"
+            case _ where value >> 28 == 0xe: "a multicast address"
+            case _ where value >> 24 == 127: "a loopback address"
+            default: nil
+            }
         if let why { throw ValidationError(text, "VIP (\(why) cannot be a service address)") }
     }
 

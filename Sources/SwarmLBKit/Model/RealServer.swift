@@ -15,16 +15,21 @@ public struct RealServer: Hashable, Sendable {
     public var persistentConnections: UInt32 = 0
     public var stats = IPVSStats()
 
-    public init(address: IPv4Address, port: UInt16 = 0, weight: Int32 = 1, forwarding: ForwardingMethod = .masq,
-                upperThreshold: UInt32 = 0, lowerThreshold: UInt32 = 0,
-                activeConnections: UInt32 = 0, inactiveConnections: UInt32 = 0) {
-        self.init(address: .v4(address), port: port, weight: weight, forwarding: forwarding, upperThreshold: upperThreshold,
-                  lowerThreshold: lowerThreshold, activeConnections: activeConnections, inactiveConnections: inactiveConnections)
+    public init(
+        address: IPv4Address, port: UInt16 = 0, weight: Int32 = 1, forwarding: ForwardingMethod = .masq,
+        upperThreshold: UInt32 = 0, lowerThreshold: UInt32 = 0,
+        activeConnections: UInt32 = 0, inactiveConnections: UInt32 = 0
+    ) {
+        self.init(
+            address: .v4(address), port: port, weight: weight, forwarding: forwarding, upperThreshold: upperThreshold,
+            lowerThreshold: lowerThreshold, activeConnections: activeConnections, inactiveConnections: inactiveConnections)
     }
 
-    public init(address: IPAddress, port: UInt16 = 0, weight: Int32 = 1, forwarding: ForwardingMethod = .masq,
-                upperThreshold: UInt32 = 0, lowerThreshold: UInt32 = 0,
-                activeConnections: UInt32 = 0, inactiveConnections: UInt32 = 0) {
+    public init(
+        address: IPAddress, port: UInt16 = 0, weight: Int32 = 1, forwarding: ForwardingMethod = .masq,
+        upperThreshold: UInt32 = 0, lowerThreshold: UInt32 = 0,
+        activeConnections: UInt32 = 0, inactiveConnections: UInt32 = 0
+    ) {
         self.address = address
         self.port = port
         self.weight = weight
@@ -84,16 +89,35 @@ public enum ForwardingMethod: String, Sendable, CaseIterable {
 
     /// IP_VS_CONN_F_* forwarding bits.
     public var kernelValue: UInt32 {
-        switch self { case .masq: 0; case .local: 1; case .tunnel: 2; case .route: 3 }
+        switch self {
+        case .masq: 0;
+        case .local: 1;
+        case .tunnel: 2;
+        case .route: 3
+        }
     }
     public init(kernelValue: UInt32) {
-        switch kernelValue & 7 { case 1: self = .local; case 2: self = .tunnel; case 3: self = .route; default: self = .masq }
+        switch kernelValue & 7 {
+        case 1: self = .local;
+        case 2: self = .tunnel;
+        case 3: self = .route;
+        default: self = .masq
+        }
     }
     /// ipvsadm's listing column ("Masq", "Route", "Tunnel", "Local").
     public var ipvsadmName: String {
-        switch self { case .masq: "Masq"; case .route: "Route"; case .tunnel: "Tunnel"; case .local: "Local" }
+        switch self {
+        case .masq: "Masq";
+        case .route: "Route";
+        case .tunnel: "Tunnel";
+        case .local: "Local"
+        }
     }
     var ipvsadmFlag: String {
-        switch self { case .masq: "-m"; case .route, .local: "-g"; case .tunnel: "-i" }
+        switch self {
+        case .masq: "-m";
+        case .route, .local: "-g";
+        case .tunnel: "-i"
+        }
     }
 }

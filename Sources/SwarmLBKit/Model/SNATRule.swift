@@ -20,8 +20,9 @@ public struct SNATRule: Hashable, Sendable {
 
     public init?(rule: IPTablesRule) {
         guard let d = rule.destination, rule.matches == [.ipvs(.property)], rule.source == nil, rule.proto == nil, rule.negated.isEmpty,
-              rule.outInterface == nil, rule.inInterface == nil,
-              case .snat(let r) = rule.target, let a = r.addresses, a.lowerBound == a.upperBound, r.ports == nil, !r.random, !r.randomFully, !r.persistent
+            rule.outInterface == nil, rule.inInterface == nil,
+            case .snat(let r) = rule.target, let a = r.addresses, a.lowerBound == a.upperBound, r.ports == nil, !r.random, !r.randomFully,
+            !r.persistent
         else { return nil }
         self.init(subnet: d, source: a.lowerBound)
     }
