@@ -139,6 +139,8 @@ enum RuleCodec {
             if m.given.contains(.address) {
                 info.vaddr.ip = m.address.value.bigEndian
                 info.vmask.ip = m.mask.bigEndian
+                // An address without /MASK: libxt_ipvs sets the whole 16-byte mask.
+                if m.mask == 0xffff_ffff { info.vmask.all = (.max, .max, .max, .max) }
             }
             if m.given.contains(.port) { info.vport = m.port.bigEndian }
             if m.given.contains(.method) { info.fwd_method = m.method.rawValue }
