@@ -1,23 +1,28 @@
 import ArgumentParser
+import SwarmLBKit
 
 /// The options of `swarmlb apply` (run by the swarmlb-apply executable, which links the services
-/// file reader — Yams and Foundation — so that every other command starts fast).
+/// file reader — libyaml and Foundation — so that every other command starts fast).
 public struct ApplyOptions: ParsableArguments {
     public init() {}
 
-    @Option(help: "The services file (YAML or JSON), as dns serve reads it, or the output of docker network inspect -v NET (one network).", completion: .file())
+    @Option(
+        help: "The services file (YAML or JSON), as dns serve reads it, or the output of docker network inspect -v NET (one network).",
+        completion: .file())
     public var config: String
-    @Option(help: "Device that gets the VIPs and whose address is the SNAT source (the overlay interface).") public var dev: String
+    @Option(help: "Device that gets the VIPs and whose address is the SNAT source (the overlay interface).", transform: Parse.device)
+    public var dev: String
     @Option(
         help:
-            "mangle chain of the mark rules: INPUT (Docker's load-balancer namespace, with its IPVS sysctls) or OUTPUT (per container, Docker 1.12-17.x)."
-    )
+            "mangle chain of the mark rules: INPUT (Docker's load-balancer namespace, with its IPVS sysctls) or OUTPUT (per container, Docker 1.12-17.x). Default: INPUT.",
+        transform: Parse.loadBalancerChain)
     public var chain = "INPUT"
-    @Option(help: "Source of the ipvs SNAT rule. Default: the namespace's address on --dev within the subnet.") public var toSource: String?
+    @Option(help: "Source of the ipvs SNAT rule. Default: the namespace's address on --dev within the subnet.", transform: Parse.address)
+    public var toSource: IPv4Address?
     @Flag(help: "Also remove the load-balancing objects the file does not name (see the README for exactly which).") public var prune =
         false
     @Flag(help: "Change nothing: exit 0 when the namespace matches the file, 3 with the differences (as commands) when not.")
-        public var check = false
+    public var check = false
 
     /// These options as arguments again, for the swarmlb-apply executable swarmlb execs.
     public var arguments: [String] {

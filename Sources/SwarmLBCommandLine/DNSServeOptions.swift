@@ -1,15 +1,18 @@
 import ArgumentParser
+import SwarmLBKit
 
 /// The options of `swarmlb dns serve` (run by the swarmlb-dns executable, which alone links
-/// Foundation, Yams and SwiftNIO, so that every other command starts fast).
+/// Foundation, libyaml and SwiftNIO, so that every other command starts fast).
 public struct DNSServeOptions: ParsableArguments {
     public init() {}
 
-    @Option(help: "The services file (YAML or JSON), or the output of docker network inspect -v NET... (several networks served together).", completion: .file())
+    @Option(
+        help: "The services file (YAML or JSON), or the output of docker network inspect -v NET... (several networks served together).",
+        completion: .file())
     public var config: String
-    @Option(help: "Address to listen on.") public var listen = "127.0.0.11"
+    @Option(help: "Address to listen on. Default: 127.0.0.11.", transform: Parse.address) public var listen = IPv4Address.embeddedResolver
     @Option(help: "Port to bind; 53 binds it directly and installs no nat rules. Default: two free ports + nat rules.")
-    public var port: Int?
+    public var port: UInt16?
     @Option(
         help:
             "Upstream server for other names: IP[:PORT], asked from the served namespace (Docker's --dns), or host:IP[:PORT], asked from the namespace swarmlb started in; repeatable, 3 at most (default: the host's /etc/resolv.conf, asked from the starting namespace)."
@@ -17,7 +20,8 @@ public struct DNSServeOptions: ParsableArguments {
     public var upstream: [String] = []
     @Option(help: "TTL of the answers, in seconds.") public var ttl: UInt32 = 600
     @Option(help: "Most upstream queries in flight; beyond it clients get REFUSED.") public var maxInflight = 1024
-    @Option(help: "Seconds a TCP connection may stay idle before the server closes it.") public var tcpIdle = 10
+    @Option(help: "Seconds a TCP connection may stay idle before the server closes it. Default: 10.", transform: Parse.seconds) public
+        var tcpIdle = 10
     @Flag(help: "Reload when the services file changes.") public var watch = false
     @Flag(help: "Log every query.") public var verbose = false
 

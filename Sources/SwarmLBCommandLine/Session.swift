@@ -79,30 +79,3 @@ public struct Session {
         print(TextTable.render(header, rows), terminator: "")
     }
 }
-
-/// Argument parsing into model values, turning their validation errors into usage errors.
-public enum Parse {
-    public static func address(_ s: String) throws -> IPv4Address { try IPv4Address(parsing: s) }
-    public static func vip(_ s: String) throws -> IPv4Address { try IPv4Address(parsingVIP: s) }
-    /// ipvsadm -p takes 1 second or more.
-    public static func persistence(_ p: UInt32?) throws -> UInt32? {
-        if p == 0 { throw SwarmLBKit.ValidationError("0", "persistence timeout (1 second or more, as ipvsadm -p)") }
-        return p
-    }
-    public static func subnet(_ s: String) throws -> IPv4Subnet { try IPv4Subnet(parsing: s) }
-    public static func mark(_ s: String) throws -> FirewallMark { try FirewallMark(parsing: s) }
-    public static func chain(_ s: String) throws -> String { try MarkRule.parseChain(s) }
-    public static func scheduler(_ s: String) throws -> IPVSScheduler { try IPVSScheduler(parsing: s) }
-    public static func forwarding(_ s: String) throws -> ForwardingMethod { try ForwardingMethod(parsing: s) }
-    public static func port(_ s: String) throws -> TransportPort { try TransportPort(parsing: s) }
-    public static func device(_ s: String) throws -> String {
-        guard !s.isEmpty, s.utf8.count < 16, !s.contains("/"), !s.contains(where: \.isWhitespace) else {
-            throw SwarmLBKit.ValidationError(s, "device name")
-        }
-        return s
-    }
-    public static func weight(_ w: Int) throws -> Int32 {
-        guard (0...65535).contains(w) else { throw SwarmLBKit.ValidationError(String(w), "weight (0-65535)") }
-        return Int32(w)
-    }
-}

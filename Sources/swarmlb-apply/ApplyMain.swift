@@ -22,12 +22,7 @@ struct ApplyMain: ParsableCommand {
 
     func run() throws {
         PhaseTimings.mark("arguments")
-        let chain = try Parse.chain(options.chain)
-        guard ["INPUT", "OUTPUT"].contains(chain) else {
-            throw SwarmLBKit.ValidationError(options.chain, "chain for apply (INPUT or OUTPUT)")
-        }
-        let device = try Parse.device(options.dev)
-        let source = try options.toSource.map(Parse.address)
+        let (chain, device, source) = (options.chain, options.dev, options.toSource)
         let network = try ServicesFile.load(path: options.config)
         PhaseTimings.mark("services file")
         let session = try Session(common)

@@ -8,7 +8,7 @@ import SwarmLBDNS
 import SwarmLBKit
 
 /// swarmlb-dns: the embedded resolver behind `swarmlb dns serve`, in its own executable because it
-/// alone needs Foundation (Yams) and SwiftNIO. All kernel work (entering the namespace, the nat
+/// alone needs Foundation, libyaml and SwiftNIO. All kernel work (entering the namespace, the nat
 /// rules) happens on the main thread; threads are created after setns and so live inside it, but
 /// for those that ask the starting namespace's upstreams, created before.
 @main
@@ -37,7 +37,7 @@ struct DNSServe: ParsableCommand {
             options.port == 0
             ? nil
             : try ResolverClaim(
-                address: settings.address, port: UInt16(options.port ?? 53),
+                address: settings.address, port: options.port ?? 53,
                 nat: try session.kernel.firewall().dump(.nat))
         defer { claim?.release() }
         _ = try Transaction(kernel: session.kernel).apply([.setLink("lo", up: true)], ifExists: false)  // 127.0.0.11 lives on lo
@@ -53,7 +53,7 @@ struct DNSServe: ParsableCommand {
             ServiceDirectory(settings.services, ttl: options.ttl), forwarder: forwarder, logger: logger,
             verbose: options.verbose)
         let server = try DNSServer(
-            group: group, address: settings.address, port: UInt16(options.port ?? 0), resolver: resolver,
+            group: group, address: settings.address, port: options.port ?? 0, resolver: resolver,
             idleTimeout: .seconds(Int64(options.tcpIdle)))
         defer { server.close() }
         let keeper = try redirect(settings, server, claim, session.kernel, logger)
@@ -74,11 +74,7 @@ struct DNSServe: ParsableCommand {
         var services: [NetworkServices]
 
         init(_ options: DNSServeOptions) throws {
-            address = try Parse.address(options.listen)
-            if let port = options.port, !(0...65535).contains(port) { throw SwarmLBKit.ValidationError(String(port), "port (0-65535)") }
-            guard options.tcpIdle > 0 else {
-                throw SwarmLBKit.ValidationError(String(options.tcpIdle), "TCP idle timeout (seconds, at least 1)")
-            }
+            address = options.listen
             do {
                 upstreams = try UpstreamServer.plan(options.upstream, hostResolvConf: { ResolvConf.nameservers() })
             } catch {

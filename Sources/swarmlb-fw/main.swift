@@ -123,7 +123,34 @@ func parseRule(_ t: [String]) throws -> IPTablesRule {
         case "--ctstate": rule.matches.append(.conntrackState(states(try next(), untracked: 256), negated: neg))
         case "--state": rule.matches.append(.state(states(try next(), untracked: 16), negated: neg))
         case "--comment": rule.matches.append(.comment(try next()))
-        case "--ipvs": rule.matches.append(.ipvs)
+        case "--ipvs", "--vproto", "--vaddr", "--vport", "--vdir", "--vmethod", "--vportctl":
+            // As libxt_ipvs parses them: the value, the property's bit (and its negation), --ipvs implied.
+            let idx = rule.matches.lastIndex { if case .ipvs = $0 { true } else { false } }
+            var m = IPVSMatch()
+            if let idx, case .ipvs(let m0) = rule.matches[idx] { m = m0 }
+            let property: IPVSMatch.Properties
+            switch a {
+            case "--vproto": property = .proto; m.proto = UInt8(try proto(try next()))
+            case "--vaddr":
+                property = .address
+                let v = try next().split(separator: "/")
+                m.address = try IPv4Address(parsing: String(v[0]))
+                m.mask = IPv4Subnet.mask(v.count > 1 ? Int(v[1]) ?? 32 : 32)
+            case "--vport": property = .port; m.port = UInt16(try next()) ?? 0
+            case "--vdir": property = .direction; neg = try next() == "REPLY"
+            case "--vmethod":
+                property = .method
+                m.method =
+                    switch try next() {
+                    case "GATE": .gate;
+                    case "IPIP": .ipip;
+                    default: .masq
+                    }
+            case "--vportctl": property = .controlPort; m.controlPort = UInt16(try next()) ?? 0
+            default: property = .ipvs
+            }
+            m.require(property, negated: neg)
+            if let idx { rule.matches[idx] = .ipvs(m) } else { rule.matches.append(.ipvs(m)) }
         case "--src-type", "--dst-type":
             let types = IPTablesRule.AddressTypes(rawValue: try next() == "LOCAL" ? 4 : 0)
             if a == "--src-type" {

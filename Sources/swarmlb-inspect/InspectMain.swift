@@ -5,7 +5,7 @@ import SwarmLBDNS
 import SwarmLBKit
 
 /// swarmlb-inspect: `swarmlb inspect --expect FILE`, in its own executable because reading the
-/// services file needs Foundation (Yams). Reads the file before entering the namespace, so a bad
+/// services file needs Foundation and libyaml. Reads the file before entering the namespace, so a bad
 /// file is one line and an exit status (2 malformed, 1 unreadable, as dns serve) with nothing read.
 @main
 struct InspectMain: ParsableCommand {

@@ -19,17 +19,16 @@ struct FWMCommand: ParsableCommand {
                 """)
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
-        @Argument(help: "Firewall mark, decimal or 0x hex.") var mark: String
+        @Argument(help: "Firewall mark, decimal or 0x hex.", transform: Parse.mark) var mark: FirewallMark
         @Option(
             name: [.short, .long],
             help: "Scheduler: rr, wrr, lc, wlc, sh, ... Default: rr for a new service, as it is for an existing one.",
-            completion: Completions.schedulers) var scheduler: String?
-        @Option(name: [.short, .long], help: "Make the service persistent for this many seconds.") var persistent: UInt32?
+            completion: Completions.schedulers, transform: Parse.scheduler) var scheduler: IPVSScheduler?
+        @Option(name: [.short, .long], help: "Make the service persistent for this many seconds.", transform: Parse.persistence)
+        var persistent: UInt32?
 
         func run() throws {
-            let request = ChangeRequest.service(
-                .fwmark(try Parse.mark(mark)), scheduler: try scheduler.map(Parse.scheduler),
-                persistence: try Parse.persistence(persistent))
+            let request = ChangeRequest.service(.fwmark(mark), scheduler: scheduler, persistence: persistent)
             try Session(common).apply([request], change)
         }
     }
@@ -40,10 +39,10 @@ struct FWMCommand: ParsableCommand {
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var removal: RemovalOptions
-        @Argument(help: "Firewall mark.") var mark: String
+        @Argument(help: "Firewall mark.", transform: Parse.mark) var mark: FirewallMark
 
         func run() throws {
-            let key = IPVSService.Key.fwmark(try Parse.mark(mark))
+            let key = IPVSService.Key.fwmark(mark)
             try Session(common).apply([.deleteService(key)], change, ifExists: removal.ifExists)
         }
     }

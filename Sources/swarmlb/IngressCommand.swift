@@ -13,13 +13,14 @@ struct IngressCommand: ParsableCommand {
 
     /// The arguments that name a published port on the node.
     struct PublicationArguments: ParsableArguments {
-        @Argument(help: "Published port, e.g. tcp/8080.") var port: String
-        @Option(help: "The ingress sandbox's address on docker_gwbridge (the DNAT destination).") var to: String
-        @Option(help: "The bridge toward the ingress sandbox (MASQUERADE, route_localnet).") var gwbridge = "docker_gwbridge"
+        @Argument(help: "Published port, e.g. tcp/8080.", transform: Parse.port) var port: TransportPort
+        @Option(help: "The ingress sandbox's address on docker_gwbridge (the DNAT destination).", transform: Parse.address)
+        var to: IPv4Address
+        @Option(
+            help: "The bridge toward the ingress sandbox (MASQUERADE, route_localnet). Default: docker_gwbridge.", transform: Parse.device)
+        var gwbridge = "docker_gwbridge"
 
-        func publication() throws -> IngressPublication {
-            IngressPublication(port: try Parse.port(port), sandbox: try Parse.address(to), gwbridge: try Parse.device(gwbridge))
-        }
+        var publication: IngressPublication { IngressPublication(port: port, sandbox: to, gwbridge: gwbridge) }
     }
 
     struct Publish: ParsableCommand {
@@ -30,7 +31,7 @@ struct IngressCommand: ParsableCommand {
         @OptionGroup var publication: PublicationArguments
 
         func run() throws {
-            let p = try publication.publication()
+            let p = publication.publication
             try Session(common).apply(change) { p.addChanges(filter: try $0.dump(.filter)).map(ChangeRequest.change) }
         }
     }
@@ -44,7 +45,7 @@ struct IngressCommand: ParsableCommand {
         @OptionGroup var publication: PublicationArguments
 
         func run() throws {
-            let p = try publication.publication()
+            let p = publication.publication
             try Session(common).apply(change, ifExists: removal.ifExists) {
                 p.deleteChanges(nat: try $0.dump(.nat), filter: try $0.dump(.filter)).map(ChangeRequest.change)
             }
@@ -53,17 +54,15 @@ struct IngressCommand: ParsableCommand {
 
     /// The arguments that name a published port's balancing in the ingress sandbox.
     struct BalanceArguments: ParsableArguments {
-        @Argument(help: "Published port, e.g. tcp/8080.") var port: String
-        @Option(help: "Firewall mark, decimal or 0x hex.") var fwm: String
-        @Option(help: "The service's ingress virtual IP.") var vip: String
-        @Option(help: "Device that carries VIP/32 (the ingress overlay's).") var dev: String
-        @Option(help: "The ingress subnet of the ipvs SNAT rule.") var snat: String
-        @Option(help: "The sandbox's own ingress address, the SNAT source.") var toSource: String
+        @Argument(help: "Published port, e.g. tcp/8080.", transform: Parse.port) var port: TransportPort
+        @Option(help: "Firewall mark, decimal or 0x hex.", transform: Parse.mark) var fwm: FirewallMark
+        @Option(help: "The service's ingress virtual IP.", transform: Parse.vip) var vip: IPv4Address
+        @Option(help: "Device that carries VIP/32 (the ingress overlay's).", transform: Parse.device) var dev: String
+        @Option(help: "The ingress subnet of the ipvs SNAT rule.", transform: Parse.subnet) var snat: IPv4Subnet
+        @Option(help: "The sandbox's own ingress address, the SNAT source.", transform: Parse.address) var toSource: IPv4Address
 
-        func balance() throws -> IngressBalance {
-            IngressBalance(
-                port: try Parse.port(port), mark: try Parse.mark(fwm), vip: try Parse.vip(vip), device: try Parse.device(dev),
-                snat: SNATRule(subnet: try Parse.subnet(snat), source: try Parse.address(toSource)))
+        var balance: IngressBalance {
+            IngressBalance(port: port, mark: fwm, vip: vip, device: dev, snat: SNATRule(subnet: snat, source: toSource))
         }
     }
 
@@ -74,11 +73,12 @@ struct IngressCommand: ParsableCommand {
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var arguments: BalanceArguments
-        @Option(parsing: .upToNextOption, help: "The tasks' ingress addresses (real servers, Masq, weight 1).") var real: [String] = []
+        @Option(parsing: .upToNextOption, help: "The tasks' ingress addresses (real servers, Masq, weight 1).", transform: Parse.address)
+        var real: [IPv4Address] = []
 
         func run() throws {
-            var b = try arguments.balance()
-            b.service.reals = try real.map(Parse.address)
+            var b = arguments.balance
+            b.service.reals = real
             try Session(common).apply(b.addChanges, change)
         }
     }
@@ -94,17 +94,17 @@ struct IngressCommand: ParsableCommand {
         @OptionGroup var arguments: BalanceArguments
 
         func run() throws {
-            let b = try arguments.balance()
+            let b = arguments.balance
             try Session(common).apply(change, ifExists: removal.ifExists) { b.deleteRequests(mangle: try $0.dump(.mangle)) }
         }
     }
 
     /// The arguments that name a task's redirect.
     struct RedirectArguments: ParsableArguments {
-        @Argument(help: "PROTO/PUBLISHED:TARGET, e.g. tcp/8080:80.") var redirect: String
-        @Option(help: "The task's address on the ingress network.") var ip: String
+        @Argument(help: "PROTO/PUBLISHED:TARGET, e.g. tcp/8080:80.", transform: Parse.redirect) var redirect: TaskRedirect.Ports
+        @Option(help: "The task's address on the ingress network.", transform: Parse.address) var ip: IPv4Address
 
-        func taskRedirect() throws -> TaskRedirect { try TaskRedirect(parsing: redirect, address: try Parse.address(ip)) }
+        var taskRedirect: TaskRedirect { TaskRedirect(redirect, address: ip) }
     }
 
     struct Redirect: ParsableCommand {
@@ -116,7 +116,7 @@ struct IngressCommand: ParsableCommand {
         @OptionGroup var arguments: RedirectArguments
 
         func run() throws {
-            let r = try arguments.taskRedirect()
+            let r = arguments.taskRedirect
             try Session(common).apply(change) { r.addChanges(filter: try $0.dump(.filter)).map(ChangeRequest.change) }
         }
     }
@@ -130,8 +130,10 @@ struct IngressCommand: ParsableCommand {
         @OptionGroup var arguments: RedirectArguments
 
         func run() throws {
-            let r = try arguments.taskRedirect()
-            try Session(common).apply(change, ifExists: removal.ifExists) { r.deleteChanges(nat: try $0.dump(.nat)).map(ChangeRequest.change) }
+            let r = arguments.taskRedirect
+            try Session(common).apply(change, ifExists: removal.ifExists) {
+                r.deleteChanges(nat: try $0.dump(.nat)).map(ChangeRequest.change)
+            }
         }
     }
 }

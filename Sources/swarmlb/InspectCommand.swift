@@ -92,15 +92,14 @@ struct InspectCommand: ParsableCommand {
         @OptionGroup var common: CommonOptions
         @Option(
             name: [.customShort("t"), .long], help: "Table: filter, nat, mangle or raw (default filter; with --save, every table in use).",
-            completion: Completions.tables)
-        var table: String?
+            completion: Completions.tables, transform: Parse.table)
+        var table: FirewallTable?
         @Flag(help: "Print the iptables-save format.") var save = false
 
         func run() throws {
-            let name = try table.map(FirewallTable.init(parsing:))
             let session = try Session(common)
             let firewall = try session.kernel.firewall()
-            let names = try name.map { [$0] } ?? (save ? firewall.existingTables() : [.filter])
+            let names = try table.map { [$0] } ?? (save ? firewall.existingTables() : [.filter])
             let dumps = try names.map { try firewall.dump($0) }
             if common.json { return try session.printJSON(dumps.map(JSONViews.Table.init)) }
             print(save ? IPTablesListing.save(dumps, backend: firewall.kind) : dumps.map(IPTablesListing.rules).joined(), terminator: "")

@@ -11,13 +11,12 @@ struct MarkCommand: ParsableCommand {
 
     /// The arguments that name one port mark rule.
     struct RuleArguments: ParsableArguments {
-        @Argument(help: "Firewall mark, decimal or 0x hex.") var mark: String
-        @Option(help: "Published port, e.g. tcp/8080 or udp/53.") var port: String
-        @Option(help: "mangle chain of the rule.", completion: Completions.chains) var chain = "PREROUTING"
+        @Argument(help: "Firewall mark, decimal or 0x hex.", transform: Parse.mark) var mark: FirewallMark
+        @Option(help: "Published port, e.g. tcp/8080 or udp/53.", transform: Parse.port) var port: TransportPort
+        @Option(help: "mangle chain of the rule. Default: PREROUTING.", completion: Completions.chains, transform: Parse.chain) var chain =
+            "PREROUTING"
 
-        func rule() throws -> MarkRule {
-            MarkRule(chain: try Parse.chain(chain), selector: .port(try Parse.port(port)), mark: try Parse.mark(mark))
-        }
+        var rule: MarkRule { MarkRule(chain: chain, selector: .port(port), mark: mark) }
     }
 
     struct Add: ParsableCommand {
@@ -27,8 +26,7 @@ struct MarkCommand: ParsableCommand {
         @OptionGroup var rule: RuleArguments
 
         func run() throws {
-            let r = try rule.rule()
-            try Session(common).apply([r.addChange], change)
+            try Session(common).apply([rule.rule.addChange], change)
         }
     }
 
@@ -40,8 +38,7 @@ struct MarkCommand: ParsableCommand {
         @OptionGroup var rule: RuleArguments
 
         func run() throws {
-            let r = try rule.rule()
-            try Session(common).apply([r.deleteChange], change, ifExists: removal.ifExists)
+            try Session(common).apply([rule.rule.deleteChange], change, ifExists: removal.ifExists)
         }
     }
 

@@ -11,39 +11,35 @@ struct RealCommand: ParsableCommand {
 
     /// The service and the real servers a command is about.
     struct Target: ParsableArguments {
-        @Argument(help: "Firewall mark of the service.") var mark: String
-        @Argument(help: "Real server address, ADDR or ADDR:PORT (port 0 keeps the packet's port).") var reals: [String]
+        @Argument(help: "Firewall mark of the service.", transform: Parse.mark) var mark: FirewallMark
+        @Argument(help: "Real server address, ADDR or ADDR:PORT (port 0 keeps the packet's port).", transform: Parse.endpoint)
+        var reals: [RealServer.Endpoint]
 
-        func parsed() throws -> (IPVSService.Key, [(IPv4Address, UInt16)]) {
-            (.fwmark(try Parse.mark(mark)), try reals.map { try RealServer.parseEndpoint($0) })
-        }
+        var key: IPVSService.Key { .fwmark(mark) }
     }
 
     /// The settings of a real server.
     struct Settings: ParsableArguments {
         @Option(
             name: [.short, .long],
-            help: "Weight, 0-65535 (0 drains: no new connections). Default: 1 for a new real server, as it is for an existing one.")
-        var weight: Int?
+            help: "Weight, 0-65535 (0 drains: no new connections). Default: 1 for a new real server, as it is for an existing one.",
+            transform: Parse.weight)
+        var weight: Int32?
         @Option(
             help:
                 "Forwarding method: masq (NAT, as Swarm), route (direct routing) or tunnel (IPIP). Default: masq for a new real server, as it is for an existing one.",
-            completion: Completions.forwarding) var forward: String?
+            completion: Completions.forwarding, transform: Parse.forwarding) var forward: ForwardingMethod?
         @Option(name: [.customShort("x"), .long], help: "Upper connection threshold (0 = none).") var upperThreshold: UInt32?
         @Option(name: [.customShort("y"), .long], help: "Lower connection threshold (0 = none).") var lowerThreshold: UInt32?
 
         /// The settings given; those left out stay as the real server has them.
-        func parsed() throws -> RealServerSettings {
-            RealServerSettings(
-                weight: try weight.map(Parse.weight), forwarding: try forward.map(Parse.forwarding),
-                upperThreshold: upperThreshold, lowerThreshold: lowerThreshold)
+        var settings: RealServerSettings {
+            RealServerSettings(weight: weight, forwarding: forward, upperThreshold: upperThreshold, lowerThreshold: lowerThreshold)
         }
 
         /// One request per real server: `real add` (`mustExist` false) or `real set`.
-        func requests(_ target: Target, mustExist: Bool) throws -> [ChangeRequest] {
-            let (key, endpoints) = try target.parsed()
-            let settings = try parsed()
-            return endpoints.map { .real(key, $0.0, port: $0.1, settings, mustExist: mustExist) }
+        func requests(_ target: Target, mustExist: Bool) -> [ChangeRequest] {
+            target.reals.map { .real(target.key, $0.address, port: $0.port, settings, mustExist: mustExist) }
         }
     }
 
@@ -62,7 +58,7 @@ struct RealCommand: ParsableCommand {
         @OptionGroup var settings: Settings
 
         func run() throws {
-            let requests = try settings.requests(target, mustExist: false)
+            let requests = settings.requests(target, mustExist: false)
             // IPVS refuses real servers in a namespace whose lo is down (EINVAL).
             try Session(common).apply([.change(.setLink("lo", up: true))] + requests, change)
         }
@@ -78,7 +74,7 @@ struct RealCommand: ParsableCommand {
         @OptionGroup var settings: Settings
 
         func run() throws {
-            let requests = try settings.requests(target, mustExist: true)
+            let requests = settings.requests(target, mustExist: true)
             try Session(common).apply(requests, change)
         }
     }
@@ -92,10 +88,9 @@ struct RealCommand: ParsableCommand {
         @OptionGroup var target: Target
 
         func run() throws {
-            let (key, endpoints) = try target.parsed()
             try Session(common).apply(
-                endpoints.map { .deleteReal(key, RealServer(address: $0.0, port: $0.1)) },
-                change, ifExists: removal.ifExists)
+                target.reals.map { .deleteReal(target.key, RealServer(address: $0.address, port: $0.port)) }, change,
+                ifExists: removal.ifExists)
         }
     }
 
@@ -103,10 +98,10 @@ struct RealCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list", abstract: "List one service's real servers as ipvsadm -Ln -f MARK does.")
         @OptionGroup var common: CommonOptions
-        @Argument(help: "Firewall mark of the service.") var mark: String
+        @Argument(help: "Firewall mark of the service.", transform: Parse.mark) var mark: FirewallMark
 
         func run() throws {
-            let key = IPVSService.Key.fwmark(try Parse.mark(mark))
+            let key = IPVSService.Key.fwmark(mark)
             let session = try Session(common)
             guard let service = try session.kernel.ipvs().service(key) else {
                 throw KernelError.ipvs(

@@ -10,22 +10,21 @@ struct SNATCommand: ParsableCommand {
         subcommands: [Add.self, Del.self, List.self])
 
     struct RuleArguments: ParsableArguments {
-        @Argument(help: "Overlay subnet, e.g. 10.0.0.0/24.") var subnet: String
-        @Option(help: "The container's own address on that subnet.") var toSource: String
+        @Argument(help: "Overlay subnet, e.g. 10.0.0.0/24.", transform: Parse.subnet) var subnet: IPv4Subnet
+        @Option(help: "The container's own address on that subnet.", transform: Parse.address) var toSource: IPv4Address
 
-        func rule() throws -> SNATRule {
-            SNATRule(subnet: try Parse.subnet(subnet), source: try Parse.address(toSource))
-        }
+        var rule: SNATRule { SNATRule(subnet: subnet, source: toSource) }
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add the ipvs SNAT rule and enable net.ipv4.vs.conntrack.")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add the ipvs SNAT rule and enable net.ipv4.vs.conntrack.")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var rule: RuleArguments
 
         func run() throws {
-            let r = try rule.rule()
+            let r = rule.rule
             let session = try Session(common)
             _ = try session.kernel.ipvs()  // net.ipv4.vs.* exists only once ip_vs is loaded
             try session.apply(r.addChanges, change)
@@ -42,7 +41,7 @@ struct SNATCommand: ParsableCommand {
         @OptionGroup var rule: RuleArguments
 
         func run() throws {
-            let r = try rule.rule()
+            let r = rule.rule
             try Session(common).apply([r.deleteChange], change, ifExists: removal.ifExists)
         }
     }

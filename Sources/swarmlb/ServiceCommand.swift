@@ -16,20 +16,17 @@ struct ServiceCommand: ParsableCommand {
     /// The arguments that identify a service's kernel objects.
     struct Identity: ParsableArguments {
         @Argument(help: "Service name (used in messages).") var name: String
-        @Option(help: "The service's virtual IP.") var vip: String
-        @Option(help: "Firewall mark, decimal or 0x hex.") var fwm: String
-        @Option(help: "Device that carries VIP/32.") var dev: String
+        @Option(help: "The service's virtual IP.", transform: Parse.vip) var vip: IPv4Address
+        @Option(help: "Firewall mark, decimal or 0x hex.", transform: Parse.mark) var fwm: FirewallMark
+        @Option(help: "Device that carries VIP/32.", transform: Parse.device) var dev: String
         @Option(
             help:
-                "mangle chain of the mark rule: INPUT in Docker's load-balancer namespace (today's model, with --lb-sysctls) or OUTPUT in each container (Docker 1.12-17.x).",
-            completion: Completions.chains)
+                "mangle chain of the mark rule: INPUT in Docker's load-balancer namespace (today's model, with --lb-sysctls) or OUTPUT in each container (Docker 1.12-17.x). Default: OUTPUT.",
+            completion: Completions.chains, transform: Parse.chain
+        )
         var chain = "OUTPUT"
 
-        func recipe() throws -> ServiceRecipe {
-            ServiceRecipe(
-                name: name, vip: try Parse.vip(vip), mark: try Parse.mark(fwm),
-                device: try Parse.device(dev), chain: try Parse.chain(chain))
-        }
+        var recipe: ServiceRecipe { ServiceRecipe(name: name, vip: vip, mark: fwm, device: dev, chain: chain) }
     }
 
     struct Add: ParsableCommand {
@@ -39,10 +36,13 @@ struct ServiceCommand: ParsableCommand {
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var identity: Identity
-        @Option(parsing: .upToNextOption, help: "Task addresses (real servers, Masq, weight 1).") var real: [String] = []
-        @Option(name: [.short, .long], help: "IPVS scheduler.", completion: Completions.schedulers) var scheduler = "rr"
-        @Option(help: "Overlay subnet for the ipvs SNAT rule (needs --to-source).") var snat: String?
-        @Option(help: "This namespace's own address (the load balancer's, or the container's), the SNAT source.") var toSource: String?
+        @Option(parsing: .upToNextOption, help: "Task addresses (real servers, Masq, weight 1).", transform: Parse.address)
+        var real: [IPv4Address] = []
+        @Option(
+            name: [.short, .long], help: "IPVS scheduler. Default: rr.", completion: Completions.schedulers, transform: Parse.scheduler)
+        var scheduler = IPVSScheduler.rr
+        @Option(help: "Overlay subnet for the ipvs SNAT rule (needs --to-source).", transform: Parse.subnet) var snat: IPv4Subnet?
+        @Option(help: "This namespace's own address (the load balancer's, or the container's), the SNAT source.", transform: Parse.address) var toSource: IPv4Address?
         @Flag(
             help:
                 "Also set the IPVS sysctls of Docker's load-balancer namespace (net.ipv4.vs.conn_reuse_mode=0, expire_nodest_conn=1, expire_quiescent_template=1)."
@@ -54,12 +54,12 @@ struct ServiceCommand: ParsableCommand {
         }
 
         func run() throws {
-            var recipe = try identity.recipe()
-            recipe.scheduler = try Parse.scheduler(scheduler)
-            recipe.reals = try real.map(Parse.address)
+            var recipe = identity.recipe
+            recipe.scheduler = scheduler
+            recipe.reals = real
             recipe.loadBalancerSysctls = lbSysctls
             if let snat, let toSource {
-                recipe.snat = SNATRule(subnet: try Parse.subnet(snat), source: try Parse.address(toSource))
+                recipe.snat = SNATRule(subnet: snat, source: toSource)
             }
             try Session(common).apply(recipe.addChanges, change)
         }
@@ -76,7 +76,7 @@ struct ServiceCommand: ParsableCommand {
         @OptionGroup var identity: Identity
 
         func run() throws {
-            try Session(common).apply(try identity.recipe().deleteRequests, change, ifExists: removal.ifExists)
+            try Session(common).apply(identity.recipe.deleteRequests, change, ifExists: removal.ifExists)
         }
     }
 }

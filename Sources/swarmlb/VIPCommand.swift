@@ -15,18 +15,18 @@ struct VIPCommand: ParsableCommand {
             discussion: "Example: swarmlb -n pid:4242 vip add 10.0.0.2 --dev eth0 --fwm 0x101")
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
-        @Argument(help: "The virtual IP, e.g. 10.0.0.2.") var vip: String
-        @Option(help: "Device that gets VIP/32 (the overlay interface).") var dev: String
-        @Option(help: "Firewall mark, decimal or 0x hex.") var fwm: String
+        @Argument(help: "The virtual IP, e.g. 10.0.0.2.", transform: Parse.vip) var vip: IPv4Address
+        @Option(help: "Device that gets VIP/32 (the overlay interface).", transform: Parse.device) var dev: String
+        @Option(help: "Firewall mark, decimal or 0x hex.", transform: Parse.mark) var fwm: FirewallMark
         @Option(
             help:
-                "mangle chain of the mark rule: INPUT (Docker's load-balancer namespace, today's model) or OUTPUT (in each container, Docker 1.12-17.x).",
-            completion: Completions.chains)
+                "mangle chain of the mark rule: INPUT (Docker's load-balancer namespace, today's model) or OUTPUT (in each container, Docker 1.12-17.x). Default: OUTPUT.",
+            completion: Completions.chains, transform: Parse.chain)
         var chain = "OUTPUT"
 
         func run() throws {
-            let address = InterfaceAddress(address: try Parse.vip(vip), device: try Parse.device(dev))
-            let rule = MarkRule(chain: try Parse.chain(chain), selector: .vip(address.address), mark: try Parse.mark(fwm))
+            let address = InterfaceAddress(address: vip, device: dev)
+            let rule = MarkRule(chain: chain, selector: .vip(vip), mark: fwm)
             try Session(common).apply([.addAddress(address), rule.addChange], change)
         }
     }
@@ -43,15 +43,14 @@ struct VIPCommand: ParsableCommand {
         @OptionGroup var common: CommonOptions
         @OptionGroup var change: ChangeOptions
         @OptionGroup var removal: RemovalOptions
-        @Argument(help: "The virtual IP.") var vip: String
-        @Option(help: "Device holding VIP/32.") var dev: String?
-        @Option(help: "Firewall mark of the rule.") var fwm: String?
-        @Option(help: "mangle chain of the mark rule.", completion: Completions.chains) var chain = "OUTPUT"
+        @Argument(help: "The virtual IP.", transform: Parse.address) var vip: IPv4Address
+        @Option(help: "Device holding VIP/32.", transform: Parse.device) var dev: String?
+        @Option(help: "Firewall mark of the rule.", transform: Parse.mark) var fwm: FirewallMark?
+        @Option(help: "mangle chain of the mark rule. Default: OUTPUT.", completion: Completions.chains, transform: Parse.chain) var chain =
+            "OUTPUT"
 
         func run() throws {
-            let request = ChangeRequest.removeVIP(
-                try Parse.address(vip), device: try dev.map(Parse.device), mark: try fwm.map(Parse.mark),
-                chain: try Parse.chain(chain))
+            let request = ChangeRequest.removeVIP(vip, device: dev, mark: fwm, chain: chain)
             try Session(common).apply([request], change, ifExists: removal.ifExists)
         }
     }

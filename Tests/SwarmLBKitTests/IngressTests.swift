@@ -9,7 +9,7 @@ final class IngressTests: XCTestCase {
     let tcp8080 = TransportPort(.tcp, 8080)
 
     func testTaskRulesAreDockersRedirectorRules() throws {
-        let r = try TaskRedirect(parsing: "tcp/8080:80", address: a("10.255.0.4"))
+        let r = TaskRedirect(try TaskRedirect.Ports(parsing: "tcp/8080:80"), address: a("10.255.0.4"))
         XCTAssertEqual(r.redirect.specification, "-d 10.255.0.4/32 -p tcp -m tcp --dport 8080 -j REDIRECT --to-ports 80")
         XCTAssertEqual(
             r.inputAccept.specification,
@@ -23,8 +23,8 @@ final class IngressTests: XCTestCase {
                 "-A INPUT -d 10.255.0.4/32 -p udp -j DROP", "-A OUTPUT -s 10.255.0.4/32 -p udp -j DROP",
                 "-A INPUT -d 10.255.0.4/32 -p tcp -j DROP", "-A OUTPUT -s 10.255.0.4/32 -p tcp -j DROP",
             ])
-        XCTAssertThrowsError(try TaskRedirect(parsing: "tcp/8080", address: a("10.255.0.4")))
-        XCTAssertThrowsError(try TaskRedirect(parsing: "tcp/8080:0", address: a("10.255.0.4")))
+        XCTAssertThrowsError(try TaskRedirect.Ports(parsing: "tcp/8080"))
+        XCTAssertThrowsError(try TaskRedirect.Ports(parsing: "tcp/8080:0"))
     }
 
     func testSCTPAndRedirectRoundTripThroughBothEncodings() {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwarmLBKit
 
 final class ParsingTests: XCTestCase {
@@ -52,10 +53,10 @@ final class ParsingTests: XCTestCase {
     }
 
     func testRealServerEndpoint() throws {
-        let (a, p) = try RealServer.parseEndpoint("10.0.0.3")
+        let e = try RealServer.parseEndpoint("10.0.0.3"); let (a, p) = (e.address, e.port)
         XCTAssertEqual(a.description, "10.0.0.3")
         XCTAssertEqual(p, 0)
-        XCTAssertEqual(try RealServer.parseEndpoint("10.0.0.3:8080").1, 8080)
+        XCTAssertEqual(try RealServer.parseEndpoint("10.0.0.3:8080").port, 8080)
         for bad in ["10.0.0.3:", "10.0.0.3:70000", "10.0.0.3:80:1", "host:80"] {
             XCTAssertThrowsError(try RealServer.parseEndpoint(bad), bad)
         }

@@ -155,9 +155,9 @@ test_bad_input_is_a_one_line_usage_error_and_changes_nothing() {
     one_line "$ERR"; assert_contains "$ERR" "$bad"
   done <<'CASES'
 10.0.0.300|vip add 10.0.0.300 --dev eth0 --fwm 257
-"0"|vip add 10.0.0.3 --dev eth0 --fwm 0
+'0'|vip add 10.0.0.3 --dev eth0 --fwm 0
 0x100000000|vip add 10.0.0.3 --dev eth0 --fwm 0x100000000
-"zz"|fwm add zz
+'zz'|fwm add zz
 roundrobin|fwm add 257 --scheduler roundrobin
 10.0.0.0/33|snat add 10.0.0.0/33 --to-source 10.0.0.5
 10.0.0.x|snat add 10.0.0.0/24 --to-source 10.0.0.x

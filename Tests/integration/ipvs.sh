@@ -114,3 +114,25 @@ test_requests_to_the_vip_are_balanced_round_robin_end_to_end() {
   [ "$(sed -n 1p <<<"$answers")" != "$(sed -n 2p <<<"$answers")" ] || fail "not alternating: $answers"
 }
 
+
+# Every -m ipvs option as libxt_ipvs writes it (iptables-legacy's entries, iptables-nft's compat
+# matches), read back by swarmlb byte for byte; and one swarmlb's codec writes, read back by iptables.
+test_ipvs_match_options_are_read_and_written_as_iptables_does() {
+  ns=$(new_ns v)
+  local spec
+  while read -r spec; do nsx "$ns" "$IPT" -t nat -A POSTROUTING $spec -j ACCEPT; done <<'RULES'
+-m ipvs --vproto tcp --vdir ORIGINAL
+-m ipvs ! --vaddr 10.0.0.2/24 --vdir REPLY
+-m ipvs --vaddr 10.0.0.3 ! --vport 80 --vmethod GATE
+-m ipvs ! --vmethod MASQ --vportctl 21
+-m ipvs ! --vproto udp --vmethod IPIP ! --vportctl 2121
+-m ipvs ! --ipvs
+RULES
+  expect_exit 0 "$SWARMLB" -n "$ns" inspect iptables -t nat
+  assert_eq "$(nsx "$ns" "$IPT" -t nat -S)" "$OUT" "inspect iptables -t nat vs $IPT -S"
+  assert_contains "$OUT" "-A POSTROUTING -m ipvs --vproto 6 --vdir ORIGINAL -j ACCEPT"
+  nsx "$ns" "$ROOT/.build/debug/swarmlb-fw" "$BACKEND" -t nat -A OUTPUT -m ipvs ! --vproto 17 --vaddr 10.0.0.0/8 --vport 53 --vdir REPLY ! --vmethod GATE --vportctl 21 -j RETURN
+  assert_eq "-A OUTPUT -m ipvs ! --vproto 17 --vaddr 10.0.0.0/8 --vport 53 --vdir REPLY ! --vmethod GATE --vportctl 21 -j RETURN" \
+    "$(nsx "$ns" "$IPT" -t nat -S OUTPUT | grep -- '-m ipvs')" "written by swarmlb, read by $IPT -S"
+  nsx "$ns" "$IPT" -t nat -C OUTPUT -m ipvs ! --vproto udp --vaddr 10.0.0.0/8 --vport 53 --vdir REPLY ! --vmethod GATE --vportctl 21 -j RETURN
+}

@@ -90,7 +90,7 @@ test_ipvsadm_meanings_instead_of_errno() {
   expect_exit 0 "$SWARMLB" -n "$ns" real add 1 10.0.0.3 10.0.0.3 --dry-run
   assert_eq "ipvsadm -a -f 1 -r 10.0.0.3:0 -m -w 1" "$(grep -v '^#' <<<"$OUT")" "a duplicated argument is one step"
   expect_exit 2 "$SWARMLB" -n "$ns" fwm add 2 -p 0
-  assert_eq "swarmlb: invalid persistence timeout (1 second or more, as ipvsadm -p): \"0\"" "$ERR" "fwm add -p 0"
+  assert_eq "swarmlb: The value '0' is invalid for '-p <persistent>': not a valid persistence timeout (1 second or more, as ipvsadm -p) (see 'swarmlb --help')" "$ERR" "fwm add -p 0"
 }
 
 test_json_of_ipvs_outputs_follows_the_schema() {

@@ -17,10 +17,24 @@ test_usage_errors_exit_2_with_exact_text() {
   for vip in "0.0.0.0:the unspecified address" "255.255.255.255:the broadcast address" "224.0.0.5:a multicast address" "127.0.0.2:a loopback address"; do
     why=${vip#*:}; vip=${vip%%:*}
     expect_exit 2 "$SWARMLB" vip add "$vip" --dev eth0 --fwm 0x101
-    assert_eq "swarmlb: invalid VIP ($why cannot be a service address): \"$vip\"" "$ERR" "vip add $vip"
+    assert_eq "swarmlb: The value '$vip' is invalid for '<vip>': not a valid VIP ($why cannot be a service address) (see 'swarmlb --help')" "$ERR" "vip add $vip"
   done
   expect_exit 2 "$SWARMLB" fwm add 1 -p 0
-  assert_eq 'swarmlb: invalid persistence timeout (1 second or more, as ipvsadm -p): "0"' "$ERR" "fwm add -p 0"
+  assert_eq "swarmlb: The value '0' is invalid for '-p <persistent>': not a valid persistence timeout (1 second or more, as ipvsadm -p) (see 'swarmlb --help')" "$ERR" "fwm add -p 0"
+  expect_exit 2 "$SWARMLB" real add 0x101 10.0.0.3 --forward bridge
+  assert_eq "swarmlb: The value 'bridge' is invalid for '--forward <forward>': not a valid forwarding method (masq, route or tunnel) (see 'swarmlb --help')" "$ERR" "real add --forward bridge"
+}
+
+# Options are typed at the parser: a bad value is a usage error even where the namespace named
+# does not exist, since nothing is entered before every value is parsed.
+test_values_are_checked_before_any_namespace_is_entered() {
+  local args
+  for args in "vip add 10.0.0.300 --dev eth0 --fwm 1" "mark add 1 --port tcp/0" "snat add 10.0.0.0/33 --to-source 10.0.0.5" \
+              "real add 0x101 10.0.0.3:x" "fwm add 1 -s zz" "inspect iptables -t nothere" "ingress redirect tcp/80:0 --ip 10.0.0.4"; do
+    # shellcheck disable=SC2086
+    expect_exit 2 "$SWARMLB" -n "$PREFIX-absent" $args
+    one_line "$ERR"; assert_contains "$ERR" "is invalid for"
+  done
 }
 
 test_namespace_errors_name_the_cause() {
@@ -40,7 +54,7 @@ test_errors_under_json_are_one_json_object_on_stderr() {
   schema_check error <<<"$ERR"
   expect_exit 2 "$SWARMLB" vip add 10.0.0.300 --dev eth0 --fwm 1 --json
   schema_check error <<<"$ERR"
-  assert_eq '{"error":"invalid IPv4 address: \"10.0.0.300\"","exit_status":2}' "$ERR" "usage error as JSON"
+  assert_eq '{"error":"The value '"'"'10.0.0.300'"'"' is invalid for '"'"'<vip>'"'"': not a valid IPv4 address (see '"'"'swarmlb --help'"'"')","exit_status":2}' "$ERR" "usage error as JSON"
 }
 
 test_change_output_in_step_order() {
@@ -56,6 +70,7 @@ iptables-legacy -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xf
 }
 
 test_json_outputs_follow_the_schema() {
+  local -x SWARMLB_BACKEND=legacy  # the rules below are written with iptables-legacy, whatever BACKEND is
   ns=$(new_ns j); with_eth0 "$ns" 10.0.0.5/24
   local X="ip netns exec $ns iptables-legacy -w"
   $X -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
@@ -93,6 +108,7 @@ test_inspect_all_shows_a_namespace_with_two_names_once() {
 
 test_inspect_without_ipvs_prints_the_rest_and_says_so() {
   [ ! -e /proc/net/ip_vs ] || skip "this kernel has IPVS"
+  local -x SWARMLB_BACKEND=legacy
   ns=$(new_ns i); with_eth0 "$ns" 10.0.0.5/24
   ip netns exec "$ns" iptables-legacy -w -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff
   local rc=0; out=$("$SWARMLB" -n "$ns" inspect) || rc=$?

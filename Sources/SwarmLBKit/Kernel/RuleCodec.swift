@@ -130,9 +130,21 @@ enum RuleCodec {
             var payload = [UInt8](repeating: 0, count: Int(swlb_xt_comment_info_size()))
             for (i, b) in text.utf8.prefix(payload.count - 1).enumerated() { payload[i] = b }
             return padded("comment", 0, payload)
-        case .ipvs:
+        case .ipvs(let m):
+            // As libxt_ipvs writes it: a field only when its property is given, the rest zero.
             var info = xt_ipvs_mtinfo()
-            info.bitmask = UInt8(XT_IPVS_IPVS_PROPERTY)
+            info.bitmask = m.given.rawValue
+            info.invert = m.negated.rawValue
+            if m.given.contains(.proto) { info.l4proto = m.proto }
+            if m.given.contains(.address) {
+                info.vaddr.ip = m.address.value.bigEndian
+                info.vmask.ip = m.mask.bigEndian
+                // An address without /MASK: libxt_ipvs sets the whole 16-byte mask.
+                if m.mask == 0xffff_ffff { info.vmask.all = (.max, .max, .max, .max) }
+            }
+            if m.given.contains(.port) { info.vport = m.port.bigEndian }
+            if m.given.contains(.method) { info.fwd_method = m.method.rawValue }
+            if m.given.contains(.controlPort) { info.vportctl = m.controlPort.bigEndian }
             return padded("ipvs", 0, bytes(of: info, size: swlb_xt_ipvs_size()))
         case let .addrtype(source, destination):
             let info = xt_addrtype_info_v1(source: source.rawValue, dest: destination.rawValue, flags: 0)
@@ -370,9 +382,15 @@ enum RuleCodec {
             return .comment(String(decoding: payload.prefix { $0 != 0 }, as: UTF8.self))
         case ("ipvs", 0):
             guard let v = load(payload, xt_ipvs_mtinfo.self, size: swlb_xt_ipvs_size()),
-                v.bitmask == UInt8(XT_IPVS_IPVS_PROPERTY), v.invert == 0
+                let method = IPVSMatch.Method(rawValue: v.fwd_method)
             else { return opaque }
-            return .ipvs
+            var m = IPVSMatch()
+            m.given = .init(rawValue: v.bitmask)
+            m.negated = .init(rawValue: v.invert)
+            (m.proto, m.port, m.method, m.controlPort) = (v.l4proto, UInt16(bigEndian: v.vport), method, UInt16(bigEndian: v.vportctl))
+            (m.address, m.mask) = (IPv4Address(UInt32(bigEndian: v.vaddr.ip)), UInt32(bigEndian: v.vmask.ip))
+            // Only what libxt_ipvs itself writes reads as options (no stray bits, the unused fields zero).
+            return xtExtension(.ipvs(m)).payload == Array(payload) ? .ipvs(m) : opaque
         case ("addrtype", 1):
             guard let a = load(payload, xt_addrtype_info_v1.self, size: swlb_xt_addrtype_v1_size()), a.flags == 0
             else { return opaque }

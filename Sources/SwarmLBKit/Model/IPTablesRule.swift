@@ -53,8 +53,8 @@ public struct IPTablesRule: Hashable, Sendable {
         case state(ConntrackStates, negated: Bool)
         /// `-m comment --comment TEXT`.
         case comment(String)
-        /// `-m ipvs --ipvs`: the packet belongs to an IPVS connection.
-        case ipvs
+        /// `-m ipvs`: properties of the packet's IPVS connection (`--ipvs`, `--vproto`, `--vaddr`, ...).
+        case ipvs(IPVSMatch)
         /// `-m addrtype [--src-type T] [--dst-type T]`.
         case addrtype(source: AddressTypes, destination: AddressTypes)
         /// A match swarmlb does not decode, kept byte for byte so it is never dropped.

@@ -4,6 +4,9 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
 
     public init(_ value: UInt32) { self.value = value }
 
+    /// 127.0.0.11, where Docker's embedded resolver listens in every container.
+    public static let embeddedResolver = IPv4Address(0x7f00_000b)
+
     public init(parsing text: String) throws(ValidationError) {
         // Byte by byte: a services file holds tens of thousands of addresses.
         var v: UInt32 = 0, octet: UInt32 = 0, digits = 0, dots = 0
@@ -28,13 +31,14 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
     /// (224.0.0.0/4) or loopback (127.0.0.0/8), which the kernel accepts as a /32 but never routes to a service.
     public init(parsingVIP text: String) throws(ValidationError) {
         try self.init(parsing: text)
-        let why: String? = switch value {
-        case 0: "the unspecified address"
-        case 0xffff_ffff: "the broadcast address"
-        case _ where value >> 28 == 0xe: "a multicast address"
-        case _ where value >> 24 == 127: "a loopback address"
-        default: nil
-        }
+        let why: String? =
+            switch value {
+            case 0: "the unspecified address"
+            case 0xffff_ffff: "the broadcast address"
+            case _ where value >> 28 == 0xe: "a multicast address"
+            case _ where value >> 24 == 127: "a loopback address"
+            default: nil
+            }
         if let why { throw ValidationError(text, "VIP (\(why) cannot be a service address)") }
     }
 

@@ -15,16 +15,21 @@ public struct RealServer: Hashable, Sendable {
     public var persistentConnections: UInt32 = 0
     public var stats = IPVSStats()
 
-    public init(address: IPv4Address, port: UInt16 = 0, weight: Int32 = 1, forwarding: ForwardingMethod = .masq,
-                upperThreshold: UInt32 = 0, lowerThreshold: UInt32 = 0,
-                activeConnections: UInt32 = 0, inactiveConnections: UInt32 = 0) {
-        self.init(address: .v4(address), port: port, weight: weight, forwarding: forwarding, upperThreshold: upperThreshold,
-                  lowerThreshold: lowerThreshold, activeConnections: activeConnections, inactiveConnections: inactiveConnections)
+    public init(
+        address: IPv4Address, port: UInt16 = 0, weight: Int32 = 1, forwarding: ForwardingMethod = .masq,
+        upperThreshold: UInt32 = 0, lowerThreshold: UInt32 = 0,
+        activeConnections: UInt32 = 0, inactiveConnections: UInt32 = 0
+    ) {
+        self.init(
+            address: .v4(address), port: port, weight: weight, forwarding: forwarding, upperThreshold: upperThreshold,
+            lowerThreshold: lowerThreshold, activeConnections: activeConnections, inactiveConnections: inactiveConnections)
     }
 
-    public init(address: IPAddress, port: UInt16 = 0, weight: Int32 = 1, forwarding: ForwardingMethod = .masq,
-                upperThreshold: UInt32 = 0, lowerThreshold: UInt32 = 0,
-                activeConnections: UInt32 = 0, inactiveConnections: UInt32 = 0) {
+    public init(
+        address: IPAddress, port: UInt16 = 0, weight: Int32 = 1, forwarding: ForwardingMethod = .masq,
+        upperThreshold: UInt32 = 0, lowerThreshold: UInt32 = 0,
+        activeConnections: UInt32 = 0, inactiveConnections: UInt32 = 0
+    ) {
         self.address = address
         self.port = port
         self.weight = weight
@@ -44,14 +49,20 @@ public struct RealServer: Hashable, Sendable {
             && upperThreshold == other.upperThreshold && lowerThreshold == other.lowerThreshold
     }
 
+    /// A real server as `real add` names it: its address and port (0 keeps the packet's port).
+    public struct Endpoint: Hashable, Sendable {
+        public var address: IPv4Address
+        public var port: UInt16
+    }
+
     /// Parses `10.0.0.3` or `10.0.0.3:8080`.
-    public static func parseEndpoint(_ text: String) throws(ValidationError) -> (IPv4Address, UInt16) {
+    public static func parseEndpoint(_ text: String) throws(ValidationError) -> Endpoint {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count <= 2 else { throw ValidationError(text, "real server (want IP or IP:PORT)") }
         let address: IPv4Address
         do { address = try IPv4Address(parsing: String(parts[0])) } catch { throw ValidationError(text, "real server address") }
         let port = parts.count == 2 ? try parsePort(parts[1], in: text) : 0
-        return (address, port)
+        return Endpoint(address: address, port: port)
     }
 
     /// ipvsadm's option spelling of this server's settings.
@@ -78,16 +89,35 @@ public enum ForwardingMethod: String, Sendable, CaseIterable {
 
     /// IP_VS_CONN_F_* forwarding bits.
     public var kernelValue: UInt32 {
-        switch self { case .masq: 0; case .local: 1; case .tunnel: 2; case .route: 3 }
+        switch self {
+        case .masq: 0;
+        case .local: 1;
+        case .tunnel: 2;
+        case .route: 3
+        }
     }
     public init(kernelValue: UInt32) {
-        switch kernelValue & 7 { case 1: self = .local; case 2: self = .tunnel; case 3: self = .route; default: self = .masq }
+        switch kernelValue & 7 {
+        case 1: self = .local;
+        case 2: self = .tunnel;
+        case 3: self = .route;
+        default: self = .masq
+        }
     }
     /// ipvsadm's listing column ("Masq", "Route", "Tunnel", "Local").
     public var ipvsadmName: String {
-        switch self { case .masq: "Masq"; case .route: "Route"; case .tunnel: "Tunnel"; case .local: "Local" }
+        switch self {
+        case .masq: "Masq";
+        case .route: "Route";
+        case .tunnel: "Tunnel";
+        case .local: "Local"
+        }
     }
     var ipvsadmFlag: String {
-        switch self { case .masq: "-m"; case .route, .local: "-g"; case .tunnel: "-i" }
+        switch self {
+        case .masq: "-m";
+        case .route, .local: "-g";
+        case .tunnel: "-i"
+        }
     }
 }

@@ -15,13 +15,14 @@ public struct SNATRule: Hashable, Sendable {
     }
 
     public var rule: IPTablesRule {
-        IPTablesRule(destination: subnet, matches: [.ipvs], target: .snat(.init(address: source)))
+        IPTablesRule(destination: subnet, matches: [.ipvs(.property)], target: .snat(.init(address: source)))
     }
 
     public init?(rule: IPTablesRule) {
-        guard let d = rule.destination, rule.matches == [.ipvs], rule.source == nil, rule.proto == nil, rule.negated.isEmpty,
-              rule.outInterface == nil, rule.inInterface == nil,
-              case .snat(let r) = rule.target, let a = r.addresses, a.lowerBound == a.upperBound, r.ports == nil, !r.random, !r.randomFully, !r.persistent
+        guard let d = rule.destination, rule.matches == [.ipvs(.property)], rule.source == nil, rule.proto == nil, rule.negated.isEmpty,
+            rule.outInterface == nil, rule.inInterface == nil,
+            case .snat(let r) = rule.target, let a = r.addresses, a.lowerBound == a.upperBound, r.ports == nil, !r.random, !r.randomFully,
+            !r.persistent
         else { return nil }
         self.init(subnet: d, source: a.lowerBound)
     }

@@ -17,13 +17,23 @@ public struct TaskRedirect: Hashable, Sendable {
         self.address = address
     }
 
-    /// Parses `tcp/8080:80` (PROTO/PUBLISHED:TARGET).
-    public init(parsing text: String, address: IPv4Address) throws(ValidationError) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, let target = UInt16(parts[1]), target > 0, parts[1].allSatisfy(\.isNumber) else {
-            throw ValidationError(text, "redirect (want PROTO/PUBLISHED:TARGET, e.g. tcp/8080:80)")
+    /// The ports of a redirect as `ingress redirect` names them: `tcp/8080:80` (PROTO/PUBLISHED:TARGET).
+    public struct Ports: Hashable, Sendable {
+        public var published: TransportPort
+        public var target: UInt16
+
+        public init(parsing text: String) throws(ValidationError) {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let target = UInt16(parts[1]), target > 0, parts[1].allSatisfy(\.isNumber) else {
+                throw ValidationError(text, "redirect (want PROTO/PUBLISHED:TARGET, e.g. tcp/8080:80)")
+            }
+            published = try TransportPort(parsing: String(parts[0]))
+            self.target = target
         }
-        self.init(published: try TransportPort(parsing: String(parts[0])), target: target, address: address)
+    }
+
+    public init(_ ports: Ports, address: IPv4Address) {
+        self.init(published: ports.published, target: ports.target, address: address)
     }
 
     private var host: IPv4Subnet { IPv4Subnet(address, prefixLength: 32) }

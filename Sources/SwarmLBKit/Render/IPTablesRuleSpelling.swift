@@ -39,8 +39,8 @@ extension IPTablesRule.Match {
             return "-m state" + (negated ? " !" : "") + " --state " + states.text(untrackedBit: 4)
         case .comment(let text):
             return "-m comment --comment" + quotedForSave(text)
-        case .ipvs:
-            return "-m ipvs --ipvs"
+        case .ipvs(let m):
+            return "-m ipvs" + m.specification
         case let .addrtype(source, destination):
             var s = "-m addrtype"
             if !source.isEmpty { s += " --src-type \(source.text)" }
@@ -50,6 +50,41 @@ extension IPTablesRule.Match {
             return "-m \(name) [undecoded revision \(revision): \(data.hexString)]"
         case .unmapped(let expressions):
             return "[unsupported nft expressions: \(expressions)]"
+        }
+    }
+}
+
+extension IPVSMatch {
+    /// libxt_ipvs's save: `[!] --ipvs` only when nothing else is examined; the protocol as a number,
+    /// the address numeric with its mask as xtables_ipmask_to_numeric prints it.
+    var specification: String {
+        func option(_ p: Properties, _ text: String) -> String { (negated.contains(p) ? " ! " : " ") + text }
+        if given == .ipvs { return option(.ipvs, "--ipvs") }
+        var s = ""
+        if given.contains(.proto) { s += option(.proto, "--vproto \(proto)") }
+        if given.contains(.address) { s += option(.address, "--vaddr \(address)\(Self.maskText(mask))") }
+        if given.contains(.port) { s += option(.port, "--vport \(port)") }
+        if given.contains(.direction) { s += " --vdir " + (negated.contains(.direction) ? "REPLY" : "ORIGINAL") }
+        if given.contains(.method) { s += option(.method, "--vmethod \(method.name)") }
+        if given.contains(.controlPort) { s += option(.controlPort, "--vportctl \(controlPort)") }
+        return s
+    }
+
+    /// Nothing for /32, `/N` for a prefix, else the dotted mask.
+    static func maskText(_ mask: UInt32) -> String {
+        if mask == 0xffff_ffff { return "" }
+        let ones = (~mask).leadingZeroBitCount
+        return mask == IPv4Subnet.mask(ones) ? "/\(ones)" : "/\(IPv4Address(mask))"
+    }
+}
+
+extension IPVSMatch.Method {
+    /// libxt_ipvs's name: GATE (direct routing), IPIP (tunnel) or MASQ.
+    public var name: String {
+        switch self {
+        case .masq: "MASQ"
+        case .ipip: "IPIP"
+        case .gate: "GATE"
         }
     }
 }
