@@ -86,14 +86,9 @@ install: $(if $(SKIP_BUILD),,build)
 	install -m 644 completions/_swarmlb $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_swarmlb
 	install -m 644 completions/swarmlb.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/swarmlb.fish
 
-# swift-format (the toolchain's `swift format`) with .swift-format, on the Swift files changed since the
-# merge base with main only: the whole tree is formatted once, separately, so that parallel branches do
-# not conflict; LINT_ALL=1 reports on the whole tree without failing.
-LINT_BASE ?= $(shell git merge-base HEAD main 2>/dev/null)
+# swift-format (the toolchain's `swift format`) with .swift-format, strictly, on the whole tree.
 lint:
-	@if [ -n "$(LINT_ALL)" ]; then $(SWIFT) format lint --recursive Sources Tests Package.swift || true; else \
-	  files=$$(git diff --name-only --diff-filter=AM $(LINT_BASE) -- '*.swift' | grep -v 'Kernel/NFT' ); \
-	  [ -z "$$files" ] || $(SWIFT) format lint --strict $$files; fi
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
 clean:
 	rm -rf .build

@@ -6,9 +6,11 @@ import SwarmLBKit
 public struct CommonOptions: ParsableArguments {
     public init() {}
     // An array only so that a second -n is seen and refused (the parser would let the last one win).
-    @Option(name: [.customShort("n"), .customLong("netns")], parsing: .singleValue, help: ArgumentHelp(
-        "Network namespace to work in: a name under /run/docker/netns or /run/netns, a path, or pid:N. Default: the current one.",
-        valueName: "ns"), completion: Completions.namespaces)
+    @Option(
+        name: [.customShort("n"), .customLong("netns")], parsing: .singleValue,
+        help: ArgumentHelp(
+            "Network namespace to work in: a name under /run/docker/netns or /run/netns, a path, or pid:N. Default: the current one.",
+            valueName: "ns"), completion: Completions.namespaces)
     var netnsArguments: [String] = []
 
     /// The namespace asked for with -n/--netns, if any.
@@ -17,14 +19,16 @@ public struct CommonOptions: ParsableArguments {
     @Flag(help: "Print JSON instead of text.")
     public var json = false
 
-    @Option(help: ArgumentHelp(
-        "iptables backend: auto (the one already holding rules in the namespace, else the host's iptables), legacy or nft. Default: $SWARMLB_BACKEND, else auto.",
-        valueName: "backend"))
+    @Option(
+        help: ArgumentHelp(
+            "iptables backend: auto (the one already holding rules in the namespace, else the host's iptables), legacy or nft. Default: $SWARMLB_BACKEND, else auto.",
+            valueName: "backend"))
     public var backend: FirewallSelection.Choice?
 
-    @Option(help: ArgumentHelp(
-        "Seconds to wait for the xtables lock (legacy backend), as iptables -w. Default: as long as it takes.",
-        valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds to wait for the xtables lock (legacy backend), as iptables -w. Default: as long as it takes.",
+            valueName: "seconds"))
     public var wait: Double?
 
     /// The backend asked for: --backend, else $SWARMLB_BACKEND, else auto.
@@ -40,7 +44,8 @@ public struct CommonOptions: ParsableArguments {
     public func validate() throws {
         if let wait, !(wait >= 0) { throw ValidationError("--wait takes a number of seconds, 0 or more") }
         if netnsArguments.count > 1 {
-            throw ValidationError("-n/--netns given more than once (\(netnsArguments.map { "\"\($0)\"" }.joined(separator: ", "))): name one namespace")
+            throw ValidationError(
+                "-n/--netns given more than once (\(netnsArguments.map { "\"\($0)\"" }.joined(separator: ", "))): name one namespace")
         }
         if let netns {
             do { try NetNamespace.validate(netns) } catch { throw ValidationError(error.description) }

@@ -13,8 +13,10 @@ public final class DNSServer {
     public var tcpPort: UInt16 { UInt16(tcp.localAddress?.port ?? 0) }
 
     /// Binds both listeners. Call inside the namespace: sockets and threads must be made after setns.
-    public init(group: EventLoopGroup, address: IPv4Address, port: UInt16, resolver: Resolver,
-                idleTimeout: TimeAmount) throws {
+    public init(
+        group: EventLoopGroup, address: IPv4Address, port: UInt16, resolver: Resolver,
+        idleTimeout: TimeAmount
+    ) throws {
         udp = try UDPListener(address: address, port: port, resolver: resolver)
         tcp = try ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -89,7 +91,8 @@ private final class TCPHandler: ChannelInboundHandler {
         reply.writeInteger(UInt16(0))  // the length, set once known
         let client = context.remoteAddress
         let outcome = query.withUnsafeReadableBytes { packet in
-            resolver.respond(to: packet, from: { client?.endpoint ?? "?" }, overTCP: true, directory: resolver.directory) { capacity, body in
+            resolver.respond(to: packet, from: { client?.endpoint ?? "?" }, overTCP: true, directory: resolver.directory) {
+                capacity, body in
                 reply.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity, body)
             }
         }

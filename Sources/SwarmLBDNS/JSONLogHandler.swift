@@ -17,8 +17,10 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields: [(String, String)] = [("time", Self.timestamp()), ("level", event.level.rawValue), ("label", label),
-                                          ("message", event.message.description)]
+        var fields: [(String, String)] = [
+            ("time", Self.timestamp()), ("level", event.level.rawValue), ("label", label),
+            ("message", event.message.description),
+        ]
         for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
             fields.append((k, "\(v)"))
         }

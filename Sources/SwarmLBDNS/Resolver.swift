@@ -31,16 +31,20 @@ public final class Resolver: Sendable {
 
     /// Answers `packet` (from `client`) out of `directory` when it can, through `write` (see
     /// `ServiceDirectory.respond`); `.forward` writes nothing and leaves the query to `forward`.
-    public func respond(to packet: UnsafeRawBufferPointer, from client: () -> String, overTCP: Bool, directory: ServiceDirectory,
-                        write: (Int, (UnsafeMutableRawBufferPointer) -> Int) -> Void) -> ServiceDirectory.Outcome {
+    public func respond(
+        to packet: UnsafeRawBufferPointer, from client: () -> String, overTCP: Bool, directory: ServiceDirectory,
+        write: (Int, (UnsafeMutableRawBufferPointer) -> Int) -> Void
+    ) -> ServiceDirectory.Outcome {
         let outcome = directory.respond(to: packet, overTCP: overTCP, write: write)
         if verbose { log(packet, from: client(), outcome, overTCP: overTCP) }
         return outcome
     }
 
     /// Forwards the query in `packet` (see `UpstreamForwarder.forward`); `reply` gets the response.
-    public func forward(_ packet: UnsafeRawBufferPointer, _ question: DNSMessage.Question, overTCP: Bool,
-                        reply: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
+    public func forward(
+        _ packet: UnsafeRawBufferPointer, _ question: DNSMessage.Question, overTCP: Bool,
+        reply: @escaping @Sendable (UnsafeRawBufferPointer) -> Void
+    ) {
         forwarder.forward(packet, question, overTCP: overTCP, reply: reply)
     }
 

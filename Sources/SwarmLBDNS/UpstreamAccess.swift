@@ -13,8 +13,10 @@ public final class UpstreamAccess: Sendable {
 
     /// `streams`: event loops already made in this namespace, else one of its own; `socketChoice`
     /// and `socketUses`: see `DatagramExchanges`.
-    public init(timeout: TimeAmount = .seconds(4), streams: EventLoopGroup? = nil, socketChoice: Int = 64,
-                socketUses: Int = 16) throws {
+    public init(
+        timeout: TimeAmount = .seconds(4), streams: EventLoopGroup? = nil, socketChoice: Int = 64,
+        socketUses: Int = 16
+    ) throws {
         datagrams = try DatagramExchanges(timeoutSeconds: Double(timeout.nanoseconds) / 1e9, choice: socketChoice, uses: socketUses)
         ownStreams = streams == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
         self.streams = streams ?? ownStreams!

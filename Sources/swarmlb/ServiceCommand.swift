@@ -42,7 +42,8 @@ struct ServiceCommand: ParsableCommand {
             name: [.short, .long], help: "IPVS scheduler. Default: rr.", completion: Completions.schedulers, transform: Parse.scheduler)
         var scheduler = IPVSScheduler.rr
         @Option(help: "Overlay subnet for the ipvs SNAT rule (needs --to-source).", transform: Parse.subnet) var snat: IPv4Subnet?
-        @Option(help: "This namespace's own address (the load balancer's, or the container's), the SNAT source.", transform: Parse.address) var toSource: IPv4Address?
+        @Option(help: "This namespace's own address (the load balancer's, or the container's), the SNAT source.", transform: Parse.address)
+        var toSource: IPv4Address?
         @Flag(
             help:
                 "Also set the IPVS sysctls of Docker's load-balancer namespace (net.ipv4.vs.conn_reuse_mode=0, expire_nodest_conn=1, expire_quiescent_template=1)."

@@ -5,11 +5,14 @@ import NIOPosix
 import SwarmLBKit
 import Synchronization
 import XCTest
+
 @testable import SwarmLBDNS
 
 final class ForwardingTests: XCTestCase {
     static func query(_ name: String, type: UInt16 = 1, id: UInt16 = 0x1234) -> [UInt8] {
-        [UInt8(id >> 8), UInt8(id & 0xff), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0] + DNSMessage.encodeName(name) + [UInt8(type >> 8), UInt8(type & 0xff), 0, 1]
+        [UInt8(id >> 8), UInt8(id & 0xff), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0] + DNSMessage.encodeName(name) + [
+            UInt8(type >> 8), UInt8(type & 0xff), 0, 1,
+        ]
     }
 
     /// A response to `q` with id `id`, the question `name`/`type`, one A record 192.0.2.7.
@@ -29,19 +32,33 @@ final class ForwardingTests: XCTestCase {
     }
 
     func testUpstreamsAreAskedFromTheNamespaceTheirSpellingSays() throws {
-        let plan = try UpstreamServer.plan(["10.0.0.1", "host:127.0.0.53", "host:[::1]:5353"], hostResolvConf: { XCTFail("given"); return [] })
-        XCTAssertEqual(plan.map(\.description), ["10.0.0.1:53 (asked from the served namespace)",
-                                                 "127.0.0.53:53 (asked from the starting namespace)",
-                                                 "[::1]:5353 (asked from the starting namespace)"])
-        XCTAssertEqual(try UpstreamServer.plan(["127.0.0.1:5300"], hostResolvConf: { [] }).map(\.origin), [.served],
-                       "an explicit loopback upstream is the served namespace's own, as Docker's --dns")
+        let plan = try UpstreamServer.plan(
+            ["10.0.0.1", "host:127.0.0.53", "host:[::1]:5353"],
+            hostResolvConf: {
+                XCTFail("given"); return []
+            })
+        XCTAssertEqual(
+            plan.map(\.description),
+            [
+                "10.0.0.1:53 (asked from the served namespace)",
+                "127.0.0.53:53 (asked from the starting namespace)",
+                "[::1]:5353 (asked from the starting namespace)",
+            ])
+        XCTAssertEqual(
+            try UpstreamServer.plan(["127.0.0.1:5300"], hostResolvConf: { [] }).map(\.origin), [.served],
+            "an explicit loopback upstream is the served namespace's own, as Docker's --dns")
         let host = try ["1.1.1.1", "8.8.8.8", "9.9.9.9", "1.0.0.1"].map { try SocketAddress(ipAddress: $0, port: 53) }
         let fromResolvConf = try UpstreamServer.plan([], hostResolvConf: { host })
-        XCTAssertEqual(fromResolvConf.map(\.description), ["1.1.1.1:53 (asked from the starting namespace)",
-                                                           "8.8.8.8:53 (asked from the starting namespace)",
-                                                           "9.9.9.9:53 (asked from the starting namespace)"],
-                       "the host's resolv.conf: from the starting namespace, three at most")
-        XCTAssertEqual(try UpstreamServer.plan(["a", "b", "c", "d"].map { "10.0.0.\($0 == "a" ? 1 : 2)" }, hostResolvConf: { [] }).count, 3)
+        XCTAssertEqual(
+            fromResolvConf.map(\.description),
+            [
+                "1.1.1.1:53 (asked from the starting namespace)",
+                "8.8.8.8:53 (asked from the starting namespace)",
+                "9.9.9.9:53 (asked from the starting namespace)",
+            ],
+            "the host's resolv.conf: from the starting namespace, three at most")
+        XCTAssertEqual(
+            try UpstreamServer.plan(["a", "b", "c", "d"].map { "10.0.0.\($0 == "a" ? 1 : 2)" }, hostResolvConf: { [] }).count, 3)
         for bad in ["host:", "host:nope", "10.0.0.1:0", "10.0.0.1:65536", "dns.example", "host:10.0.0.1:x"] {
             XCTAssertThrowsError(try UpstreamServer.plan([bad], hostResolvConf: { [] }), bad)
         }
@@ -132,13 +149,16 @@ final class ForwardingTests: XCTestCase {
     var accesses: [UpstreamAccess] = []
     override func tearDown() { for a in accesses { a.close() } }
 
-    func makeForwarder(_ port: UInt16, timeout: TimeAmount = .seconds(4), socketChoice: Int = 64,
-                       socketUses: Int = 16) throws -> UpstreamForwarder {
+    func makeForwarder(
+        _ port: UInt16, timeout: TimeAmount = .seconds(4), socketChoice: Int = 64,
+        socketUses: Int = 16
+    ) throws -> UpstreamForwarder {
         let access = try UpstreamAccess(timeout: timeout, socketChoice: socketChoice, socketUses: socketUses)
         accesses.append(access)
         let server = UpstreamServer(address: try SocketAddress(ipAddress: "127.0.0.1", port: Int(port)), origin: .served)
-        return UpstreamForwarder(routes: [.init(server: server, served: access, starting: nil)], timeout: timeout,
-                                 logger: Logger(label: "test"))
+        return UpstreamForwarder(
+            routes: [.init(server: server, served: access, starting: nil)], timeout: timeout,
+            logger: Logger(label: "test"))
     }
 
     func testAForgedAnswerIsDroppedAndTheGenuineOneReachesTheClientUnderItsOwnId() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import SwarmLBKit
 import XCTest
+
 @testable import SwarmLBDNS
 
 final class JSONLogHandlerTests: XCTestCase {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwarmLBKit
 
 /// A resolver's nat rules: found by address, and removed without touching another resolver's.
@@ -9,8 +10,10 @@ final class DNSRedirectTests: XCTestCase {
     /// The nat table holding the rules of `redirects`, as installing each would leave it.
     func nat(_ redirects: [DNSRedirect], extra: [(String, IPTablesRule)] = []) -> IPTablesDump {
         var dump = IPTablesDump(absent: .nat)
-        dump.chains += [.init(name: DNSRedirect.outputChain, policy: nil, packets: 0, bytes: 0, rules: []),
-                        .init(name: DNSRedirect.postroutingChain, policy: nil, packets: 0, bytes: 0, rules: [])]
+        dump.chains += [
+            .init(name: DNSRedirect.outputChain, policy: nil, packets: 0, bytes: 0, rules: []),
+            .init(name: DNSRedirect.postroutingChain, policy: nil, packets: 0, bytes: 0, rules: []),
+        ]
         for (chain, rule) in redirects.flatMap(\.rules) + extra {
             let i = dump.chains.firstIndex { $0.name == chain }!
             dump.chains[i].rules.append(rule)
@@ -23,8 +26,12 @@ final class DNSRedirectTests: XCTestCase {
     func testAloneItRemovesItsRulesAndTheChains() {
         let changes = deletions(first.deleteChanges(in: nat([first])))
         XCTAssertEqual(changes.count, 8)
-        XCTAssertEqual(changes.suffix(2), ["iptables -t nat -F DOCKER_OUTPUT && iptables -t nat -X DOCKER_OUTPUT",
-                                           "iptables -t nat -F DOCKER_POSTROUTING && iptables -t nat -X DOCKER_POSTROUTING"])
+        XCTAssertEqual(
+            changes.suffix(2),
+            [
+                "iptables -t nat -F DOCKER_OUTPUT && iptables -t nat -X DOCKER_OUTPUT",
+                "iptables -t nat -F DOCKER_POSTROUTING && iptables -t nat -X DOCKER_POSTROUTING",
+            ])
     }
 
     func testAnotherResolversRulesAndTheChainsStay() {

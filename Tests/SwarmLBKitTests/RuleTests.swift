@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import SwarmLBKit
 
 /// The rules of ../shared/design/swarm-lb.md, spelled as `iptables -S` prints them,
@@ -9,28 +10,50 @@ final class RuleTests: XCTestCase {
 
     var dockerRules: [(String, IPTablesRule)] {
         [
-            ("-d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff",
-             MarkRule(chain: "OUTPUT", selector: .vip(a("10.0.0.2")), mark: FirewallMark(0x101)).rule),
-            ("-p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x10f/0xffffffff",
-             MarkRule(chain: "PREROUTING", selector: .port(TransportPort(.tcp, 8080)), mark: FirewallMark(0x10f)).rule),
-            ("-d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5",
-             SNATRule(subnet: net("10.0.0.0/24"), source: a("10.0.0.5")).rule),
-            ("-d 127.0.0.11/32 -j DOCKER_OUTPUT",
-             IPTablesRule(destination: net("127.0.0.11/32"), target: .jump("DOCKER_OUTPUT"))),
-            ("-d 127.0.0.11/32 -p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:38534",
-             IPTablesRule(destination: net("127.0.0.11/32"), proto: 6, matches: [.ports(.tcp, source: nil, destination: .init(53))],
-                          target: .dnat(.init(address: a("127.0.0.11"), port: 38534)))),
-            ("-s 127.0.0.11/32 -p udp -m udp --sport 39353 -j SNAT --to-source :53",
-             IPTablesRule(source: net("127.0.0.11/32"), proto: 17, matches: [.ports(.udp, source: .init(39353), destination: nil)],
-                          target: .snat(.init(address: nil, port: 53)))),
-            ("-m addrtype --dst-type LOCAL -j DOCKER-INGRESS",
-             IPTablesRule(matches: [.addrtype(source: [], destination: .local)], target: .jump("DOCKER-INGRESS"))),
-            ("-o docker_gwbridge -m addrtype --src-type LOCAL -j MASQUERADE",
-             IPTablesRule(outInterface: "docker_gwbridge", matches: [.addrtype(source: .local, destination: [])], target: .masquerade(.init()))),
+            (
+                "-d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff",
+                MarkRule(chain: "OUTPUT", selector: .vip(a("10.0.0.2")), mark: FirewallMark(0x101)).rule
+            ),
+            (
+                "-p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x10f/0xffffffff",
+                MarkRule(chain: "PREROUTING", selector: .port(TransportPort(.tcp, 8080)), mark: FirewallMark(0x10f)).rule
+            ),
+            (
+                "-d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5",
+                SNATRule(subnet: net("10.0.0.0/24"), source: a("10.0.0.5")).rule
+            ),
+            (
+                "-d 127.0.0.11/32 -j DOCKER_OUTPUT",
+                IPTablesRule(destination: net("127.0.0.11/32"), target: .jump("DOCKER_OUTPUT"))
+            ),
+            (
+                "-d 127.0.0.11/32 -p tcp -m tcp --dport 53 -j DNAT --to-destination 127.0.0.11:38534",
+                IPTablesRule(
+                    destination: net("127.0.0.11/32"), proto: 6, matches: [.ports(.tcp, source: nil, destination: .init(53))],
+                    target: .dnat(.init(address: a("127.0.0.11"), port: 38534)))
+            ),
+            (
+                "-s 127.0.0.11/32 -p udp -m udp --sport 39353 -j SNAT --to-source :53",
+                IPTablesRule(
+                    source: net("127.0.0.11/32"), proto: 17, matches: [.ports(.udp, source: .init(39353), destination: nil)],
+                    target: .snat(.init(address: nil, port: 53)))
+            ),
+            (
+                "-m addrtype --dst-type LOCAL -j DOCKER-INGRESS",
+                IPTablesRule(matches: [.addrtype(source: [], destination: .local)], target: .jump("DOCKER-INGRESS"))
+            ),
+            (
+                "-o docker_gwbridge -m addrtype --src-type LOCAL -j MASQUERADE",
+                IPTablesRule(
+                    outInterface: "docker_gwbridge", matches: [.addrtype(source: .local, destination: [])], target: .masquerade(.init()))
+            ),
             ("-j RETURN", IPTablesRule(target: .jump("RETURN"))),
-            ("-i veth+ -p udp -m udp --dport 100:200 -j ACCEPT",
-             IPTablesRule(inInterface: "veth+", proto: 17, matches: [.ports(.udp, source: nil, destination: .init(100, 200))],
-                          target: .jump("ACCEPT"))),
+            (
+                "-i veth+ -p udp -m udp --dport 100:200 -j ACCEPT",
+                IPTablesRule(
+                    inInterface: "veth+", proto: 17, matches: [.ports(.udp, source: nil, destination: .init(100, 200))],
+                    target: .jump("ACCEPT"))
+            ),
         ]
     }
 
@@ -77,26 +100,35 @@ final class RuleTests: XCTestCase {
     func testChangesSpellTheClassicCommands() {
         let key = IPVSService.Key.fwmark(FirewallMark(257))
         XCTAssertEqual(KernelChange.addService(IPVSService(key: key)).command(iptables: "iptables-nft"), "ipvsadm -A -f 257 -s rr")
-        XCTAssertEqual(KernelChange.updateService(IPVSService(key: key, scheduler: .wrr, persistence: 300)).command(iptables: "iptables-nft"),
-                       "ipvsadm -E -f 257 -s wrr -p 300")
-        XCTAssertEqual(KernelChange.addReal(key, RealServer(address: a("10.0.0.3"))).command(iptables: "iptables-nft"), "ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1")
-        XCTAssertEqual(KernelChange.deleteReal(key, RealServer(address: a("10.0.0.3"))).command(iptables: "iptables-nft"), "ipvsadm -d -f 257 -r 10.0.0.3:0")
+        XCTAssertEqual(
+            KernelChange.updateService(IPVSService(key: key, scheduler: .wrr, persistence: 300)).command(iptables: "iptables-nft"),
+            "ipvsadm -E -f 257 -s wrr -p 300")
+        XCTAssertEqual(
+            KernelChange.addReal(key, RealServer(address: a("10.0.0.3"))).command(iptables: "iptables-nft"),
+            "ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1")
+        XCTAssertEqual(
+            KernelChange.deleteReal(key, RealServer(address: a("10.0.0.3"))).command(iptables: "iptables-nft"),
+            "ipvsadm -d -f 257 -r 10.0.0.3:0")
         XCTAssertEqual(KernelChange.setSysctl(.ipvsConntrack, "1").command(iptables: "iptables-nft"), "sysctl -w net.ipv4.vs.conntrack=1")
-        XCTAssertEqual(KernelChange.addAddress(InterfaceAddress(address: a("10.0.0.2"), device: "eth0")).command(iptables: "iptables-nft"),
-                       "ip addr add 10.0.0.2/32 dev eth0")
+        XCTAssertEqual(
+            KernelChange.addAddress(InterfaceAddress(address: a("10.0.0.2"), device: "eth0")).command(iptables: "iptables-nft"),
+            "ip addr add 10.0.0.2/32 dev eth0")
     }
 
     func testServiceRecipeOrder() {
-        let recipe = ServiceRecipe(name: "my-web", vip: a("10.0.0.2"), mark: FirewallMark(0x101), device: "eth0",
-                                   reals: [a("10.0.0.3")], snat: SNATRule(subnet: net("10.0.0.0/24"), source: a("10.0.0.5")))
-        XCTAssertEqual(recipe.addChanges.map { $0.command(iptables: "iptables-nft") }, [
-            "ip addr add 10.0.0.2/32 dev eth0",
-            "iptables-nft -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff",
-            "ipvsadm -A -f 257 -s rr",
-            "ip link set lo up",
-            "ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1",
-            "iptables-nft -t nat -A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5",
-            "sysctl -w net.ipv4.vs.conntrack=1",
-        ])
+        let recipe = ServiceRecipe(
+            name: "my-web", vip: a("10.0.0.2"), mark: FirewallMark(0x101), device: "eth0",
+            reals: [a("10.0.0.3")], snat: SNATRule(subnet: net("10.0.0.0/24"), source: a("10.0.0.5")))
+        XCTAssertEqual(
+            recipe.addChanges.map { $0.command(iptables: "iptables-nft") },
+            [
+                "ip addr add 10.0.0.2/32 dev eth0",
+                "iptables-nft -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff",
+                "ipvsadm -A -f 257 -s rr",
+                "ip link set lo up",
+                "ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1",
+                "iptables-nft -t nat -A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5",
+                "sysctl -w net.ipv4.vs.conntrack=1",
+            ])
     }
 }

@@ -19,8 +19,9 @@ public func fuzzDNSQuery(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         var out = [UInt8](repeating: 0, count: capacity)
         let length = records.withUnsafeBytes { r in
             out.withUnsafeMutableBytes { o in
-                DNSMessage.writeResponse(to: question, packet: packet, code: .noError, records: r, recordLength: 16,
-                                         shuffled: size % 2 == 0, limit: limit, into: o)
+                DNSMessage.writeResponse(
+                    to: question, packet: packet, code: .noError, records: r, recordLength: 16,
+                    shuffled: size % 2 == 0, limit: limit, into: o)
             }
         }
         precondition(length <= capacity && length <= limit, "response over its capacity or the size limit")

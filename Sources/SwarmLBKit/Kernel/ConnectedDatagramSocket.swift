@@ -12,7 +12,9 @@ public struct ConnectedDatagramSocket: Sendable {
     /// ENETUNREACH when this namespace has no route to it. `server` names it in errors.
     public init(address: UnsafePointer<sockaddr>, length: Int, server: String) throws(KernelError) {
         let fd = try syscall("socket", "UDP to \(server)") {
-            socket(Int32(address.pointee.sa_family), Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            socket(
+                Int32(address.pointee.sa_family), Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue),
+                0)
         }
         do throws(KernelError) {
             try syscall("connect", "UDP to \(server)") { connect(fd, address, socklen_t(length)) }

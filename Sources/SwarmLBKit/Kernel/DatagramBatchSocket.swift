@@ -16,7 +16,8 @@ public final class DatagramBatchSocket: @unchecked Sendable {
             var a = address.sin_addr
             var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
             inet_ntop(AF_INET, &a, &text, socklen_t(text.count))
-            return "\(String(decoding: text.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)):\(UInt16(bigEndian: address.sin_port))"
+            return
+                "\(String(decoding: text.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)):\(UInt16(bigEndian: address.sin_port))"
         }
     }
 
@@ -30,7 +31,7 @@ public final class DatagramBatchSocket: @unchecked Sendable {
     private let inputs: UnsafeMutableRawPointer
     private let outputs: UnsafeMutableRawPointer
     private let peers: UnsafeMutablePointer<sockaddr_in>
-    private let vectors: UnsafeMutablePointer<iovec>     // batch for inputs, then batch for outputs
+    private let vectors: UnsafeMutablePointer<iovec>  // batch for inputs, then batch for outputs
     private let received: UnsafeMutablePointer<swlb_mmsghdr>
     private let replies: UnsafeMutablePointer<swlb_mmsghdr>
 
@@ -40,13 +41,17 @@ public final class DatagramBatchSocket: @unchecked Sendable {
         let fd = try syscall("socket", object) { socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
         do throws(KernelError) {
             var one: Int32 = 1
-            try syscall("setsockopt SO_REUSEADDR", object) { setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) }
+            try syscall("setsockopt SO_REUSEADDR", object) {
+                setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            }
             var sa = sockaddr_in()
             sa.sin_family = sa_family_t(AF_INET)
             sa.sin_port = port.bigEndian
             sa.sin_addr.s_addr = address.value.bigEndian
             try syscall("bind", object) {
-                withUnsafePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+                withUnsafePointer(to: &sa) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
             }
             var length = socklen_t(MemoryLayout<sockaddr_in>.size)
             try syscall("getsockname", object) {

@@ -64,8 +64,10 @@ public final class DatagramExchanges: @unchecked Sendable {
         let accept: @Sendable (UnsafeMutableRawBufferPointer, _ fromServer: Bool) -> Bool
         let fail: @Sendable (Failure) -> Void
         var fd: Int32 = -1
-        init(server: DatagramServer, query: [UInt8], accept: @escaping @Sendable (UnsafeMutableRawBufferPointer, Bool) -> Bool,
-             fail: @escaping @Sendable (Failure) -> Void) {
+        init(
+            server: DatagramServer, query: [UInt8], accept: @escaping @Sendable (UnsafeMutableRawBufferPointer, Bool) -> Bool,
+            fail: @escaping @Sendable (Failure) -> Void
+        ) {
             self.server = server
             self.query = query
             self.accept = accept
@@ -108,10 +110,12 @@ public final class DatagramExchanges: @unchecked Sendable {
         timeout = UInt64(timeoutSeconds * 1e9)
         _ = swlb_epoll_add(epoll, wake)
         let me = Unmanaged.passRetained(self).toOpaque()
-        let created = pthread_create(&thread, nil, { argument in
-            Unmanaged<DatagramExchanges>.fromOpaque(argument!).takeRetainedValue().run()
-            return nil
-        }, me)
+        let created = pthread_create(
+            &thread, nil,
+            { argument in
+                Unmanaged<DatagramExchanges>.fromOpaque(argument!).takeRetainedValue().run()
+                return nil
+            }, me)
         if created != 0 {
             Unmanaged<DatagramExchanges>.fromOpaque(me).release()
             throw .syscall(call: "pthread_create", object: "upstream exchanges", errno: created)
@@ -125,9 +129,11 @@ public final class DatagramExchanges: @unchecked Sendable {
     }
 
     /// Sends `query` to `server` from a new socket and waits for the reply (see `Exchange`).
-    public func start(_ query: [UInt8], to server: DatagramServer,
-                      accept: @escaping @Sendable (UnsafeMutableRawBufferPointer, _ fromServer: Bool) -> Bool,
-                      fail: @escaping @Sendable (Failure) -> Void) {
+    public func start(
+        _ query: [UInt8], to server: DatagramServer,
+        accept: @escaping @Sendable (UnsafeMutableRawBufferPointer, _ fromServer: Bool) -> Bool,
+        fail: @escaping @Sendable (Failure) -> Void
+    ) {
         let exchange = Exchange(server: server, query: query, accept: accept, fail: fail)
         let first = inbox.withLock { list in
             list.append(exchange)
@@ -170,7 +176,9 @@ public final class DatagramExchanges: @unchecked Sendable {
                 if fd == wake {
                     var value: UInt64 = 0
                     _ = read(wake, &value, 8)
-                    for exchange in inbox.withLock({ list in defer { list = [] }; return list }) { begin(exchange) }
+                    for exchange in inbox.withLock({ list in
+                        defer { list = [] }; return list
+                    }) { begin(exchange) }
                 } else if let exchange = pending[fd] {
                     receive(exchange)
                 } else {

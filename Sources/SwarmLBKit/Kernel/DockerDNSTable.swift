@@ -21,8 +21,10 @@ public struct DockerDNSTable: Sendable {
     /// The table in the current namespace, or nil when it has no `dns-dnat` chain (or the kernel no nf_tables).
     public static func read(resolver address: IPv4Address) -> DockerDNSTable? {
         guard let nft = try? NFTables(), let table = try? nft.snapshot(of: name).table,
-              table.chains.contains(where: { $0.name == redirectChain }) else { return nil }
-        return DockerDNSTable(redirects: table.rules.filter { $0.chain == redirectChain }.compactMap { redirect($0.expressions, to: address) })
+            table.chains.contains(where: { $0.name == redirectChain })
+        else { return nil }
+        return DockerDNSTable(
+            redirects: table.rules.filter { $0.chain == redirectChain }.compactMap { redirect($0.expressions, to: address) })
     }
 
     /// The protocol and port of a rule `ip daddr ADDRESS tcp|udp dport 53 ... dnat to ADDRESS:PORT`, else nil.
@@ -34,11 +36,12 @@ public struct DockerDNSTable: Sendable {
         for x in expressions {
             switch x {
             case let .payload(base, offset, length, register):
-                let field: Field? = switch (base, offset, length) {
-                case (UInt32(NFT_PAYLOAD_NETWORK_HEADER.rawValue), 16, 4): .destination
-                case (UInt32(NFT_PAYLOAD_TRANSPORT_HEADER.rawValue), 2, 2): .destinationPort
-                default: nil
-                }
+                let field: Field? =
+                    switch (base, offset, length) {
+                    case (UInt32(NFT_PAYLOAD_NETWORK_HEADER.rawValue), 16, 4): .destination
+                    case (UInt32(NFT_PAYLOAD_TRANSPORT_HEADER.rawValue), 2, 2): .destinationPort
+                    default: nil
+                    }
                 loaded[register] = field
             case let .meta(key, register):
                 loaded[register] = key == NFT_META_L4PROTO.rawValue ? .l4proto : nil
@@ -55,8 +58,8 @@ public struct DockerDNSTable: Sendable {
         }
         let addressBytes = withUnsafeBytes(of: address.value.bigEndian) { Array($0) }
         guard matched[.destination] == addressBytes, matched[.destinationPort] == [0, 53], let target,
-              target.address.prefix(4).elementsEqual(addressBytes), target.port.count >= 2,
-              let proto = matched[.l4proto]?.first.flatMap({ TransportPort.Proto(number: UInt16($0)) }), proto != .sctp
+            target.address.prefix(4).elementsEqual(addressBytes), target.port.count >= 2,
+            let proto = matched[.l4proto]?.first.flatMap({ TransportPort.Proto(number: UInt16($0)) }), proto != .sctp
         else { return nil }
         return (proto, UInt16(target.port[0]) << 8 | UInt16(target.port[1]))
     }

@@ -24,8 +24,10 @@ public struct FirewallSelection {
     public let conflict: Bool
 
     /// Chooses inside the namespace; reads both backends only for `auto`, and creates no table.
-    public static func select(_ choice: Choice, legacy: () -> FirewallBackend,
-                              nft: () throws(KernelError) -> FirewallBackend) throws(KernelError) -> FirewallSelection {
+    public static func select(
+        _ choice: Choice, legacy: () -> FirewallBackend,
+        nft: () throws(KernelError) -> FirewallBackend
+    ) throws(KernelError) -> FirewallSelection {
         switch choice {
         case .legacy: return FirewallSelection(backend: legacy(), reason: .chosen, conflict: false)
         case .nft: return FirewallSelection(backend: try nft(), reason: .chosen, conflict: false)
@@ -57,7 +59,9 @@ public struct FirewallSelection {
             if dump.chains.contains(where: { $0.policy == nil || !$0.rules.isEmpty }) { any = true }
             switch table {
             case .mangle:
-                if dump.chains.contains(where: { c in c.rules.contains { MarkRule(chain: c.name, rule: $0) != nil } }) { return .loadBalancing }
+                if dump.chains.contains(where: { c in c.rules.contains { MarkRule(chain: c.name, rule: $0) != nil } }) {
+                    return .loadBalancing
+                }
             case .nat:
                 if !SNATRule.all(in: dump).isEmpty || dump.chain(DNSRedirect.outputChain) != nil { return .loadBalancing }
             default: break

@@ -85,19 +85,22 @@ final class IPTablesTable {
 
     /// The whole table as a value: chains in iptables' order with their policies and rules.
     func dump() -> IPTablesDump {
-        IPTablesDump(table: name, chains: chains.map { chain in
-            let builtin = isBuiltin(chain: chain)
-            let counters = builtin ? policyCounters(of: chain) : (0, 0)
-            return IPTablesDump.Chain(name: chain, policy: builtin ? policy(of: chain) : nil,
-                                      packets: counters.0, bytes: counters.1, rules: rules(in: chain))
-        })
+        IPTablesDump(
+            table: name,
+            chains: chains.map { chain in
+                let builtin = isBuiltin(chain: chain)
+                let counters = builtin ? policyCounters(of: chain) : (0, 0)
+                return IPTablesDump.Chain(
+                    name: chain, policy: builtin ? policy(of: chain) : nil,
+                    packets: counters.0, bytes: counters.1, rules: rules(in: chain))
+            })
     }
 
     /// The tables instantiated in this namespace, in the kernel's order (/proc/net/ip_tables_names),
     /// which is the order iptables-save prints them in.
     static func instantiated() throws(KernelError) -> [FirewallTable] {
         let names: String
-        do { names = try ProcFile.read("/proc/thread-self/net/ip_tables_names") } catch where error.errno == ENOENT {
+        do { names = try ProcFile.read("/proc/thread-self/net/ip_tables_names") } catch  where error.errno == ENOENT {
             return []  // no ip_tables module loaded: no legacy table anywhere
         }
         return names.split(separator: "\n").compactMap { FirewallTable(rawValue: String($0)) }

@@ -5,7 +5,7 @@ public enum IPVSConnectionTable {
     public static func read() throws(KernelError) -> [IPVSConnection] {
         do throws(KernelError) {
             return IPVSConnection.parse(procText: try ProcFile.read("/proc/thread-self/net/ip_vs_conn"))
-        } catch where error.errno == ENOENT {
+        } catch  where error.errno == ENOENT {
             throw .ipvsUnavailable(reason: "no /proc/net/ip_vs_conn")
         }
     }

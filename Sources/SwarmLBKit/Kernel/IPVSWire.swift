@@ -42,8 +42,9 @@ enum IPVSWire {
             key = family == AF_INET6 ? .fwmarkIPv6(FirewallMark(mark)) : .fwmark(FirewallMark(mark))
         } else {
             guard let proto = TransportPort.Proto(number: u16(tb[Int(IPVS_SVC_ATTR_PROTOCOL)])) else { return nil }
-            key = .address(proto, address(tb[Int(IPVS_SVC_ATTR_ADDR)], family: family),
-                           UInt16(bigEndian: u16(tb[Int(IPVS_SVC_ATTR_PORT)])))
+            key = .address(
+                proto, address(tb[Int(IPVS_SVC_ATTR_ADDR)], family: family),
+                UInt16(bigEndian: u16(tb[Int(IPVS_SVC_ATTR_PORT)])))
         }
         let schedName = tb[Int(IPVS_SVC_ATTR_SCHED_NAME)].map { String(cString: nla_get_string($0)) } ?? "rr"
         let peName = tb[Int(IPVS_SVC_ATTR_PE_NAME)].map { String(cString: nla_get_string($0)) }

@@ -42,8 +42,9 @@ public final class Kernel {
     public func firewallSelection() throws(KernelError) -> FirewallSelection {
         if let s = selection { return s }
         let (lockWait, notice) = (self.lockWait, self.notice)
-        let s = try FirewallSelection.select(firewallChoice, legacy: { LegacyFirewall(lockWait: lockWait, notice: notice) },
-                                             nft: { () throws(KernelError) in try NFTFirewall() })
+        let s = try FirewallSelection.select(
+            firewallChoice, legacy: { LegacyFirewall(lockWait: lockWait, notice: notice) },
+            nft: { () throws(KernelError) in try NFTFirewall() })
         selection = s
         return s
     }

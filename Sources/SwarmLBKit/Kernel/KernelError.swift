@@ -34,7 +34,8 @@ public enum KernelError: Error, Equatable, Sendable {
 
     public var errno: Int32? {
         switch self {
-        case .syscall(_, _, let e), .netlink(_, _, let e), .nftables(_, _, let e), .iptables(_, _, let e, _), .ipvs(_, _, let e, _): return e
+        case .syscall(_, _, let e), .netlink(_, _, let e), .nftables(_, _, let e), .iptables(_, _, let e, _), .ipvs(_, _, let e, _):
+            return e
         case .notPermitted: return EPERM
         case .noSuchDevice: return ENODEV
         case .namespaceNotFound: return ENOENT
@@ -68,7 +69,8 @@ extension KernelError: CustomStringConvertible {
         case let .notPermitted(what):
             return "\(what): operation not permitted (run as root, or with CAP_NET_ADMIN)"
         case let .lockTimeout(path, seconds, holder):
-            return "the xtables lock \(path) is still held\(holder.map { " by \($0)" } ?? "") after \(seconds.formatted) s of waiting; nothing was changed"
+            return
+                "the xtables lock \(path) is still held\(holder.map { " by \($0)" } ?? "") after \(seconds.formatted) s of waiting; nothing was changed"
         case let .interrupted(signal):
             return "interrupted by \(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)")"
         case .backendsConflict:

@@ -24,8 +24,9 @@ public final class NFTFirewall: FirewallBackend {
             // A base chain iptables-nft has not needed yet lists as iptables does: ACCEPT, no counters.
             let c = t.chains.first { $0.name == name }
             let policy = c?.policy == UInt32(NF_DROP) ? "DROP" : "ACCEPT"
-            return IPTablesDump.Chain(name: name, policy: policy, packets: c?.counters?.packets ?? 0,
-                                      bytes: c?.counters?.bytes ?? 0, rules: rules[name] ?? [])
+            return IPTablesDump.Chain(
+                name: name, policy: policy, packets: c?.counters?.packets ?? 0,
+                bytes: c?.counters?.bytes ?? 0, rules: rules[name] ?? [])
         }
         let user = t.chains.filter { !table.builtinChains.contains($0.name) }
             .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
@@ -65,7 +66,7 @@ public final class NFTFirewall: FirewallBackend {
             if plan.messages.isEmpty { return }
             do {
                 return try nft.commit(plan.messages, generation: snapshot.generation)
-            } catch where error.errno == ERESTART {
+            } catch  where error.errno == ERESTART {
                 continue
             }
         }
@@ -194,15 +195,18 @@ public final class NFTFirewall: FirewallBackend {
             createBuiltin(chain)
             // No copy of the chain kept alive here: it would make the insert below copy its rules.
             guard let count = chains[chain]?.rules.count else {
-                throw .nftables(operation: index == nil ? "append" : "insert",
-                                object: "to chain \(chain) in table ip \(name): no such chain", errno: ENOENT)
+                throw .nftables(
+                    operation: index == nil ? "append" : "insert",
+                    object: "to chain \(chain) in table ip \(name): no such chain", errno: ENOENT)
             }
             if chains[chain]!.contains(rule, p) { return }
             let at = min(index ?? count, count)
             let before = at < count ? named(chains[chain]!.rules[at].reference) : nil
             // Only rules that later messages name get an id, as iptables-nft gives them (see `named`).
-            messages.append(.newRule(table: name, chain: chain, expressions: p.expressions!, compat: NFTRuleCodec.compat(rule),
-                                     id: nil, before: before, rule: rule))
+            messages.append(
+                .newRule(
+                    table: name, chain: chain, expressions: p.expressions!, compat: NFTRuleCodec.compat(rule),
+                    id: nil, before: before, rule: rule))
             addedMessages.append(messages.count - 1)
             let id = UInt32(addedMessages.count)
             chains[chain]!.rules.insert((.added(rule, p.expressions!), .id(id)), at: at)
@@ -238,9 +242,11 @@ public final class NFTFirewall: FirewallBackend {
 
         init?(_ table: FirewallTable, _ chain: String) {
             guard table.builtinChains.contains(chain) else { return nil }
-            let hooks: [String: UInt32] = ["PREROUTING": NF_INET_PRE_ROUTING.rawValue, "INPUT": NF_INET_LOCAL_IN.rawValue,
-                                          "FORWARD": NF_INET_FORWARD.rawValue, "OUTPUT": NF_INET_LOCAL_OUT.rawValue,
-                                          "POSTROUTING": NF_INET_POST_ROUTING.rawValue]
+            let hooks: [String: UInt32] = [
+                "PREROUTING": NF_INET_PRE_ROUTING.rawValue, "INPUT": NF_INET_LOCAL_IN.rawValue,
+                "FORWARD": NF_INET_FORWARD.rawValue, "OUTPUT": NF_INET_LOCAL_OUT.rawValue,
+                "POSTROUTING": NF_INET_POST_ROUTING.rawValue,
+            ]
             hook = hooks[chain]!
             switch table {
             case .raw: (type, priority) = ("filter", -300)  // NF_IP_PRI_RAW

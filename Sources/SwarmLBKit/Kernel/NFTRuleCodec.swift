@@ -25,8 +25,10 @@ enum NFTRuleCodec {
             out += interface(o, key: NFTExpression.metaOutInterfaceName, negated: rule.negated.contains(.outInterface))
         }
         if let p = rule.proto {
-            out += [.meta(key: NFTExpression.metaL4Proto, register: register),
-                    .cmp(rule.negated.contains(.proto) ? .neq : .eq, register: register, data: [UInt8(truncatingIfNeeded: p)])]
+            out += [
+                .meta(key: NFTExpression.metaL4Proto, register: register),
+                .cmp(rule.negated.contains(.proto) ? .neq : .eq, register: register, data: [UInt8(truncatingIfNeeded: p)]),
+            ]
         }
         if let s = rule.source, s.prefixLength > 0 || s.network.value != 0 || rule.negated.contains(.source) {
             out += address(s, offset: 12, negated: rule.negated.contains(.source))
@@ -36,9 +38,11 @@ enum NFTRuleCodec {
         }
         if rule.fragment {
             // The 13 fragment offset bits of frag_off: non-zero in every fragment but the first.
-            out += [.payload(base: NFTExpression.networkHeader, offset: 6, length: 2, register: register),
-                    .bitwise(source: register, destination: register, mask: [0x1f, 0xff], xor: [0, 0]),
-                    .cmp(rule.negated.contains(.fragment) ? .eq : .neq, register: register, data: [0, 0])]
+            out += [
+                .payload(base: NFTExpression.networkHeader, offset: 6, length: 2, register: register),
+                .bitwise(source: register, destination: register, mask: [0x1f, 0xff], xor: [0, 0]),
+                .cmp(rule.negated.contains(.fragment) ? .eq : .neq, register: register, data: [0, 0]),
+            ]
         }
         for m in rule.matches { out += try match(m, proto: rule.proto) }
         // Before the verdict, or nf_tables would never count the packets it takes.
@@ -71,12 +75,16 @@ enum NFTRuleCodec {
         let op: NFTExpression.Comparison = negated ? .neq : .eq
         guard subnet.prefixLength % 8 != 0 else {
             let length = subnet.prefixLength / 8
-            return [.payload(base: NFTExpression.networkHeader, offset: offset, length: UInt32(length), register: register),
-                    .cmp(op, register: register, data: Array(data.prefix(length)))]
+            return [
+                .payload(base: NFTExpression.networkHeader, offset: offset, length: UInt32(length), register: register),
+                .cmp(op, register: register, data: Array(data.prefix(length))),
+            ]
         }
-        return [.payload(base: NFTExpression.networkHeader, offset: offset, length: 4, register: register),
-                .bitwise(source: register, destination: register, mask: mask, xor: [0, 0, 0, 0]),
-                .cmp(op, register: register, data: data)]
+        return [
+            .payload(base: NFTExpression.networkHeader, offset: offset, length: 4, register: register),
+            .bitwise(source: register, destination: register, mask: mask, xor: [0, 0, 0, 0]),
+            .cmp(op, register: register, data: data),
+        ]
     }
 
     private static func match(_ m: IPTablesRule.Match, proto: UInt16?) throws(KernelError) -> [NFTExpression] {
@@ -93,9 +101,11 @@ enum NFTRuleCodec {
             }
             var out: [NFTExpression] = []
             if mask != 0, let f = flags {
-                out += [.payload(base: NFTExpression.transportHeader, offset: 13, length: 1, register: register),
-                        .bitwise(source: register, destination: register, mask: [f.mask], xor: [0]),
-                        .cmp(f.negated ? .neq : .eq, register: register, data: [f.compare])]
+                out += [
+                    .payload(base: NFTExpression.transportHeader, offset: 13, length: 1, register: register),
+                    .bitwise(source: register, destination: register, mask: [f.mask], xor: [0]),
+                    .cmp(f.negated ? .neq : .eq, register: register, data: [f.compare]),
+                ]
             }
             return out + ports(s, d)
         case let .mark(value, mask, negated):
@@ -117,8 +127,10 @@ enum NFTRuleCodec {
     /// Two single ports negated alike load both at once; otherwise each constrained one on its own.
     private static func ports(_ s: IPTablesRule.PortRange, _ d: IPTablesRule.PortRange) -> [NFTExpression] {
         if s.low != 0, s.low == s.high, d.low != 0, d.low == d.high, s.negated == d.negated {
-            return [.payload(base: NFTExpression.transportHeader, offset: 0, length: 4, register: register),
-                    .cmp(s.negated ? .neq : .eq, register: register, data: networkBytes(s.low) + networkBytes(d.low))]
+            return [
+                .payload(base: NFTExpression.transportHeader, offset: 0, length: 4, register: register),
+                .cmp(s.negated ? .neq : .eq, register: register, data: networkBytes(s.low) + networkBytes(d.low)),
+            ]
         }
         var out: [NFTExpression] = []
         for (range, offset) in [(s, UInt32(0)), (d, UInt32(2))] where range.low != 0 || range.high < 0xffff {
@@ -257,7 +269,7 @@ enum NFTRuleCodec {
         private mutating func leftover(_ value: Loaded) {
             switch value.source {
             case .meta(NFTExpression.metaInInterfaceName) where value.mask == nil,
-                 .meta(NFTExpression.metaOutInterfaceName) where value.mask == nil:
+                .meta(NFTExpression.metaOutInterfaceName) where value.mask == nil:
                 return
             default:
                 unmapped += value.indices
@@ -353,9 +365,11 @@ enum NFTRuleCodec {
             }
         }
 
-        private mutating func transport(offset: UInt32, length: UInt32, mask: [UInt8]?, op: NFTExpression.Comparison, data: [UInt8]) -> Bool {
+        private mutating func transport(offset: UInt32, length: UInt32, mask: [UInt8]?, op: NFTExpression.Comparison, data: [UInt8]) -> Bool
+        {
             guard let proto = rule.proto.flatMap({ TransportPort.Proto(number: $0) }), proto != .sctp,
-                  !rule.negated.contains(.proto), data.count == Int(length) else { return false }
+                !rule.negated.contains(.proto), data.count == Int(length)
+            else { return false }
             switch (offset, length) {
             case (13, 1):
                 guard proto == .tcp, op == .eq || op == .neq, mask?.count ?? 1 == 1 else { return false }
@@ -383,9 +397,10 @@ enum NFTRuleCodec {
 
         private mutating func inRange(_ value: Loaded, _ negated: Bool, _ from: [UInt8], _ to: [UInt8]) -> Bool {
             guard case let .payload(NFTExpression.transportHeader, offset, 2) = value.source, offset == 0 || offset == 2,
-                  value.mask == nil, from.count == 2, to.count == 2,
-                  let proto = rule.proto.flatMap({ TransportPort.Proto(number: $0) }), proto != .sctp,
-                  !rule.negated.contains(.proto) else { return false }
+                value.mask == nil, from.count == 2, to.count == 2,
+                let proto = rule.proto.flatMap({ TransportPort.Proto(number: $0) }), proto != .sctp,
+                !rule.negated.contains(.proto)
+            else { return false }
             let range = IPTablesRule.PortRange(UInt16(from[0]) << 8 | UInt16(from[1]), UInt16(to[0]) << 8 | UInt16(to[1]), negated: negated)
             updatePorts(proto) { s, d, _ in
                 if offset == 0 { s = range } else { d = range }
@@ -394,7 +409,9 @@ enum NFTRuleCodec {
         }
 
         /// iptables-nft's port_match_single_to_range: `<`, `<=`, `>`, `>=` narrow one end of the range.
-        private static func single(_ current: IPTablesRule.PortRange?, _ op: NFTExpression.Comparison, _ port: UInt16) -> IPTablesRule.PortRange {
+        private static func single(
+            _ current: IPTablesRule.PortRange?, _ op: NFTExpression.Comparison, _ port: UInt16
+        ) -> IPTablesRule.PortRange {
             var r = current ?? .init(0, 0xffff)
             switch op {
             case .eq, .neq: r = .init(port, port, negated: op == .neq)
@@ -407,8 +424,10 @@ enum NFTRuleCodec {
         }
 
         /// The one tcp/udp match native comparisons build, created where the first of them appears.
-        private mutating func updatePorts(_ proto: TransportPort.Proto,
-                                          _ change: (inout IPTablesRule.PortRange?, inout IPTablesRule.PortRange?, inout IPTablesRule.TCPFlags?) -> Void) {
+        private mutating func updatePorts(
+            _ proto: TransportPort.Proto,
+            _ change: (inout IPTablesRule.PortRange?, inout IPTablesRule.PortRange?, inout IPTablesRule.TCPFlags?) -> Void
+        ) {
             let index = portsMatch ?? rule.matches.count
             if portsMatch == nil {
                 rule.matches.append(.ports(proto, source: nil, destination: nil))

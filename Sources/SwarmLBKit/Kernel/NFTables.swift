@@ -52,8 +52,9 @@ final class NFTables {
         case newChain(table: String, chain: String)
         /// A rule appended (no `before`) or inserted before another; `id` lets later messages of the
         /// batch refer to it (iptables-nft sets one only then). `rule` only names it in errors.
-        case newRule(table: String, chain: String, expressions: [NFTExpression], compat: (proto: UInt32, negated: Bool),
-                     id: UInt32?, before: RuleReference?, rule: IPTablesRule)
+        case newRule(
+            table: String, chain: String, expressions: [NFTExpression], compat: (proto: UInt32, negated: Bool),
+            id: UInt32?, before: RuleReference?, rule: IPTablesRule)
         case deleteRule(table: String, chain: String, RuleReference, rule: IPTablesRule)
         /// `nft flush chain ip T C`.
         case flushChain(table: String, chain: String)
@@ -106,8 +107,10 @@ final class NFTables {
     /// The ruleset's generation id, which every committed batch increments.
     func generation() throws(KernelError) -> UInt32 {
         var id: UInt32?
-        try request(type: NFT_MSG_GETGEN, family: UInt16(AF_UNSPEC), flags: NLM_F_ACK, operation: "get generation",
-                    object: "nf_tables") { nlh in
+        try request(
+            type: NFT_MSG_GETGEN, family: UInt16(AF_UNSPEC), flags: NLM_F_ACK, operation: "get generation",
+            object: "nf_tables"
+        ) { nlh in
             guard let gen = nftnl_gen_alloc() else { return }
             defer { nftnl_gen_free(gen) }
             if nftnl_gen_nlmsg_parse(nlh, gen) == 0 { id = nftnl_gen_get_u32(gen, UInt16(NFTNL_GEN_ID)) }
@@ -138,7 +141,7 @@ final class NFTables {
             let table: Table?
             do {
                 table = try read(name)
-            } catch where error.errno == EINTR {
+            } catch  where error.errno == EINTR {
                 continue
             }
             if try generation() == before { return Snapshot(generation: before, table: table) }
@@ -163,27 +166,39 @@ final class NFTables {
     private func read(_ name: String) throws(KernelError) -> Table? {
         guard try tableNames().contains(name) else { return nil }
         var chains: [Chain] = []
-        try request(type: NFT_MSG_GETCHAIN, family: Self.family, flags: NLM_F_DUMP, operation: "list chains", object: "table ip \(name)") { nlh in
+        try request(type: NFT_MSG_GETCHAIN, family: Self.family, flags: NLM_F_DUMP, operation: "list chains", object: "table ip \(name)") {
+            nlh in
             guard let c = nftnl_chain_alloc() else { return }
             defer { nftnl_chain_free(c) }
             guard nftnl_chain_nlmsg_parse(nlh, c) == 0, Self.string(nftnl_chain_get_str(c, Self.attr(NFTNL_CHAIN_TABLE))) == name,
-                  let chainName = Self.string(nftnl_chain_get_str(c, Self.attr(NFTNL_CHAIN_NAME))) else { return }
+                let chainName = Self.string(nftnl_chain_get_str(c, Self.attr(NFTNL_CHAIN_NAME)))
+            else { return }
             func u32(_ a: nftnl_chain_attr) -> UInt32? { nftnl_chain_is_set(c, Self.attr(a)) ? nftnl_chain_get_u32(c, Self.attr(a)) : nil }
             let counted = nftnl_chain_is_set(c, Self.attr(NFTNL_CHAIN_PACKETS))
-            chains.append(Chain(name: chainName, policy: u32(NFTNL_CHAIN_POLICY),
-                                counters: counted ? (nftnl_chain_get_u64(c, Self.attr(NFTNL_CHAIN_PACKETS)),
-                                                     nftnl_chain_get_u64(c, Self.attr(NFTNL_CHAIN_BYTES))) : nil))
+            chains.append(
+                Chain(
+                    name: chainName, policy: u32(NFTNL_CHAIN_POLICY),
+                    counters: counted
+                        ? (
+                            nftnl_chain_get_u64(c, Self.attr(NFTNL_CHAIN_PACKETS)),
+                            nftnl_chain_get_u64(c, Self.attr(NFTNL_CHAIN_BYTES))
+                        ) : nil))
         }
         var rules: [Rule] = []
         let filter = RuleFilter(table: name)
-        try request(type: NFT_MSG_GETRULE, family: Self.family, flags: NLM_F_DUMP, payload: filter.build,
-                    operation: "list rules", object: "table ip \(name)") { nlh in
+        try request(
+            type: NFT_MSG_GETRULE, family: Self.family, flags: NLM_F_DUMP, payload: filter.build,
+            operation: "list rules", object: "table ip \(name)"
+        ) { nlh in
             guard let r = nftnl_rule_alloc() else { return }
             defer { nftnl_rule_free(r) }
             guard nftnl_rule_nlmsg_parse(nlh, r) == 0,
-                  let chain = Self.string(nftnl_rule_get_str(r, Self.attr(NFTNL_RULE_CHAIN))) else { return }
-            rules.append(Rule(chain: chain, handle: nftnl_rule_get_u64(r, Self.attr(NFTNL_RULE_HANDLE)),
-                              expressions: Self.expressions(of: r), comment: Self.comment(of: r)))
+                let chain = Self.string(nftnl_rule_get_str(r, Self.attr(NFTNL_RULE_CHAIN)))
+            else { return }
+            rules.append(
+                Rule(
+                    chain: chain, handle: nftnl_rule_get_u64(r, Self.attr(NFTNL_RULE_HANDLE)),
+                    expressions: Self.expressions(of: r), comment: Self.comment(of: r)))
         }
         return Table(chains: chains, rules: rules)
     }
@@ -304,8 +319,10 @@ final class NFTables {
 
     /// The flags are iptables-nft's own (NEWCHAIN of a base chain is a create-or-update, of a user
     /// chain exclusive; DELCHAIN non-recursive), plus NLM_F_ACK on the batch's last message.
-    private static func build(_ m: Message, into buf: UnsafeMutablePointer<CChar>, sequence: UInt32,
-                              acknowledged: Bool) -> UnsafeMutablePointer<nlmsghdr> {
+    private static func build(
+        _ m: Message, into buf: UnsafeMutablePointer<CChar>, sequence: UInt32,
+        acknowledged: Bool
+    ) -> UnsafeMutablePointer<nlmsghdr> {
         func header(_ type: nf_tables_msg_types, _ flags: Int32) -> UnsafeMutablePointer<nlmsghdr> {
             nftnl_nlmsg_build_hdr(buf, UInt16(type.rawValue), family, UInt16(flags | (acknowledged ? NLM_F_ACK : 0)), sequence)
         }
@@ -391,8 +408,10 @@ final class NFTables {
 
         init(_ nlh: UnsafeMutablePointer<nlmsghdr>) { self.nlh = nlh }
 
-        func put(table: String, chain: String, _ expressions: [NFTExpression], compat: (proto: UInt32, negated: Bool),
-                 id: UInt32?, before: RuleReference?) {
+        func put(
+            table: String, chain: String, _ expressions: [NFTExpression], compat: (proto: UInt32, negated: Bool),
+            id: UInt32?, before: RuleReference?
+        ) {
             mnl_attr_put_strz(nlh, UInt16(NFTA_RULE_TABLE.rawValue), table)
             mnl_attr_put_strz(nlh, UInt16(NFTA_RULE_CHAIN.rawValue), chain)
             if case .handle(let h)? = before { mnl_attr_put_u64(nlh, UInt16(NFTA_RULE_POSITION.rawValue), h.bigEndian) }
@@ -507,22 +526,27 @@ final class NFTables {
         case "meta" where set(NFTNL_EXPR_META_DREG) && !set(NFTNL_EXPR_META_SREG):
             return .meta(key: u32(NFTNL_EXPR_META_KEY), register: u32(NFTNL_EXPR_META_DREG))
         case "payload" where set(NFTNL_EXPR_PAYLOAD_DREG) && !set(NFTNL_EXPR_PAYLOAD_SREG):
-            return .payload(base: u32(NFTNL_EXPR_PAYLOAD_BASE), offset: u32(NFTNL_EXPR_PAYLOAD_OFFSET),
-                            length: u32(NFTNL_EXPR_PAYLOAD_LEN), register: u32(NFTNL_EXPR_PAYLOAD_DREG))
-        case "bitwise" where (!set(NFTNL_EXPR_BITWISE_OP) || u32(NFTNL_EXPR_BITWISE_OP) == NFT_BITWISE_MASK_XOR.rawValue)
+            return .payload(
+                base: u32(NFTNL_EXPR_PAYLOAD_BASE), offset: u32(NFTNL_EXPR_PAYLOAD_OFFSET),
+                length: u32(NFTNL_EXPR_PAYLOAD_LEN), register: u32(NFTNL_EXPR_PAYLOAD_DREG))
+        case "bitwise"
+        where (!set(NFTNL_EXPR_BITWISE_OP) || u32(NFTNL_EXPR_BITWISE_OP) == NFT_BITWISE_MASK_XOR.rawValue)
             && set(NFTNL_EXPR_BITWISE_MASK) && set(NFTNL_EXPR_BITWISE_XOR):
-            return .bitwise(source: u32(NFTNL_EXPR_BITWISE_SREG), destination: u32(NFTNL_EXPR_BITWISE_DREG),
-                            mask: data(NFTNL_EXPR_BITWISE_MASK), xor: data(NFTNL_EXPR_BITWISE_XOR))
+            return .bitwise(
+                source: u32(NFTNL_EXPR_BITWISE_SREG), destination: u32(NFTNL_EXPR_BITWISE_DREG),
+                mask: data(NFTNL_EXPR_BITWISE_MASK), xor: data(NFTNL_EXPR_BITWISE_XOR))
         case "cmp":
             if let op = NFTExpression.Comparison(rawValue: u32(NFTNL_EXPR_CMP_OP)) {
                 return .cmp(op, register: u32(NFTNL_EXPR_CMP_SREG), data: data(NFTNL_EXPR_CMP_DATA))
             }
         case "range" where u32(NFTNL_EXPR_RANGE_OP) <= NFT_RANGE_NEQ.rawValue:
-            return .range(negated: u32(NFTNL_EXPR_RANGE_OP) == NFT_RANGE_NEQ.rawValue, register: u32(NFTNL_EXPR_RANGE_SREG),
-                          from: data(NFTNL_EXPR_RANGE_FROM_DATA), to: data(NFTNL_EXPR_RANGE_TO_DATA))
+            return .range(
+                negated: u32(NFTNL_EXPR_RANGE_OP) == NFT_RANGE_NEQ.rawValue, register: u32(NFTNL_EXPR_RANGE_SREG),
+                from: data(NFTNL_EXPR_RANGE_FROM_DATA), to: data(NFTNL_EXPR_RANGE_TO_DATA))
         case "counter":
-            return .counter(packets: nftnl_expr_get_u64(x, UInt16(NFTNL_EXPR_CTR_PACKETS)),
-                            bytes: nftnl_expr_get_u64(x, UInt16(NFTNL_EXPR_CTR_BYTES)))
+            return .counter(
+                packets: nftnl_expr_get_u64(x, UInt16(NFTNL_EXPR_CTR_PACKETS)),
+                bytes: nftnl_expr_get_u64(x, UInt16(NFTNL_EXPR_CTR_BYTES)))
         case "immediate" where set(NFTNL_EXPR_IMM_VERDICT) && u32(NFTNL_EXPR_IMM_DREG) == NFT_REG_VERDICT.rawValue:
             let chain = string(nftnl_expr_get_str(x, UInt16(NFTNL_EXPR_IMM_CHAIN)))
             switch Int32(bitPattern: u32(NFTNL_EXPR_IMM_VERDICT)) {
@@ -537,16 +561,20 @@ final class NFTables {
             return .immediate(register: u32(NFTNL_EXPR_IMM_DREG), data: data(NFTNL_EXPR_IMM_DATA))
         case "nat" where u32(NFTNL_EXPR_NAT_FAMILY) == NFPROTO_IPV4:
             func register(_ a: Int) -> UInt32? { set(a) ? u32(a) : nil }
-            return .nat(.init(destination: u32(NFTNL_EXPR_NAT_TYPE) == NFT_NAT_DNAT.rawValue,
-                              addressMin: register(NFTNL_EXPR_NAT_REG_ADDR_MIN), addressMax: register(NFTNL_EXPR_NAT_REG_ADDR_MAX),
-                              protoMin: register(NFTNL_EXPR_NAT_REG_PROTO_MIN), protoMax: register(NFTNL_EXPR_NAT_REG_PROTO_MAX),
-                              flags: register(NFTNL_EXPR_NAT_FLAGS)))
+            return .nat(
+                .init(
+                    destination: u32(NFTNL_EXPR_NAT_TYPE) == NFT_NAT_DNAT.rawValue,
+                    addressMin: register(NFTNL_EXPR_NAT_REG_ADDR_MIN), addressMax: register(NFTNL_EXPR_NAT_REG_ADDR_MAX),
+                    protoMin: register(NFTNL_EXPR_NAT_REG_PROTO_MIN), protoMax: register(NFTNL_EXPR_NAT_REG_PROTO_MAX),
+                    flags: register(NFTNL_EXPR_NAT_FLAGS)))
         case "match":
-            return .match(name: string(nftnl_expr_get_str(x, UInt16(NFTNL_EXPR_MT_NAME))) ?? "", revision: u32(NFTNL_EXPR_MT_REV),
-                          info: data(NFTNL_EXPR_MT_INFO))
+            return .match(
+                name: string(nftnl_expr_get_str(x, UInt16(NFTNL_EXPR_MT_NAME))) ?? "", revision: u32(NFTNL_EXPR_MT_REV),
+                info: data(NFTNL_EXPR_MT_INFO))
         case "target":
-            return .target(name: string(nftnl_expr_get_str(x, UInt16(NFTNL_EXPR_TG_NAME))) ?? "", revision: u32(NFTNL_EXPR_TG_REV),
-                           info: data(NFTNL_EXPR_TG_INFO))
+            return .target(
+                name: string(nftnl_expr_get_str(x, UInt16(NFTNL_EXPR_TG_NAME))) ?? "", revision: u32(NFTNL_EXPR_TG_REV),
+                info: data(NFTNL_EXPR_TG_INFO))
         default:
             break
         }
@@ -560,7 +588,8 @@ final class NFTables {
     private static func comment(of r: OpaquePointer) -> String? {
         var length: UInt32 = 0
         guard nftnl_rule_is_set(r, attr(NFTNL_RULE_USERDATA)),
-              let p = nftnl_rule_get_data(r, attr(NFTNL_RULE_USERDATA), &length) else { return nil }
+            let p = nftnl_rule_get_data(r, attr(NFTNL_RULE_USERDATA), &length)
+        else { return nil }
         let bytes = Array(UnsafeRawBufferPointer(start: p, count: Int(length)))
         var i = 0
         while i + 2 <= bytes.count {
@@ -577,10 +606,12 @@ final class NFTables {
 
     /// Sends one request and hands every reply object to `body`, until the dump is done or the
     /// request acknowledged; a refusal is thrown with its errno.
-    private func request(type: nf_tables_msg_types, family: UInt16, flags: Int32,
-                         payload: (UnsafeMutablePointer<nlmsghdr>) -> Void = { _ in },
-                         operation: String, object: String,
-                         _ body: (UnsafeMutablePointer<nlmsghdr>) -> Void) throws(KernelError) {
+    private func request(
+        type: nf_tables_msg_types, family: UInt16, flags: Int32,
+        payload: (UnsafeMutablePointer<nlmsghdr>) -> Void = { _ in },
+        operation: String, object: String,
+        _ body: (UnsafeMutablePointer<nlmsghdr>) -> Void
+    ) throws(KernelError) {
         let seq = nextSequence()
         var message: [UInt8] = []
         append(to: &message) { buf in

@@ -38,8 +38,11 @@ public final class ResolverClaim {
         if !locked || !live.isEmpty || !native.isEmpty || listening(.udp, port) || listening(.tcp, port) {
             if locked { flock(fd, LOCK_UN) }
             close(fd)
-            let ports = live.first.map { "udp/\($0.udpPort) tcp/\($0.tcpPort), port 53 redirected by nat \(DNSRedirect.outputChain)" }
-                ?? (native.isEmpty ? nil : native.map { "\($0.proto.rawValue)/\($0.port)" }.joined(separator: " ")
+            let ports =
+                live.first.map { "udp/\($0.udpPort) tcp/\($0.tcpPort), port 53 redirected by nat \(DNSRedirect.outputChain)" }
+                ?? (native.isEmpty
+                    ? nil
+                    : native.map { "\($0.proto.rawValue)/\($0.port)" }.joined(separator: " ")
                         + ", port 53 redirected by nf_tables table ip \(DockerDNSTable.name)")
                 ?? (listening(.udp, port) || listening(.tcp, port) ? "udp/\(port) tcp/\(port)" : "ports not known yet: it is starting")
             throw .resolverRunning(address: address.description, ports: ports)

@@ -9,7 +9,9 @@ public struct SiblingExecutable {
     /// The executable `name` beside /proc/self/exe.
     public init(_ name: String) throws(KernelError) {
         var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX))
-        let n = try syscall("readlink", "/proc/self/exe") { buffer.withUnsafeMutableBytes { readlink("/proc/self/exe", $0.baseAddress!, $0.count) } }
+        let n = try syscall("readlink", "/proc/self/exe") {
+            buffer.withUnsafeMutableBytes { readlink("/proc/self/exe", $0.baseAddress!, $0.count) }
+        }
         let own = String(decoding: buffer.prefix(n), as: UTF8.self)
         path = String(own[..<(own.lastIndex(of: "/") ?? own.startIndex)]) + "/" + name
     }

@@ -19,7 +19,8 @@ public enum SocketTable {
             let local = f[1].split(separator: ":")
             // TCP state 0A is LISTEN; a UDP socket is "listening" once bound (state 07).
             guard local.count == 2, proto == .udp || f[3] == "0A",
-                  let raw = UInt32(local[0], radix: 16), let port = UInt16(local[1], radix: 16) else { return nil }
+                let raw = UInt32(local[0], radix: 16), let port = UInt16(local[1], radix: 16)
+            else { return nil }
             // /proc prints the address's network-order bytes read as a host integer.
             return Listener(proto: proto, address: IPv4Address(networkOrder: raw), port: port)
         }

@@ -95,7 +95,8 @@ enum XtablesLock {
         for line in locks.split(separator: "\n") {
             let f = line.split(separator: " ")
             guard f.count >= 6, f[1] == "FLOCK", f[5].split(separator: ":").last == Substring(String(st.st_ino)),
-                  let pid = Int32(f[4]) else { continue }
+                let pid = Int32(f[4])
+            else { continue }
             let comm = (try? ProcFile.read("/proc/\(pid)/comm"))?.split(separator: "\n").first.map(String.init)
             return "pid \(pid)" + (comm.map { " (\($0))" } ?? "")
         }

@@ -2,7 +2,7 @@
 public struct AddressDetail: Hashable, Sendable, Encodable {
     public var interfaceIndex: Int32
     public var interface: String
-    public var family: String          // "inet" or "inet6"
+    public var family: String  // "inet" or "inet6"
     public var local: String
     public var peer: String?
     public var prefixLength: Int

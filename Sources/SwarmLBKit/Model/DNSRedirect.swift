@@ -25,12 +25,14 @@ public struct DNSRedirect: Sendable, Equatable {
     public var rules: [(String, IPTablesRule)] {
         let host = IPv4Subnet(address, prefixLength: 32)
         func redirect(_ p: TransportPort.Proto, _ port: UInt16) -> IPTablesRule {
-            IPTablesRule(destination: host, proto: p.number, matches: [.ports(p, source: nil, destination: .init(53))],
-                         target: .dnat(.init(address: address, port: port)))
+            IPTablesRule(
+                destination: host, proto: p.number, matches: [.ports(p, source: nil, destination: .init(53))],
+                target: .dnat(.init(address: address, port: port)))
         }
         func reply(_ p: TransportPort.Proto, _ port: UInt16) -> IPTablesRule {
-            IPTablesRule(source: host, proto: p.number, matches: [.ports(p, source: .init(port), destination: nil)],
-                         target: .snat(.init(address: nil, port: 53)))
+            IPTablesRule(
+                source: host, proto: p.number, matches: [.ports(p, source: .init(port), destination: nil)],
+                target: .snat(.init(address: nil, port: 53)))
         }
         return [
             ("OUTPUT", IPTablesRule(destination: host, target: .jump(Self.outputChain))),
@@ -73,7 +75,8 @@ public struct DNSRedirect: Sendable, Equatable {
         var tcp: [UInt16] = [], udp: [UInt16] = []
         for r in nat.chain(outputChain)?.rules ?? [] {
             guard r.destination == IPv4Subnet(address, prefixLength: 32), case .dnat(let range) = r.target,
-                  let port = range.ports?.lowerBound, range.addresses == address...address else { continue }
+                let port = range.ports?.lowerBound, range.addresses == address...address
+            else { continue }
             switch r.proto.flatMap(TransportPort.Proto.init(number:)) {
             case .tcp: tcp.append(port)
             case .udp: udp.append(port)

@@ -8,7 +8,8 @@ public struct FirewallMark: Hashable, Comparable, Sendable, CustomStringConverti
 
     public init(parsing text: String) throws(ValidationError) {
         let lower = text.lowercased()
-        let parsed: UInt64? = lower.hasPrefix("0x")
+        let parsed: UInt64? =
+            lower.hasPrefix("0x")
             ? UInt64(lower.dropFirst(2), radix: 16)
             : (lower.allSatisfy(\.isNumber) ? UInt64(lower) : nil)
         guard let v = parsed, v >= 1, v <= 0xffff_ffff else {

@@ -10,7 +10,7 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
     /// From the 16 bytes of an in6_addr, in network order.
     public init(bytes: some Collection<UInt8>) {
         let b = Array(bytes.prefix(16)) + Array(repeating: 0, count: max(0, 16 - bytes.count))
-        func word(_ i: Int) -> UInt32 { b[i * 4 ..< i * 4 + 4].reduce(0) { $0 << 8 | UInt32($1) } }
+        func word(_ i: Int) -> UInt32 { b[i * 4..<i * 4 + 4].reduce(0) { $0 << 8 | UInt32($1) } }
         words = (word(0), word(1), word(2), word(3))
     }
 

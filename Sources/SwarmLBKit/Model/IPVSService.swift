@@ -14,7 +14,12 @@ public struct IPVSService: Hashable, Sendable {
             case .fwmark(let m): return "-f \(m.value)"
             case .fwmarkIPv6(let m): return "-f \(m.value) -6"
             case let .address(p, a, port):
-                let flag = switch p { case .tcp: "-t"; case .udp: "-u"; case .sctp: "--sctp-service" }
+                let flag =
+                    switch p {
+                    case .tcp: "-t";
+                    case .udp: "-u";
+                    case .sctp: "--sctp-service"
+                    }
                 return "\(flag) \(a.endpoint(port))"
             }
         }
@@ -63,8 +68,10 @@ public struct IPVSService: Hashable, Sendable {
     /// The persistence engine (`--pe sip`), if any.
     public var persistenceEngine: String?
 
-    public init(key: Key, scheduler: IPVSScheduler = .rr, persistence: UInt32? = nil,
-                netmask: UInt32? = nil, flags: Flags = [], persistenceEngine: String? = nil) {
+    public init(
+        key: Key, scheduler: IPVSScheduler = .rr, persistence: UInt32? = nil,
+        netmask: UInt32? = nil, flags: Flags = [], persistenceEngine: String? = nil
+    ) {
         self.key = key
         self.scheduler = scheduler
         self.persistence = persistence
@@ -86,11 +93,12 @@ public struct IPVSService: Hashable, Sendable {
 
         /// ipvsadm's names for the scheduler flags of `scheduler`, comma-separated (`sh-fallback,sh-port`).
         public func schedulerFlagNames(_ scheduler: String) -> String {
-            let names: [(Flags, String)] = switch scheduler {
-            case "sh": [(.scheduler1, "sh-fallback"), (.scheduler2, "sh-port")]
-            case "mh": [(.scheduler1, "mh-fallback"), (.scheduler2, "mh-port")]
-            default: [(.scheduler1, "flag-1"), (.scheduler2, "flag-2"), (.scheduler3, "flag-3")]
-            }
+            let names: [(Flags, String)] =
+                switch scheduler {
+                case "sh": [(.scheduler1, "sh-fallback"), (.scheduler2, "sh-port")]
+                case "mh": [(.scheduler1, "mh-fallback"), (.scheduler2, "mh-port")]
+                default: [(.scheduler1, "flag-1"), (.scheduler2, "flag-2"), (.scheduler3, "flag-3")]
+                }
             return names.filter { contains($0.0) }.map(\.1).joined(separator: ",")
         }
     }

@@ -24,8 +24,10 @@ public struct LoadBalancerIntent: Sendable, Equatable {
     /// The intent of `network` on `device`. `source` is the SNAT source (nil: no SNAT rule);
     /// `subnet` the SNAT destination when the file names none. Refuses a VIP-mode service without
     /// a VIP or mark, and two services on one mark.
-    public init(_ network: NetworkServices, device: String, chain: String, subnet: IPv4Subnet?,
-                source: IPv4Address?) throws(ValidationError) {
+    public init(
+        _ network: NetworkServices, device: String, chain: String, subnet: IPv4Subnet?,
+        source: IPv4Address?
+    ) throws(ValidationError) {
         self.device = device
         self.chain = chain
         var marks: [FirewallMark: String] = [:]

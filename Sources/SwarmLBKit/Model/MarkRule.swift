@@ -34,20 +34,23 @@ public struct MarkRule: Hashable, Sendable {
         case .vip(let a):
             return IPTablesRule(destination: IPv4Subnet(a, prefixLength: 32), target: target)
         case .port(let p):
-            return IPTablesRule(proto: p.proto.number, matches: [.ports(p.proto, source: nil, destination: .init(p.port))],
-                                target: target)
+            return IPTablesRule(
+                proto: p.proto.number, matches: [.ports(p.proto, source: nil, destination: .init(p.port))],
+                target: target)
         }
     }
 
     /// Recognises a mark rule in a mangle chain, as Docker or swarmlb wrote it.
     public init?(chain: String, rule: IPTablesRule) {
         guard case let .mark(value, 0xffff_ffff) = rule.target, value != 0, !rule.goto, !rule.fragment,
-              rule.source == nil, rule.inInterface == nil, rule.outInterface == nil else { return nil }
+            rule.source == nil, rule.inInterface == nil, rule.outInterface == nil
+        else { return nil }
         if let d = rule.destination, d.prefixLength == 32, rule.proto == nil, rule.matches.isEmpty, rule.negated.isEmpty {
             self.init(chain: chain, selector: .vip(d.network), mark: FirewallMark(value))
         } else if rule.destination == nil, let n = rule.proto, let proto = TransportPort.Proto(number: n),
-                  rule.matches.count == 1, case let .ports(p, nil, dport?, nil) = rule.matches[0], p == proto, dport.low == dport.high,
-                  !dport.negated, rule.negated.isEmpty {
+            rule.matches.count == 1, case let .ports(p, nil, dport?, nil) = rule.matches[0], p == proto, dport.low == dport.high,
+            !dport.negated, rule.negated.isEmpty
+        {
             self.init(chain: chain, selector: .port(TransportPort(proto, dport.low)), mark: FirewallMark(value))
         } else {
             return nil

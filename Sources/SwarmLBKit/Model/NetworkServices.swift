@@ -84,7 +84,8 @@ extension NetworkServices {
             var container = false
             var path: String {
                 if container { return "containers[\(index)].name" }
-                return list.isEmpty ? "services[\(service)].name" : "services[\(service)].\(list)[\(index)]\(list == "tasks" ? ".name" : "")"
+                return list.isEmpty
+                    ? "services[\(service)].name" : "services[\(service)].\(list)[\(index)]\(list == "tasks" ? ".name" : "")"
             }
         }
         var names: [String: Field] = [:]  // lowercased name -> the field that took it

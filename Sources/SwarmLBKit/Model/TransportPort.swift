@@ -4,7 +4,11 @@ public struct TransportPort: Hashable, Sendable, CustomStringConvertible {
         case tcp, udp, sctp
         /// The IP protocol number (IPPROTO_*).
         public var number: UInt16 {
-            switch self { case .tcp: 6; case .udp: 17; case .sctp: 132 }
+            switch self {
+            case .tcp: 6;
+            case .udp: 17;
+            case .sctp: 132
+            }
         }
         public init?(number: UInt16) {
             guard let p = Self.allCases.first(where: { $0.number == number }) else { return nil }
