@@ -70,6 +70,15 @@ final class RuleTests: XCTestCase {
         }
     }
 
+    /// The padding of the C structs is zero, as iptables writes it: `iptables -C` and the kernel
+    /// compare it (a udp rule after a tcp one once carried a stray byte and `-C` missed it).
+    func testPaddingIsZero() {
+        let udp = RuleCodec.xtExtension(IPTablesRule.Match.ports(.udp, source: .init(5353), destination: nil, tcpFlags: nil)).payload
+        XCTAssertEqual(udp, [0xe9, 0x14, 0xe9, 0x14, 0, 0, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0])
+        let mark = RuleCodec.xtExtension(IPTablesRule.Match.mark(value: 0x101, mask: 0xffff_ffff, negated: false)).payload
+        XCTAssertEqual(mark, [0x01, 0x01, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0])
+    }
+
     /// libiptc stores verdicts and jumps as standard targets, whose record name is empty,
     /// and reports the verdict or chain through iptc_get_target.
     func asLibiptcReturnsIt(_ bytes: [UInt8], _ target: IPTablesRule.Target) -> [UInt8] {
