@@ -6,9 +6,13 @@ test_usage_errors_exit_2_with_exact_text() {
   expect_exit 2 "$SWARMLB" -n
   assert_eq "swarmlb: Missing value for '-n <ns>' (see 'swarmlb --help')" "$ERR" "-n alone"
   expect_exit 2 "$SWARMLB" -n '' vip list
-  assert_eq "swarmlb: invalid network namespace (a name, a path or pid:N): \"\" (see 'swarmlb --help')" "$ERR" "-n ''"
+  assert_eq "swarmlb: The value '' is invalid for '-n <ns>': not a valid network namespace (a name, a path or pid:N) (see 'swarmlb --help')" "$ERR" "-n ''"
   expect_exit 2 "$SWARMLB" -n pid:abc vip list
-  assert_eq "swarmlb: invalid network namespace (pid:N takes a process id, 1 or more): \"pid:abc\" (see 'swarmlb --help')" "$ERR" "-n pid:abc"
+  assert_eq "swarmlb: The value 'pid:abc' is invalid for '-n <ns>': not a valid network namespace (pid:N takes a process id, 1 or more) (see 'swarmlb --help')" "$ERR" "-n pid:abc"
+  expect_exit 2 "$SWARMLB" vip list --netns=pid:0
+  assert_eq "swarmlb: The value 'pid:0' is invalid for '--netns <ns>': not a valid network namespace (pid:N takes a process id, 1 or more) (see 'swarmlb --help')" "$ERR" "--netns=pid:0"
+  expect_exit 2 "$SWARMLB" dns serve --config /nonexistent --upstream host:dns.example
+  assert_eq "swarmlb: The value 'host:dns.example' is invalid for '--upstream <upstream>': not a valid upstream ([host:]IP[:PORT]) (see 'swarmlb --help')" "$ERR" "dns serve --upstream host:dns.example"
   expect_exit 2 "$SWARMLB" -n A vip list -n B
   assert_eq "swarmlb: -n/--netns given more than once (\"B\", \"A\"): name one namespace (see 'swarmlb --help')" "$ERR" "two -n"
   expect_exit 2 "$SWARMLB" --json
