@@ -467,6 +467,7 @@ assert all(set(o) >= {"time", "level", "label", "message"} for o in objects), ob
 assert any(o["message"].startswith("listening on 127.0.0.11") for o in objects), objects
 assert any(o["message"].startswith("query my-web A from") for o in objects), objects
 ' "$dns_log" || { cat "$dns_log"; fail "not JSON lines"; }
+  local line; while IFS= read -r line; do schema_check log <<<"$line"; done < "$dns_log"
 }
 
 test_each_contradicting_services_file_is_refused_with_its_line() {

@@ -147,6 +147,26 @@ test_committed_man_pages_and_completions_match_the_parser() {
   assert_contains "$(cat "$ROOT/man/swarmlb.1")" "SWARMLB_BACKEND"
 }
 
+# What an operator reads: examples, defaults, every exit status, the environment, related tools,
+# and inspect's help naming the options of the subcommand it runs by default.
+test_help_and_man_pages_say_what_an_operator_needs() {
+  expect_exit 0 "$SWARMLB" --help
+  assert_contains "$OUT" "Examples:"
+  assert_contains "$OUT" "See also: ipvsadm(8), iptables(8), ip(8), nsenter(1)."
+  assert_contains "$OUT" "SWARMLB_BACKEND"
+  expect_exit 0 "$SWARMLB" inspect --help
+  assert_contains "$OUT" "--all"; assert_contains "$OUT" "--expect"
+  local page
+  for page in swarmlb swarmlb-dns swarmlb-apply swarmlb-inspect; do
+    page=$(cat "$ROOT/man/$page.1")
+    assert_contains "$page" ".Sh EXAMPLES"; assert_contains "$page" ".Sh ENVIRONMENT"; assert_contains "$page" ".Ev XTABLES_LOCKFILE"
+    assert_contains "$page" ".Sh \"SEE ALSO\""; assert_contains "$page" ".It 3"
+    assert_contains "$page" "Default:"
+  done
+  # The executables swarmlb execs have no subcommands: their pages list no `help` subcommand.
+  for page in swarmlb-dns swarmlb-apply swarmlb-inspect; do assert_not_contains "$(cat "$ROOT/man/$page.1")" ".It Em help"; done
+}
+
 test_make_install_into_a_temporary_prefix() {
   local prefix; prefix=$(mktemp -d /tmp/$PREFIX.install.XXXX)
   make -s -C "$ROOT" install PREFIX="$prefix" SKIP_BUILD=1 >/dev/null
