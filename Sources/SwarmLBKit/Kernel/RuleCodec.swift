@@ -89,9 +89,12 @@ enum RuleCodec {
             payload: payload + [UInt8](repeating: 0, count: Int(swlb_xt_align(UInt32(payload.count))) - payload.count))
     }
 
-    private static func bytes<T>(of value: T, size: UInt32) -> [UInt8] {
-        var v = value
-        return withUnsafeBytes(of: &v) { Array($0.prefix(Int(size))) }
+    /// The `size` bytes of a C struct filled in place in zeroed memory, so that its padding is zero as
+    /// iptables' is (a copied Swift value may carry any bytes there, and `iptables -C` compares them).
+    private static func zeroed<T>(_: T.Type, size: UInt32, _ fill: (inout T) -> Void) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: max(Int(size), MemoryLayout<T>.size))
+        out.withUnsafeMutableBytes { raw in fill(&raw.baseAddress!.bindMemory(to: T.self, capacity: 1).pointee) }
+        return Array(out.prefix(Int(size)))
     }
 
     /// The x_tables match extension of `m`, as iptables writes it for both backends.
@@ -102,53 +105,62 @@ enum RuleCodec {
             // XT_TCP_INV_SRCPT/DSTPT and XT_UDP_INV_SRCPT/DSTPT are both 0x01/0x02; XT_TCP_INV_FLAGS 0x04.
             let inv: UInt8 = (s.negated ? 0x01 : 0) | (d.negated ? 0x02 : 0) | (tcpFlags?.negated == true ? 0x04 : 0)
             if p == .udp {
-                let info = xt_udp(spts: (s.low, s.high), dpts: (d.low, d.high), invflags: inv)
-                return padded("udp", 0, bytes(of: info, size: swlb_xt_udp_size()))
+                let info = zeroed(xt_udp.self, size: swlb_xt_udp_size()) {
+                    $0.spts = (s.low, s.high)
+                    $0.dpts = (d.low, d.high)
+                    $0.invflags = inv
+                }
+                return padded("udp", 0, info)
             }
             if p == .sctp { return sctpExtension(source: source, destination: destination) }
-            let info = xt_tcp(
-                spts: (s.low, s.high), dpts: (d.low, d.high), option: 0, flg_mask: tcpFlags?.mask ?? 0,
-                flg_cmp: tcpFlags?.compare ?? 0, invflags: inv)
-            return padded(p.rawValue, 0, bytes(of: info, size: swlb_xt_tcp_size()))
+            let info = zeroed(xt_tcp.self, size: swlb_xt_tcp_size()) {
+                $0.spts = (s.low, s.high)
+                $0.dpts = (d.low, d.high)
+                $0.flg_mask = tcpFlags?.mask ?? 0
+                $0.flg_cmp = tcpFlags?.compare ?? 0
+                $0.invflags = inv
+            }
+            return padded(p.rawValue, 0, info)
         case let .mark(value, mask, negated):
-            let info = xt_mark_mtinfo1(mark: value, mask: mask, invert: negated ? 1 : 0)
-            return padded("mark", 1, bytes(of: info, size: swlb_xt_mark_mtinfo1_size()))
+            let info = zeroed(xt_mark_mtinfo1.self, size: swlb_xt_mark_mtinfo1_size()) {
+                $0.mark = value
+                $0.mask = mask
+                $0.invert = negated ? 1 : 0
+            }
+            return padded("mark", 1, info)
         case let .conntrackState(states, negated):
-            var info = xt_conntrack_mtinfo3()
-            info.match_flags = UInt16(XT_CONNTRACK_STATE)
-            info.invert_flags = negated ? UInt16(XT_CONNTRACK_STATE) : 0
-            info.state_mask = UInt16(truncatingIfNeeded: states.rawValue)
-            return padded("conntrack", 3, bytes(of: info, size: swlb_xt_conntrack_mtinfo3_size()))
+            return padded("conntrack", 3, conntrackState(states, negated: negated, flags: UInt16(XT_CONNTRACK_STATE)))
         case let .state(states, negated):
             // iptables 1.8 writes `-m state` as conntrack revision 3 flagged as the state alias.
-            var info = xt_conntrack_mtinfo3()
-            info.match_flags = UInt16(XT_CONNTRACK_STATE | XT_CONNTRACK_STATE_ALIAS)
-            info.invert_flags = negated ? UInt16(XT_CONNTRACK_STATE) : 0
-            info.state_mask = UInt16(truncatingIfNeeded: states.rawValue)
-            return padded("conntrack", 3, bytes(of: info, size: swlb_xt_conntrack_mtinfo3_size()))
+            return padded(
+                "conntrack", 3, conntrackState(states, negated: negated, flags: UInt16(XT_CONNTRACK_STATE | XT_CONNTRACK_STATE_ALIAS)))
         case .comment(let text):
             var payload = [UInt8](repeating: 0, count: Int(swlb_xt_comment_info_size()))
             for (i, b) in text.utf8.prefix(payload.count - 1).enumerated() { payload[i] = b }
             return padded("comment", 0, payload)
         case .ipvs(let m):
             // As libxt_ipvs writes it: a field only when its property is given, the rest zero.
-            var info = xt_ipvs_mtinfo()
-            info.bitmask = m.given.rawValue
-            info.invert = m.negated.rawValue
-            if m.given.contains(.proto) { info.l4proto = m.proto }
-            if m.given.contains(.address) {
-                info.vaddr.ip = m.address.value.bigEndian
-                info.vmask.ip = m.mask.bigEndian
-                // An address without /MASK: libxt_ipvs sets the whole 16-byte mask.
-                if m.mask == 0xffff_ffff { info.vmask.all = (.max, .max, .max, .max) }
+            let info = zeroed(xt_ipvs_mtinfo.self, size: swlb_xt_ipvs_size()) { info in
+                info.bitmask = m.given.rawValue
+                info.invert = m.negated.rawValue
+                if m.given.contains(.proto) { info.l4proto = m.proto }
+                if m.given.contains(.address) {
+                    info.vaddr.ip = m.address.value.bigEndian
+                    info.vmask.ip = m.mask.bigEndian
+                    // An address without /MASK: libxt_ipvs sets the whole 16-byte mask.
+                    if m.mask == 0xffff_ffff { info.vmask.all = (.max, .max, .max, .max) }
+                }
+                if m.given.contains(.port) { info.vport = m.port.bigEndian }
+                if m.given.contains(.method) { info.fwd_method = m.method.rawValue }
+                if m.given.contains(.controlPort) { info.vportctl = m.controlPort.bigEndian }
             }
-            if m.given.contains(.port) { info.vport = m.port.bigEndian }
-            if m.given.contains(.method) { info.fwd_method = m.method.rawValue }
-            if m.given.contains(.controlPort) { info.vportctl = m.controlPort.bigEndian }
-            return padded("ipvs", 0, bytes(of: info, size: swlb_xt_ipvs_size()))
+            return padded("ipvs", 0, info)
         case let .addrtype(source, destination):
-            let info = xt_addrtype_info_v1(source: source.rawValue, dest: destination.rawValue, flags: 0)
-            return padded("addrtype", 1, bytes(of: info, size: swlb_xt_addrtype_v1_size()))
+            let info = zeroed(xt_addrtype_info_v1.self, size: swlb_xt_addrtype_v1_size()) {
+                $0.source = source.rawValue
+                $0.dest = destination.rawValue
+            }
+            return padded("addrtype", 1, info)
         case let .opaque(name, revision, data):
             return XTExtension(name: name, revision: revision, payload: data)
         case .unmapped:
@@ -163,8 +175,11 @@ enum RuleCodec {
     static func xtExtension(_ t: IPTablesRule.Target) -> XTExtension? {
         switch t {
         case let .mark(value, mask):
-            let info = xt_mark_tginfo2(mark: value, mask: mask)
-            return padded("MARK", 2, bytes(of: info, size: swlb_xt_mark_tginfo2_size()))
+            let info = zeroed(xt_mark_tginfo2.self, size: swlb_xt_mark_tginfo2_size()) {
+                $0.mark = value
+                $0.mask = mask
+            }
+            return padded("MARK", 2, info)
         case .snat(let r):
             // iptables 1.8 writes IPv4 SNAT at revision 0 (and DNAT at 2), iptables-nft too; do the
             // same, so that `iptables -C` and `-S` see exactly their own bytes.
@@ -185,20 +200,32 @@ enum RuleCodec {
     /// `-m sctp [--sport P] [--dport P]` as libxt_sctp fills xt_sctp_info: a port range only when
     /// given (its XT_SCTP_*_PORTS flag set, and inverted with XT_SCTP_*_PORTS in invflags), every chunk-flag slot unused (chunk type 0xff).
     private static func sctpExtension(source: IPTablesRule.PortRange?, destination: IPTablesRule.PortRange?) -> XTExtension {
-        var info = xt_sctp_info()
-        let noChunk = xt_sctp_flag_info(chunktype: 0xff, flag: 0, flag_mask: 0)
-        info.flag_info = (noChunk, noChunk, noChunk, noChunk)
-        if let s = source {
-            info.spts = (s.low, s.high)
-            info.flags |= UInt32(XT_SCTP_SRC_PORTS)
-            if s.negated { info.invflags |= UInt32(XT_SCTP_SRC_PORTS) }
+        let info = zeroed(xt_sctp_info.self, size: swlb_xt_sctp_info_size()) { info in
+            info.flag_info.0.chunktype = 0xff
+            info.flag_info.1.chunktype = 0xff
+            info.flag_info.2.chunktype = 0xff
+            info.flag_info.3.chunktype = 0xff
+            if let s = source {
+                info.spts = (s.low, s.high)
+                info.flags |= UInt32(XT_SCTP_SRC_PORTS)
+                if s.negated { info.invflags |= UInt32(XT_SCTP_SRC_PORTS) }
+            }
+            if let d = destination {
+                info.dpts = (d.low, d.high)
+                info.flags |= UInt32(XT_SCTP_DEST_PORTS)
+                if d.negated { info.invflags |= UInt32(XT_SCTP_DEST_PORTS) }
+            }
         }
-        if let d = destination {
-            info.dpts = (d.low, d.high)
-            info.flags |= UInt32(XT_SCTP_DEST_PORTS)
-            if d.negated { info.invflags |= UInt32(XT_SCTP_DEST_PORTS) }
+        return padded("sctp", 0, info)
+    }
+
+    /// `-m conntrack --ctstate` (and `-m state`, flagged as its alias) as xt_conntrack_mtinfo3.
+    private static func conntrackState(_ states: IPTablesRule.ConntrackStates, negated: Bool, flags: UInt16) -> [UInt8] {
+        zeroed(xt_conntrack_mtinfo3.self, size: swlb_xt_conntrack_mtinfo3_size()) {
+            $0.match_flags = flags
+            $0.invert_flags = negated ? UInt16(XT_CONNTRACK_STATE) : 0
+            $0.state_mask = UInt16(truncatingIfNeeded: states.rawValue)
         }
-        return padded("sctp", 0, bytes(of: info, size: swlb_xt_sctp_info_size()))
     }
 
     private static func encode(_ t: IPTablesRule.Target) -> [UInt8] {
@@ -222,33 +249,33 @@ enum RuleCodec {
 
     /// Revision 0 payload: one nf_nat_ipv4_range.
     private static func compatRange(_ r: IPTablesRule.NATRange) -> [UInt8] {
-        var compat = nf_nat_ipv4_multi_range_compat()
-        compat.rangesize = 1
-        compat.range.flags = natFlags(r)
-        if let a = r.addresses {
-            compat.range.min_ip = a.lowerBound.networkOrder
-            compat.range.max_ip = a.upperBound.networkOrder
+        zeroed(nf_nat_ipv4_multi_range_compat.self, size: swlb_nat_compat_size()) { compat in
+            compat.rangesize = 1
+            compat.range.flags = natFlags(r)
+            if let a = r.addresses {
+                compat.range.min_ip = a.lowerBound.networkOrder
+                compat.range.max_ip = a.upperBound.networkOrder
+            }
+            if let p = r.ports {
+                compat.range.min.all = p.lowerBound.bigEndian
+                compat.range.max.all = p.upperBound.bigEndian
+            }
         }
-        if let p = r.ports {
-            compat.range.min.all = p.lowerBound.bigEndian
-            compat.range.max.all = p.upperBound.bigEndian
-        }
-        return bytes(of: compat, size: swlb_nat_compat_size())
     }
 
     /// Revision 2 payload: nf_nat_range2.
     private static func natRange(_ r: IPTablesRule.NATRange) -> [UInt8] {
-        var range = nf_nat_range2()
-        range.flags = natFlags(r)
-        if let a = r.addresses {
-            range.min_addr.ip = a.lowerBound.networkOrder
-            range.max_addr.ip = a.upperBound.networkOrder
+        zeroed(nf_nat_range2.self, size: swlb_nf_nat_range2_size()) { range in
+            range.flags = natFlags(r)
+            if let a = r.addresses {
+                range.min_addr.ip = a.lowerBound.networkOrder
+                range.max_addr.ip = a.upperBound.networkOrder
+            }
+            if let p = r.ports {
+                range.min_proto.all = p.lowerBound.bigEndian
+                range.max_proto.all = p.upperBound.bigEndian
+            }
         }
-        if let p = r.ports {
-            range.min_proto.all = p.lowerBound.bigEndian
-            range.max_proto.all = p.upperBound.bigEndian
-        }
-        return bytes(of: range, size: swlb_nf_nat_range2_size())
     }
 
     // MARK: decoding
