@@ -159,7 +159,7 @@ test_help_and_man_pages_say_what_an_operator_needs() {
   local page
   for page in swarmlb swarmlb-dns swarmlb-apply swarmlb-inspect; do
     page=$(cat "$ROOT/man/$page.1")
-    assert_contains "$page" ".Sh EXAMPLES"; assert_contains "$page" ".Sh ENVIRONMENT"; assert_contains "$page" ".Ev XTABLES_LOCKFILE"
+    assert_contains "$page" ".Sh EXAMPLES"; assert_contains "$page" ".Sh ENVIRONMENT"; assert_contains "$page" ".It Ev XTABLES_LOCKFILE"
     assert_contains "$page" ".Sh \"SEE ALSO\""; assert_contains "$page" ".It 3"
     assert_contains "$page" "Default:"
   done
