@@ -178,7 +178,7 @@ test_make_install_into_a_temporary_prefix() {
   # Without swarmlb-dns beside it, dns serve says so.
   rm "$prefix/bin/swarmlb-dns"
   expect_exit 1 "$prefix/bin/swarmlb" dns serve --config /dev/null
-  assert_contains "$ERR" "swarmlb-dns"
+  assert_eq "swarmlb: execv $prefix/bin/swarmlb-dns: No such file or directory (ENOENT)" "$ERR" "dns serve without swarmlb-dns"
   rm -rf "$prefix"
 }
 
