@@ -10,11 +10,11 @@ public struct CommonOptions: ParsableArguments {
         name: [.customShort("n"), .customLong("netns")], parsing: .singleValue,
         help: ArgumentHelp(
             "Network namespace to work in: a name under /run/docker/netns or /run/netns, a path, or pid:N. Default: the current one.",
-            valueName: "ns"), completion: Completions.namespaces)
-    var netnsArguments: [String] = []
+            valueName: "ns"), completion: Completions.namespaces, transform: Parse.namespace)
+    var netnsArguments: [NamespaceTarget] = []
 
     /// The namespace asked for with -n/--netns, if any.
-    public var netns: String? { netnsArguments.first }
+    public var netns: NamespaceTarget? { netnsArguments.first }
 
     @Flag(help: "Print JSON instead of text.")
     public var json = false
@@ -46,9 +46,6 @@ public struct CommonOptions: ParsableArguments {
         if netnsArguments.count > 1 {
             throw ValidationError(
                 "-n/--netns given more than once (\(netnsArguments.map { "\"\($0)\"" }.joined(separator: ", "))): name one namespace")
-        }
-        if let netns {
-            do { try NetNamespace.validate(netns) } catch { throw ValidationError(error.description) }
         }
     }
 

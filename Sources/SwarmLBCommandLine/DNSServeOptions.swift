@@ -15,9 +15,9 @@ public struct DNSServeOptions: ParsableArguments {
     public var port: UInt16?
     @Option(
         help:
-            "Upstream server for other names: IP[:PORT], asked from the served namespace (Docker's --dns), or host:IP[:PORT], asked from the namespace swarmlb started in; repeatable, 3 at most (default: the host's /etc/resolv.conf, asked from the starting namespace)."
-    )
-    public var upstream: [String] = []
+            "Upstream server for other names: IP[:PORT], asked from the served namespace (Docker's --dns), or host:IP[:PORT], asked from the namespace swarmlb started in; repeatable, 3 at most (default: the host's /etc/resolv.conf, asked from the starting namespace).",
+        transform: Parse.upstream)
+    public var upstream: [DNSUpstream] = []
     @Option(help: "TTL of the answers, in seconds.") public var ttl: UInt32 = 600
     @Option(help: "Most upstream queries in flight; beyond it clients get REFUSED.") public var maxInflight = 1024
     @Option(help: "Seconds a TCP connection may stay idle before the server closes it. Default: 10.", transform: Parse.seconds) public

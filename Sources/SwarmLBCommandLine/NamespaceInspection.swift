@@ -12,12 +12,12 @@ public enum NamespaceInspection {
         var headings: [String] = []
         var failures: [String] = []
         let choice = try common.backendChoice()
-        for (name, path) in all ? namespaces() : [(common.netns ?? "current namespace", nil)] {
+        for (name, path) in all ? namespaces() : [(common.netns?.description ?? "current namespace", nil)] {
             do {
                 let kernel: Kernel
                 let namespace: String?
                 if let path {
-                    try NetNamespace(path).enter()
+                    try NetNamespace(.path(path)).enter()
                     kernel = Session.kernel(common, choice)
                     namespace = path
                 } else {

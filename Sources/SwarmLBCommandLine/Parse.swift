@@ -16,6 +16,8 @@ public enum Parse {
         guard ["INPUT", "OUTPUT"].contains(s) else { throw InvalidArgument("chain for apply (INPUT or OUTPUT)") }
         return s
     }
+    public static func namespace(_ s: String) throws -> NamespaceTarget { try parsed { try NamespaceTarget(parsing: s) } }
+    public static func upstream(_ s: String) throws -> DNSUpstream { try parsed { try DNSUpstream(parsing: s) } }
     public static func table(_ s: String) throws -> FirewallTable { try parsed { try FirewallTable(parsing: s) } }
     public static func scheduler(_ s: String) throws -> IPVSScheduler { try parsed { try IPVSScheduler(parsing: s) } }
     public static func forwarding(_ s: String) throws -> ForwardingMethod { try parsed { try ForwardingMethod(parsing: s) } }

@@ -11,22 +11,6 @@ public enum ResolvConf {
             return try? SocketAddress(ipAddress: String(f[1]), port: 53)
         }
     }
-
-    /// Parses `IP`, `IP:PORT` or `[IPv6]:PORT`.
-    public static func upstream(_ text: String) -> SocketAddress? {
-        var host = text, port = 53
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            host = String(text[text.index(after: text.startIndex)..<close])
-            let rest = text[text.index(after: close)...]
-            if rest.hasPrefix(":") { guard let p = Int(rest.dropFirst()) else { return nil }; port = p }
-        } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
-            host = String(text[..<colon])
-            guard let p = Int(text[text.index(after: colon)...]) else { return nil }
-            port = p
-        }
-        guard (1...65535).contains(port) else { return nil }
-        return try? SocketAddress(ipAddress: host, port: port)
-    }
 }
 
 extension SocketAddress {

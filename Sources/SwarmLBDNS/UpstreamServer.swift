@@ -1,4 +1,6 @@
+import Glibc
 import NIOCore
+import SwarmLBKit
 
 /// An upstream server of the resolver and the namespace it is asked from, as Docker decides it:
 /// servers given as `IP[:PORT]` (Docker's `--dns`) are asked from the served namespace, where the
@@ -21,31 +23,27 @@ public struct UpstreamServer: Sendable, Hashable, CustomStringConvertible {
         self.origin = origin
     }
 
-    /// `IP[:PORT]`, `[IPv6]:PORT`, each optionally after `host:`; nil when malformed.
-    public init?(parsing text: String) {
-        let host = text.hasPrefix("host:")
-        guard let address = ResolvConf.upstream(host ? String(text.dropFirst(5)) : text) else { return nil }
-        self.init(address: address, origin: host ? .starting : .served)
+    /// An `--upstream` server: asked from the starting namespace when written after `host:`.
+    public init(_ upstream: DNSUpstream) {
+        let address: SocketAddress
+        switch upstream.address {
+        case .v4(let v4):
+            var sa = sockaddr_in()
+            sa.sin_family = sa_family_t(AF_INET)
+            sa.sin_port = upstream.port.bigEndian
+            sa.sin_addr.s_addr = v4.value.bigEndian
+            address = SocketAddress(sa, host: v4.description)
+        case .v6(let v6):
+            var sa = sockaddr_in6()
+            sa.sin6_family = sa_family_t(AF_INET6)
+            sa.sin6_port = upstream.port.bigEndian
+            withUnsafeMutableBytes(of: &sa.sin6_addr) { $0.copyBytes(from: v6.bytes) }
+            address = SocketAddress(sa, host: v6.description)
+        }
+        self.init(address: address, origin: upstream.fromStartingNamespace ? .starting : .served)
     }
 
     /// As the start-up line prints it: `10.0.0.1:53 (asked from the served namespace)`.
     public var description: String { "\(address.endpoint) (asked from the \(origin) namespace)" }
 
-    /// The servers a resolver asks, in order: those given (`--upstream`), else the host's
-    /// resolv.conf servers (read in the starting namespace), asked from there; three at most, as
-    /// Docker and glibc use. Throws the malformed spec's text.
-    public static func plan(_ specs: [String], hostResolvConf: () -> [SocketAddress]) throws(UpstreamSpecError) -> [UpstreamServer] {
-        if specs.isEmpty { return hostResolvConf().prefix(3).map { UpstreamServer(address: $0, origin: .starting) } }
-        var servers: [UpstreamServer] = []
-        for spec in specs {
-            guard let s = UpstreamServer(parsing: spec) else { throw UpstreamSpecError(text: spec) }
-            servers.append(s)
-        }
-        return Array(servers.prefix(3))
-    }
-}
-
-/// An `--upstream` value that is not `[host:]IP[:PORT]`.
-public struct UpstreamSpecError: Error, Equatable {
-    public var text: String
 }

@@ -22,14 +22,13 @@ struct DNSServe: ParsableCommand {
     static func main() { CommandRunner.run(DNSServe.self) }
 
     func run() throws {
-        let settings = try Settings(options)
+        let settings = try Settings(options, entersNamespace: common.netns != nil)
         // Signals are taken on this thread; blocked before any other thread exists.
         let signals = SignalSet([SIGTERM, SIGINT, SIGHUP])
         let logger = Self.logger(json: common.json)
 
         // The starting namespace's upstreams are asked by threads made here, before leaving it.
-        let entering = common.netns != nil
-        let starting = entering && settings.upstreams.contains { $0.origin == .starting } ? try UpstreamAccess() : nil
+        let starting = settings.upstreams.needsStartingAccess ? try UpstreamAccess() : nil
         defer { starting?.close() }
         let session = try Session(common)  // enters the namespace on this (main) thread
         // One resolver per address and port (53 for the nat redirect); --port 0 takes any free port.
@@ -47,7 +46,7 @@ struct DNSServe: ParsableCommand {
         defer { served.close() }
 
         let forwarder = UpstreamForwarder(
-            routes: settings.upstreams.map { .init(server: $0, served: served, starting: starting) },
+            routes: settings.upstreams.routes(served: served, starting: starting),
             maxInFlight: options.maxInflight, logger: logger)
         let resolver = Resolver(
             ServiceDirectory(settings.services, ttl: options.ttl), forwarder: forwarder, logger: logger,
@@ -58,7 +57,7 @@ struct DNSServe: ParsableCommand {
         defer { server.close() }
         let keeper = try redirect(settings, server, claim, session.kernel, logger)
         logger.info(
-            "listening on \(settings.address) udp/\(server.udpPort) tcp/\(server.tcpPort)\(keeper == nil ? "" : ", port 53 redirected by nat DOCKER_OUTPUT"); \(resolver.nameCount) names of network\(settings.services.count == 1 ? "" : "s") \(settings.services.map(\.network).joined(separator: ", ")); upstreams: \(settings.upstreams.isEmpty ? "none" : settings.upstreams.map(\.description).joined(separator: ", "))"
+            "listening on \(settings.address) udp/\(server.udpPort) tcp/\(server.tcpPort)\(keeper == nil ? "" : ", port 53 redirected by nat DOCKER_OUTPUT"); \(resolver.nameCount) names of network\(settings.services.count == 1 ? "" : "s") \(settings.services.map(\.network).joined(separator: ", ")); upstreams: \(settings.upstreams)"
         )
 
         HeapMemory.releaseFreed()  // what parsing the file took; the resolver keeps only the directory
@@ -70,16 +69,13 @@ struct DNSServe: ParsableCommand {
     /// The options, validated before anything changes.
     struct Settings {
         var address: IPv4Address
-        var upstreams: [UpstreamServer]
+        var upstreams: UpstreamPlan
         var services: [NetworkServices]
 
-        init(_ options: DNSServeOptions) throws {
+        init(_ options: DNSServeOptions, entersNamespace: Bool) throws {
             address = options.listen
-            do {
-                upstreams = try UpstreamServer.plan(options.upstream, hostResolvConf: { ResolvConf.nameservers() })
-            } catch {
-                throw SwarmLBKit.ValidationError(error.text, "upstream ([host:]IP[:PORT])")
-            }
+            upstreams = UpstreamPlan(
+                given: options.upstream, entersNamespace: entersNamespace, hostResolvConf: { ResolvConf.nameservers() })
             services = try ServicesFile.loadNetworks(path: options.config)
         }
     }

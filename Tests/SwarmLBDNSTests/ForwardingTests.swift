@@ -31,39 +31,6 @@ final class ForwardingTests: XCTestCase {
         Self.answer(to: q, id: id, name: name, type: type)
     }
 
-    func testUpstreamsAreAskedFromTheNamespaceTheirSpellingSays() throws {
-        let plan = try UpstreamServer.plan(
-            ["10.0.0.1", "host:127.0.0.53", "host:[::1]:5353"],
-            hostResolvConf: {
-                XCTFail("given"); return []
-            })
-        XCTAssertEqual(
-            plan.map(\.description),
-            [
-                "10.0.0.1:53 (asked from the served namespace)",
-                "127.0.0.53:53 (asked from the starting namespace)",
-                "[::1]:5353 (asked from the starting namespace)",
-            ])
-        XCTAssertEqual(
-            try UpstreamServer.plan(["127.0.0.1:5300"], hostResolvConf: { [] }).map(\.origin), [.served],
-            "an explicit loopback upstream is the served namespace's own, as Docker's --dns")
-        let host = try ["1.1.1.1", "8.8.8.8", "9.9.9.9", "1.0.0.1"].map { try SocketAddress(ipAddress: $0, port: 53) }
-        let fromResolvConf = try UpstreamServer.plan([], hostResolvConf: { host })
-        XCTAssertEqual(
-            fromResolvConf.map(\.description),
-            [
-                "1.1.1.1:53 (asked from the starting namespace)",
-                "8.8.8.8:53 (asked from the starting namespace)",
-                "9.9.9.9:53 (asked from the starting namespace)",
-            ],
-            "the host's resolv.conf: from the starting namespace, three at most")
-        XCTAssertEqual(
-            try UpstreamServer.plan(["a", "b", "c", "d"].map { "10.0.0.\($0 == "a" ? 1 : 2)" }, hostResolvConf: { [] }).count, 3)
-        for bad in ["host:", "host:nope", "10.0.0.1:0", "10.0.0.1:65536", "dns.example", "host:10.0.0.1:x"] {
-            XCTAssertThrowsError(try UpstreamServer.plan([bad], hostResolvConf: { [] }), bad)
-        }
-    }
-
     func testAReplyMustMatchIdAndQuestion() {
         let q = query("Example.COM", id: 7)
         func matches(_ r: [UInt8], id: UInt16 = 7) -> Bool {

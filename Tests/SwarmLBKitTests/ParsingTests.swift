@@ -67,3 +67,26 @@ final class ParsingTests: XCTestCase {
         XCTAssertThrowsError(try MarkRule.parseChain("DOCKER"))
     }
 }
+
+final class NamespaceTargetTests: XCTestCase {
+    func testANamespaceIsANameAPathOrAProcess() throws {
+        XCTAssertEqual(try NamespaceTarget(parsing: "1-abc"), .name("1-abc"))
+        XCTAssertEqual(try NamespaceTarget(parsing: "/proc/1/ns/net"), .path("/proc/1/ns/net"))
+        XCTAssertEqual(try NamespaceTarget(parsing: "./ns"), .path("./ns"))
+        XCTAssertEqual(try NamespaceTarget(parsing: "pid:42"), .pid(42))
+        for text in ["dns", "apply", "/run/netns/x", "pid:42"] {
+            XCTAssertEqual(try NamespaceTarget(parsing: text).description, text, "-n \(text) is passed on as given")
+        }
+    }
+
+    func testAMalformedNamespaceIsAUsageErrorNamingIt() {
+        XCTAssertThrowsError(try NamespaceTarget(parsing: "")) { error in
+            XCTAssertEqual(error as? ValidationError, ValidationError("", "network namespace (a name, a path or pid:N)"))
+        }
+        for bad in ["pid:abc", "pid:", "pid:0", "pid:-1", "pid:99999999999", "pid:４２"] {
+            XCTAssertThrowsError(try NamespaceTarget(parsing: bad), bad) { error in
+                XCTAssertEqual(error as? ValidationError, ValidationError(bad, "network namespace (pid:N takes a process id, 1 or more)"))
+            }
+        }
+    }
+}

@@ -6,9 +6,13 @@ test_usage_errors_exit_2_with_exact_text() {
   expect_exit 2 "$SWARMLB" -n
   assert_eq "swarmlb: Missing value for '-n <ns>' (see 'swarmlb --help')" "$ERR" "-n alone"
   expect_exit 2 "$SWARMLB" -n '' vip list
-  assert_eq "swarmlb: invalid network namespace (a name, a path or pid:N): \"\" (see 'swarmlb --help')" "$ERR" "-n ''"
+  assert_eq "swarmlb: The value '' is invalid for '-n <ns>': not a valid network namespace (a name, a path or pid:N) (see 'swarmlb --help')" "$ERR" "-n ''"
   expect_exit 2 "$SWARMLB" -n pid:abc vip list
-  assert_eq "swarmlb: invalid network namespace (pid:N takes a process id, 1 or more): \"pid:abc\" (see 'swarmlb --help')" "$ERR" "-n pid:abc"
+  assert_eq "swarmlb: The value 'pid:abc' is invalid for '-n <ns>': not a valid network namespace (pid:N takes a process id, 1 or more) (see 'swarmlb --help')" "$ERR" "-n pid:abc"
+  expect_exit 2 "$SWARMLB" vip list --netns=pid:0
+  assert_eq "swarmlb: The value 'pid:0' is invalid for '--netns <ns>': not a valid network namespace (pid:N takes a process id, 1 or more) (see 'swarmlb --help')" "$ERR" "--netns=pid:0"
+  expect_exit 2 "$SWARMLB" dns serve --config /nonexistent --upstream host:dns.example
+  assert_eq "swarmlb: The value 'host:dns.example' is invalid for '--upstream <upstream>': not a valid upstream ([host:]IP[:PORT]) (see 'swarmlb --help')" "$ERR" "dns serve --upstream host:dns.example"
   expect_exit 2 "$SWARMLB" -n A vip list -n B
   assert_eq "swarmlb: -n/--netns given more than once (\"B\", \"A\"): name one namespace (see 'swarmlb --help')" "$ERR" "two -n"
   expect_exit 2 "$SWARMLB" --json
@@ -143,6 +147,26 @@ test_committed_man_pages_and_completions_match_the_parser() {
   assert_contains "$(cat "$ROOT/man/swarmlb.1")" "SWARMLB_BACKEND"
 }
 
+# What an operator reads: examples, defaults, every exit status, the environment, related tools,
+# and inspect's help naming the options of the subcommand it runs by default.
+test_help_and_man_pages_say_what_an_operator_needs() {
+  expect_exit 0 "$SWARMLB" --help
+  assert_contains "$OUT" "Examples:"
+  assert_contains "$OUT" "See also: ipvsadm(8), iptables(8), ip(8), nsenter(1)."
+  assert_contains "$OUT" "SWARMLB_BACKEND"
+  expect_exit 0 "$SWARMLB" inspect --help
+  assert_contains "$OUT" "--all"; assert_contains "$OUT" "--expect"
+  local page
+  for page in swarmlb swarmlb-dns swarmlb-apply swarmlb-inspect; do
+    page=$(cat "$ROOT/man/$page.1")
+    assert_contains "$page" ".Sh EXAMPLES"; assert_contains "$page" ".Sh ENVIRONMENT"; assert_contains "$page" ".It Ev XTABLES_LOCKFILE"
+    assert_contains "$page" ".Sh \"SEE ALSO\""; assert_contains "$page" ".It 3"
+    assert_contains "$page" "Default:"
+  done
+  # The executables swarmlb execs have no subcommands: their pages list no `help` subcommand.
+  for page in swarmlb-dns swarmlb-apply swarmlb-inspect; do assert_not_contains "$(cat "$ROOT/man/$page.1")" ".It Em help"; done
+}
+
 test_make_install_into_a_temporary_prefix() {
   local prefix; prefix=$(mktemp -d /tmp/$PREFIX.install.XXXX)
   make -s -C "$ROOT" install PREFIX="$prefix" SKIP_BUILD=1 >/dev/null
@@ -154,7 +178,7 @@ test_make_install_into_a_temporary_prefix() {
   # Without swarmlb-dns beside it, dns serve says so.
   rm "$prefix/bin/swarmlb-dns"
   expect_exit 1 "$prefix/bin/swarmlb" dns serve --config /dev/null
-  assert_contains "$ERR" "swarmlb-dns"
+  assert_eq "swarmlb: execv $prefix/bin/swarmlb-dns: No such file or directory (ENOENT)" "$ERR" "dns serve without swarmlb-dns"
   rm -rf "$prefix"
 }
 

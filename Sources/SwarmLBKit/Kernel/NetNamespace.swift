@@ -1,7 +1,7 @@
 import CLinux
 import Glibc
 
-/// A network namespace named the ways operators name them: a path
+/// A network namespace file found from what the operator named (`NamespaceTarget`): a path
 /// (`/run/docker/netns/1-abc`, `/proc/123/ns/net`), a bare name looked up in
 /// /run/docker/netns then /run/netns, or `pid:N`. Entering it is `nsenter --net=PATH`.
 public struct NetNamespace: Sendable, Equatable {
@@ -11,37 +11,24 @@ public struct NetNamespace: Sendable, Equatable {
     public static let dockerDirectory = "/run/docker/netns"
     public static let iprouteDirectory = "/run/netns"
 
-    /// Checks the spelling of a namespace argument (not whether it exists): a usage error when wrong.
-    public static func validate(_ spec: String) throws(ValidationError) {
-        if spec.isEmpty { throw ValidationError(spec, "network namespace (a name, a path or pid:N)") }
-        if spec.hasPrefix("pid:") {
-            let pid = spec.dropFirst(4)
-            guard pid.allSatisfy(\.isASCII), let n = Int32(pid), n > 0 else {
-                throw ValidationError(spec, "network namespace (pid:N takes a process id, 1 or more)")
-            }
-        }
-    }
-
-    /// Resolves an operator's namespace argument to a namespace file.
-    public init(_ spec: String) throws(KernelError) {
-        do { try Self.validate(spec) } catch { throw .namespaceNotFound(spec, tried: [error.description]) }
-        if spec.hasPrefix("pid:") {
-            path = "/proc/\(spec.dropFirst(4))/ns/net"
+    /// Resolves the namespace the operator named to its namespace file.
+    public init(_ target: NamespaceTarget) throws(KernelError) {
+        let spec = target.description
+        switch target {
+        case .pid(let pid):
+            path = "/proc/\(pid)/ns/net"
             try Self.check(path, spec, tried: [path])
-            return
+        case .path(let file):
+            try Self.check(file, spec, tried: [file])
+            path = file
+        case .name(let name):
+            let candidates = [Self.dockerDirectory, Self.iprouteDirectory].map { "\($0)/\(name)" }
+            guard let found = candidates.first(where: { access($0, F_OK) == 0 || errno != ENOENT }) else {
+                throw .namespaceNotFound(spec, tried: candidates)
+            }
+            try Self.check(found, spec, tried: candidates)
+            path = found
         }
-        if spec.contains("/") {
-            try Self.check(spec, spec, tried: [spec])
-            path = spec
-            return
-        }
-        let candidates = [Self.dockerDirectory, Self.iprouteDirectory].map { "\($0)/\(spec)" }
-        for c in candidates where access(c, F_OK) == 0 || errno != ENOENT {
-            try Self.check(c, spec, tried: candidates)
-            path = c
-            return
-        }
-        throw .namespaceNotFound(spec, tried: candidates)
     }
 
     /// Not found is ENOENT (or ENOTDIR) only; EACCES/EPERM (another user's /proc/PID/ns/net) is a permission failure.

@@ -89,16 +89,12 @@ enum RuleCodec {
             payload: payload + [UInt8](repeating: 0, count: Int(swlb_xt_align(UInt32(payload.count))) - payload.count))
     }
 
-    /// The first `size` bytes of a `T` whose fields `fill` stores one by one into zeroed memory, so
-    /// that every padding byte is zero: a Swift value's padding is undefined, and the kernel and
-    /// `iptables -C` compare the whole payload (a udp match once differed in its last byte).
+    /// The `size` bytes of a C struct filled in place in zeroed memory, so that its padding is zero as
+    /// iptables' is (a copied Swift value may carry any bytes there, and `iptables -C` compares them).
     private static func zeroed<T>(_: T.Type, size: UInt32, _ fill: (inout T) -> Void) -> [UInt8] {
-        let count = max(Int(size), MemoryLayout<T>.size)
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: MemoryLayout<T>.alignment)
-        defer { raw.deallocate() }
-        raw.initializeMemory(as: UInt8.self, repeating: 0, count: count)
-        fill(&raw.bindMemory(to: T.self, capacity: 1).pointee)
-        return Array(UnsafeRawBufferPointer(start: raw, count: Int(size)))
+        var out = [UInt8](repeating: 0, count: max(Int(size), MemoryLayout<T>.size))
+        out.withUnsafeMutableBytes { raw in fill(&raw.baseAddress!.bindMemory(to: T.self, capacity: 1).pointee) }
+        return Array(out.prefix(Int(size)))
     }
 
     /// The x_tables match extension of `m`, as iptables writes it for both backends.
@@ -110,26 +106,34 @@ enum RuleCodec {
             let inv: UInt8 = (s.negated ? 0x01 : 0) | (d.negated ? 0x02 : 0) | (tcpFlags?.negated == true ? 0x04 : 0)
             if p == .udp {
                 let info = zeroed(xt_udp.self, size: swlb_xt_udp_size()) {
-                    ($0.spts, $0.dpts, $0.invflags) = ((s.low, s.high), (d.low, d.high), inv)
+                    $0.spts = (s.low, s.high)
+                    $0.dpts = (d.low, d.high)
+                    $0.invflags = inv
                 }
                 return padded("udp", 0, info)
             }
             if p == .sctp { return sctpExtension(source: source, destination: destination) }
             let info = zeroed(xt_tcp.self, size: swlb_xt_tcp_size()) {
-                ($0.spts, $0.dpts, $0.invflags) = ((s.low, s.high), (d.low, d.high), inv)
-                ($0.flg_mask, $0.flg_cmp) = (tcpFlags?.mask ?? 0, tcpFlags?.compare ?? 0)
+                $0.spts = (s.low, s.high)
+                $0.dpts = (d.low, d.high)
+                $0.flg_mask = tcpFlags?.mask ?? 0
+                $0.flg_cmp = tcpFlags?.compare ?? 0
+                $0.invflags = inv
             }
             return padded(p.rawValue, 0, info)
         case let .mark(value, mask, negated):
             let info = zeroed(xt_mark_mtinfo1.self, size: swlb_xt_mark_mtinfo1_size()) {
-                ($0.mark, $0.mask, $0.invert) = (value, mask, negated ? 1 : 0)
+                $0.mark = value
+                $0.mask = mask
+                $0.invert = negated ? 1 : 0
             }
             return padded("mark", 1, info)
         case let .conntrackState(states, negated):
-            return conntrackStateExtension(states, negated: negated, flags: UInt16(XT_CONNTRACK_STATE))
+            return padded("conntrack", 3, conntrackState(states, negated: negated, flags: UInt16(XT_CONNTRACK_STATE)))
         case let .state(states, negated):
             // iptables 1.8 writes `-m state` as conntrack revision 3 flagged as the state alias.
-            return conntrackStateExtension(states, negated: negated, flags: UInt16(XT_CONNTRACK_STATE | XT_CONNTRACK_STATE_ALIAS))
+            return padded(
+                "conntrack", 3, conntrackState(states, negated: negated, flags: UInt16(XT_CONNTRACK_STATE | XT_CONNTRACK_STATE_ALIAS)))
         case .comment(let text):
             var payload = [UInt8](repeating: 0, count: Int(swlb_xt_comment_info_size()))
             for (i, b) in text.utf8.prefix(payload.count - 1).enumerated() { payload[i] = b }
@@ -153,7 +157,8 @@ enum RuleCodec {
             return padded("ipvs", 0, info)
         case let .addrtype(source, destination):
             let info = zeroed(xt_addrtype_info_v1.self, size: swlb_xt_addrtype_v1_size()) {
-                ($0.source, $0.dest) = (source.rawValue, destination.rawValue)
+                $0.source = source.rawValue
+                $0.dest = destination.rawValue
             }
             return padded("addrtype", 1, info)
         case let .opaque(name, revision, data):
@@ -170,7 +175,10 @@ enum RuleCodec {
     static func xtExtension(_ t: IPTablesRule.Target) -> XTExtension? {
         switch t {
         case let .mark(value, mask):
-            let info = zeroed(xt_mark_tginfo2.self, size: swlb_xt_mark_tginfo2_size()) { ($0.mark, $0.mask) = (value, mask) }
+            let info = zeroed(xt_mark_tginfo2.self, size: swlb_xt_mark_tginfo2_size()) {
+                $0.mark = value
+                $0.mask = mask
+            }
             return padded("MARK", 2, info)
         case .snat(let r):
             // iptables 1.8 writes IPv4 SNAT at revision 0 (and DNAT at 2), iptables-nft too; do the
@@ -189,22 +197,14 @@ enum RuleCodec {
         }
     }
 
-    /// `-m state` / `-m conntrack --ctstate`: xt_conntrack_mtinfo3 with only the state fields set.
-    private static func conntrackStateExtension(_ states: IPTablesRule.ConntrackStates, negated: Bool, flags: UInt16) -> XTExtension {
-        let info = zeroed(xt_conntrack_mtinfo3.self, size: swlb_xt_conntrack_mtinfo3_size()) {
-            $0.match_flags = flags
-            $0.invert_flags = negated ? UInt16(XT_CONNTRACK_STATE) : 0
-            $0.state_mask = UInt16(truncatingIfNeeded: states.rawValue)
-        }
-        return padded("conntrack", 3, info)
-    }
-
     /// `-m sctp [--sport P] [--dport P]` as libxt_sctp fills xt_sctp_info: a port range only when
     /// given (its XT_SCTP_*_PORTS flag set, and inverted with XT_SCTP_*_PORTS in invflags), every chunk-flag slot unused (chunk type 0xff).
     private static func sctpExtension(source: IPTablesRule.PortRange?, destination: IPTablesRule.PortRange?) -> XTExtension {
         let info = zeroed(xt_sctp_info.self, size: swlb_xt_sctp_info_size()) { info in
-            let noChunk = xt_sctp_flag_info(chunktype: 0xff, flag: 0, flag_mask: 0)
-            info.flag_info = (noChunk, noChunk, noChunk, noChunk)
+            info.flag_info.0.chunktype = 0xff
+            info.flag_info.1.chunktype = 0xff
+            info.flag_info.2.chunktype = 0xff
+            info.flag_info.3.chunktype = 0xff
             if let s = source {
                 info.spts = (s.low, s.high)
                 info.flags |= UInt32(XT_SCTP_SRC_PORTS)
@@ -217,6 +217,15 @@ enum RuleCodec {
             }
         }
         return padded("sctp", 0, info)
+    }
+
+    /// `-m conntrack --ctstate` (and `-m state`, flagged as its alias) as xt_conntrack_mtinfo3.
+    private static func conntrackState(_ states: IPTablesRule.ConntrackStates, negated: Bool, flags: UInt16) -> [UInt8] {
+        zeroed(xt_conntrack_mtinfo3.self, size: swlb_xt_conntrack_mtinfo3_size()) {
+            $0.match_flags = flags
+            $0.invert_flags = negated ? UInt16(XT_CONNTRACK_STATE) : 0
+            $0.state_mask = UInt16(truncatingIfNeeded: states.rawValue)
+        }
     }
 
     private static func encode(_ t: IPTablesRule.Target) -> [UInt8] {

@@ -94,7 +94,6 @@ public struct IPTablesRule: Hashable, Sendable {
             self.high = high ?? low
             self.negated = negated
         }
-        var text: String { low == high ? "\(low)" : "\(low):\(high)" }
     }
 
     /// `--tcp-flags MASK COMPARE`: the flags examined and those that must be set.
@@ -107,16 +106,9 @@ public struct IPTablesRule: Hashable, Sendable {
             self.compare = compare
             self.negated = negated
         }
-
-        /// iptables' print_tcpf: names in FIN, SYN, RST, PSH, ACK, URG order; NONE for none.
-        static func names(_ flags: UInt8) -> String {
-            let table: [(UInt8, String)] = [(0x01, "FIN"), (0x02, "SYN"), (0x04, "RST"), (0x08, "PSH"), (0x10, "ACK"), (0x20, "URG")]
-            let set = table.filter { flags & $0.0 != 0 }.map(\.1)
-            return set.isEmpty ? "NONE" : set.joined(separator: ",")
-        }
     }
 
-    /// Connection tracking states (XT_CONNTRACK_STATE_* / XT_STATE_* bits), printed in iptables' order.
+    /// Connection tracking states (XT_CONNTRACK_STATE_* / XT_STATE_* bits).
     public struct ConntrackStates: OptionSet, Hashable, Sendable {
         public let rawValue: UInt32
         public init(rawValue: UInt32) { self.rawValue = rawValue }
@@ -124,15 +116,6 @@ public struct IPTablesRule: Hashable, Sendable {
         public static let established = ConntrackStates(rawValue: 1 << 1)
         public static let related = ConntrackStates(rawValue: 1 << 2)
         public static let new = ConntrackStates(rawValue: 1 << 3)
-
-        /// iptables' printing order; UNTRACKED is bit 8 for conntrack and bit 4 for state.
-        func text(untrackedBit: Int) -> String {
-            let names: [(UInt32, String)] = [
-                (1 << 0, "INVALID"), (1 << 3, "NEW"), (1 << 2, "RELATED"), (1 << 1, "ESTABLISHED"),
-                (1 << UInt32(untrackedBit), "UNTRACKED"), (1 << 6, "SNAT"), (1 << 7, "DNAT"),
-            ]
-            return names.filter { rawValue & $0.0 != 0 }.map(\.1).joined(separator: ",")
-        }
     }
 
     /// The NAT mapping of SNAT/DNAT: an address range, a port range, or both.
@@ -149,35 +132,12 @@ public struct IPTablesRule: Hashable, Sendable {
         public init(address: IPv4Address?, port: UInt16? = nil) {
             self.init(addresses: address.map { $0...$0 }, ports: port.map { $0...$0 })
         }
-
-        /// iptables' spelling: `10.0.0.5`, `127.0.0.11:38534`, `:53`, `1.2.3.4-1.2.3.9:100-200`.
-        var text: String {
-            var s = ""
-            if let a = addresses { s += a.lowerBound == a.upperBound ? "\(a.lowerBound)" : "\(a.lowerBound)-\(a.upperBound)" }
-            if let p = ports { s += p.lowerBound == p.upperBound ? ":\(p.lowerBound)" : ":\(p.lowerBound)-\(p.upperBound)" }
-            return s
-        }
-        /// MASQUERADE's and REDIRECT's ` --to-ports A[-B]`, or nothing.
-        var toPorts: String {
-            guard let p = ports else { return "" }
-            return p.lowerBound == p.upperBound ? " --to-ports \(p.lowerBound)" : " --to-ports \(p.lowerBound)-\(p.upperBound)"
-        }
-        var flags: String {
-            (random ? " --random" : "") + (randomFully ? " --random-fully" : "") + (persistent ? " --persistent" : "")
-        }
     }
 
-    /// The address types of `-m addrtype` (XT_ADDRTYPE_* bits), printed as iptables does.
+    /// The address types of `-m addrtype` (XT_ADDRTYPE_* bits).
     public struct AddressTypes: OptionSet, Hashable, Sendable {
         public let rawValue: UInt16
         public init(rawValue: UInt16) { self.rawValue = rawValue }
         public static let local = AddressTypes(rawValue: 1 << 2)
-        static let names = [
-            "UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST", "BLACKHOLE",
-            "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE",
-        ]
-        var text: String {
-            Self.names.enumerated().filter { rawValue & (1 << $0.offset) != 0 }.map(\.element).joined(separator: ",")
-        }
     }
 }

@@ -1,5 +1,3 @@
-import Glibc
-
 /// One entry of the IPVS connection table (`ipvsadm -Lnc`, /proc/net/ip_vs_conn).
 public struct IPVSConnection: Hashable, Sendable, Encodable {
     public var proto: String
@@ -39,10 +37,5 @@ public struct IPVSConnection: Hashable, Sendable, Encodable {
         }
     }
 
-    private static func canonicalIPv6(_ text: String) -> String {
-        var raw = in6_addr()
-        guard inet_pton(AF_INET6, text, &raw) == 1 else { return text }
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        return inet_ntop(AF_INET6, &raw, &buffer, socklen_t(buffer.count)).map { String(cString: $0) } ?? text
-    }
+    private static func canonicalIPv6(_ text: String) -> String { (try? IPv6Address(parsing: text))?.description ?? text }
 }

@@ -8,22 +8,6 @@ public struct IPVSService: Hashable, Sendable {
         case fwmarkIPv6(FirewallMark)
         case address(TransportPort.Proto, IPAddress, UInt16)
 
-        /// ipvsadm's option spelling: `-f 257` or `-t 10.1.1.1:80`.
-        public var ipvsadmOption: String {
-            switch self {
-            case .fwmark(let m): return "-f \(m.value)"
-            case .fwmarkIPv6(let m): return "-f \(m.value) -6"
-            case let .address(p, a, port):
-                let flag =
-                    switch p {
-                    case .tcp: "-t";
-                    case .udp: "-u";
-                    case .sctp: "--sctp-service"
-                    }
-                return "\(flag) \(a.endpoint(port))"
-            }
-        }
-
         public var description: String {
             switch self {
             case .fwmark(let m): return "FWM \(m.value)"
@@ -90,24 +74,6 @@ public struct IPVSService: Hashable, Sendable {
         public static let scheduler1 = Flags(rawValue: 0x8)
         public static let scheduler2 = Flags(rawValue: 0x10)
         public static let scheduler3 = Flags(rawValue: 0x20)
-
-        /// ipvsadm's names for the scheduler flags of `scheduler`, comma-separated (`sh-fallback,sh-port`).
-        public func schedulerFlagNames(_ scheduler: String) -> String {
-            let names: [(Flags, String)] =
-                switch scheduler {
-                case "sh": [(.scheduler1, "sh-fallback"), (.scheduler2, "sh-port")]
-                case "mh": [(.scheduler1, "mh-fallback"), (.scheduler2, "mh-port")]
-                default: [(.scheduler1, "flag-1"), (.scheduler2, "flag-2"), (.scheduler3, "flag-3")]
-                }
-            return names.filter { contains($0.0) }.map(\.1).joined(separator: ",")
-        }
-    }
-
-    /// The ipvsadm command (`-A` to add, `-E` to edit) that gives a service these settings.
-    public func ipvsadmCommand(_ verb: String) -> String {
-        var s = "ipvsadm \(verb) \(key.ipvsadmOption) -s \(scheduler.rawValue)"
-        if let p = persistence { s += " -p \(p)" }
-        return s
     }
 }
 

@@ -22,25 +22,4 @@ public struct IngressBalance: Sendable {
     /// `-A PREROUTING -p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x102/0xffffffff`.
     public var portMark: MarkRule { MarkRule(chain: "PREROUTING", selector: .port(port), mark: service.mark) }
 
-    /// Everything `ingress balance` does: the service (VIP, marks, IPVS, reals, SNAT, sysctls), the
-    /// port mark once the service exists, and ip_forward.
-    public var addChanges: [KernelChange] {
-        var changes = service.addChanges
-        let after = changes.firstIndex { if case .addService = $0 { true } else { false } }.map { $0 + 1 } ?? changes.count
-        changes.insert(portMark.addChange, at: after)
-        return changes + [.setSysctl(.ipForward, "1")]
-    }
-
-    /// What `ingress unbalance` removes: the port mark; the VIP, its mark and the FWM service once no
-    /// other port carries the mark (the VIP /32 kept while another mark targets it, as `service del`);
-    /// the SNAT rule once no port mark is left. `mangle` is the table as it is.
-    public func deleteRequests(mangle: IPTablesDump) -> [ChangeRequest] {
-        let others = MarkRule.all(in: mangle).filter { r in
-            if case .port = r.selector { return r != portMark } else { return false }
-        }
-        var requests: [ChangeRequest] = [.change(portMark.deleteChange)]
-        if !others.contains(where: { $0.mark == service.mark }) { requests += service.deleteRequests }
-        if others.isEmpty, let snat = service.snat { requests.append(.change(snat.deleteChange)) }
-        return requests
-    }
 }

@@ -57,9 +57,6 @@ public struct MarkRule: Hashable, Sendable {
         }
     }
 
-    public var addChange: KernelChange { .appendRule(Self.table, chain: chain, rule) }
-    public var deleteChange: KernelChange { .deleteRule(Self.table, chain: chain, rule) }
-
     /// Every mark rule in the mangle table.
     public static func all(in mangle: IPTablesDump) -> [MarkRule] {
         mangle.chains.filter { chains.contains($0.name) }.flatMap { chain in

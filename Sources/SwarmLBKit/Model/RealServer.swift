@@ -64,14 +64,6 @@ public struct RealServer: Hashable, Sendable {
         let port = parts.count == 2 ? try parsePort(parts[1], in: text) : 0
         return Endpoint(address: address, port: port)
     }
-
-    /// ipvsadm's option spelling of this server's settings.
-    func ipvsadmOptions(_ service: IPVSService.Key) -> String {
-        var s = "\(service.ipvsadmOption) -r \(endpoint) \(forwarding.ipvsadmFlag) -w \(weight)"
-        if upperThreshold > 0 { s += " -x \(upperThreshold)" }
-        if lowerThreshold > 0 { s += " -y \(lowerThreshold)" }
-        return s
-    }
 }
 
 /// How IPVS forwards to a real server: NAT (Masq), direct routing (Route), IP-in-IP (Tunnel), or local.
@@ -102,22 +94,6 @@ public enum ForwardingMethod: String, Sendable, CaseIterable {
         case 2: self = .tunnel;
         case 3: self = .route;
         default: self = .masq
-        }
-    }
-    /// ipvsadm's listing column ("Masq", "Route", "Tunnel", "Local").
-    public var ipvsadmName: String {
-        switch self {
-        case .masq: "Masq";
-        case .route: "Route";
-        case .tunnel: "Tunnel";
-        case .local: "Local"
-        }
-    }
-    var ipvsadmFlag: String {
-        switch self {
-        case .masq: "-m";
-        case .route, .local: "-g";
-        case .tunnel: "-i"
         }
     }
 }

@@ -27,12 +27,6 @@ public struct SNATRule: Hashable, Sendable {
         self.init(subnet: d, source: a.lowerBound)
     }
 
-    /// The rule, then the sysctl that lets IPVS keep conntrack entries for it.
-    public var addChanges: [KernelChange] {
-        [.appendRule(Self.table, chain: Self.chain, rule), .setSysctl(.ipvsConntrack, "1")]
-    }
-    public var deleteChange: KernelChange { .deleteRule(Self.table, chain: Self.chain, rule) }
-
     /// Every ipvs SNAT rule of a nat table.
     public static func all(in nat: IPTablesDump) -> [SNATRule] {
         nat.chain(chain)?.rules.compactMap(SNATRule.init(rule:)) ?? []

@@ -38,19 +38,4 @@ public struct ServiceRecipe: Sendable {
     public var markRule: MarkRule { MarkRule(chain: chain, selector: .vip(vip), mark: mark) }
     public var service: IPVSService { IPVSService(key: .fwmark(mark), scheduler: scheduler) }
 
-    /// Everything `service add` does, in order.
-    public var addChanges: [KernelChange] {
-        var changes: [KernelChange] = [.addAddress(address), markRule.addChange, .addService(service)]
-        if !reals.isEmpty { changes.append(.setLink("lo", up: true)) }
-        changes += reals.map { .addReal(.fwmark(mark), RealServer(address: $0)) }
-        if let snat { changes += snat.addChanges }
-        if loadBalancerSysctls { changes += Self.loadBalancerTuning.map { .setSysctl($0.0, $0.1) } }
-        return changes
-    }
-
-    /// Everything `service del` removes (the IPVS service takes its real servers with it); the VIP
-    /// address stays while another mark rule still sends packets to it.
-    public var deleteRequests: [ChangeRequest] {
-        [.change(markRule.deleteChange), .change(.deleteService(.fwmark(mark))), .removeVIPAddress(address, except: markRule)]
-    }
 }

@@ -36,7 +36,7 @@ public struct TaskRedirect: Hashable, Sendable {
         self.init(published: ports.published, target: ports.target, address: address)
     }
 
-    private var host: IPv4Subnet { IPv4Subnet(address, prefixLength: 32) }
+    var host: IPv4Subnet { IPv4Subnet(address, prefixLength: 32) }
     private var proto: TransportPort.Proto { published.proto }
 
     /// `-d 10.255.0.4/32 -p tcp -m tcp --dport 8080 -j REDIRECT --to-ports 80` in nat PREROUTING.
@@ -69,33 +69,4 @@ public struct TaskRedirect: Hashable, Sendable {
         }
     }
 
-    /// Everything `ingress redirect` does. The accepts go before the address's DROP rules when those
-    /// exist (another port redirected before), else they are appended and the DROPs after them, as
-    /// Docker's redirector does. `filter` is the filter table as it is.
-    public func addChanges(filter: IPTablesDump) -> [KernelChange] {
-        var changes: [KernelChange] = [.appendRule(.nat, chain: "PREROUTING", redirect)]
-        for (chain, accept) in [("INPUT", inputAccept), ("OUTPUT", outputAccept)] {
-            let rules = filter.chain(chain)?.rules ?? []
-            if let firstDrop = rules.firstIndex(where: { r in drops.contains { $0.chain == chain && $0.rule == r } }) {
-                changes.append(.insertRule(.filter, chain: chain, index: firstDrop, accept))
-            } else {
-                changes.append(.appendRule(.filter, chain: chain, accept))
-            }
-        }
-        return changes + drops.map { .appendRule(.filter, chain: $0.chain, $0.rule) }
-    }
-
-    /// What `ingress unredirect` removes: the port's rules, and the DROP rules once no other port is
-    /// redirected to the address. `nat` is the table as it is.
-    public func deleteChanges(nat: IPTablesDump) -> [KernelChange] {
-        let others =
-            nat.chain("PREROUTING")?.rules.contains { r in
-                r != redirect && r.destination == host && { if case .redirect = r.target { true } else { false } }()
-            } ?? false
-        let removed: [KernelChange] = [
-            .deleteRule(.nat, chain: "PREROUTING", redirect),
-            .deleteRule(.filter, chain: "INPUT", inputAccept), .deleteRule(.filter, chain: "OUTPUT", outputAccept),
-        ]
-        return removed + (others ? [] : drops.map { .deleteRule(.filter, chain: $0.chain, $0.rule) })
-    }
 }

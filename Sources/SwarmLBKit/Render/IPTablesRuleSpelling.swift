@@ -105,6 +105,60 @@ extension IPTablesRule.Target {
     }
 }
 
+extension IPTablesRule.PortRange {
+    /// `80` or `1000:2000`.
+    var text: String { low == high ? "\(low)" : "\(low):\(high)" }
+}
+
+extension IPTablesRule.TCPFlags {
+    /// iptables' print_tcpf: names in FIN, SYN, RST, PSH, ACK, URG order; NONE for none.
+    static func names(_ flags: UInt8) -> String {
+        let table: [(UInt8, String)] = [(0x01, "FIN"), (0x02, "SYN"), (0x04, "RST"), (0x08, "PSH"), (0x10, "ACK"), (0x20, "URG")]
+        let set = table.filter { flags & $0.0 != 0 }.map(\.1)
+        return set.isEmpty ? "NONE" : set.joined(separator: ",")
+    }
+}
+
+extension IPTablesRule.ConntrackStates {
+    /// iptables' printing order; UNTRACKED is bit 8 for conntrack and bit 4 for state.
+    func text(untrackedBit: Int) -> String {
+        let names: [(UInt32, String)] = [
+            (1 << 0, "INVALID"), (1 << 3, "NEW"), (1 << 2, "RELATED"), (1 << 1, "ESTABLISHED"),
+            (1 << UInt32(untrackedBit), "UNTRACKED"), (1 << 6, "SNAT"), (1 << 7, "DNAT"),
+        ]
+        return names.filter { rawValue & $0.0 != 0 }.map(\.1).joined(separator: ",")
+    }
+}
+
+extension IPTablesRule.NATRange {
+    /// iptables' spelling: `10.0.0.5`, `127.0.0.11:38534`, `:53`, `1.2.3.4-1.2.3.9:100-200`.
+    var text: String {
+        var s = ""
+        if let a = addresses { s += a.lowerBound == a.upperBound ? "\(a.lowerBound)" : "\(a.lowerBound)-\(a.upperBound)" }
+        if let p = ports { s += p.lowerBound == p.upperBound ? ":\(p.lowerBound)" : ":\(p.lowerBound)-\(p.upperBound)" }
+        return s
+    }
+    /// MASQUERADE's and REDIRECT's ` --to-ports A[-B]`, or nothing.
+    var toPorts: String {
+        guard let p = ports else { return "" }
+        return p.lowerBound == p.upperBound ? " --to-ports \(p.lowerBound)" : " --to-ports \(p.lowerBound)-\(p.upperBound)"
+    }
+    var flags: String {
+        (random ? " --random" : "") + (randomFully ? " --random-fully" : "") + (persistent ? " --persistent" : "")
+    }
+}
+
+extension IPTablesRule.AddressTypes {
+    /// iptables' names of the XT_ADDRTYPE_* bits, in bit order.
+    static let names = [
+        "UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST", "BLACKHOLE",
+        "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE",
+    ]
+    var text: String {
+        Self.names.enumerated().filter { rawValue & (1 << $0.offset) != 0 }.map(\.element).joined(separator: ",")
+    }
+}
+
 /// iptables' xtables_save_string: bare when only [A-Za-z0-9_-], else double-quoted with \\ " ' escaped.
 func quotedForSave(_ text: String) -> String {
     let bare =
