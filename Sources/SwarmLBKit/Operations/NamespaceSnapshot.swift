@@ -1,10 +1,10 @@
 /// The namespace's state as planning sees it, each part read from the kernel once, when first
 /// needed, and never again during one plan: the IPVS services with their real servers (for `apply`
 /// every service and real in one read of /proc/net/ip_vs, netlink asked only about services whose
-/// scheduler or reals differ, and for every service in one dump only to prune; one service at a
-/// time for a one-object command), the IPv4 addresses,
-/// the firewall tables of the backend in use, links and the IPVS sysctls. `apply` (`Reconciler`)
-/// and every add/del command (`StatePlanner`) plan against one of these.
+/// scheduler or reals differ, and in one dump of every service only when the listing leaves one out
+/// or to prune; one service at a time for a one-object command), the IPv4 addresses, the firewall
+/// tables of the backend in use, links and the IPVS sysctls. `apply` (`Reconciler`) and every
+/// add/del command (`StatePlanner`) plan against one of these.
 final class NamespaceSnapshot {
     let kernel: Kernel
     private var fwmarkTable: [FirewallMark: IPVSService]?
@@ -18,7 +18,7 @@ final class NamespaceSnapshot {
 
     init(_ kernel: Kernel) { self.kernel = kernel }
 
-    /// Every IPv4 fwmark service (settings, no real servers), read in one IPVS dump (`apply --prune`).
+    /// Every IPv4 fwmark service (settings, no real servers), read in one IPVS dump.
     func fwmarkServices() throws(KernelError) -> [FirewallMark: IPVSService] {
         if let fwmarkTable { return fwmarkTable }
         var byMark: [FirewallMark: IPVSService] = [:]
@@ -39,18 +39,21 @@ final class NamespaceSnapshot {
         case present(IPVSService)
     }
 
-    /// The IPv4 fwmark service of this mark: settled or absent as /proc/net/ip_vs (read once for all
-    /// services) lists it, otherwise read exactly over netlink. `ipvsadm -Ln -f MARK`.
+    /// The IPv4 fwmark service of this mark: settled as /proc/net/ip_vs (read once for all services)
+    /// lists it, otherwise read exactly over netlink. A mark the listing leaves out is looked up in
+    /// the one dump of every service, not taken as absent: kernels that keep every namespace's
+    /// services in one table lose their place between two reads of the file and skip some.
+    /// `ipvsadm -Ln -f MARK`.
     func fwmarkService(
         _ mark: FirewallMark, unlessSettledAs scheduler: IPVSScheduler, reals wanted: [IPv4Address: Int32]
     ) throws(KernelError) -> FwmarkServiceState {
         if let known = fwmarkStates[mark] { return known }
         let listing = try procListing()
         let state: FwmarkServiceState
-        if listing.listsNoService(mark) {
-            state = .absent
-        } else if listing.lists(mark, scheduler: scheduler, exactly: wanted) {
+        if listing.lists(mark, scheduler: scheduler, exactly: wanted) {
             state = .settled
+        } else if listing.listsNoService(mark) {
+            state = try fwmarkServices()[mark].map { .present($0) } ?? .absent
         } else {
             state = try entry(.fwmark(mark)).map { .present($0.service) } ?? .absent
         }
