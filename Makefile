@@ -38,9 +38,11 @@ demo: build
 # classic batch tools and Docker's way (bench/apply-results.txt; 4 GB for 10,000 services), then on
 # this machine one firewall commit of 10,000 mark rules against iptables-nft/legacy-restore
 # (bench/firewall-results.txt) and the resolver against knot and dnsmasq (bench/dns-results.txt).
+# Linked -no-pie: a static executable with no load-time relocations (40,000 otherwise), which
+# emulation makes costly at every start (README, Benchmarks); the binaries lose ASLR, so only here.
 bench: deps
 	@scripts/install-deps bench
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib -Xlinker -no-pie
 	Tests/vm/run scripts/bench-inspect
 	SWARMLB_VM_CPUS=1 SWARMLB_VM_MEM=4G Tests/vm/run 'SWARMLB=.build/release/swarmlb scripts/bench-apply'
 	scripts/bench-firewall

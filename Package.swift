@@ -45,11 +45,13 @@ let package = Package(
         .systemLibrary(name: "CLinux"),
         // Kernel layer, model, operations and renderers: all unsafe code lives here.
         .target(name: "SwarmLBKit", dependencies: ["CNetlink", "CIPTC", "CNFTables", "CLinux"]),
-        // The embedded DNS resolver: services file (libyaml), DNS wire format, answers (Foundation lives here only).
+        // The services file reader (libyaml events, Glibc): no Foundation, no SwiftNIO, so that apply starts fast.
+        .target(name: "SwarmLBServices", dependencies: ["SwarmLBKit", "CYAML"]),
+        // The embedded DNS resolver: DNS wire format, answers, forwarding (Foundation and SwiftNIO live here only).
         .target(
             name: "SwarmLBDNS",
             dependencies: [
-                "SwarmLBKit", "CYAML",
+                "SwarmLBKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -69,26 +71,26 @@ let package = Package(
         .executableTarget(
             name: "swarmlb-dns",
             dependencies: [
-                "SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS",
+                "SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS", "SwarmLBServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // `swarmlb apply`, which reads the services file (SwarmLBDNS) and reconciles.
+        // `swarmlb apply`, which reads the services file (SwarmLBServices) and reconciles.
         .executableTarget(
             name: "swarmlb-apply",
             dependencies: [
-                "SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS",
+                "SwarmLBKit", "SwarmLBCommandLine", "SwarmLBServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // `swarmlb inspect --expect FILE`, which reads the services file (libyaml, Foundation) and compares.
+        // `swarmlb inspect --expect FILE`, which reads the services file (SwarmLBServices) and compares.
         .executableTarget(
             name: "swarmlb-inspect",
             dependencies: [
-                "SwarmLBKit", "SwarmLBCommandLine", "SwarmLBDNS",
+                "SwarmLBKit", "SwarmLBCommandLine", "SwarmLBServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -98,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "SwarmLBDNSTests",
             dependencies: [
-                "SwarmLBDNS",
+                "SwarmLBDNS", "SwarmLBServices",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,7 +2,7 @@ import ArgumentParser
 import SwarmLBKit
 
 /// The options of `swarmlb apply` (run by the swarmlb-apply executable, which links the services
-/// file reader — libyaml and Foundation — so that every other command starts fast).
+/// file reader — libyaml — so that every other command starts fast).
 public struct ApplyOptions: ParsableArguments {
     public init() {}
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The options of `swarmlb inspect [services]` beyond the common ones. `--expect` is read by the
-/// swarmlb-inspect executable, which links the services file reader (libyaml, Foundation).
+/// swarmlb-inspect executable, which links the services file reader (libyaml).
 public struct InspectOptions: ParsableArguments {
     public init() {}
 

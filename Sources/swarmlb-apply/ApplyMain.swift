@@ -1,10 +1,10 @@
 import ArgumentParser
 import SwarmLBCommandLine
-import SwarmLBDNS
 import SwarmLBKit
+import SwarmLBServices
 
-/// swarmlb-apply: `swarmlb apply`, in its own executable because the services file reader (libyaml)
-/// lives with the resolver's code. Reads the namespace once and changes only what differs from the
+/// swarmlb-apply: `swarmlb apply`, in its own executable because it links the services file reader
+/// (libyaml; neither Foundation nor SwiftNIO). Reads the namespace once and changes only what differs from the
 /// file. SWARMLB_TIMINGS=1 prints each phase's time on stderr.
 @main
 struct ApplyMain: ParsableCommand {

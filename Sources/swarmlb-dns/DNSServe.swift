@@ -6,6 +6,7 @@ import NIOPosix
 import SwarmLBCommandLine
 import SwarmLBDNS
 import SwarmLBKit
+import SwarmLBServices
 
 /// swarmlb-dns: the embedded resolver behind `swarmlb dns serve`, in its own executable because it
 /// alone needs Foundation, libyaml and SwiftNIO. All kernel work (entering the namespace, the nat

@@ -1,11 +1,10 @@
 import ArgumentParser
-import Foundation
 import SwarmLBCommandLine
-import SwarmLBDNS
 import SwarmLBKit
+import SwarmLBServices
 
 /// swarmlb-inspect: `swarmlb inspect --expect FILE`, in its own executable because reading the
-/// services file needs Foundation and libyaml. Reads the file before entering the namespace, so a bad
+/// services file needs libyaml. Reads the file before entering the namespace, so a bad
 /// file is one line and an exit status (2 malformed, 1 unreadable, as dns serve) with nothing read.
 @main
 struct InspectMain: ParsableCommand {
@@ -23,7 +22,7 @@ struct InspectMain: ParsableCommand {
         do {
             expected = try ServicesFile.load(path: path)
         } catch {
-            CommandRunner.fail(error.description, status: FileManager.default.contents(atPath: path) == nil ? 1 : 2)
+            CommandRunner.fail(error.description, status: error.isUnreadable ? 1 : 2)
         }
         try NamespaceInspection.run(common, all: options.all, expected: expected)
     }

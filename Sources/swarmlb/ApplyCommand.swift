@@ -4,7 +4,7 @@ import SwarmLBKit
 
 /// `swarmlb apply`: makes a namespace's VIPs, marks, FWM services, real servers and SNAT rule what
 /// a services file says, changing only what differs. The work is done by the swarmlb-apply
-/// executable installed beside swarmlb (it reads YAML, which needs Foundation); this command
+/// executable installed beside swarmlb (it links the services file reader, libyaml); this command
 /// replaces itself with it.
 struct ApplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

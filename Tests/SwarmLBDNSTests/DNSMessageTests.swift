@@ -1,4 +1,5 @@
 import SwarmLBKit
+import SwarmLBServices
 import XCTest
 
 @testable import SwarmLBDNS

@@ -1,5 +1,6 @@
 import Foundation
 import SwarmLBKit
+import SwarmLBServices
 import XCTest
 
 @testable import SwarmLBDNS

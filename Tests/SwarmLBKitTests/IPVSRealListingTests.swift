@@ -36,5 +36,15 @@ final class IPVSRealListingTests: XCTestCase {
         XCTAssertFalse(listing.lists(FirewallMark(0x104), exactly: [a("10.0.0.6"): 1]), "a routed real")
         XCTAssertFalse(listing.lists(FirewallMark(0x105), exactly: [a("10.0.0.7"): 1]), "IPv4 and IPv6 services of one mark")
         XCTAssertFalse(listing.lists(FirewallMark(0x106), exactly: [:]), "no such service")
+
+        // The services: settled only with the scheduler and at least one IPv4 Masq real; absent only when not listed.
+        XCTAssertTrue(listing.lists(FirewallMark(0x101), scheduler: .rr, exactly: [a("10.0.0.3"): 1, a("10.0.0.4"): 0]))
+        XCTAssertFalse(listing.lists(FirewallMark(0x101), scheduler: .wrr, exactly: [a("10.0.0.3"): 1, a("10.0.0.4"): 0]))
+        XCTAssertFalse(listing.lists(FirewallMark(0x102), scheduler: .wrr, exactly: [:]), "no real: maybe the IPv6 service")
+        XCTAssertFalse(listing.lists(FirewallMark(0x105), scheduler: .rr, exactly: [a("10.0.0.7"): 1]))
+        XCTAssertFalse(listing.listsNoService(FirewallMark(0x102)))
+        XCTAssertFalse(listing.listsNoService(FirewallMark(0x105)))
+        XCTAssertTrue(listing.listsNoService(FirewallMark(0x106)))
+        XCTAssertTrue(listing.listsNoService(FirewallMark(0x0A000002)), "a TCP service's address is no mark")
     }
 }

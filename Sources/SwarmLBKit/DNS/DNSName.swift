@@ -21,6 +21,8 @@ public enum DNSName {
 
     /// The lookup key of a name: ASCII-lowercased, trailing dot removed.
     public static func key(_ name: String) -> String {
+        // Most names are keys already (lower case, no final dot): no copy for them.
+        if name.utf8.last != 0x2e, !name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5a }) { return name }
         var bytes = Array(name.utf8)
         if bytes.last == 0x2e { bytes.removeLast() }
         for i in bytes.indices where bytes[i] >= 0x41 && bytes[i] <= 0x5a { bytes[i] += 0x20 }

@@ -1,13 +1,16 @@
-/// The real servers of every IPv4 fwmark service as /proc/net/ip_vs lists them, in one read where
-/// netlink needs one dump per service: what `apply` checks the services file against. The listing has
-/// no thresholds, scheduler flags or counters beyond connections, and does not tell an IPv4 fwmark
-/// service from an IPv6 one with the same mark; so it answers only "are this mark's reals exactly
-/// these Masq servers on port 0 with these weights", and a mark it cannot vouch for is never settled.
+/// The fwmark services of /proc/net/ip_vs and their real servers, in one read where netlink needs
+/// one dump per service: what `apply` checks the services file against. The listing has no
+/// thresholds, scheduler flags or counters beyond connections, and does not tell an IPv4 fwmark
+/// service from an IPv6 one with the same mark; so it answers only "is there no service of this
+/// mark" and "are this mark's reals exactly these Masq servers on port 0 with these weights (under
+/// this scheduler)", and a mark it cannot vouch for is never settled.
 public struct IPVSRealListing: Sendable {
     /// Address to weight, for the marks whose reals are all IPv4, port 0, Masq.
     private var plain: [FirewallMark: [IPv4Address: Int32]] = [:]
     /// Marks listed twice (IPv4 and IPv6 services) or with any other kind of real.
     private var unsettled: Set<FirewallMark> = []
+    /// The scheduler of each mark in `plain` (nil: a name ipvsadm does not know).
+    private var schedulers: [FirewallMark: IPVSScheduler] = [:]
 
     /// Parses the text of /proc/net/ip_vs: `FWM  00000101 rr ` service lines, each followed by
     /// `  -> 0A000003:0000      Masq    1      0          0` real lines. Byte by byte: it lists
@@ -48,6 +51,7 @@ public struct IPVSRealListing: Sendable {
                     plain[m] = nil
                 } else {
                     plain[m] = [:]
+                    schedulers[m] = f.count > 2 ? IPVSScheduler(rawValue: String(decoding: bytes[f[2]], as: UTF8.self)) : nil
                 }
             } else {
                 mark = nil  // a TCP/UDP/SCTP service, or the header
@@ -99,5 +103,16 @@ public struct IPVSRealListing: Sendable {
     /// and these weights (so nothing about its reals needs changing).
     public func lists(_ mark: FirewallMark, exactly reals: [IPv4Address: Int32]) -> Bool {
         plain[mark] == reals
+    }
+
+    /// True when the service of this mark is listed once, with this scheduler and exactly these reals,
+    /// at least one (IPv4 Masq reals make it the IPv4 service): nothing about it needs changing.
+    public func lists(_ mark: FirewallMark, scheduler: IPVSScheduler, exactly reals: [IPv4Address: Int32]) -> Bool {
+        !reals.isEmpty && schedulers[mark] == scheduler && plain[mark] == reals
+    }
+
+    /// True when no fwmark service of this mark is listed, IPv4 or IPv6.
+    public func listsNoService(_ mark: FirewallMark) -> Bool {
+        plain[mark] == nil && !unsettled.contains(mark)
     }
 }

@@ -90,6 +90,8 @@ extension NetworkServices {
         }
         var names: [String: Field] = [:]  // lowercased name -> the field that took it
         var vips: [IPv4Address: Int] = [:]
+        names.reserveCapacity(services.reduce(containers.count) { $0 + 1 + $1.aliases.count + $1.tasks.count })
+        vips.reserveCapacity(services.count)
         func claim(_ name: String, _ field: Field) -> Problem? {
             let key = DNSName.key(name)
             if let other = names[key] { return Problem(field: field.path, reason: "name \"\(name)\" is already used by \(other.path)") }

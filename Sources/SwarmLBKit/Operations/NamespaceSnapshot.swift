@@ -1,13 +1,15 @@
 /// The namespace's state as planning sees it, each part read from the kernel once, when first
 /// needed, and never again during one plan: the IPVS services with their real servers (for `apply`
-/// every service in one dump and every real in one read of /proc/net/ip_vs, netlink asked only
-/// about services whose reals differ; one service at a time for a one-object command), the IPv4 addresses,
-/// the firewall tables of the backend in use, links and the IPVS sysctls. `apply` (`Reconciler`)
-/// and every add/del command (`StatePlanner`) plan against one of these.
+/// every service and real in one read of /proc/net/ip_vs, netlink asked only about services whose
+/// scheduler or reals differ, and in one dump of every service only when the listing leaves one out
+/// or to prune; one service at a time for a one-object command), the IPv4 addresses, the firewall
+/// tables of the backend in use, links and the IPVS sysctls. `apply` (`Reconciler`) and every
+/// add/del command (`StatePlanner`) plan against one of these.
 final class NamespaceSnapshot {
     let kernel: Kernel
     private var fwmarkTable: [FirewallMark: IPVSService]?
     private var realListing: IPVSRealListing?
+    private var fwmarkStates: [FirewallMark: FwmarkServiceState] = [:]
     private var entries: [IPVSService.Key: IPVSSnapshot.Entry?] = [:]
     private var addressSet: Set<InterfaceAddress>?
     private var tables: [FirewallTable: IPTablesDump] = [:]
@@ -27,18 +29,50 @@ final class NamespaceSnapshot {
         return byMark
     }
 
+    /// The IPv4 fwmark service of a mark, as `apply` compares it with what it wants.
+    enum FwmarkServiceState: Equatable {
+        /// No IPv4 fwmark service of this mark.
+        case absent
+        /// Listed by /proc/net/ip_vs with the wanted scheduler and exactly the wanted reals: nothing to change.
+        case settled
+        /// Read over netlink, every setting, so that a change or its undo keeps the others.
+        case present(IPVSService)
+    }
+
+    /// The IPv4 fwmark service of this mark: settled as /proc/net/ip_vs (read once for all services)
+    /// lists it, otherwise read exactly over netlink. A mark the listing leaves out is looked up in
+    /// the one dump of every service, not taken as absent: kernels that keep every namespace's
+    /// services in one table lose their place between two reads of the file and skip some.
+    /// `ipvsadm -Ln -f MARK`.
+    func fwmarkService(
+        _ mark: FirewallMark, unlessSettledAs scheduler: IPVSScheduler, reals wanted: [IPv4Address: Int32]
+    ) throws(KernelError) -> FwmarkServiceState {
+        if let known = fwmarkStates[mark] { return known }
+        let listing = try procListing()
+        let state: FwmarkServiceState
+        if listing.lists(mark, scheduler: scheduler, exactly: wanted) {
+            state = .settled
+        } else if listing.listsNoService(mark) {
+            state = try fwmarkServices()[mark].map { .present($0) } ?? .absent
+        } else {
+            state = try entry(.fwmark(mark)).map { .present($0.service) } ?? .absent
+        }
+        fwmarkStates[mark] = state
+        return state
+    }
+
+    private func procListing() throws(KernelError) -> IPVSRealListing {
+        if let realListing { return realListing }
+        let listing = try PhaseTimings.measure("read: /proc/net/ip_vs") { () throws(KernelError) in try kernel.ipvs().realListing() }
+        realListing = listing
+        return listing
+    }
+
     /// The real servers of the IPv4 fwmark service of this mark. When /proc/net/ip_vs (read once for
     /// all services) lists exactly `wanted`, those, as nothing about them will change; otherwise
     /// read exactly, thresholds included, over netlink, so a change or its undo keeps every setting.
     func reals(of mark: FirewallMark, unlessExactly wanted: [IPv4Address: Int32]) throws(KernelError) -> [RealServer] {
-        let listing: IPVSRealListing
-        if let realListing {
-            listing = realListing
-        } else {
-            listing = try PhaseTimings.measure("read: /proc/net/ip_vs") { () throws(KernelError) in try kernel.ipvs().realListing() }
-            realListing = listing
-        }
-        if listing.lists(mark, exactly: wanted) {
+        if try procListing().lists(mark, exactly: wanted) {
             return wanted.map { RealServer(address: $0.key, weight: $0.value) }
         }
         return try entry(.fwmark(mark))?.reals ?? []

@@ -31,7 +31,12 @@ struct Reconciler {
                         + "in the services file; one VIP has one mark in mangle \(intent.chain)")
             }
         }
-        let services = try snapshot.fwmarkServices()
+        func state(_ svc: LoadBalancerIntent.Service) throws(KernelError) -> NamespaceSnapshot.FwmarkServiceState {
+            try snapshot.fwmarkService(svc.mark, unlessSettledAs: svc.scheduler, reals: svc.reals)
+        }
+        func currentReals(_ svc: LoadBalancerIntent.Service) throws(KernelError) -> [RealServer] {
+            try state(svc) == .absent ? [] : try snapshot.reals(of: svc.mark, unlessExactly: svc.reals)
+        }
         let addresses = try snapshot.addresses()
         let mangle = try snapshot.dump(.mangle)
 
@@ -42,21 +47,22 @@ struct Reconciler {
         }
         // FWM services: new ones, and a scheduler the file changed (other settings kept).
         for svc in intent.services {
-            guard let old = services[svc.mark] else {
+            switch try state(svc) {
+            case .absent:
                 perform(.addService(IPVSService(key: .fwmark(svc.mark), scheduler: svc.scheduler)), [.deleteService(.fwmark(svc.mark))])
-                continue
-            }
-            if old.scheduler != svc.scheduler {
+            case .settled: break
+            case .present(let old) where old.scheduler != svc.scheduler:
                 var new = old
                 new.scheduler = svc.scheduler
                 perform(.updateService(new), [.updateService(old)])
+            case .present: break
             }
         }
         // New and re-weighted real servers, before any is removed; IPVS wants lo up for them.
         var realChanges: [Transaction.Decision] = []
         for svc in intent.services {
             let key = IPVSService.Key.fwmark(svc.mark)
-            let current = services[svc.mark] == nil ? [] : try snapshot.reals(of: svc.mark, unlessExactly: svc.reals)
+            let current = try currentReals(svc)
             for (address, weight) in svc.reals.sorted(by: { $0.key < $1.key }) {
                 guard let old = current.first(where: { $0.address == .v4(address) && $0.port == 0 }) else {
                     let real = RealServer(address: address, weight: weight)
@@ -117,7 +123,7 @@ struct Reconciler {
         // Removed tasks: drained, then deleted.
         for svc in intent.services {
             let key = IPVSService.Key.fwmark(svc.mark)
-            let current = services[svc.mark] == nil ? [] : try snapshot.reals(of: svc.mark, unlessExactly: svc.reals)
+            let current = try currentReals(svc)
             for old in current where !(old.port == 0 && old.address.ipv4.map { svc.reals[$0] != nil } == true) {
                 var drained = old
                 drained.weight = 0
@@ -127,7 +133,7 @@ struct Reconciler {
         }
         guard prune else { return d }
         // Services the file does not name (their mark rules went above), then their VIPs.
-        for (mark, service) in services.sorted(by: { $0.key < $1.key }) where wanted[mark] == nil {
+        for (mark, service) in try snapshot.fwmarkServices().sorted(by: { $0.key < $1.key }) where wanted[mark] == nil {
             let reals = try snapshot.entry(.fwmark(mark))?.reals ?? []
             perform(.deleteService(.fwmark(mark)), [.addService(service)] + reals.map { .addReal(.fwmark(mark), $0) })
         }

@@ -11,6 +11,11 @@ public struct ServicesFileError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         "\(file)\(line.map { ":\($0)" } ?? ""): \(field.isEmpty ? "" : "field \(field): ")\(reason)"
     }
+
+    /// True when the file itself could not be read (open(2) or read(2) failed), not its content.
+    public var isUnreadable: Bool { line == nil && field.isEmpty && reason.hasPrefix(Self.unreadablePrefix) }
+
+    static let unreadablePrefix = "cannot read the file: "
 }
 
 /// Reads the services file shared by `dns serve` and later commands: YAML, or JSON (read by the
@@ -217,7 +222,7 @@ public enum ServicesFile {
 /// file or directory (ENOENT), Permission denied (EACCES), Is a directory (EISDIR)).
 private func contents(_ path: String) throws(ServicesFileError) -> [UInt8] {
     func failure(_ e: Int32) -> ServicesFileError {
-        ServicesFileError(file: path, line: nil, field: "", reason: "cannot read the file: " + errnoText(e))
+        ServicesFileError(file: path, line: nil, field: "", reason: ServicesFileError.unreadablePrefix + errnoText(e))
     }
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw failure(errno) }

@@ -58,13 +58,16 @@ struct ServicesFileNode {
     }
 
     /// Assembles nodes from the parser's events: a stack of the open sequences and mappings, each
-    /// with its children so far (a mapping's keys and values alternating), appended to in place.
+    /// with its items or key/value pairs so far (a mapping's key kept until its value comes), appended
+    /// to in place.
     private struct Builder {
         private struct Open {
             var isMapping: Bool
             var line: Int
             var anchor: String?
-            var children: [ServicesFileNode] = []
+            var items: [ServicesFileNode] = []
+            var pairs: [(key: ServicesFileNode, value: ServicesFileNode)] = []
+            var key: ServicesFileNode?
         }
         private var open: [Open] = []
         private var anchors: [String: ServicesFileNode] = [:]
@@ -89,14 +92,9 @@ struct ServicesFileNode {
                 open.append(Open(isMapping: true, line: line, anchor: Self.text(event.data.mapping_start.anchor)))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 let done = open.removeLast()
-                let content: Content
-                if done.isMapping {
-                    content = .mapping(
-                        stride(from: 0, to: done.children.count - 1, by: 2).map { (done.children[$0], done.children[$0 + 1]) })
-                } else {
-                    content = .sequence(done.children)
-                }
-                add(ServicesFileNode(content: content, line: done.line), anchor: done.anchor)
+                add(
+                    ServicesFileNode(content: done.isMapping ? .mapping(done.pairs) : .sequence(done.items), line: done.line),
+                    anchor: done.anchor)
             case YAML_ALIAS_EVENT:
                 let name = Self.text(event.data.alias.anchor) ?? ""
                 guard let node = anchors[name] else { throw SyntaxError(line: line, reason: "alias *\(name) names no anchor") }
@@ -109,10 +107,16 @@ struct ServicesFileNode {
         /// Puts a finished node into the sequence or mapping that holds it, or makes it the document.
         private mutating func add(_ node: ServicesFileNode, anchor: String?) {
             if let anchor { anchors[anchor] = node }
-            if open.isEmpty {
+            let last = open.count - 1
+            if last < 0 {
                 document = node
+            } else if !open[last].isMapping {
+                open[last].items.append(node)
+            } else if let key = open[last].key {
+                open[last].pairs.append((key, node))
+                open[last].key = nil
             } else {
-                open[open.count - 1].children.append(node)
+                open[last].key = node
             }
         }
 
