@@ -104,6 +104,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            // Read by path (Docker's own `docker network inspect -v` capture), not bundled.
+            exclude: ["Fixtures"]),
     ]
 )
