@@ -151,7 +151,9 @@ test_an_unreachable_upstream_port_fails_over_at_once() {
   out=$(ip netns exec "$ns" dig +tries=1 +time=3 @127.0.0.11 nowhere.invalid)
   took=$(( ($(date +%s%N) - start) / 1000000 ))
   assert_contains "$out" "status: SERVFAIL"
-  [ $took -lt 1000 ] || fail "SERVFAIL took $took ms"
+  # "At once": well under the 4 s upstream timeout it would otherwise wait (bounded loosely, as a busy
+  # CI machine can take a second or two to schedule dig and the resolver).
+  [ $took -lt 2500 ] || fail "SERVFAIL took $took ms"
   kill $dns_pid; wait $dns_pid
   assert_contains "$(cat "$dns_log")" "upstream 127.0.0.1:9 is unreachable: Connection refused (ECONNREFUSED); trying no other: SERVFAIL"
 }
@@ -172,7 +174,8 @@ test_upstreams_answering_refused_or_servfail_are_passed_over() {
   start=$(date +%s%N)
   assert_eq "192.0.2.7" "$(q "$ns" +short elsewhere)"
   took=$(( ($(date +%s%N) - start) / 1000000 ))
-  [ $took -lt 1000 ] || fail "failing over took $took ms"
+  # Passing over a REFUSED and a SERVFAIL answer waits for no timeout (4 s for any one upstream).
+  [ $took -lt 3500 ] || fail "failing over took $took ms"
   kill $dns_pid $a $b $c; wait $dns_pid; wait $a $b $c || true
   assert_contains "$(cat "$dns_log")" "upstream 127.0.0.1:$p answered REFUSED; trying the next one"
   assert_contains "$(cat "$dns_log")" "upstream 127.0.0.1:$((p + 1)) answered SERVFAIL; trying the next one"
@@ -189,7 +192,8 @@ test_upstream_queries_in_flight_are_bounded_and_the_rest_refused_at_once() {
   out=$(ip netns exec "$ns" dig +tries=1 +time=3 @127.0.0.11 third.invalid)
   took=$(( ($(date +%s%N) - start) / 1000000 ))
   assert_contains "$out" "status: REFUSED"
-  [ $took -lt 1000 ] || fail "REFUSED took $took ms"
+  # Refused without asking the silent upstream, which would take its 4 s timeout.
+  [ $took -lt 2500 ] || fail "REFUSED took $took ms"
   wait $waiting
   assert_contains "$(cat /tmp/$PREFIX.w1)" "status: SERVFAIL"
   assert_contains "$(cat /tmp/$PREFIX.w2)" "status: SERVFAIL"
