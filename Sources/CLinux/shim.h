@@ -7,11 +7,19 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/vfs.h>
 #include <time.h>
 
 // setns(2) restricted to network namespaces (CLONE_NEWNET).
 extern int swlb_sys_setns(int fd, int nstype) __asm__("setns");
 static inline int swlb_setns_net(int fd) { return swlb_sys_setns(fd, 0x40000000); }
+
+// The filesystem magic of path (statfs(2) f_type: NSFS_MAGIC for a mounted namespace), or 0 when
+// statfs fails; Swift cannot call statfs(2) itself, whose struct and function share a name.
+static inline long swlb_fs_type(const char *path) {
+    struct statfs fs;
+    return statfs(path, &fs) == 0 ? (long)fs.f_type : 0;
+}
 
 // strerrorname_np(3) (glibc 2.32+): the symbolic name of an errno value ("ENOENT"), or NULL.
 extern const char *swlb_strerrorname_np(int errnum) __asm__("strerrorname_np");

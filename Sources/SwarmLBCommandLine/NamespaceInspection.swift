@@ -12,7 +12,13 @@ public enum NamespaceInspection {
         var headings: [String] = []
         var failures: [String] = []
         let choice = try common.backendChoice()
-        for (name, path) in all ? namespaces() : [(common.netns?.description ?? "current namespace", nil)] {
+        let (listed, unmounted) = all ? namespaces() : ([(common.netns?.description ?? "current namespace", nil)], [])
+        for path in unmounted {
+            CommandRunner.warn(
+                "note: skipped \(path): an unmounted namespace file"
+                    + " (Docker deletes a removed sandbox's at its next clean-up, within about two minutes)")
+        }
+        for (name, path) in listed {
             do {
                 let kernel: Kernel
                 let namespace: String?
@@ -50,8 +56,9 @@ public enum NamespaceInspection {
 
     /// The namespaces `--all` reads, each with its heading: the one swarmlb runs in first (the host,
     /// path nil), unless it is also listed; then every one under /run/docker/netns and /run/netns,
-    /// a namespace reachable under several names (same st_dev and st_ino) once, its heading naming them all.
-    static func namespaces() -> [(String, String?)] {
+    /// a namespace reachable under several names (same st_dev and st_ino) once, its heading naming them all;
+    /// and apart, the files there that are no longer mounted namespaces (`NetNamespace.isMounted`).
+    static func namespaces() -> (listed: [(String, String?)], unmounted: [String]) {
         let paths = [NetNamespace.dockerDirectory, NetNamespace.iprouteDirectory].flatMap { dir -> [String] in
             guard let d = opendir(dir) else { return [] }
             defer { closedir(d) }
@@ -65,7 +72,8 @@ public enum NamespaceInspection {
         var order: [String] = []
         var aliases: [String: [String]] = [:]
         var firstByIdentity: [String: String] = [:]
-        for p in paths {
+        let unmounted = paths.filter { !NetNamespace.isMounted($0) }
+        for p in paths where !unmounted.contains(p) {
             var st = stat()
             let identity = stat(p, &st) == 0 ? "\(st.st_dev):\(st.st_ino)" : p
             if let first = firstByIdentity[identity] {
@@ -78,6 +86,6 @@ public enum NamespaceInspection {
         let listed: [(String, String?)] = order.map { p in (([p] + (aliases[p] ?? [])).joined(separator: " = "), p) }
         var st = stat()
         let own = stat("/proc/self/ns/net", &st) == 0 ? "\(st.st_dev):\(st.st_ino)" : ""
-        return firstByIdentity[own] == nil ? [("the namespace swarmlb runs in", nil)] + listed : listed
+        return (firstByIdentity[own] == nil ? [("the namespace swarmlb runs in", nil)] + listed : listed, unmounted)
     }
 }

@@ -104,6 +104,12 @@ wait_for 300 "docker network inspect -v my-network holds 7 tasks and the contain
   broken "Docker's view of my-network is incomplete ($out/network-my-network.json)"
 wait_for 300 "the load balancers hold their reals (5 in lb_*, 2 in ingress_sbox)" load_balancers_programmed ||
   broken "the load balancers were not programmed"
+# Idle: no file of a removed sandbox under /run/docker/netns (a failed attempt at the container client leaves one:
+# Docker unmounts its namespace at once and deletes the file at its next clean-up, within about two minutes), so
+# that the namespaces captured are the ones the checks find.
+no_removed_sandbox() { local f; for f in /run/docker/netns/*; do [ "$(stat -f -c %T "$f")" = nsfs ] || return 1; done; }
+wait_for 200 "every file under /run/docker/netns a mounted namespace (Docker's clean-up of removed sandboxes)" \
+  no_removed_sandbox || broken "files of removed sandboxes stay under /run/docker/netns: $(ls /run/docker/netns | tr '\n' ' ')"
 phase program
 log "swarm up: 3 services, 7 tasks, 1 container"
 
@@ -115,7 +121,7 @@ docker network inspect -v ingress > "$out/network-ingress.json"
 docker network inspect -v my-network ingress > "$out/networks.json"
 docker inspect -f '{{.Name}} {{printf "%.12s" .Id}} {{.NetworkSettings.SandboxKey}} {{with index .NetworkSettings.Networks "my-network"}}{{.IPAddress}}{{end}}' \
   $(docker ps -q) | sed 's|^/||' | sort > "$out/containers.txt"
-ls /run/docker/netns > "$out/netns.txt"
+for f in /run/docker/netns/*; do [ "$(stat -f -c %T "$f")" != nsfs ] || basename "$f"; done > "$out/netns.txt"
 for ns in host $(cat "$out/netns.txt"); do
   d=$out/ns/$ns; mkdir -p "$d"
   run=(); [ "$ns" = host ] || run=(nsenter --net="/run/docker/netns/$ns")

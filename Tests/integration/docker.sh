@@ -27,7 +27,7 @@ swarmlb_views() {
 same_views() {
   local d what n=0 differ=0
   swarmlb_views
-  assert_eq "$(ls /run/docker/netns) host" "$(ls "$DOCKER_NODE/ns" | grep -vx host | grep -vx swarmlb-read) host" \
+  assert_eq "$(docker_namespaces) host" "$(ls "$DOCKER_NODE/ns" | grep -vx host | grep -vx swarmlb-read) host" \
     "the namespaces captured"
   for what in "$@"; do
     for d in "$DOCKER_NODE"/ns/*/; do
@@ -40,7 +40,7 @@ same_views() {
 
 test_inspect_all_finds_no_problem_on_a_healthy_node() {
   out=$("$SWARMLB" inspect --all) || { rc=$?; printf '%s\n' "$out" >&2; fail "inspect --all exited $rc"; }
-  for ns in $(ls /run/docker/netns); do assert_contains "$out" "== /run/docker/netns/$ns"; done
+  for ns in $(docker_namespaces); do assert_contains "$out" "== /run/docker/netns/$ns"; done
   assert_eq "$(grep -c '^== ' <<<"$out")" "$(grep -c '^no problems found$' <<<"$out")" "namespaces without a problem"
   "$SWARMLB" inspect --all --json | schema_check reports
 }

@@ -227,6 +227,13 @@ docker_dns_rules() {
   $X -t nat -I DOCKER_POSTROUTING -s 127.0.0.11 -p tcp --sport $tcp -j SNAT --to-source :53
 }
 
+# docker_namespaces: the names under /run/docker/netns that are mounted namespaces, not the files of removed
+# sandboxes, which Docker unmounts at once and deletes at its next clean-up, a minute or two later.
+docker_namespaces() {
+  local f
+  for f in /run/docker/netns/*; do [ "$(stat -f -c %T "$f" 2>/dev/null)" != nsfs ] || basename "$f"; done
+}
+
 # docker_rules NS: the nat, filter and mangle rules Docker writes in a container namespace and on a
 # node (embedded DNS chains, ingress, masquerade, marks), plus a variety of matches, written by $IPT.
 docker_rules() {

@@ -31,6 +31,16 @@ public struct NetNamespace: Sendable, Equatable {
         }
     }
 
+    /// Whether the file at `path` is a mounted namespace (nsfs, or procfs before Linux 3.19) rather
+    /// than the empty file a namespace leaves when it is unmounted: Docker unmounts a removed
+    /// sandbox's namespace at once but deletes its file under /run/docker/netns only at its next
+    /// garbage collection, up to about two minutes later. Unknown (statfs failed) counts as mounted,
+    /// so that entering it says why it cannot be read.
+    public static func isMounted(_ path: String) -> Bool {
+        let type = swlb_fs_type(path)
+        return type == 0 || type == 0x6e73_6673 || type == 0x9fa0  // statfs failed, NSFS_MAGIC, PROC_SUPER_MAGIC
+    }
+
     /// Not found is ENOENT (or ENOTDIR) only; EACCES/EPERM (another user's /proc/PID/ns/net) is a permission failure.
     private static func check(_ path: String, _ spec: String, tried: [String]) throws(KernelError) {
         guard access(path, F_OK) != 0 else { return }
