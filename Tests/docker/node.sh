@@ -107,7 +107,8 @@ wait_for 300 "the load balancers hold their reals (5 in lb_*, 2 in ingress_sbox)
 # Idle: no file of a removed sandbox under /run/docker/netns (a failed attempt at the container client leaves one:
 # Docker unmounts its namespace at once and deletes the file at its next clean-up, within about two minutes), so
 # that the namespaces captured are the ones the checks find.
-no_removed_sandbox() { local f; for f in /run/docker/netns/*; do [ "$(stat -f -c %T "$f")" = nsfs ] || return 1; done; }
+mounted_namespaces() { local f; for f in /run/docker/netns/*; do [ "$(stat -f -c %T "$f")" != nsfs ] || basename "$f"; done; }
+no_removed_sandbox() { [ "$(ls /run/docker/netns | wc -l)" = "$(mounted_namespaces | wc -l)" ]; }
 wait_for 200 "every file under /run/docker/netns a mounted namespace (Docker's clean-up of removed sandboxes)" \
   no_removed_sandbox || broken "files of removed sandboxes stay under /run/docker/netns: $(ls /run/docker/netns | tr '\n' ' ')"
 phase program
@@ -121,7 +122,7 @@ docker network inspect -v ingress > "$out/network-ingress.json"
 docker network inspect -v my-network ingress > "$out/networks.json"
 docker inspect -f '{{.Name}} {{printf "%.12s" .Id}} {{.NetworkSettings.SandboxKey}} {{with index .NetworkSettings.Networks "my-network"}}{{.IPAddress}}{{end}}' \
   $(docker ps -q) | sed 's|^/||' | sort > "$out/containers.txt"
-for f in /run/docker/netns/*; do [ "$(stat -f -c %T "$f")" != nsfs ] || basename "$f"; done > "$out/netns.txt"
+mounted_namespaces > "$out/netns.txt"
 for ns in host $(cat "$out/netns.txt"); do
   d=$out/ns/$ns; mkdir -p "$d"
   run=(); [ "$ns" = host ] || run=(nsenter --net="/run/docker/netns/$ns")
