@@ -5,7 +5,11 @@ import ArgumentParser
 public struct InspectOptions: ParsableArguments {
     public init() {}
 
-    @Flag(help: "Inspect the namespace swarmlb runs in (the host) and every namespace under /run/docker/netns and /run/netns.")
+    @Flag(
+        help: """
+            Inspect the namespace swarmlb runs in (the host) and every namespace under /run/docker/netns and /run/netns \
+            (a file there that is no longer a mounted namespace, as a removed container leaves one for a while, is skipped with a note).
+            """)
     public var all = false
     @Option(
         help: ArgumentHelp(
