@@ -15,7 +15,7 @@ extern int swlb_sys_setns(int fd, int nstype) __asm__("setns");
 static inline int swlb_setns_net(int fd) { return swlb_sys_setns(fd, 0x40000000); }
 
 // The filesystem magic of path (statfs(2) f_type: NSFS_MAGIC for a mounted namespace), or 0 when
-// statfs fails; Swift cannot call statfs(2) itself, whose struct and function share a name.
+// statfs fails; Swift's Glibc module leaves out <sys/vfs.h>, so statfs(2) is not visible there.
 static inline long swlb_fs_type(const char *path) {
     struct statfs fs;
     return statfs(path, &fs) == 0 ? (long)fs.f_type : 0;

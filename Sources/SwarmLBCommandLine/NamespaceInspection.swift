@@ -72,8 +72,12 @@ public enum NamespaceInspection {
         var order: [String] = []
         var aliases: [String: [String]] = [:]
         var firstByIdentity: [String: String] = [:]
-        let unmounted = paths.filter { !NetNamespace.isMounted($0) }
-        for p in paths where !unmounted.contains(p) {
+        var unmounted: [String] = []
+        for p in paths {
+            guard NetNamespace.isMounted(p) else {
+                unmounted.append(p)
+                continue
+            }
             var st = stat()
             let identity = stat(p, &st) == 0 ? "\(st.st_dev):\(st.st_ino)" : p
             if let first = firstByIdentity[identity] {
