@@ -59,7 +59,7 @@ DOCS_DIR ?= .
 docs: build
 	@mkdir -p $(DOCS_DIR)/man $(DOCS_DIR)/completions
 	$(SWIFT) build --product generate-manual
-	for x in swarmlb swarmlb-dns swarmlb-apply swarmlb-inspect; do .build/debug/generate-manual .build/debug/$$x --output-directory $(DOCS_DIR)/man; done
+	for x in swarmlb swarmlb-dns; do .build/debug/generate-manual .build/debug/$$x --output-directory $(DOCS_DIR)/man; done
 	for page in $(DOCS_DIR)/man/*.1; do scripts/man-sections $$page; done
 	$(BIN) --generate-completion-script bash > $(DOCS_DIR)/completions/swarmlb.bash
 	$(BIN) --generate-completion-script zsh > $(DOCS_DIR)/completions/_swarmlb
@@ -79,10 +79,10 @@ docs-check: build
 PREFIX ?= /usr/local
 CONFIG ?= debug
 install: $(if $(SKIP_BUILD),,build)
-	@for x in swarmlb-dns swarmlb-apply swarmlb-inspect; do test -x .build/$(CONFIG)/$$x || { echo "install: .build/$(CONFIG)/$$x is missing: swarmlb execs it from its own directory (dns serve, apply, inspect --expect)" >&2; exit 1; }; done
+	@test -x .build/$(CONFIG)/swarmlb-dns || { echo "install: .build/$(CONFIG)/swarmlb-dns is missing: swarmlb execs it from its own directory (dns serve)" >&2; exit 1; }
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	install -m 755 .build/$(CONFIG)/swarmlb .build/$(CONFIG)/swarmlb-dns .build/$(CONFIG)/swarmlb-apply .build/$(CONFIG)/swarmlb-inspect $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 .build/$(CONFIG)/swarmlb .build/$(CONFIG)/swarmlb-dns $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 completions/swarmlb.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/swarmlb
 	install -m 644 completions/_swarmlb $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_swarmlb

@@ -7,8 +7,6 @@ let package = Package(
     products: [
         .executable(name: "swarmlb", targets: ["swarmlb"]),
         .executable(name: "swarmlb-dns", targets: ["swarmlb-dns"]),
-        .executable(name: "swarmlb-apply", targets: ["swarmlb-apply"]),
-        .executable(name: "swarmlb-inspect", targets: ["swarmlb-inspect"]),
         .library(name: "SwarmLBKit", targets: ["SwarmLBKit"]),
     ],
     dependencies: [
@@ -62,10 +60,13 @@ let package = Package(
             dependencies: [
                 "SwarmLBKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        // The thin command line (no Foundation, no NIO: it starts in a few milliseconds).
+        // The command line, apply and inspect --expect included (no NIO; dns serve execs swarmlb-dns).
         .executableTarget(
             name: "swarmlb",
-            dependencies: ["SwarmLBKit", "SwarmLBCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "SwarmLBKit", "SwarmLBCommandLine", "SwarmLBServices",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // The resolver behind `swarmlb dns serve`.
         .executableTarget(
@@ -78,25 +79,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // `swarmlb apply`, which reads the services file (SwarmLBServices) and reconciles.
-        .executableTarget(
-            name: "swarmlb-apply",
-            dependencies: [
-                "SwarmLBKit", "SwarmLBCommandLine", "SwarmLBServices",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
-        // `swarmlb inspect --expect FILE`, which reads the services file (SwarmLBServices) and compares.
-        .executableTarget(
-            name: "swarmlb-inspect",
-            dependencies: [
-                "SwarmLBKit", "SwarmLBCommandLine", "SwarmLBServices",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
         // The firewall backends driven with iptables-style arguments, for the parity tests and `make bench`.
         .executableTarget(name: "swarmlb-fw", dependencies: ["SwarmLBKit"]),
         .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),
+        // The executable's own parts: apply's argument reading against the argument parser's.
+        .testTarget(name: "swarmlbTests", dependencies: ["swarmlb", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "SwarmLBDNSTests",
             dependencies: [

@@ -1,8 +1,7 @@
 import ArgumentParser
 import SwarmLBKit
 
-/// The options of `swarmlb apply` (run by the swarmlb-apply executable, which links the services
-/// file reader — libyaml — so that every other command starts fast).
+/// The options of `swarmlb apply` beyond the common ones.
 public struct ApplyOptions: ParsableArguments {
     public init() {}
 
@@ -16,20 +15,29 @@ public struct ApplyOptions: ParsableArguments {
         help:
             "mangle chain of the mark rules: INPUT (Docker's load-balancer namespace, with its IPVS sysctls) or OUTPUT (per container, Docker 1.12-17.x). Default: INPUT.",
         transform: Parse.loadBalancerChain)
-    public var chain = "INPUT"
+    public var chain = Self.defaultChain
     @Option(help: "Source of the ipvs SNAT rule. Default: the namespace's address on --dev within the subnet.", transform: Parse.address)
     public var toSource: IPv4Address?
     @Flag(help: "Also remove the load-balancing objects the file does not name (see the README for exactly which).") public var prune =
         false
     @Flag(help: "Change nothing: exit 0 when the namespace matches the file, 3 with the differences (as commands) when not.")
     public var check = false
+}
 
-    /// These options as arguments again, for the swarmlb-apply executable swarmlb execs.
-    public var arguments: [String] {
-        var args = ["--config=\(config)", "--dev=\(dev)", "--chain=\(chain)"]
-        if let toSource { args.append("--to-source=\(toSource)") }
-        if prune { args.append("--prune") }
-        if check { args.append("--check") }
-        return args
+extension ApplyOptions {
+    /// --chain's default: Docker's load-balancer namespace.
+    public static let defaultChain = "INPUT"
+
+    /// The options with these values, as the parser would have read them (for a command line read
+    /// without it: `ApplyCommandLine`).
+    public init(config: String, dev: String, chain: String, toSource: IPv4Address?, prune: Bool, check: Bool) {
+        var options = ApplyOptions()  // on a copy, as CommonOptions(netns:json:backend:wait:) says why
+        options.config = config
+        options.dev = dev
+        options.chain = chain
+        options.toSource = toSource
+        options.prune = prune
+        options.check = check
+        self = options
     }
 }

@@ -5,14 +5,29 @@ import SwarmLBKit
 /// Runs a root command of swarmlb's and maps every failure to one line on stderr and an exit
 /// status: 0 ok, 1 runtime failure, 2 usage error (3 is inspect's "problems found").
 public enum CommandRunner {
-    /// `usageHint` names the command whose --help a usage error points to (default: the root's name).
-    public static func run<Root: ParsableCommand>(_ root: Root.Type, usageHint: String? = nil) -> Never {
+    public static func run<Root: ParsableCommand>(_ root: Root.Type) -> Never {
         let args = Array(CommandLine.arguments.dropFirst())
         // Even when parsing fails, an error asked for as JSON is JSON.
         jsonErrors = args.prefix { $0 != "--" }.contains("--json")
-        do {
+        reporting(root, usageHint: Root._commandName) {
             var command = try Root.parseAsRoot(try leadingOptionsMovedLast(args))
             try command.run()
+        }
+    }
+
+    /// Runs a command whose arguments were read without the parser (`swarmlb apply`'s), with the same
+    /// exit statuses and error lines as `run(_:)`; a usage error points to `usageHint --help`.
+    public static func run<Command: ParsableCommand>(_ command: Command, json: Bool, usageHint: String) -> Never {
+        jsonErrors = json
+        reporting(Command.self, usageHint: usageHint) {
+            var command = command
+            try command.run()
+        }
+    }
+
+    private static func reporting<Root: ParsableCommand>(_ root: Root.Type, usageHint: String, _ body: () throws -> Void) -> Never {
+        do {
+            try body()
             exit(0)
         } catch let error as SwarmLBKit.ValidationError {
             fail(error.description, status: 2)
@@ -29,7 +44,7 @@ public enum CommandRunner {
             // The parser reports bad arguments as EX_USAGE (64); swarmlb's usage status is 2.
             let usage = status == .validationFailure
             let message = Root.message(for: error)
-            fail(usage ? message + " (see '\(usageHint ?? Root._commandName) --help')" : message, status: usage ? 2 : 1)
+            fail(usage ? message + " (see '\(usageHint) --help')" : message, status: usage ? 2 : 1)
         }
     }
 
@@ -46,20 +61,6 @@ public enum CommandRunner {
                 "\(args.joined(separator: " ")) must be followed by a command, e.g. 'swarmlb -n NS vip list'")
         }
         return Array(args[end...]) + leading.arguments
-    }
-
-    /// The arguments of `swarmlb apply ...` for swarmlb-apply (the word `apply` taken out), when that is
-    /// the command and no help, version or completion is asked for, which only swarmlb's whole command
-    /// tree answers: swarmlb then hands over before building that tree.
-    public static func applyArguments(_ args: [String]) -> [String]? {
-        let command = leadingOptionsEnd(args)
-        guard command < args.count, args[command] == "apply" else { return nil }
-        let rootOnly = ["-h", "--help", "-help", "--version", "--generate-completion-script", "--experimental-dump-help"]
-        guard !args.contains(where: { a in rootOnly.contains { a == $0 || a.hasPrefix($0 + "=") } }) else { return nil }
-        // The leading options go last, as swarmlb-apply's own parser reads them, so that it does not
-        // parse them a second time (leadingOptionsMovedLast); not past a `--`.
-        guard !args.contains("--") else { return Array(args[..<command] + args[(command + 1)...]) }
-        return Array(args[(command + 1)...] + args[..<command])
     }
 
     /// Where the leading run of common options (`-n NS --json`) ends: the index of the command word.

@@ -64,6 +64,21 @@ public struct CommonOptions: ParsableArguments {
     }
 }
 
+extension CommonOptions {
+    /// The options with these values, as the parser would have read them (for a command line read
+    /// without it: `ApplyCommandLine`).
+    public init(netns: NamespaceTarget?, json: Bool, backend: FirewallSelection.Choice?, wait: Double?) {
+        // Set on a copy: in an initializer, an assignment to a wrapped property would make a new
+        // definition (the wrapper's init(wrappedValue:)) instead of giving it a value.
+        var options = CommonOptions()
+        options.netnsArguments = netns.map { [$0] } ?? []
+        options.json = json
+        options.backend = backend
+        options.wait = wait
+        self = options
+    }
+}
+
 extension FirewallSelection.Choice: ExpressibleByArgument {}
 
 /// Options of commands that change the kernel.
@@ -71,9 +86,15 @@ public struct ChangeOptions: ParsableArguments {
     public init() {}
     @Flag(help: "Print the kernel changes that would be made, as classic commands, and change nothing.")
     public var dryRun = false
+}
 
-    /// These options as arguments again, for a program swarmlb execs.
-    public var arguments: [String] { dryRun ? ["--dry-run"] : [] }
+extension ChangeOptions {
+    /// The option with this value, as the parser would have read it.
+    public init(dryRun: Bool) {
+        var options = ChangeOptions()  // on a copy, as CommonOptions(netns:json:backend:wait:) says why
+        options.dryRun = dryRun
+        self = options
+    }
 }
 
 /// Options of commands that remove things.

@@ -1,7 +1,6 @@
 import ArgumentParser
 
-/// The options of `swarmlb inspect [services]` beyond the common ones. `--expect` is read by the
-/// swarmlb-inspect executable, which links the services file reader (libyaml).
+/// The options of `swarmlb inspect [services]` beyond the common ones.
 public struct InspectOptions: ParsableArguments {
     public init() {}
 
@@ -21,7 +20,4 @@ public struct InspectOptions: ParsableArguments {
     public func validate() throws {
         if all && expect != nil { throw ValidationError("--expect compares one namespace with its file; it takes -n NS, not --all") }
     }
-
-    /// These options as arguments again, for the swarmlb-inspect executable swarmlb execs.
-    public var arguments: [String] { (all ? ["--all"] : []) + (expect.map { ["--expect=\($0)"] } ?? []) }
 }

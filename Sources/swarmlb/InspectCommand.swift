@@ -1,6 +1,7 @@
 import ArgumentParser
 import SwarmLBCommandLine
 import SwarmLBKit
+import SwarmLBServices
 
 /// `swarmlb inspect`: everything a namespace does to load-balance, read-only. The views are
 /// byte-compatible with `ipvsadm -Ln`, `iptables-legacy -S` / `-save` and `ip -o addr`; the
@@ -42,11 +43,18 @@ struct InspectCommand: ParsableCommand {
             if options.all && common.netns != nil { throw ValidationError("--all and --netns exclude each other") }
         }
 
+        /// The file is read before the namespace is entered, so a bad one is one line and an exit status
+        /// (2 malformed, 1 unreadable, as dns serve) with nothing read.
         func run() throws {
-            if options.expect != nil {
-                try SiblingExecutable("swarmlb-inspect").exec(["swarmlb-inspect"] + common.arguments + options.arguments)
+            var expected: NetworkServices?
+            if let path = options.expect {
+                do {
+                    expected = try ServicesFile.load(path: path)
+                } catch {
+                    CommandRunner.fail(error.description, status: error.isUnreadable ? 1 : 2)
+                }
             }
-            try NamespaceInspection.run(common, all: options.all)
+            try NamespaceInspection.run(common, all: options.all, expected: expected)
         }
     }
 

@@ -7,12 +7,10 @@ import SwarmLBKit
 @main
 enum Main {
     static func main() {
-        // `swarmlb apply` is swarmlb-apply's whole work: exec it before parsing (start-up counts there).
-        // Should the exec fail, ApplyCommand below tries again and reports why.
-        if let args = CommandRunner.applyArguments(Array(CommandLine.arguments.dropFirst())),
-            let apply = try? SiblingExecutable("swarmlb-apply")
-        {
-            try? apply.exec(["swarmlb-apply"] + args)
+        PhaseTimings.mark("start-up")
+        // `swarmlb apply` with plain arguments runs without building the command tree (ApplyCommandLine).
+        if let apply = ApplyCommandLine(Array(CommandLine.arguments.dropFirst())) {
+            CommandRunner.run(apply.command, json: apply.json, usageHint: "swarmlb")
         }
         CommandRunner.run(SwarmLB.self)
     }
