@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import Glibc
 import SwarmLBKit
 
 /// One command's run: enters the namespace (on the main thread, before any socket), opens the
@@ -52,15 +53,36 @@ public struct Session {
     /// as the script it stands for; or the JSON change report.
     public func printReport(_ report: Transaction.Report, dryRun: Bool) throws {
         if options.json { return try printJSON(JSONViews.ChangeReport(report, dryRun: dryRun)) }
+        var out = TextBuffer()
         for d in report.decisions {
             switch d {
-            case .perform(let c, _): print(report.command(c))
-            case .alreadyDone(let c): print("# already present: \(report.command(c))")
-            case .absent(let c): print("# not present: \(report.command(c))")
-            case let .kept(c, reason): print("# kept: \(report.command(c)) (\(reason))")
-            case .notFound(let what): print("# not present: \(what)")
+            case .perform(let c, _): out.write(report.command(c))
+            case .alreadyDone(let c): out.write("# already present: \(report.command(c))")
+            case .absent(let c): out.write("# not present: \(report.command(c))")
+            case let .kept(c, reason): out.write("# kept: \(report.command(c)) (\(reason))")
+            case .notFound(let what): out.write("# not present: \(what)")
             }
+            out.write(UInt8(ascii: "\n"))
         }
+        try Self.write(out)
+    }
+
+    /// Writes the text to standard output after what `print` buffered; not through `print`, whose
+    /// first dynamic cast of its argument walks every protocol conformance of the executable (a
+    /// fifth of a small apply's start under emulation).
+    public static func write(_ text: TextBuffer) throws(KernelError) {
+        fflush(nil)
+        let failure: Int32? = text.bytes.withUnsafeBytes { all in
+            var done = 0
+            while done < all.count {
+                let n = Glibc.write(1, all.baseAddress! + done, all.count - done)
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { return n < 0 ? errno : EIO }
+                done += n
+            }
+            return nil
+        }
+        if let failure { throw .syscall(call: "write", object: "standard output", errno: failure) }
     }
 
     /// The JSON encoder of every --json output: snake_case keys, sorted, pretty.

@@ -34,7 +34,7 @@ extension ServicesFile.Reader {
     private func array(_ node: ServicesFileNode?, _ field: String) throws(ServicesFileError) -> [ServicesFileNode] {
         guard let node, !node.isNull else { return [] }
         guard let items = node.sequence else { throw fail(node, field, "expected an array") }
-        return items
+        return Array(items)
     }
 
     /// An address as Docker prints it, with or without a `/prefix`.

@@ -98,8 +98,12 @@ public enum ServicesFile {
 
         /// A mapping's values by key, the last one when a key is repeated (a handful of keys: no hashing).
         struct Fields {
-            let pairs: [(key: ServicesFileNode, value: ServicesFileNode)]
-            subscript(_ key: String) -> ServicesFileNode? { pairs.last { $0.key.string == key }?.value }
+            let pairs: ServicesFileNode.Pairs
+            subscript(_ key: String) -> ServicesFileNode? {
+                var found: ServicesFileNode?
+                for (k, v) in pairs where k.string == key { found = v }
+                return found
+            }
         }
 
         /// The mapping's values, every key one of `keys`.
@@ -163,7 +167,7 @@ public enum ServicesFile {
                 let key = part.prefix(while: { $0 != "[" })
                 node = node?[String(key)]
                 if let open = part.firstIndex(of: "["), let i = Int(part[part.index(after: open)...].dropLast()) {
-                    node = node?.sequence.flatMap { i < $0.count ? $0[i] : nil }
+                    node = node?.sequence.flatMap { items in Array(items).dropFirst(i).first }
                 }
             }
             return node

@@ -3,29 +3,91 @@ import CYAML
 /// One node of a services file as libyaml's event parser reads it (`yaml_parser_parse`): a scalar's
 /// text as written (no type resolved: `0x101` stays the string `0x101`), a sequence, or a mapping's
 /// key/value pairs in file order, each with the 1-based line it starts on for error messages.
-/// JSON is read the same way, since JSON is YAML. Aliases are resolved to their anchored node.
+/// JSON is read the same way, since JSON is YAML. An alias stands for its anchored node.
+///
+/// The nodes of a file live in one flat array, in document order (`Tree`): a node is its index
+/// there, and a sequence's or mapping's children follow it up to the end of its subtree. A file
+/// of thousands of services is thus read with no allocation per node and freed at once.
 struct ServicesFileNode {
-    enum Content {
-        /// A scalar; `plain` is false for a quoted or block scalar (`"null"` is a string, `null` is not).
-        case scalar(String, plain: Bool)
-        case sequence([ServicesFileNode])
-        case mapping([(key: ServicesFileNode, value: ServicesFileNode)])
-    }
+    fileprivate let tree: Tree
+    fileprivate let index: Int
 
-    var content: Content
-    var line: Int
+    var line: Int { Int(tree.entries[index].line) }
 
-    var string: String? { if case .scalar(let s, _) = content { return s } else { return nil } }
-    var sequence: [ServicesFileNode]? { if case .sequence(let items) = content { return items } else { return nil } }
-    var mapping: [(key: ServicesFileNode, value: ServicesFileNode)]? {
-        if case .mapping(let pairs) = content { return pairs } else { return nil }
-    }
+    /// The text of a scalar, or nil.
+    var string: String? { tree.entries[index].kind.isScalar ? tree.entries[index].text : nil }
+
+    /// The items of a sequence, or nil.
+    var sequence: Children? { tree.entries[index].kind == .sequence ? Children(tree: tree, parent: index) : nil }
+
+    /// The key/value pairs of a mapping, in file order, or nil.
+    var mapping: Pairs? { tree.entries[index].kind == .mapping ? Pairs(children: Children(tree: tree, parent: index)) : nil }
 
     /// YAML's and JSON's null as Docker prints it: the plain scalar `null`.
-    var isNull: Bool { if case .scalar("null", plain: true) = content { return true } else { return false } }
+    var isNull: Bool { tree.entries[index].kind == .plainScalar && tree.entries[index].text == "null" }
 
     /// The value of the first key spelled `key`, or nil.
     subscript(key: String) -> ServicesFileNode? { mapping?.first { $0.key.string == key }?.value }
+
+    /// A sequence's or mapping's children, in file order.
+    struct Children: Sequence {
+        fileprivate let tree: Tree
+        fileprivate let parent: Int
+
+        var isEmpty: Bool { Int(tree.entries[parent].end) == parent + 1 }
+
+        func makeIterator() -> Iterator { Iterator(tree: tree, position: parent + 1, end: Int(tree.entries[parent].end)) }
+
+        struct Iterator: IteratorProtocol {
+            fileprivate let tree: Tree
+            fileprivate var position: Int
+            fileprivate let end: Int
+
+            mutating func next() -> ServicesFileNode? {
+                guard position < end else { return nil }
+                let entry = tree.entries[position]
+                defer { position = Int(entry.end) }
+                return ServicesFileNode(tree: tree, index: entry.kind == .alias ? Int(entry.target) : position)
+            }
+        }
+    }
+
+    /// A mapping's children taken two by two.
+    struct Pairs: Sequence {
+        fileprivate let children: Children
+
+        func makeIterator() -> Iterator { Iterator(children: children.makeIterator()) }
+
+        struct Iterator: IteratorProtocol {
+            fileprivate var children: Children.Iterator
+
+            mutating func next() -> (key: ServicesFileNode, value: ServicesFileNode)? {
+                guard let key = children.next(), let value = children.next() else { return nil }
+                return (key, value)
+            }
+        }
+    }
+
+    /// Every node of one document, in document order. A container's `end` is the index after its
+    /// subtree; an alias is an entry of its own whose `target` is its anchored node.
+    fileprivate final class Tree {
+        enum Kind: UInt8 {
+            case plainScalar, otherScalar, sequence, mapping, alias
+            var isScalar: Bool { self == .plainScalar || self == .otherScalar }
+        }
+
+        struct Entry {
+            var kind: Kind
+            var line: Int32
+            var end: Int32
+            var target: Int32 = 0
+            var text = ""
+        }
+
+        let entries: [Entry]  // a constant: reading it needs no exclusivity check
+
+        init(_ entries: [Entry]) { self.entries = entries }
+    }
 
     /// Why a text is not one YAML document: libyaml's problem, where it is.
     struct SyntaxError: Error {
@@ -47,7 +109,7 @@ struct ServicesFileNode {
             if event.type == YAML_STREAM_END_EVENT { break }
             try builder.take(event)
         }
-        return builder.document
+        return builder.entries.isEmpty ? nil : ServicesFileNode(tree: Tree(builder.entries), index: 0)
     }
 
     private static func syntaxError(_ parser: yaml_parser_t) -> SyntaxError {
@@ -57,69 +119,46 @@ struct ServicesFileNode {
         return SyntaxError(line: Int(mark.line) + 1, reason: "\(problem)\(context) (column \(mark.column + 1))")
     }
 
-    /// Assembles nodes from the parser's events: a stack of the open sequences and mappings, each
-    /// with its items or key/value pairs so far (a mapping's key kept until its value comes), appended
-    /// to in place.
+    /// Appends the parser's events to the tree: each node as it starts, a container's end filled in
+    /// when it closes (the stack of open containers).
     private struct Builder {
-        private struct Open {
-            var isMapping: Bool
-            var line: Int
-            var anchor: String?
-            var items: [ServicesFileNode] = []
-            var pairs: [(key: ServicesFileNode, value: ServicesFileNode)] = []
-            var key: ServicesFileNode?
-        }
-        private var open: [Open] = []
-        private var anchors: [String: ServicesFileNode] = [:]
-        private(set) var document: ServicesFileNode?
+        private(set) var entries: [Tree.Entry] = []
+        /// The open containers: where each is, and the anchor it takes once complete (so that an
+        /// alias inside it cannot name it).
+        private var open: [(index: Int, anchor: String?)] = []
+        private var anchors: [String: Int32] = [:]
         private var documents = 0
 
         mutating func take(_ event: yaml_event_t) throws(SyntaxError) {
-            let line = Int(event.start_mark.line) + 1
+            let line = Int32(truncatingIfNeeded: event.start_mark.line + 1)
+            let index = Int32(entries.count)
             switch event.type {
             case YAML_DOCUMENT_START_EVENT:
                 documents += 1
-                if documents > 1 { throw SyntaxError(line: line, reason: "a second document in the stream (the file holds one)") }
+                if documents > 1 { throw SyntaxError(line: Int(line), reason: "a second document in the stream (the file holds one)") }
             case YAML_SCALAR_EVENT:
                 let s = event.data.scalar
-                let text = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
-                add(
-                    ServicesFileNode(content: .scalar(text, plain: s.style == YAML_PLAIN_SCALAR_STYLE), line: line),
-                    anchor: Self.text(s.anchor))
-            case YAML_SEQUENCE_START_EVENT:
-                open.append(Open(isMapping: false, line: line, anchor: Self.text(event.data.sequence_start.anchor)))
-            case YAML_MAPPING_START_EVENT:
-                open.append(Open(isMapping: true, line: line, anchor: Self.text(event.data.mapping_start.anchor)))
+                entries.append(
+                    Tree.Entry(
+                        kind: s.style == YAML_PLAIN_SCALAR_STYLE ? .plainScalar : .otherScalar, line: line, end: index + 1,
+                        text: String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)))
+                if let name = s.anchor { anchors[String(cString: name)] = index }
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                let isMapping = event.type == YAML_MAPPING_START_EVENT
+                entries.append(Tree.Entry(kind: isMapping ? .mapping : .sequence, line: line, end: index + 1))
+                let name = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+                open.append((Int(index), name.map { String(cString: $0) }))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 let done = open.removeLast()
-                add(
-                    ServicesFileNode(content: done.isMapping ? .mapping(done.pairs) : .sequence(done.items), line: done.line),
-                    anchor: done.anchor)
+                entries[done.index].end = index
+                if let name = done.anchor { anchors[name] = Int32(done.index) }
             case YAML_ALIAS_EVENT:
-                let name = Self.text(event.data.alias.anchor) ?? ""
-                guard let node = anchors[name] else { throw SyntaxError(line: line, reason: "alias *\(name) names no anchor") }
-                add(node, anchor: nil)
+                let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+                guard let target = anchors[name] else { throw SyntaxError(line: Int(line), reason: "alias *\(name) names no anchor") }
+                entries.append(Tree.Entry(kind: .alias, line: line, end: index + 1, target: target))
             default:
                 break
             }
         }
-
-        /// Puts a finished node into the sequence or mapping that holds it, or makes it the document.
-        private mutating func add(_ node: ServicesFileNode, anchor: String?) {
-            if let anchor { anchors[anchor] = node }
-            let last = open.count - 1
-            if last < 0 {
-                document = node
-            } else if !open[last].isMapping {
-                open[last].items.append(node)
-            } else if let key = open[last].key {
-                open[last].pairs.append((key, node))
-                open[last].key = nil
-            } else {
-                open[last].key = node
-            }
-        }
-
-        private static func text(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? { p.map { String(cString: $0) } }
     }
 }

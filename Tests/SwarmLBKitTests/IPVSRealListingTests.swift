@@ -8,7 +8,8 @@ final class IPVSRealListingTests: XCTestCase {
     /// /proc/net/ip_vs as kernel 6.1 writes it: only plain Masq reals on port 0 of a mark listed once are vouched for.
     func testListsOnlyWhatItCanVouchFor() {
         let listing = IPVSRealListing(
-            procText: """
+            procBytes: Array(
+                """
                 IP Virtual Server version 1.2.1 (size=4096)
                 Prot LocalAddress:Port Scheduler Flags
                   -> RemoteAddress:Port Forward Weight ActiveConn InActConn
@@ -27,7 +28,7 @@ final class IPVSRealListingTests: XCTestCase {
                 FWM  00000105 rr
                   -> [2001:db8::7]:0000 Masq    1      0          0
 
-                """)
+                """.utf8))
         XCTAssertTrue(listing.lists(FirewallMark(0x101), exactly: [a("10.0.0.3"): 1, a("10.0.0.4"): 0]))
         XCTAssertFalse(listing.lists(FirewallMark(0x101), exactly: [a("10.0.0.3"): 1, a("10.0.0.4"): 1]))
         XCTAssertFalse(listing.lists(FirewallMark(0x101), exactly: [a("10.0.0.3"): 1]))

@@ -88,7 +88,7 @@ public final class IPVSTable {
     /// The real servers of every fwmark service from /proc/net/ip_vs, in one read (netlink takes
     /// one dump per service, and refuses a second dump in flight on a socket).
     public func realListing() throws(KernelError) -> IPVSRealListing {
-        IPVSRealListing(procText: try ProcFile.read("/proc/thread-self/net/ip_vs"))
+        IPVSRealListing(procBytes: try ProcFile.bytes("/proc/thread-self/net/ip_vs"))
     }
 
     /// The service with this key, or nil. `ipvsadm -Ln -f 257`.

@@ -20,10 +20,11 @@ public enum PhaseTimings {
     }
 
     /// Runs `body` and prints its time as `phase`, apart from the marks around it (which include it).
-    public static func measure<T, E: Error>(_ phase: String, _ body: () throws(E) -> T) throws(E) -> T {
+    /// The phase's name is spelled only when the lines are asked for.
+    public static func measure<T, E: Error>(_ phase: @autoclosure () -> String, _ body: () throws(E) -> T) throws(E) -> T {
         guard enabled else { return try body() }
         let start = (wall: clock(CLOCK_BOOTTIME), cpu: clock(CLOCK_PROCESS_CPUTIME_ID))
-        defer { report("  " + phase, wall: clock(CLOCK_BOOTTIME) - start.wall, cpu: clock(CLOCK_PROCESS_CPUTIME_ID) - start.cpu) }
+        defer { report("  " + phase(), wall: clock(CLOCK_BOOTTIME) - start.wall, cpu: clock(CLOCK_PROCESS_CPUTIME_ID) - start.cpu) }
         return try body()
     }
 

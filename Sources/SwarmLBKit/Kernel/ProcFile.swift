@@ -4,6 +4,11 @@ import Glibc
 /// namespace, which is the one swarmlb entered.
 enum ProcFile {
     static func read(_ path: String) throws(KernelError) -> String {
+        String(decoding: try bytes(path), as: UTF8.self)
+    }
+
+    /// The file's bytes, for a listing parsed byte by byte (no UTF-8 validation of a large text).
+    static func bytes(_ path: String) throws(KernelError) -> [UInt8] {
         let fd = try syscall("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
         defer { close(fd) }
         var data: [UInt8] = []
@@ -13,6 +18,6 @@ enum ProcFile {
             if n == 0 { break }
             data += chunk[..<n]
         }
-        return String(decoding: data, as: UTF8.self)
+        return data
     }
 }

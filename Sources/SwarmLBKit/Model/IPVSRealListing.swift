@@ -12,27 +12,26 @@ public struct IPVSRealListing: Sendable {
     /// The scheduler of each mark in `plain` (nil: a name ipvsadm does not know).
     private var schedulers: [FirewallMark: IPVSScheduler] = [:]
 
-    /// Parses the text of /proc/net/ip_vs: `FWM  00000101 rr ` service lines, each followed by
-    /// `  -> 0A000003:0000      Masq    1      0          0` real lines. Byte by byte: it lists
-    /// every real of every service, tens of thousands of lines.
-    public init(procText: String) {
-        var text = procText
+    /// Parses the bytes of /proc/net/ip_vs: `FWM  00000101 rr ` service lines, each followed by
+    /// `  -> 0A000003:0000      Masq    1      0          0` real lines. Byte by byte, with no
+    /// allocation per line: it lists every real of every service, tens of thousands of lines.
+    public init(procBytes: [UInt8]) {
         self.init()
-        text.withUTF8 { parse(Array($0)) }
+        procBytes.withUnsafeBufferPointer { parse($0) }
     }
 
     private init() {}
 
-    private mutating func parse(_ bytes: [UInt8]) {
+    private mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) {
         var mark: FirewallMark?
         var start = 0
         while start < bytes.count {
             var end = start
             while end < bytes.count, bytes[end] != 0x0a { end += 1 }
-            let f = Self.fields(bytes, start, end)
+            let f = Fields(bytes, start, end)
             start = end + 1
-            guard let first = f.first else { continue }
-            if bytes[first.lowerBound] == 0x2d, first.count == 2 {  // "->": a real of the service above
+            guard f.count > 0 else { continue }
+            if bytes[f[0].lowerBound] == 0x2d, f[0].count == 2 {  // "->": a real of the service above
                 guard let m = mark, !unsettled.contains(m) else { continue }
                 guard f.count > 3, let address = Self.hex(bytes, f[1], upTo: 0x3a), bytes[f[1].upperBound - 5] == 0x3a,
                     bytes[(f[1].upperBound - 4)..<f[1].upperBound].allSatisfy({ $0 == 0x30 }),
@@ -43,7 +42,7 @@ public struct IPVSRealListing: Sendable {
                     continue
                 }
                 plain[m]?[IPv4Address(address)] = weight
-            } else if bytes[first].elementsEqual("FWM".utf8), f.count > 1, let value = Self.hex(bytes, f[1], upTo: nil) {
+            } else if bytes[f[0]].elementsEqual("FWM".utf8), f.count > 1, let value = Self.hex(bytes, f[1], upTo: nil) {
                 let m = FirewallMark(value)
                 mark = m
                 if plain[m] != nil || unsettled.contains(m) {
@@ -59,21 +58,40 @@ public struct IPVSRealListing: Sendable {
         }
     }
 
-    /// The first four space-separated fields of a line.
-    private static func fields(_ bytes: [UInt8], _ start: Int, _ end: Int) -> [Range<Int>] {
-        var result: [Range<Int>] = []
-        var i = start
-        while i < end, result.count < 4 {
-            while i < end, bytes[i] == 0x20 { i += 1 }
-            let s = i
-            while i < end, bytes[i] != 0x20 { i += 1 }
-            if i > s { result.append(s..<i) }
+    /// The first four space-separated fields of a line, kept in place (no array per line).
+    private struct Fields {
+        private var ranges = (0..<0, 0..<0, 0..<0, 0..<0)
+        private(set) var count = 0
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+            var i = start
+            while i < end, count < 4 {
+                while i < end, bytes[i] == 0x20 { i += 1 }
+                let s = i
+                while i < end, bytes[i] != 0x20 { i += 1 }
+                guard i > s else { continue }
+                switch count {
+                case 0: ranges.0 = s..<i
+                case 1: ranges.1 = s..<i
+                case 2: ranges.2 = s..<i
+                default: ranges.3 = s..<i
+                }
+                count += 1
+            }
         }
-        return result
+
+        subscript(_ i: Int) -> Range<Int> {
+            switch i {
+            case 0: ranges.0
+            case 1: ranges.1
+            case 2: ranges.2
+            default: ranges.3
+            }
+        }
     }
 
     /// Eight hex digits (an IPv4 address or a mark), ending the field or followed by `stop`.
-    private static func hex(_ bytes: [UInt8], _ field: Range<Int>, upTo stop: UInt8?) -> UInt32? {
+    private static func hex(_ bytes: UnsafeBufferPointer<UInt8>, _ field: Range<Int>, upTo stop: UInt8?) -> UInt32? {
         guard field.count >= 8, stop == nil ? field.count == 8 : (field.count > 8 && bytes[field.lowerBound + 8] == stop) else {
             return nil
         }
@@ -89,7 +107,7 @@ public struct IPVSRealListing: Sendable {
         return v
     }
 
-    private static func decimal(_ bytes: [UInt8], _ field: Range<Int>) -> Int32? {
+    private static func decimal(_ bytes: UnsafeBufferPointer<UInt8>, _ field: Range<Int>) -> Int32? {
         guard !field.isEmpty, field.count <= 9 else { return nil }
         var v: Int32 = 0
         for b in bytes[field] {

@@ -102,7 +102,7 @@ final class NamespaceSnapshot {
     /// A firewall table of the backend in use.
     func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
         if let t = tables[table] { return t }
-        let t = try PhaseTimings.measure("read: firewall table \(table)") { () throws(KernelError) in
+        let t = try PhaseTimings.measure("read: firewall table \(table.rawValue)") { () throws(KernelError) in
             try kernel.firewallForWriting().dump(table)
         }
         tables[table] = t
