@@ -27,17 +27,4 @@ public struct ApplyOptions: ParsableArguments {
 extension ApplyOptions {
     /// --chain's default: Docker's load-balancer namespace.
     public static let defaultChain = "INPUT"
-
-    /// The options with these values, as the parser would have read them (for a command line read
-    /// without it: `ApplyCommandLine`).
-    public init(config: String, dev: String, chain: String, toSource: IPv4Address?, prune: Bool, check: Bool) {
-        var options = ApplyOptions()  // on a copy, as CommonOptions(netns:json:backend:wait:) says why
-        options.config = config
-        options.dev = dev
-        options.chain = chain
-        options.toSource = toSource
-        options.prune = prune
-        options.check = check
-        self = options
-    }
 }

@@ -15,14 +15,13 @@ public enum CommandRunner {
         }
     }
 
-    /// Runs a command whose arguments were read without the parser (`swarmlb apply`'s), with the same
-    /// exit statuses and error lines as `run(_:)`; a usage error points to `usageHint --help`.
-    public static func run<Command: ParsableCommand>(_ command: Command, json: Bool, usageHint: String) -> Never {
+    /// Runs the work of a command whose arguments were read without the parser (`swarmlb apply`'s),
+    /// with the same exit statuses and error lines as `run(_:)`; a usage error points to `usageHint --help`.
+    public static func run<Command: ParsableCommand>(
+        _ command: Command.Type, json: Bool, usageHint: String, _ body: () throws -> Void
+    ) -> Never {
         jsonErrors = json
-        reporting(Command.self, usageHint: usageHint) {
-            var command = command
-            try command.run()
-        }
+        reporting(command, usageHint: usageHint, body)
     }
 
     private static func reporting<Root: ParsableCommand>(_ root: Root.Type, usageHint: String, _ body: () throws -> Void) -> Never {

@@ -32,8 +32,11 @@ public struct CommonOptions: ParsableArguments {
     public var wait: Double?
 
     /// The backend asked for: --backend, else $SWARMLB_BACKEND, else auto.
-    public func backendChoice() throws -> FirewallSelection.Choice {
-        if let backend { return backend }
+    public func backendChoice() throws -> FirewallSelection.Choice { try Self.backendChoice(given: backend) }
+
+    /// The backend `given` with --backend, else $SWARMLB_BACKEND, else auto.
+    public static func backendChoice(given: FirewallSelection.Choice?) throws -> FirewallSelection.Choice {
+        if let given { return given }
         guard let env = getenv("SWARMLB_BACKEND").map({ String(cString: $0) }), !env.isEmpty else { return .auto }
         guard let choice = FirewallSelection.Choice(rawValue: env) else {
             throw SwarmLBKit.ValidationError(env, "SWARMLB_BACKEND (auto, legacy, nft)")
@@ -64,21 +67,6 @@ public struct CommonOptions: ParsableArguments {
     }
 }
 
-extension CommonOptions {
-    /// The options with these values, as the parser would have read them (for a command line read
-    /// without it: `ApplyCommandLine`).
-    public init(netns: NamespaceTarget?, json: Bool, backend: FirewallSelection.Choice?, wait: Double?) {
-        // Set on a copy: in an initializer, an assignment to a wrapped property would make a new
-        // definition (the wrapper's init(wrappedValue:)) instead of giving it a value.
-        var options = CommonOptions()
-        options.netnsArguments = netns.map { [$0] } ?? []
-        options.json = json
-        options.backend = backend
-        options.wait = wait
-        self = options
-    }
-}
-
 extension FirewallSelection.Choice: ExpressibleByArgument {}
 
 /// Options of commands that change the kernel.
@@ -86,15 +74,6 @@ public struct ChangeOptions: ParsableArguments {
     public init() {}
     @Flag(help: "Print the kernel changes that would be made, as classic commands, and change nothing.")
     public var dryRun = false
-}
-
-extension ChangeOptions {
-    /// The option with this value, as the parser would have read it.
-    public init(dryRun: Bool) {
-        var options = ChangeOptions()  // on a copy, as CommonOptions(netns:json:backend:wait:) says why
-        options.dryRun = dryRun
-        self = options
-    }
 }
 
 /// Options of commands that remove things.

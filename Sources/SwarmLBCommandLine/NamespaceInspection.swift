@@ -23,7 +23,7 @@ public enum NamespaceInspection {
                 let namespace: String?
                 if let path {
                     try NetNamespace(.path(path)).enter()
-                    kernel = Session.kernel(common, choice)
+                    kernel = Session.kernel(choice, wait: common.wait)
                     namespace = path
                 } else {
                     let session = try Session(common)

@@ -6,23 +6,28 @@ import SwarmLBKit
 /// One command's run: enters the namespace (on the main thread, before any socket), opens the
 /// kernel interfaces, applies change lists as transactions, and prints results as text or JSON.
 public struct Session {
-    public let options: CommonOptions
+    /// Whether results are printed as JSON (--json).
+    public let json: Bool
     public let kernel: Kernel
     /// The namespace entered with --netns; nil when swarmlb stayed in its own.
     public let namespace: NetNamespace?
 
     /// Enters `--netns` if given. Call after every argument has been validated.
     public init(_ options: CommonOptions) throws {
-        self.options = options
-        let choice = try options.backendChoice()
-        namespace = try options.netns.map { try NetNamespace($0) }
-        try namespace?.enter()
-        kernel = Self.kernel(options, choice)
+        try self.init(netns: options.netns, json: options.json, backend: options.backendChoice(), wait: options.wait)
     }
 
-    /// The kernel interfaces of the namespace the thread is in, with the options' backend and lock wait.
-    public static func kernel(_ options: CommonOptions, _ choice: FirewallSelection.Choice) -> Kernel {
-        Kernel(firewall: choice, lockWait: options.wait, notice: CommandRunner.warn)
+    /// The same from the options' values (a command line read without the parser: `apply`'s).
+    public init(netns: NamespaceTarget?, json: Bool, backend: FirewallSelection.Choice, wait: Double?) throws {
+        self.json = json
+        namespace = try netns.map { try NetNamespace($0) }
+        try namespace?.enter()
+        kernel = Self.kernel(backend, wait: wait)
+    }
+
+    /// The kernel interfaces of the namespace the thread is in, with this backend and lock wait.
+    public static func kernel(_ backend: FirewallSelection.Choice, wait: Double?) -> Kernel {
+        Kernel(firewall: backend, lockWait: wait, notice: CommandRunner.warn)
     }
 
     /// Applies (or with --dry-run, plans) the requests and prints what was done.
@@ -52,7 +57,7 @@ public struct Session {
     /// Prints what a transaction did (or would do), in step order so that --dry-run output reads
     /// as the script it stands for; or the JSON change report.
     public func printReport(_ report: Transaction.Report, dryRun: Bool) throws {
-        if options.json { return try printJSON(JSONViews.ChangeReport(report, dryRun: dryRun)) }
+        if json { return try printJSON(JSONViews.ChangeReport(report, dryRun: dryRun)) }
         var out = TextBuffer()
         for d in report.decisions {
             switch d {

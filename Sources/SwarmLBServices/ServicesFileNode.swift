@@ -9,8 +9,8 @@ import CYAML
 /// there, and a sequence's or mapping's children follow it up to the end of its subtree. A file
 /// of thousands of services is thus read with no allocation per node and freed at once.
 struct ServicesFileNode {
-    fileprivate let tree: Tree
-    fileprivate let index: Int
+    private let tree: Tree
+    private let index: Int
 
     var line: Int { Int(tree.entries[index].line) }
 
@@ -70,13 +70,13 @@ struct ServicesFileNode {
 
     /// Every node of one document, in document order. A container's `end` is the index after its
     /// subtree; an alias is an entry of its own whose `target` is its anchored node.
-    fileprivate final class Tree {
+    final class Tree {
         enum Kind: UInt8 {
             case plainScalar, otherScalar, sequence, mapping, alias
             var isScalar: Bool { self == .plainScalar || self == .otherScalar }
         }
 
-        struct Entry {
+        struct Entry: Equatable {
             var kind: Kind
             var line: Int32
             var end: Int32
@@ -95,8 +95,17 @@ struct ServicesFileNode {
         var reason: String
     }
 
-    /// The one document of `text`, or nil when it holds none (empty, or comments only).
+    /// The one document of `text`, or nil when it holds none (empty, or comments only). The common
+    /// shapes are read without libyaml (ServicesFileScanner), to the same tree.
     static func document(_ text: UnsafeBufferPointer<UInt8>) throws(SyntaxError) -> ServicesFileNode? {
+        var entries = ServicesFileScanner.entries(text)
+        if entries == nil { entries = try libyamlEntries(text) }
+        guard let entries, !entries.isEmpty else { return nil }
+        return ServicesFileNode(tree: Tree(entries), index: 0)
+    }
+
+    /// The tree's entries as libyaml's events give them (none for an empty document).
+    static func libyamlEntries(_ text: UnsafeBufferPointer<UInt8>) throws(SyntaxError) -> [Tree.Entry] {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) != 0 else { throw SyntaxError(line: nil, reason: "libyaml: out of memory") }
         defer { yaml_parser_delete(&parser) }
@@ -109,7 +118,7 @@ struct ServicesFileNode {
             if event.type == YAML_STREAM_END_EVENT { break }
             try builder.take(event)
         }
-        return builder.entries.isEmpty ? nil : ServicesFileNode(tree: Tree(builder.entries), index: 0)
+        return builder.entries
     }
 
     private static func syntaxError(_ parser: yaml_parser_t) -> SyntaxError {

@@ -10,10 +10,8 @@ import SwarmLBKit
 /// a missing or refused value, an option twice, `--`) gives nil and is left to the parser and its
 /// errors. swarmlbTests checks that both read every case alike.
 struct ApplyCommandLine {
-    /// The command, as the parser would have made it.
-    let command: ApplyCommand
-    /// Whether --json was given: errors are then JSON too.
-    let json: Bool
+    /// The command's options, as the parser would have read them.
+    let invocation: ApplyInvocation
 
     /// Each long option `apply` takes: whether it takes a value, and whether it may come before `apply`
     /// (the common options). `-n` is `--netns`.
@@ -40,16 +38,12 @@ struct ApplyCommandLine {
         }
         guard command, let config = given["--config"], let dev = given["--dev"] else { return nil }
         do {
-            let common = CommonOptions(
+            invocation = ApplyInvocation(
                 netns: try given["--netns"].map(Parse.namespace), json: given["--json"] != nil,
-                backend: try given["--backend"].map(Self.backend), wait: try given["--wait"].map(Self.number))
-            try common.validate()
-            let options = ApplyOptions(
-                config: config, dev: try Parse.device(dev),
+                backend: try given["--backend"].map(Self.backend), wait: try given["--wait"].map(Self.seconds),
+                dryRun: given["--dry-run"] != nil, config: config, dev: try Parse.device(dev),
                 chain: try given["--chain"].map(Parse.loadBalancerChain) ?? ApplyOptions.defaultChain,
                 toSource: try given["--to-source"].map(Parse.address), prune: given["--prune"] != nil, check: given["--check"] != nil)
-            self.command = ApplyCommand(common: common, change: ChangeOptions(dryRun: given["--dry-run"] != nil), options: options)
-            self.json = common.json
         } catch {
             return nil
         }
@@ -71,9 +65,9 @@ struct ApplyCommandLine {
         return choice
     }
 
-    /// --wait as the parser reads a Double.
-    private static func number(_ s: String) throws -> Double {
-        guard let n = Double(s) else { throw Refused() }
+    /// --wait as the parser reads a Double, and as CommonOptions.validate() takes it (0 or more).
+    private static func seconds(_ s: String) throws -> Double {
+        guard let n = Double(s), n >= 0 else { throw Refused() }
         return n
     }
 }

@@ -68,7 +68,7 @@ struct IPVSPrinter {
     func print(_ include: (IPVSService) -> Bool, wholeTable: Bool = true) throws {
         var snapshot = try session.kernel.ipvs().snapshot()
         snapshot.entries = snapshot.entries.filter { include($0.service) }
-        if session.options.json { return try session.printJSON(snapshot.entries.map(JSONViews.Service.init)) }
+        if session.json { return try session.printJSON(snapshot.entries.map(JSONViews.Service.init)) }
         Swift.print(IPVSListing(snapshot, versionLine: wholeTable).text, terminator: "")
     }
 }

@@ -9,8 +9,8 @@ enum Main {
     static func main() {
         PhaseTimings.mark("start-up")
         // `swarmlb apply` with plain arguments runs without building the command tree (ApplyCommandLine).
-        if let apply = ApplyCommandLine(Array(CommandLine.arguments.dropFirst())) {
-            CommandRunner.run(apply.command, json: apply.json, usageHint: "swarmlb")
+        if let apply = ApplyCommandLine(Array(CommandLine.arguments.dropFirst()))?.invocation {
+            CommandRunner.run(ApplyCommand.self, json: apply.json, usageHint: "swarmlb", apply.run)
         }
         CommandRunner.run(SwarmLB.self)
     }

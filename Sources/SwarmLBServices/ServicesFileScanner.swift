@@ -1,0 +1,259 @@
+/// The common shapes of a services file read without libyaml, byte by byte, into the same flat tree
+/// (nodes, texts, styles, lines) as libyaml's events give: block mappings and sequences, flow
+/// collections (so JSON as Docker prints it), plain scalars of the characters names, addresses,
+/// subnets and numbers are made of, double-quoted scalars with no escape, and comments. libyaml
+/// costs about 300 instructions a byte (half of reading a 3,000-service file); this, a few.
+///
+/// Anything else (an anchor, a tag, a block scalar, an escape, a multi-line scalar, an empty value,
+/// a tab, a document marker, any error) gives nil, and the file is read by libyaml, which then also
+/// words the error. ServicesFileScannerTests holds both readings equal on every file the tests use.
+struct ServicesFileScanner {
+    private typealias Entry = ServicesFileNode.Tree.Entry
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var pos = 0
+    private var line: Int32 = 1
+    private var lineStart = 0
+    private var entries: [Entry] = []
+
+    /// Why the scanner leaves a file to libyaml.
+    private struct Unsupported: Error {}
+
+    /// The entries of the one document of `text`, or nil when libyaml is to read it (also when it
+    /// holds no document: libyaml says so).
+    static func entries(_ text: UnsafeBufferPointer<UInt8>) -> [ServicesFileNode.Tree.Entry]? {
+        var scanner = ServicesFileScanner(bytes: text)
+        do {
+            try scanner.skipTrivia()
+            guard scanner.pos < text.count else { return nil }
+            try scanner.blockNode(column: scanner.column)
+            try scanner.skipTrivia()
+            guard scanner.pos == text.count else { return nil }
+        } catch {
+            return nil
+        }
+        return scanner.entries
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    private var column: Int { pos - lineStart }
+    private var current: UInt8? { pos < bytes.count ? bytes[pos] : nil }
+    private func byte(at i: Int) -> UInt8? { i < bytes.count ? bytes[i] : nil }
+
+    /// A byte of a plain scalar here: letters, digits and `. _ / + -` (names, addresses, subnets,
+    /// marks, numbers); the first may not be `-`.
+    private static func isPlain(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x30...0x39, 0x41...0x5a, 0x61...0x7a, 0x2e, 0x5f, 0x2f, 0x2b, 0x2d: true
+        default: false
+        }
+    }
+
+    private static func endsToken(_ b: UInt8?) -> Bool { b == nil || b == 0x20 || b == 0x0a }
+
+    /// Skips spaces, line ends and comments (a `#` at a line's start or after a space).
+    private mutating func skipTrivia() throws(Unsupported) {
+        while let b = current {
+            switch b {
+            case 0x20: pos += 1
+            case 0x0a:
+                pos += 1
+                line += 1
+                lineStart = pos
+            case 0x23:
+                guard pos == lineStart || bytes[pos - 1] == 0x20 || bytes[pos - 1] == 0x0a else { throw Unsupported() }
+                while let c = current, c != 0x0a { pos += 1 }
+            case 0x09, 0x0d: throw Unsupported()
+            default: return
+            }
+        }
+    }
+
+    /// Skips spaces and a comment up to the line's end, and requires that end.
+    private mutating func endOfLine() throws(Unsupported) {
+        while current == 0x20 { pos += 1 }
+        if current == 0x23 {
+            guard bytes[pos - 1] == 0x20 else { throw Unsupported() }
+            while let c = current, c != 0x0a { pos += 1 }
+        }
+        guard current == 0x0a || current == nil else { throw Unsupported() }
+    }
+
+    private mutating func open(_ kind: ServicesFileNode.Tree.Kind, line: Int32) -> Int {
+        entries.append(Entry(kind: kind, line: line, end: 0))
+        return entries.count - 1
+    }
+
+    private mutating func close(_ index: Int) { entries[index].end = Int32(entries.count) }
+
+    private mutating func scalar(_ text: String, plain: Bool, line: Int32) {
+        let index = Int32(entries.count)
+        entries.append(Entry(kind: plain ? .plainScalar : .otherScalar, line: line, end: index + 1, text: text))
+    }
+
+    // MARK: block context
+
+    /// The node that starts here, at `column`.
+    private mutating func blockNode(column: Int) throws(Unsupported) {
+        guard let b = current else { throw Unsupported() }
+        if b == 0x2d, Self.endsToken(byte(at: pos + 1)) { return try blockSequence(column: column) }
+        if b == 0x7b || b == 0x5b {
+            try flowNode()
+            return try endOfLine()
+        }
+        // A scalar: a mapping's first key when a `:` follows it, else the node itself.
+        let start = pos
+        let startLine = line
+        let (text, plain) = try blockScalar()
+        if current == 0x3a, Self.endsToken(byte(at: pos + 1)) {
+            pos = start
+            return try blockMapping(column: column, line: startLine)
+        }
+        scalar(text, plain: plain, line: startLine)
+        try endOfLine()
+    }
+
+    /// A key or a value on one line: a plain scalar (to a `: `, a ` #` or the line's end) or a
+    /// double-quoted one.
+    private mutating func blockScalar() throws(Unsupported) -> (String, Bool) {
+        if current == 0x22 { return (try quoted(), false) }
+        guard let first = current, Self.isPlain(first), first != 0x2d else { throw Unsupported() }
+        let start = pos
+        while let c = current, Self.isPlain(c) { pos += 1 }
+        guard Self.endsToken(current) || current == 0x3a else { throw Unsupported() }
+        if current == 0x3a, !Self.endsToken(byte(at: pos + 1)) { throw Unsupported() }
+        return (String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self), true)
+    }
+
+    private mutating func blockMapping(column: Int, line startLine: Int32) throws(Unsupported) {
+        let index = open(.mapping, line: startLine)
+        while true {
+            let keyLine = line
+            let (key, plain) = try blockScalar()
+            guard current == 0x3a else { throw Unsupported() }
+            scalar(key, plain: plain, line: keyLine)
+            pos += 1
+            while current == 0x20 { pos += 1 }
+            if current == nil || current == 0x0a || current == 0x23 {
+                try endOfLine()
+                try skipTrivia()
+                // The value on the lines below: deeper, or a sequence at the key's own column.
+                guard current != nil, self.column > column || (self.column == column && current == 0x2d) else { throw Unsupported() }
+                try blockNode(column: self.column)
+            } else {
+                try inlineValue()
+            }
+            try skipTrivia()
+            if current == nil || self.column < column { break }
+            guard self.column == column else { throw Unsupported() }
+        }
+        close(index)
+    }
+
+    /// A mapping's value on the key's line: a flow collection or a scalar.
+    private mutating func inlineValue() throws(Unsupported) {
+        if current == 0x7b || current == 0x5b {
+            try flowNode()
+        } else {
+            let valueLine = line
+            let (text, plain) = try blockScalar()
+            guard current != 0x3a else { throw Unsupported() }  // `a: b: c`
+            scalar(text, plain: plain, line: valueLine)
+        }
+        try endOfLine()
+    }
+
+    private mutating func blockSequence(column: Int) throws(Unsupported) {
+        let index = open(.sequence, line: line)
+        while current == 0x2d, Self.endsToken(byte(at: pos + 1)) {
+            pos += 1
+            while current == 0x20 { pos += 1 }
+            guard current != nil, current != 0x0a, current != 0x23 else { throw Unsupported() }  // an item on its own lines
+            try blockNode(column: self.column)
+            try skipTrivia()
+            if current == nil || self.column < column { break }
+            guard self.column == column else { throw Unsupported() }
+        }
+        close(index)
+    }
+
+    // MARK: flow context
+
+    private mutating func flowNode() throws(Unsupported) {
+        switch current {
+        case 0x7b: try flowCollection(mapping: true)
+        case 0x5b: try flowCollection(mapping: false)
+        default:
+            let startLine = line
+            let (text, plain) = try flowScalar()
+            scalar(text, plain: plain, line: startLine)
+        }
+    }
+
+    /// `{k: v, ...}` or `[a, ...]`, over any number of lines.
+    private mutating func flowCollection(mapping: Bool) throws(Unsupported) {
+        let index = open(mapping ? .mapping : .sequence, line: line)
+        let closing: UInt8 = mapping ? 0x7d : 0x5d
+        pos += 1
+        try skipTrivia()
+        if current == closing {
+            pos += 1
+            return close(index)
+        }
+        while true {
+            if mapping {
+                let keyLine = line
+                let quotedKey = current == 0x22
+                let (key, plain) = try flowScalar()
+                while current == 0x20 { pos += 1 }  // a key's `:` is on its line
+                guard current == 0x3a, quotedKey || Self.endsToken(byte(at: pos + 1)) else { throw Unsupported() }
+                scalar(key, plain: plain, line: keyLine)
+                pos += 1
+                try skipTrivia()
+                guard current != 0x2c, current != closing else { throw Unsupported() }  // an empty value
+            }
+            try flowNode()
+            try skipTrivia()
+            if current == closing {
+                pos += 1
+                return close(index)
+            }
+            guard current == 0x2c else { throw Unsupported() }
+            pos += 1
+            try skipTrivia()
+            guard current != closing else { throw Unsupported() }  // a trailing comma
+        }
+    }
+
+    /// A scalar inside a flow collection: plain (ended by `,` `]` `}` `:` or a space) or double-quoted.
+    private mutating func flowScalar() throws(Unsupported) -> (String, Bool) {
+        if current == 0x22 { return (try quoted(), false) }
+        guard let first = current, Self.isPlain(first), first != 0x2d else { throw Unsupported() }
+        let start = pos
+        while let c = current, Self.isPlain(c) { pos += 1 }
+        switch current {
+        case nil, 0x20, 0x0a, 0x2c, 0x5d, 0x7d: break
+        case 0x3a where Self.endsToken(byte(at: pos + 1)): break
+        default: throw Unsupported()
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
+        // A plain scalar goes on past spaces to the next indicator (`a b` is one scalar): not read here.
+        var after = pos
+        while byte(at: after) == 0x20 { after += 1 }
+        if let next = byte(at: after), after > pos, Self.isPlain(next) || next == 0x22 { throw Unsupported() }
+        return (text, true)
+    }
+
+    /// `"..."` on one line, with no escape: its text is the bytes between the quotes.
+    private mutating func quoted() throws(Unsupported) -> String {
+        let start = pos + 1
+        var end = start
+        while let c = byte(at: end), c != 0x22 {
+            guard c != 0x5c, c != 0x0a, c >= 0x20, c < 0x80 else { throw Unsupported() }
+            end += 1
+        }
+        guard end < bytes.count else { throw Unsupported() }
+        pos = end + 1
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+}

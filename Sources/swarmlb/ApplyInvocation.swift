@@ -1,0 +1,47 @@
+import ArgumentParser
+import SwarmLBCommandLine
+import SwarmLBKit
+import SwarmLBServices
+
+/// One `swarmlb apply`: its options' values, however they were read (the parser's `ApplyCommand`,
+/// or `ApplyCommandLine` without it), and the run itself. Reads the services file, then the
+/// namespace once, and changes only what differs (a reconciler, as kube-proxy's sync over `ip`,
+/// `iptables-restore` and `ipvsadm-restore`). SWARMLB_TIMINGS=1 prints each phase's time on stderr.
+struct ApplyInvocation: Equatable {
+    var netns: NamespaceTarget?
+    var json = false
+    var backend: FirewallSelection.Choice?
+    var wait: Double?
+    var dryRun = false
+    var config: String
+    var dev: String
+    var chain = ApplyOptions.defaultChain
+    var toSource: IPv4Address?
+    var prune = false
+    var check = false
+
+    func run() throws {
+        PhaseTimings.mark("arguments")
+        let network = try ServicesFile.load(path: config)
+        PhaseTimings.mark("services file")
+        let session = try Session(netns: netns, json: json, backend: CommonOptions.backendChoice(given: backend), wait: wait)
+        PhaseTimings.mark("namespace entered")
+        _ = try session.kernel.links().device(dev)
+        let own = try session.kernel.addresses().addresses().filter { $0.device == dev && $0.prefixLength < 32 }
+        let subnet = network.subnet ?? own.first.map { IPv4Subnet($0.address, prefixLength: $0.prefixLength) }
+        let snatSource = toSource ?? own.first { subnet?.contains($0.address) ?? false }?.address
+        PhaseTimings.mark("device and its addresses")
+        let intent = try LoadBalancerIntent(network, device: dev, chain: chain, subnet: subnet, source: snatSource)
+        if intent.snat == nil, !intent.services.isEmpty {
+            throw SwarmLBKit.ValidationError(
+                dev,
+                "device for apply: it has no address within \(subnet.map(String.init(describing:)) ?? "the services file's subnet") to be the SNAT source; give --to-source"
+            )
+        }
+        let report = try Transaction(kernel: session.kernel).reconcile(intent, prune: prune, dryRun: dryRun || check)
+        PhaseTimings.mark(dryRun || check ? "intent" : "intent and changes")
+        try session.printReport(report, dryRun: dryRun || check)
+        PhaseTimings.mark("output")
+        if check, !report.performed.isEmpty { throw ExitCode(3) }
+    }
+}
