@@ -28,7 +28,7 @@ final class NFTables {
         var counters: (packets: UInt64, bytes: UInt64)?
     }
 
-    struct Rule {
+    struct Rule: Equatable {
         var chain: String
         var handle: UInt64
         var expressions: [NFTExpression]
@@ -190,17 +190,22 @@ final class NFTables {
             type: NFT_MSG_GETRULE, family: Self.family, flags: NLM_F_DUMP, payload: filter.build,
             operation: "list rules", object: "table ip \(name)"
         ) { nlh in
-            guard let r = nftnl_rule_alloc() else { return }
-            defer { nftnl_rule_free(r) }
-            guard nftnl_rule_nlmsg_parse(nlh, r) == 0,
-                let chain = Self.string(nftnl_rule_get_str(r, Self.attr(NFTNL_RULE_CHAIN)))
-            else { return }
-            rules.append(
-                Rule(
-                    chain: chain, handle: nftnl_rule_get_u64(r, Self.attr(NFTNL_RULE_HANDLE)),
-                    expressions: Self.expressions(of: r), comment: Self.comment(of: r)))
+            if let rule = NFTRuleMessage.rule(nlh) ?? Self.libnftnlRule(nlh) { rules.append(rule) }
         }
         return Table(chains: chains, rules: rules)
+    }
+
+    /// A rule message read with libnftnl: the rules NFTRuleMessage leaves (an expression it does not
+    /// model is kept as libnftnl prints it). Nil when it names no chain.
+    static func libnftnlRule(_ nlh: UnsafePointer<nlmsghdr>) -> Rule? {
+        guard let r = nftnl_rule_alloc() else { return nil }
+        defer { nftnl_rule_free(r) }
+        guard nftnl_rule_nlmsg_parse(nlh, r) == 0,
+            let chain = Self.string(nftnl_rule_get_str(r, Self.attr(NFTNL_RULE_CHAIN)))
+        else { return nil }
+        return Rule(
+            chain: chain, handle: nftnl_rule_get_u64(r, Self.attr(NFTNL_RULE_HANDLE)),
+            expressions: Self.expressions(of: r), comment: Self.comment(of: r))
     }
 
     /// Limits a rule dump to one table (NFTA_RULE_TABLE), which the kernel filters on.
@@ -319,7 +324,7 @@ final class NFTables {
 
     /// The flags are iptables-nft's own (NEWCHAIN of a base chain is a create-or-update, of a user
     /// chain exclusive; DELCHAIN non-recursive), plus NLM_F_ACK on the batch's last message.
-    private static func build(
+    static func build(
         _ m: Message, into buf: UnsafeMutablePointer<CChar>, sequence: UInt32,
         acknowledged: Bool
     ) -> UnsafeMutablePointer<nlmsghdr> {
@@ -583,14 +588,19 @@ final class NFTables {
         return .other(name: name, attributes: String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 
-    /// The comment of the rule's userdata: TLVs (type u8, length u8, value), iptables-nft's
-    /// UDATA_TYPE_COMMENT (0) holding a NUL-terminated string.
+    /// The comment of the rule's userdata.
     private static func comment(of r: OpaquePointer) -> String? {
         var length: UInt32 = 0
         guard nftnl_rule_is_set(r, attr(NFTNL_RULE_USERDATA)),
             let p = nftnl_rule_get_data(r, attr(NFTNL_RULE_USERDATA), &length)
         else { return nil }
-        let bytes = Array(UnsafeRawBufferPointer(start: p, count: Int(length)))
+        return comment(userdata: UnsafeRawBufferPointer(start: p, count: Int(length)))
+    }
+
+    /// The comment of a rule's userdata: TLVs (type u8, length u8, value), iptables-nft's
+    /// UDATA_TYPE_COMMENT (0) holding a NUL-terminated string.
+    static func comment(userdata: UnsafeRawBufferPointer) -> String? {
+        let bytes = Array(userdata)
         var i = 0
         while i + 2 <= bytes.count {
             let type = bytes[i], size = Int(bytes[i + 1])
