@@ -49,15 +49,9 @@ public final class NFTFirewall: FirewallBackend {
     public func commit(_ table: FirewallTable, _ edits: [FirewallEdit]) throws(KernelError) {
         var prepared: [Prepared] = []
         for edit in edits { prepared.append(try Prepared(edit)) }
-        var start = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &start)
-        func elapsed() -> Double {
-            var now = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &now)
-            return Double(now.tv_sec - start.tv_sec) + Double(now.tv_nsec - start.tv_nsec) / 1e9
-        }
+        let start = NFTables.monotonicSeconds()
         var attempt = 0
-        while attempt < 2 || elapsed() < NFTables.commitPatience {
+        while attempt < 2 || NFTables.monotonicSeconds() - start < NFTables.patience {
             // The first replan is at once, as iptables-nft's; later ones wait for a burst to pass.
             if attempt > 1 { NFTables.pause(retry: attempt - 1) }
             attempt += 1

@@ -135,8 +135,11 @@ final class NFTables {
     /// Table `name` with its chains and rules, read between two equal generation ids (as
     /// iptables-nft builds its cache), so that it is one state of the ruleset. `nft list table ip NAME`.
     func snapshot(of name: String) throws(KernelError) -> Snapshot {
-        for attempt in 0..<Self.attempts {
+        let start = Self.monotonicSeconds()
+        var attempt = 0
+        while attempt < 2 || Self.monotonicSeconds() - start < Self.patience {
             if attempt > 0 { Self.pause(retry: attempt) }
+            attempt += 1
             let before = try generation()
             let table: Table?
             do {
@@ -149,12 +152,17 @@ final class NFTables {
         throw .nftables(operation: "read", object: "table ip \(name) (it kept changing)", errno: EAGAIN)
     }
 
-    /// Reads that other writers overtake are tried this many times, after growing pauses (at most
-    /// about 3 s in all), so that a burst of other writes can pass.
-    static let attempts = 30
-    /// A commit that other writers overtake is planned again for this many seconds (iptables-nft
-    /// retries without end): a writer committing rule by rule in a loop can take that long under load.
-    static let commitPatience = 60.0
+    /// A read or a commit that other writers keep overtaking is tried again, after growing pauses, for
+    /// this many seconds (iptables-nft retries without end): a writer committing rule by rule in a
+    /// loop can take that long under load.
+    static let patience = 60.0
+
+    /// Seconds on CLOCK_MONOTONIC, to measure that patience.
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
 
     /// 1, 2, 4 ... 128 ms, plus up to as much again at random so that writers that collided part.
     static func pause(retry: Int) {
