@@ -102,12 +102,10 @@ struct ServicesFileScanner {
             return try endOfLine()
         }
         // A scalar: a mapping's first key when a `:` follows it, else the node itself.
-        let start = pos
         let startLine = line
         let (text, plain) = try blockScalar()
         if current == 0x3a, Self.endsToken(byte(at: pos + 1)) {
-            pos = start
-            return try blockMapping(column: column, line: startLine)
+            return try blockMapping(column: column, firstKey: (text, plain), line: startLine)
         }
         scalar(text, plain: plain, line: startLine)
         try endOfLine()
@@ -125,11 +123,12 @@ struct ServicesFileScanner {
         return (String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self), true)
     }
 
-    private mutating func blockMapping(column: Int, line startLine: Int32) throws(Unsupported) {
+    /// The mapping whose first key (read by blockNode) starts on `startLine`.
+    private mutating func blockMapping(column: Int, firstKey: (String, Bool), line startLine: Int32) throws(Unsupported) {
         let index = open(.mapping, line: startLine)
+        var (key, plain) = firstKey
+        var keyLine = startLine
         while true {
-            let keyLine = line
-            let (key, plain) = try blockScalar()
             guard current == 0x3a else { throw Unsupported() }
             scalar(key, plain: plain, line: keyLine)
             pos += 1
@@ -146,6 +145,8 @@ struct ServicesFileScanner {
             try skipTrivia()
             if current == nil || self.column < column { break }
             guard self.column == column else { throw Unsupported() }
+            keyLine = line
+            (key, plain) = try blockScalar()
         }
         close(index)
     }
