@@ -2,7 +2,8 @@ import ArgumentParser
 import Glibc
 import SwarmLBKit
 
-/// `swarmlb inspect [services]` (with `--expect`, the services file already read): reads each namespace asked for, reports it (with `--all`, headed by its name and role),
+/// `swarmlb inspect [services]` (with `--expect`, the services file already read): reads each
+/// namespace asked for, reports it (with `--all`, headed by its name and role),
 /// and exits 3 when any problem is found, 1 when a namespace of `--all` could not be read.
 public enum NamespaceInspection {
     public static func run(_ common: CommonOptions, all: Bool, expected: NetworkServices? = nil) throws {
