@@ -32,6 +32,7 @@ final class IPVSRealListingTests: XCTestCase {
         XCTAssertTrue(listing.lists(FirewallMark(0x101), exactly: [a("10.0.0.3"): 1, a("10.0.0.4"): 0]))
         XCTAssertFalse(listing.lists(FirewallMark(0x101), exactly: [a("10.0.0.3"): 1, a("10.0.0.4"): 1]))
         XCTAssertFalse(listing.lists(FirewallMark(0x101), exactly: [a("10.0.0.3"): 1]))
+        XCTAssertFalse(listing.lists(FirewallMark(0x101), exactly: [a("10.0.0.3"): 1, a("10.0.0.9"): 0]), "as many reals, another address")
         XCTAssertTrue(listing.lists(FirewallMark(0x102), exactly: [:]))
         XCTAssertFalse(listing.lists(FirewallMark(0x103), exactly: [a("10.0.0.5"): 1]), "a real on a port")
         XCTAssertFalse(listing.lists(FirewallMark(0x104), exactly: [a("10.0.0.6"): 1]), "a routed real")

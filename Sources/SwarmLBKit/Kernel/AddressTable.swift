@@ -12,19 +12,46 @@ public final class AddressTable {
         links = try LinkTable()
     }
 
-    /// Every IPv4 address in the namespace. `ip -4 addr show`.
+    /// Every IPv4 address in the namespace, in kernel order. `ip -4 addr show`. Read straight from
+    /// the dump's messages (IFA_LOCAL, else IFA_ADDRESS, as libnl's "local"), not through libnl's
+    /// address objects: `apply` reads one per VIP, thousands.
     public func addresses() throws(KernelError) -> [InterfaceAddress] {
-        var result: [InterfaceAddress] = []
-        try forEachAddress { addr, device in
-            guard rtnl_addr_get_family(addr) == AF_INET, let local = rtnl_addr_get_local(addr),
-                nl_addr_get_len(local) == 4, let bytes = nl_addr_get_binary_addr(local)
-            else { return }
-            result.append(
-                InterfaceAddress(
-                    address: IPv4Address(networkOrder: bytes.loadUnaligned(as: UInt32.self)),
-                    prefixLength: Int(rtnl_addr_get_prefixlen(addr)), device: device))
+        guard let msg = nlmsg_alloc_simple(Int32(RTM_GETADDR), NLM_F_DUMP) else {
+            throw .netlink(operation: "allocating", object: "netlink message", errno: ENOMEM)
         }
-        return result
+        var header = ifaddrmsg()
+        header.ifa_family = UInt8(AF_INET)
+        guard nlmsg_append(msg, &header, MemoryLayout<ifaddrmsg>.size, Int32(NLMSG_ALIGNTO)) == 0 else {
+            nlmsg_free(msg)
+            throw .netlink(operation: "allocating", object: "netlink message", errno: ENOMEM)
+        }
+        var found: [(address: UInt32, prefixLength: UInt8, index: Int32)] = []
+        try socket.request(msg, operation: "listing", object: "addresses") { m in
+            guard let nlh = nlmsg_hdr(m), nlh.pointee.nlmsg_type == RTM_NEWADDR,
+                nlmsg_datalen(nlh) >= Int32(MemoryLayout<ifaddrmsg>.size)
+            else { return }
+            let ifa = nlmsg_data(nlh)!.loadUnaligned(as: ifaddrmsg.self)
+            guard ifa.ifa_family == UInt8(AF_INET) else { return }
+            var local: UInt32?
+            var address: UInt32?
+            var attr = nlmsg_attrdata(nlh, Int32(MemoryLayout<ifaddrmsg>.size))
+            var remaining = nlmsg_attrlen(nlh, Int32(MemoryLayout<ifaddrmsg>.size))
+            while let a = attr, nla_ok(a, remaining) != 0 {
+                if nla_len(a) == 4 {
+                    switch Int32(nla_type(a)) {
+                    case Int32(IFA_LOCAL): local = nla_data(a)!.loadUnaligned(as: UInt32.self)
+                    case Int32(IFA_ADDRESS): address = nla_data(a)!.loadUnaligned(as: UInt32.self)
+                    default: break
+                    }
+                }
+                attr = nla_next(a, &remaining)
+            }
+            if let raw = local ?? address { found.append((raw, ifa.ifa_prefixlen, Int32(ifa.ifa_index))) }
+        }
+        var names = DeviceNames()
+        return found.map {
+            InterfaceAddress(address: IPv4Address(networkOrder: $0.address), prefixLength: Int($0.prefixLength), device: names[$0.index])
+        }
     }
 
     /// Every address of every family, grouped by interface in index order, each interface's IPv4
@@ -50,27 +77,33 @@ public final class AddressTable {
         }.map(\.element)
     }
 
-    /// Dumps the addresses (RTM_GETADDR) and calls `body` with each one and its device's name,
-    /// looking each interface name up once (if_indextoname opens a socket per call).
+    /// Dumps the addresses (RTM_GETADDR) and calls `body` with each one and its device's name.
     private func forEachAddress(_ body: (OpaquePointer, String) -> Void) throws(KernelError) {
         var cache: OpaquePointer?
         let r = rtnl_addr_alloc_cache(socket.sock, &cache)
         guard r == 0, let cache else { throw .netlink(operation: "listing", object: "addresses", errno: NetlinkSocket.errno(fromNL: r)) }
         defer { nl_cache_free(cache) }
-        var names: [Int32: String] = [:]
+        var names = DeviceNames()
         var object = nl_cache_get_first(cache)
         while let addr = object {
             object = nl_cache_get_next(addr)
-            let index = rtnl_addr_get_ifindex(addr)
-            let device =
-                names[index]
-                ?? {
-                    var buffer = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
-                    let n = if_indextoname(UInt32(index), &buffer) != nil ? String(cString: buffer) : "if\(index)"
-                    names[index] = n
-                    return n
-                }()
+            let device = names[rtnl_addr_get_ifindex(addr)]
             body(addr, device)
+        }
+    }
+
+    /// Interface names by index, each looked up once (if_indextoname opens a socket per call).
+    private struct DeviceNames {
+        private var names: [Int32: String] = [:]
+
+        subscript(_ index: Int32) -> String {
+            mutating get {
+                if let known = names[index] { return known }
+                var buffer = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+                let name = if_indextoname(UInt32(index), &buffer) != nil ? String(cString: buffer) : "if\(index)"
+                names[index] = name
+                return name
+            }
         }
     }
 

@@ -5,25 +5,32 @@
 /// mark" and "are this mark's reals exactly these Masq servers on port 0 with these weights (under
 /// this scheduler)", and a mark it cannot vouch for is never settled.
 public struct IPVSRealListing: Sendable {
-    /// Address to weight, for the marks whose reals are all IPv4, port 0, Masq.
-    private var plain: [FirewallMark: [IPv4Address: Int32]] = [:]
-    /// Marks listed twice (IPv4 and IPv6 services) or with any other kind of real.
-    private var unsettled: Set<FirewallMark> = []
-    /// The scheduler of each mark in `plain` (nil: a name ipvsadm does not know).
-    private var schedulers: [FirewallMark: IPVSScheduler] = [:]
+    /// Each mark listed once, with its scheduler (nil: a name ipvsadm does not know) and where its
+    /// reals are in `reals`; nil for a mark that cannot be vouched for: listed twice (IPv4 and IPv6
+    /// services) or with any real that is not IPv4, port 0, Masq.
+    private var services: [FirewallMark: Service?] = [:]
+    /// The reals of every plain service, each service's in one run, as the listing gives them.
+    private var reals: [(address: IPv4Address, weight: Int32)] = []
+
+    private struct Service {
+        var scheduler: IPVSScheduler?
+        var reals: Range<Int>
+    }
 
     /// Parses the bytes of /proc/net/ip_vs: `FWM  00000101 rr ` service lines, each followed by
     /// `  -> 0A000003:0000      Masq    1      0          0` real lines. Byte by byte, with no
     /// allocation per line: it lists every real of every service, tens of thousands of lines.
     public init(procBytes: [UInt8]) {
-        self.init()
         procBytes.withUnsafeBufferPointer { parse($0) }
     }
 
-    private init() {}
-
     private mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var mark: FirewallMark?
+        // The service whose reals are being read; nil after any other line.
+        var current: (mark: FirewallMark, service: Service)?
+        func close() {
+            if let (mark, service) = current { services[mark] = .some(service) }
+            current = nil
+        }
         var start = 0
         while start < bytes.count {
             var end = start
@@ -32,30 +39,37 @@ public struct IPVSRealListing: Sendable {
             start = end + 1
             guard f.count > 0 else { continue }
             if bytes[f[0].lowerBound] == 0x2d, f[0].count == 2 {  // "->": a real of the service above
-                guard let m = mark, !unsettled.contains(m) else { continue }
+                guard var c = current else { continue }
                 guard f.count > 3, let address = Self.hex(bytes, f[1], upTo: 0x3a), bytes[f[1].upperBound - 5] == 0x3a,
                     bytes[(f[1].upperBound - 4)..<f[1].upperBound].allSatisfy({ $0 == 0x30 }),
-                    bytes[f[2]].elementsEqual("Masq".utf8), let weight = Self.decimal(bytes, f[3])
+                    Self.isMasq(bytes, f[2]), let weight = Self.decimal(bytes, f[3])
                 else {
-                    unsettled.insert(m)
-                    plain[m] = nil
+                    services[c.mark] = .some(nil)
+                    current = nil
                     continue
                 }
-                plain[m]?[IPv4Address(address)] = weight
+                reals.append((IPv4Address(address), weight))
+                c.service.reals = c.service.reals.lowerBound..<reals.count
+                current = c
             } else if bytes[f[0]].elementsEqual("FWM".utf8), f.count > 1, let value = Self.hex(bytes, f[1], upTo: nil) {
-                let m = FirewallMark(value)
-                mark = m
-                if plain[m] != nil || unsettled.contains(m) {
-                    unsettled.insert(m)
-                    plain[m] = nil
+                close()
+                let mark = FirewallMark(value)
+                if services[mark] != nil {
+                    services[mark] = .some(nil)
                 } else {
-                    plain[m] = [:]
-                    schedulers[m] = f.count > 2 ? IPVSScheduler(rawValue: String(decoding: bytes[f[2]], as: UTF8.self)) : nil
+                    let scheduler = f.count > 2 ? IPVSScheduler(rawValue: String(decoding: bytes[f[2]], as: UTF8.self)) : nil
+                    current = (mark, Service(scheduler: scheduler, reals: reals.count..<reals.count))
                 }
             } else {
-                mark = nil  // a TCP/UDP/SCTP service, or the header
+                close()  // a TCP/UDP/SCTP service, or the header
             }
         }
+        close()
+    }
+
+    private static func isMasq(_ bytes: UnsafeBufferPointer<UInt8>, _ field: Range<Int>) -> Bool {
+        field.count == 4 && bytes[field.lowerBound] == 0x4d && bytes[field.lowerBound + 1] == 0x61
+            && bytes[field.lowerBound + 2] == 0x73 && bytes[field.lowerBound + 3] == 0x71
     }
 
     /// The first four space-separated fields of a line, kept in place (no array per line).
@@ -119,18 +133,22 @@ public struct IPVSRealListing: Sendable {
 
     /// True when the service of this mark is listed with exactly these IPv4 Masq reals on port 0
     /// and these weights (so nothing about its reals needs changing).
-    public func lists(_ mark: FirewallMark, exactly reals: [IPv4Address: Int32]) -> Bool {
-        plain[mark] == reals
+    public func lists(_ mark: FirewallMark, exactly wanted: [IPv4Address: Int32]) -> Bool {
+        // A service lists an address once (its reals are all on port 0), so equal counts and every
+        // listed real wanted with its weight make the two the same.
+        guard case .some(.some(let service)) = services[mark], service.reals.count == wanted.count else { return false }
+        return reals[service.reals].allSatisfy { wanted[$0.address] == $0.weight }
     }
 
     /// True when the service of this mark is listed once, with this scheduler and exactly these reals,
     /// at least one (IPv4 Masq reals make it the IPv4 service): nothing about it needs changing.
-    public func lists(_ mark: FirewallMark, scheduler: IPVSScheduler, exactly reals: [IPv4Address: Int32]) -> Bool {
-        !reals.isEmpty && schedulers[mark] == scheduler && plain[mark] == reals
+    public func lists(_ mark: FirewallMark, scheduler: IPVSScheduler, exactly wanted: [IPv4Address: Int32]) -> Bool {
+        guard !wanted.isEmpty, case .some(.some(let service)) = services[mark], service.scheduler == scheduler else { return false }
+        return lists(mark, exactly: wanted)
     }
 
     /// True when no fwmark service of this mark is listed, IPv4 or IPv6.
     public func listsNoService(_ mark: FirewallMark) -> Bool {
-        plain[mark] == nil && !unsettled.contains(mark)
+        services[mark] == nil
     }
 }

@@ -5,18 +5,19 @@
 /// or to prune; one service at a time for a one-object command), the IPv4 addresses, the firewall
 /// tables of the backend in use, links and the IPVS sysctls. `apply` (`Reconciler`) and every
 /// add/del command (`StatePlanner`) plan against one of these.
-final class NamespaceSnapshot {
+public final class NamespaceSnapshot {
     let kernel: Kernel
     private var fwmarkTable: [FirewallMark: IPVSService]?
     private var realListing: IPVSRealListing?
     private var fwmarkStates: [FirewallMark: FwmarkServiceState] = [:]
     private var entries: [IPVSService.Key: IPVSSnapshot.Entry?] = [:]
+    private var addressList: [InterfaceAddress]?
     private var addressSet: Set<InterfaceAddress>?
     private var tables: [FirewallTable: IPTablesDump] = [:]
     private var linksUp: [String: Bool] = [:]
     private var sysctlValues: [Sysctl: String] = [:]
 
-    init(_ kernel: Kernel) { self.kernel = kernel }
+    public init(_ kernel: Kernel) { self.kernel = kernel }
 
     /// Every IPv4 fwmark service (settings, no real servers), read in one IPVS dump.
     func fwmarkServices() throws(KernelError) -> [FirewallMark: IPVSService] {
@@ -92,9 +93,17 @@ final class NamespaceSnapshot {
         try entry(key)?.reals.first { $0.address == address && $0.port == port }
     }
 
+    /// Every IPv4 address in the namespace, in kernel order.
+    public func orderedAddresses() throws(KernelError) -> [InterfaceAddress] {
+        if let addressList { return addressList }
+        let list = try PhaseTimings.measure("read: addresses") { () throws(KernelError) in try kernel.addresses().addresses() }
+        addressList = list
+        return list
+    }
+
     func addresses() throws(KernelError) -> Set<InterfaceAddress> {
         if let addressSet { return addressSet }
-        let set = try PhaseTimings.measure("read: addresses") { () throws(KernelError) in Set(try kernel.addresses().addresses()) }
+        let set = Set(try orderedAddresses())
         addressSet = set
         return set
     }

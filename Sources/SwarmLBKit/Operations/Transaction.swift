@@ -144,12 +144,13 @@ public struct Transaction {
 
     /// Makes the namespace hold what `intent` says, changing only what differs, in one read of the
     /// namespace and one commit per firewall table (`swarmlb apply`); `dryRun` plans only. `prune`
-    /// also removes what apply owns (see `Reconciler`) and the intent does not name.
-    public func reconcile(_ intent: LoadBalancerIntent, prune: Bool, dryRun: Bool) throws -> Report {
+    /// also removes what apply owns (see `Reconciler`) and the intent does not name. `snapshot` is
+    /// this transaction's namespace, maybe already partly read (the addresses the intent was made from).
+    public func reconcile(_ intent: LoadBalancerIntent, prune: Bool, dryRun: Bool, against snapshot: NamespaceSnapshot) throws -> Report {
         let reconciler = Reconciler(intent: intent, prune: prune)
         let plan = { () throws -> Report in
             let report = Report(
-                decisions: try reconciler.plan(NamespaceSnapshot(kernel)), iptables: try kernel.firewallForWriting().kind.tool)
+                decisions: try reconciler.plan(snapshot), iptables: try kernel.firewallForWriting().kind.tool)
             PhaseTimings.mark("read the namespace and plan")
             return report
         }
