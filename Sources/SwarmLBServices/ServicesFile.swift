@@ -96,28 +96,28 @@ public enum ServicesFile {
             ServicesFileError(file: file, line: node?.line, field: field(), reason: reason)
         }
 
-        /// A mapping's values by key, the last one when a key is repeated (a handful of keys: no hashing).
+        /// A mapping's values by key, the last one when a key is repeated: one slot per known key,
+        /// filled in one pass over the mapping (a file holds tens of thousands of fields).
         struct Fields {
-            let pairs: ServicesFileNode.Pairs
-            subscript(_ key: String) -> ServicesFileNode? {
-                var found: ServicesFileNode?
-                for (k, v) in pairs where k.string == key { found = v }
-                return found
-            }
+            let keys: [String]
+            var values: [ServicesFileNode?]
+            subscript(_ key: String) -> ServicesFileNode? { keys.firstIndex(of: key).flatMap { values[$0] } }
         }
 
         /// The mapping's values, every key one of `keys`.
         func mapping(_ node: ServicesFileNode, _ field: @autoclosure () -> String, keys: [String]) throws(ServicesFileError) -> Fields {
             guard let m = node.mapping else { throw fail(node, field(), "expected a mapping") }
-            for (k, _) in m {
-                guard let name = k.string, keys.contains(name) else {
+            var fields = Fields(keys: keys, values: Array(repeating: nil, count: keys.count))
+            for (k, v) in m {
+                guard let name = k.string, let slot = keys.firstIndex(of: name) else {
                     let path = field()
                     throw fail(
                         k, path.isEmpty ? (k.string ?? "?") : "\(path).\(k.string ?? "?")",
                         "unknown field (known: \(keys.sorted().joined(separator: ", ")))")
                 }
+                fields.values[slot] = v
             }
-            return Fields(pairs: m)
+            return fields
         }
 
         func string(

@@ -7,12 +7,15 @@ final class ParsingTests: XCTestCase {
         XCTAssertEqual(try FirewallMark(parsing: "257").value, 257)
         XCTAssertEqual(try FirewallMark(parsing: "0x101").value, 257)
         XCTAssertEqual(try FirewallMark(parsing: "0XfFfFfFfF").value, 0xffff_ffff)
+        XCTAssertEqual(try FirewallMark(parsing: "4294967295").value, 0xffff_ffff)
+        XCTAssertEqual(try FirewallMark(parsing: "0x0000000000101").value, 257, "leading zeros")
         XCTAssertEqual(FirewallMark(0x13d).hex, "0x13d")
         XCTAssertEqual(FirewallMark(0x13d).description, "317")
     }
 
     func testFirewallMarkRejectsZeroOverflowAndJunk() {
-        for bad in ["0", "0x0", "0x100000000", "4294967296", "-1", "abc", "", "0x", "1e3"] {
+        let bad = ["0", "0x0", "0x100000000", "4294967296", "-1", "abc", "", "0x", "1e3", "0x+101", "+257", "0x10g", " 257", "２５７", "0xx1"]
+        for bad in bad {
             XCTAssertThrowsError(try FirewallMark(parsing: bad), bad) { error in
                 XCTAssertEqual((error as? ValidationError)?.value, bad)
             }

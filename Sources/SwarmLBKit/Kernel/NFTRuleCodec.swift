@@ -187,7 +187,8 @@ enum NFTRuleCodec {
         var unmapped: [Int] = []
         /// Where the tcp/udp match built from native port and flag comparisons sits in `rule.matches`.
         var portsMatch: Int?
-        var registers: [UInt32: Loaded] = [:]
+        /// The registers holding a loaded value: a handful at most, so a list (no hashing per expression).
+        var registers: [(number: UInt32, value: Loaded)] = []
         var hasVerdict = false
 
         struct Loaded {
@@ -208,7 +209,7 @@ enum NFTRuleCodec {
             case let .payload(base, offset, length, reg):
                 load(reg, Loaded(source: .payload(base: base, offset: offset, length: length), indices: [index]))
             case let .bitwise(source, destination, mask, xor):
-                let loaded = registers.removeValue(forKey: source)
+                let loaded = take(register: source)
                 guard var value = loaded, value.mask == nil, xor.allSatisfy({ $0 == 0 }) else {
                     unmapped += (loaded?.indices ?? []) + [index]
                     return
@@ -217,13 +218,13 @@ enum NFTRuleCodec {
                 value.indices.append(index)
                 load(destination, value)
             case let .cmp(op, reg, data):
-                let loaded = registers.removeValue(forKey: reg)
+                let loaded = take(register: reg)
                 guard let value = loaded, compare(value, op, data) else {
                     unmapped += (loaded?.indices ?? []) + [index]
                     return
                 }
             case let .range(negated, reg, from, to):
-                let loaded = registers.removeValue(forKey: reg)
+                let loaded = take(register: reg)
                 guard let value = loaded, inRange(value, negated, from, to) else {
                     unmapped += (loaded?.indices ?? []) + [index]
                     return
@@ -257,13 +258,18 @@ enum NFTRuleCodec {
         /// A value loaded and never compared is kept as unmapped, except an interface name: that is
         /// how iptables-nft writes `-i +` (any interface), which it reads back as no `-i` at all.
         mutating func finish() {
-            for reg in registers.keys.sorted() { leftover(registers[reg]!) }
-            registers = [:]
+            for r in registers.sorted(by: { $0.number < $1.number }) { leftover(r.value) }
+            registers = []
         }
 
         private mutating func load(_ reg: UInt32, _ value: Loaded) {
-            if let old = registers[reg] { leftover(old) }
-            registers[reg] = value
+            if let old = take(register: reg) { leftover(old) }
+            registers.append((reg, value))
+        }
+
+        /// The value in a register, which is then free.
+        private mutating func take(register: UInt32) -> Loaded? {
+            registers.firstIndex { $0.number == register }.map { registers.remove(at: $0).value }
         }
 
         private mutating func leftover(_ value: Loaded) {

@@ -17,6 +17,7 @@ enum NFTRuleMessage {
         var chain: String?
         var handle: UInt64 = 0
         var expressions: [NFTExpression] = []
+        expressions.reserveCapacity(8)  // one allocation for the usual rule, not one per doubling
         var comment: String?
         for (type, value) in Attributes(payload) {
             switch Int32(type) {
@@ -116,7 +117,9 @@ enum NFTRuleMessage {
         private static let names: [(Kind, [UInt8])] = allCases.map { ($0, Array($0.rawValue.utf8) + [0]) }
 
         init?(_ attribute: UnsafeRawBufferPointer) {
-            guard let found = Self.names.first(where: { $0.1.elementsEqual(attribute) }) else { return nil }
+            guard let found = Self.names.first(where: { $0.1.count == attribute.count && $0.1.elementsEqual(attribute) }) else {
+                return nil
+            }
             self = found.0
         }
     }

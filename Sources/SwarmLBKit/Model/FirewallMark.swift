@@ -7,16 +7,28 @@ public struct FirewallMark: Hashable, Comparable, Sendable, CustomStringConverti
     public init(_ value: UInt32) { self.value = value }
 
     public init(parsing text: String) throws(ValidationError) {
-        let lower = text.lowercased()
-        let parsed: UInt64? =
-            lower.hasPrefix("0x")
-            ? UInt64(lower.dropFirst(2), radix: 16)
-            : (lower.allSatisfy(\.isNumber) ? UInt64(lower) : nil)
-        guard let v = parsed, v >= 1, v <= 0xffff_ffff else {
-            throw ValidationError(text, "firewall mark (1 to 0xffffffff, decimal or 0x hex)")
+        // Byte by byte: a services file holds thousands of marks.
+        let bytes = text.utf8
+        let hex = bytes.count > 2 && bytes.first == 0x30 && (bytes.dropFirst().first.map { $0 | 0x20 } == 0x78)
+        var v: UInt64 = 0
+        var digits = 0
+        for b in hex ? bytes.dropFirst(2) : bytes.dropFirst(0) {
+            let digit: UInt64
+            switch b {
+            case 0x30...0x39: digit = UInt64(b - 0x30)
+            case 0x61...0x66 where hex: digit = UInt64(b - 0x61 + 10)
+            case 0x41...0x46 where hex: digit = UInt64(b - 0x41 + 10)
+            default: throw ValidationError(text, Self.expected)
+            }
+            v = v * (hex ? 16 : 10) + digit
+            digits += 1
+            guard v <= 0xffff_ffff else { throw ValidationError(text, Self.expected) }
         }
+        guard digits > 0, v >= 1 else { throw ValidationError(text, Self.expected) }
         value = UInt32(v)
     }
+
+    private static let expected = "firewall mark (1 to 0xffffffff, decimal or 0x hex)"
 
     /// The iptables spelling, e.g. `0x101`.
     public var hex: String { "0x" + String(value, radix: 16) }

@@ -11,4 +11,11 @@ public struct InterfaceAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(address)/\(prefixLength) dev \(device)" }
+
+    /// The address and prefix only (`==` still compares the device too): apply hashes one per VIP,
+    /// thousands, and the device's name would be hashed as a string each time.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(address)
+        hasher.combine(prefixLength)
+    }
 }

@@ -34,8 +34,13 @@ struct Reconciler {
         func state(_ svc: LoadBalancerIntent.Service) throws(KernelError) -> NamespaceSnapshot.FwmarkServiceState {
             try snapshot.fwmarkService(svc.mark, unlessSettledAs: svc.scheduler, reals: svc.reals)
         }
-        func currentReals(_ svc: LoadBalancerIntent.Service) throws(KernelError) -> [RealServer] {
-            try state(svc) == .absent ? [] : try snapshot.reals(of: svc.mark, unlessExactly: svc.reals)
+        /// The service's reals when they may differ from the wanted ones; nil when the service is settled.
+        func unsettledReals(_ svc: LoadBalancerIntent.Service) throws(KernelError) -> [RealServer]? {
+            switch try state(svc) {
+            case .settled: nil
+            case .absent: []
+            case .present: try snapshot.reals(of: svc.mark, unlessExactly: svc.reals)
+            }
         }
         let addresses = try snapshot.addresses()
         let mangle = try snapshot.dump(.mangle)
@@ -61,8 +66,8 @@ struct Reconciler {
         // New and re-weighted real servers, before any is removed; IPVS wants lo up for them.
         var realChanges: [Transaction.Decision] = []
         for svc in intent.services {
+            guard let current = try unsettledReals(svc) else { continue }
             let key = IPVSService.Key.fwmark(svc.mark)
-            let current = try currentReals(svc)
             for (address, weight) in svc.reals.sorted(by: { $0.key < $1.key }) {
                 guard let old = current.first(where: { $0.address == .v4(address) && $0.port == 0 }) else {
                     let real = RealServer(address: address, weight: weight)
@@ -122,8 +127,8 @@ struct Reconciler {
 
         // Removed tasks: drained, then deleted.
         for svc in intent.services {
+            guard let current = try unsettledReals(svc) else { continue }
             let key = IPVSService.Key.fwmark(svc.mark)
-            let current = try currentReals(svc)
             for old in current where !(old.port == 0 && old.address.ipv4.map { svc.reals[$0] != nil } == true) {
                 var drained = old
                 drained.weight = 0
