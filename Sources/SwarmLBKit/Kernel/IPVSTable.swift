@@ -73,14 +73,23 @@ public final class IPVSTable {
 
     /// Every service with its counters, in the kernel's order, without real servers: one dump.
     public func services() throws(KernelError) -> [IPVSSnapshot.Entry] {
-        var found: [IPVSSnapshot.Entry] = []
+        try dumpServices { attr in
+            IPVSWire.service(from: attr).map { IPVSSnapshot.Entry(service: $0, stats: IPVSWire.serviceStats(from: attr), reals: []) }
+        }
+    }
+
+    /// Every service's settings, in the kernel's order, without counters or real servers (what
+    /// planning compares): one dump.
+    public func serviceSettings() throws(KernelError) -> [IPVSService] {
+        try dumpServices(IPVSWire.service(from:))
+    }
+
+    private func dumpServices<T>(_ read: @escaping (UnsafeMutablePointer<nlattr>?) -> T?) throws(KernelError) -> [T] {
+        var found: [T] = []
         let msg = try message(IPVS_CMD_GET_SERVICE, flags: NLM_F_DUMP)
         try socket.request(msg, operation: "listing IPVS services", object: "") { reply in
             let tb = IPVSWire.parse(reply, max: Int(swlb_ipvs_cmd_attr_max()))
-            let attr = tb[Int(IPVS_CMD_ATTR_SERVICE)]
-            if let s = IPVSWire.service(from: attr) {
-                found.append(IPVSSnapshot.Entry(service: s, stats: IPVSWire.serviceStats(from: attr), reals: []))
-            }
+            if let item = read(tb[Int(IPVS_CMD_ATTR_SERVICE)]) { found.append(item) }
         }
         return found
     }

@@ -23,9 +23,10 @@ public final class NamespaceSnapshot {
     func fwmarkServices() throws(KernelError) -> [FirewallMark: IPVSService] {
         if let fwmarkTable { return fwmarkTable }
         var byMark: [FirewallMark: IPVSService] = [:]
-        for e in try PhaseTimings.measure("read: IPVS services (one dump)", { () throws(KernelError) in try kernel.ipvs().services() }) {
-            if let mark = e.service.key.fwmark { byMark[mark] = e.service }
+        let services = try PhaseTimings.measure("read: IPVS services (one dump)") { () throws(KernelError) in
+            try kernel.ipvs().serviceSettings()
         }
+        for s in services { if let mark = s.key.fwmark { byMark[mark] = s } }
         fwmarkTable = byMark
         return byMark
     }
@@ -79,11 +80,15 @@ public final class NamespaceSnapshot {
         return try entry(.fwmark(mark))?.reals ?? []
     }
 
-    /// One service with its real servers, or nil when there is none.
+    /// One service with its real servers, or nil when there is none. An IPv4 fwmark service the
+    /// one dump of every service has read needs only its reals asked for (the services that
+    /// /proc/net/ip_vs skips are read that way, hundreds of them on a busy node).
     func entry(_ key: IPVSService.Key) throws(KernelError) -> IPVSSnapshot.Entry? {
         if let known = entries[key] { return known }
         let ipvs = try kernel.ipvs()
-        let found = try ipvs.service(key).map { s throws(KernelError) in IPVSSnapshot.Entry(service: s, reals: try ipvs.reals(of: key)) }
+        let service: IPVSService?
+        if let mark = key.fwmark, let table = fwmarkTable { service = table[mark] } else { service = try ipvs.service(key) }
+        let found = try service.map { s throws(KernelError) in IPVSSnapshot.Entry(service: s, reals: try ipvs.reals(of: key)) }
         entries[key] = .some(found)
         return found
     }
