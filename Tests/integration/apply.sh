@@ -17,6 +17,16 @@ RR='{name: rr, endpoint_mode: dnsrr, tasks: [{name: rr.1, ip: 10.0.0.9}]}'
 # lb_ns NAME: a load-balancer namespace with eth0 10.0.0.10/24.
 lb_ns() { local ns; ns=$(new_ns "$1"); with_eth0 "$ns" 10.0.0.10/24; echo "$ns"; }
 
+# many_services FILE N [I NEWIP]: N services (marks 0x2000+i, one task each) on 10.0.0.0/16; service I's task at NEWIP.
+many_services() {
+  local file=$1 n=$2 changed=${3:-0} newip=${4:-} i ip
+  { echo "network: big"; echo "subnet: 10.0.0.0/16"; echo "services:"
+    for i in $(seq 1 "$n"); do
+      ip=10.0.0.$((i % 200 + 20)); [ "$i" = "$changed" ] && ip=$newip
+      echo "  - {name: s$i, vip: 10.0.$((1 + i / 250)).$((i % 250 + 1)), fwmark: $((0x2000 + i)), tasks: [{name: s$i.1, ip: $ip}]}"
+    done; } > "$file"
+}
+
 test_apply_builds_docker_load_balancer_namespace() {
   ns=$(lb_ns lb); services_file /tmp/$PREFIX.yaml "$WEB" "$API" "$RR"
   expect_exit 0 "$SWARMLB" -n "$ns" apply --config /tmp/$PREFIX.yaml --dev eth0
@@ -116,10 +126,7 @@ test_apply_per_container_model_and_bad_input() {
 }
 
 test_apply_killed_midway_converges_when_run_again() {
-  ns=$(lb_ns lb)
-  entries=()
-  for i in $(seq 1 200); do entries+=("{name: s$i, vip: 10.0.$((1 + i / 250)).$((i % 250 + 1)), fwmark: $((0x1000 + i)), tasks: [{name: s$i.1, ip: 10.0.0.$((i % 200 + 20))}]}"); done
-  { echo "network: big"; echo "subnet: 10.0.0.0/16"; echo "services:"; for s in "${entries[@]}"; do echo "  - $s"; done; } > /tmp/$PREFIX.yaml
+  ns=$(lb_ns lb); many_services /tmp/$PREFIX.yaml 200
   ip -n "$ns" addr add 10.0.0.10/16 dev eth0
   "$SWARMLB" -n "$ns" apply --config /tmp/$PREFIX.yaml --dev eth0 >/dev/null & pid=$!
   sleep 0.5; kill -9 $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
@@ -127,6 +134,33 @@ test_apply_killed_midway_converges_when_run_again() {
   expect_exit 0 "$SWARMLB" -n "$ns" apply --config /tmp/$PREFIX.yaml --dev eth0 --check
   assert_eq 200 "$(nsx "$ns" ipvsadm -Ln | grep -c '^FWM')" "FWM services"
   assert_eq 200 "$(nsx "$ns" "$IPT" -t mangle -S INPUT | grep -c MARK)" "mark rules"
+}
+
+test_apply_reads_the_services_proc_skips_beside_other_namespaces() {
+  # Kernel 6.1 restarts each 4 KiB chunk of /proc/net/ip_vs at a position that also counts other
+  # namespaces' services, so beside them the listing leaves out some of this namespace's. Apply must
+  # read those over netlink, never take them for absent (that would add them again).
+  other=$(lb_ns other); ns=$(lb_ns lb)
+  ip -n "$other" addr add 10.0.0.10/16 dev eth0; ip -n "$ns" addr add 10.0.0.10/16 dev eth0
+  many_services /tmp/$PREFIX-other.yaml 150; "$SWARMLB" -n "$other" apply --config /tmp/$PREFIX-other.yaml --dev eth0 >/dev/null
+  many_services /tmp/$PREFIX.yaml 300; "$SWARMLB" -n "$ns" apply --config /tmp/$PREFIX.yaml --dev eth0 >/dev/null
+  assert_eq 300 "$(nsx "$ns" ipvsadm -Ln | grep -c '^FWM')" "FWM services (netlink)"
+  listed=$(for h in $(nsx "$ns" awk '$1 == "FWM" {print $2}' /proc/net/ip_vs); do echo $((16#$h)); done)
+  missing=$(comm -23 <(seq $((0x2001)) $((0x2000 + 300)) | sort) <(sort <<<"$listed") | sort -n | head -1)
+  [ -n "$missing" ] || fail "/proc/net/ip_vs listed all 300 services beside another namespace's: this test no longer covers the skip"
+  i=$((missing - 0x2000)); old=10.0.0.$((i % 200 + 20)); new=10.0.1.$((i % 200 + 20))
+  # Nothing to change: no service the listing left out is added again.
+  expect_exit 0 "$SWARMLB" -n "$ns" apply --config /tmp/$PREFIX.yaml --dev eth0 --check
+  assert_eq "" "$OUT" "--check beside another namespace"
+  # A service the listing leaves out, changed: exactly its changes.
+  many_services /tmp/$PREFIX.yaml 300 "$i" "$new"
+  expect_exit 0 "$SWARMLB" -n "$ns" apply --config /tmp/$PREFIX.yaml --dev eth0
+  assert_eq "ipvsadm -a -f $missing -r $new:0 -m -w 1
+ipvsadm -e -f $missing -r $old:0 -m -w 0
+ipvsadm -d -f $missing -r $old:0" "$OUT" "the changed service left out of /proc/net/ip_vs"
+  expect_exit 0 "$SWARMLB" -n "$ns" apply --config /tmp/$PREFIX.yaml --dev eth0
+  assert_eq "" "$OUT" "a second apply prints nothing"
+  assert_eq 300 "$(nsx "$ns" ipvsadm -Ln | grep -c '^FWM')" "FWM services"
 }
 
 test_apply_takes_weights_and_the_scheduler_from_the_file() {
