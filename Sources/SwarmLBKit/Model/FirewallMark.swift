@@ -12,7 +12,7 @@ public struct FirewallMark: Hashable, Comparable, Sendable, CustomStringConverti
         let hex = bytes.count > 2 && bytes.first == 0x30 && (bytes.dropFirst().first.map { $0 | 0x20 } == 0x78)
         var v: UInt64 = 0
         var digits = 0
-        for b in hex ? bytes.dropFirst(2) : bytes.dropFirst(0) {
+        for b in bytes.dropFirst(hex ? 2 : 0) {
             let digit: UInt64
             switch b {
             case 0x30...0x39: digit = UInt64(b - 0x30)

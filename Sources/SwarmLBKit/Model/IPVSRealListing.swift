@@ -5,15 +5,22 @@
 /// mark" and "are this mark's reals exactly these Masq servers on port 0 with these weights (under
 /// this scheduler)", and a mark it cannot vouch for is never settled.
 public struct IPVSRealListing: Sendable {
-    /// Each mark listed once, with its scheduler (nil: a name ipvsadm does not know) and where its
-    /// reals are in `reals`; nil for a mark that cannot be vouched for: listed twice (IPv4 and IPv6
-    /// services) or with any real that is not IPv4, port 0, Masq.
-    private var services: [FirewallMark: Service?] = [:]
+    /// What the listing says of each mark it lists.
+    private var services: [FirewallMark: Listed] = [:]
     /// The reals of every plain service, each service's in one run, as the listing gives them.
     private var reals: [(address: IPv4Address, weight: Int32)] = []
 
+    private enum Listed {
+        /// Listed once, every real IPv4, port 0, Masq.
+        case plain(Service)
+        /// Listed twice (IPv4 and IPv6 services), or with any other kind of real: never vouched for.
+        case unsettled
+    }
+
     private struct Service {
+        /// nil: a name ipvsadm does not know.
         var scheduler: IPVSScheduler?
+        /// Where its reals are in `reals`.
         var reals: Range<Int>
     }
 
@@ -28,7 +35,7 @@ public struct IPVSRealListing: Sendable {
         // The service whose reals are being read; nil after any other line.
         var current: (mark: FirewallMark, service: Service)?
         func close() {
-            if let (mark, service) = current { services[mark] = .some(service) }
+            if let (mark, service) = current { services[mark] = .plain(service) }
             current = nil
         }
         var start = 0
@@ -44,7 +51,7 @@ public struct IPVSRealListing: Sendable {
                     bytes[(f[1].upperBound - 4)..<f[1].upperBound].allSatisfy({ $0 == 0x30 }),
                     Self.isMasq(bytes, f[2]), let weight = Self.decimal(bytes, f[3])
                 else {
-                    services[c.mark] = .some(nil)
+                    services[c.mark] = .unsettled
                     current = nil
                     continue
                 }
@@ -55,7 +62,7 @@ public struct IPVSRealListing: Sendable {
                 close()
                 let mark = FirewallMark(value)
                 if services[mark] != nil {
-                    services[mark] = .some(nil)
+                    services[mark] = .unsettled
                 } else {
                     let scheduler = f.count > 2 ? IPVSScheduler(rawValue: String(decoding: bytes[f[2]], as: UTF8.self)) : nil
                     current = (mark, Service(scheduler: scheduler, reals: reals.count..<reals.count))
@@ -136,14 +143,14 @@ public struct IPVSRealListing: Sendable {
     public func lists(_ mark: FirewallMark, exactly wanted: [IPv4Address: Int32]) -> Bool {
         // A service lists an address once (its reals are all on port 0), so equal counts and every
         // listed real wanted with its weight make the two the same.
-        guard case .some(.some(let service)) = services[mark], service.reals.count == wanted.count else { return false }
+        guard case .plain(let service)? = services[mark], service.reals.count == wanted.count else { return false }
         return reals[service.reals].allSatisfy { wanted[$0.address] == $0.weight }
     }
 
     /// True when the service of this mark is listed once, with this scheduler and exactly these reals,
     /// at least one (IPv4 Masq reals make it the IPv4 service): nothing about it needs changing.
     public func lists(_ mark: FirewallMark, scheduler: IPVSScheduler, exactly wanted: [IPv4Address: Int32]) -> Bool {
-        guard !wanted.isEmpty, case .some(.some(let service)) = services[mark], service.scheduler == scheduler else { return false }
+        guard !wanted.isEmpty, case .plain(let service)? = services[mark], service.scheduler == scheduler else { return false }
         return lists(mark, exactly: wanted)
     }
 
