@@ -61,17 +61,18 @@ public enum ServicesFile {
     }
 
     private static func parseNetworks(_ text: [UInt8], file: String) throws(ServicesFileError) -> [NetworkServices] {
-        let document: ServicesFileNode?
-        switch text.withUnsafeBufferPointer({ bytes in
-            Result { () throws(ServicesFileNode.SyntaxError) in try ServicesFileNode.document(bytes) }
-        }) {
-        case .success(let d): document = d
+        let tree: ServicesFileNode.Tree
+        switch Result(catching: { () throws(ServicesFileNode.SyntaxError) in try ServicesFileNode.tree(text) }) {
+        case .success(let t): tree = t
         case .failure(let error):
             throw ServicesFileError(file: file, line: error.line, field: "", reason: "not valid YAML or JSON: \(error.reason)")
         }
-        guard let root = document else { throw ServicesFileError(file: file, line: nil, field: "", reason: "the file is empty") }
-        let reader = Reader(file: file)
-        return root.sequence != nil ? try reader.dockerNetworks(root) : [try reader.network(root)]
+        // The nodes do not keep the tree alive: it is held here while they are read.
+        return try withExtendedLifetime(tree) { () throws(ServicesFileError) in
+            guard let root = tree.root else { throw ServicesFileError(file: file, line: nil, field: "", reason: "the file is empty") }
+            let reader = Reader(file: file)
+            return root.sequence != nil ? try reader.dockerNetworks(root) : [try reader.network(root)]
+        }
     }
 
     private static func only(_ networks: [NetworkServices], file: String) throws(ServicesFileError) -> NetworkServices {
@@ -97,23 +98,32 @@ public enum ServicesFile {
         }
 
         /// A mapping's values by key, the last one when a key is repeated: one slot per known key,
-        /// filled in one pass over the mapping (a file holds tens of thousands of fields).
+        /// filled in one pass over the mapping. Keys are matched byte by byte (a file holds tens
+        /// of thousands: none is made a String); a mapping has at most 8 known keys.
         struct Fields {
-            let keys: [String]
-            var values: [ServicesFileNode?]
-            subscript(_ key: String) -> ServicesFileNode? { keys.firstIndex(of: key).flatMap { values[$0] } }
+            let keys: [StaticString]
+            var values: InlineArray<8, ServicesFileNode?>
+            subscript(_ key: StaticString) -> ServicesFileNode? { keys.firstIndex { Self.same($0, key) }.flatMap { values[$0] } }
+
+            private static func same(_ a: StaticString, _ b: StaticString) -> Bool {
+                // One literal, as a rule: the same bytes at the same address.
+                a.utf8Start == b.utf8Start
+                    || (a.utf8CodeUnitCount == b.utf8CodeUnitCount && memcmp(a.utf8Start, b.utf8Start, a.utf8CodeUnitCount) == 0)
+            }
         }
 
         /// The mapping's values, every key one of `keys`.
-        func mapping(_ node: ServicesFileNode, _ field: @autoclosure () -> String, keys: [String]) throws(ServicesFileError) -> Fields {
+        func mapping(
+            _ node: ServicesFileNode, _ field: @autoclosure () -> String, keys: [StaticString]
+        ) throws(ServicesFileError) -> Fields {
             guard let m = node.mapping else { throw fail(node, field(), "expected a mapping") }
-            var fields = Fields(keys: keys, values: Array(repeating: nil, count: keys.count))
+            var fields = Fields(keys: keys, values: .init(repeating: nil))
             for (k, v) in m {
-                guard let name = k.string, let slot = keys.firstIndex(of: name) else {
+                guard let slot = keys.firstIndex(where: { k.isScalar($0) }) else {
                     let path = field()
                     throw fail(
                         k, path.isEmpty ? (k.string ?? "?") : "\(path).\(k.string ?? "?")",
-                        "unknown field (known: \(keys.sorted().joined(separator: ", ")))")
+                        "unknown field (known: \(keys.map { "\($0)" }.sorted().joined(separator: ", ")))")
                 }
                 fields.values[slot] = v
             }
@@ -155,6 +165,7 @@ public enum ServicesFile {
                 services: [])
             guard let list = m["services"] else { return result }
             guard let items = list.sequence else { throw fail(list, "services", "expected a list") }
+            result.services.reserveCapacity(items.underestimatedCount)
             for (i, item) in items.enumerated() { result.services.append(try service(item, "services[\(i)]")) }
             if let problem = result.firstProblem() { throw fail(locate(problem.field, in: root), problem.field, problem.reason) }
             return result
@@ -173,9 +184,9 @@ public enum ServicesFile {
             return node
         }
 
-        static let networkKeys = ["network", "subnet", "services"]
-        static let serviceKeys = ["name", "vip", "fwmark", "aliases", "endpoint_mode", "scheduler", "tasks"]
-        static let taskKeys = ["name", "ip", "weight"]
+        static let networkKeys: [StaticString] = ["network", "subnet", "services"]
+        static let serviceKeys: [StaticString] = ["name", "vip", "fwmark", "aliases", "endpoint_mode", "scheduler", "tasks"]
+        static let taskKeys: [StaticString] = ["name", "ip", "weight"]
 
         func service(_ node: ServicesFileNode, _ field: @autoclosure () -> String) throws(ServicesFileError) -> NetworkServices.Service {
             let m = try mapping(node, field(), keys: Self.serviceKeys)
@@ -199,6 +210,7 @@ public enum ServicesFile {
             }
             if let t = m["tasks"] {
                 guard let items = t.sequence else { throw fail(t, "\(field()).tasks", "expected a list") }
+                s.tasks.reserveCapacity(items.underestimatedCount)
                 for (i, item) in items.enumerated() {
                     func f() -> String { "\(field()).tasks[\(i)]" }
                     let tm = try mapping(item, f(), keys: Self.taskKeys)

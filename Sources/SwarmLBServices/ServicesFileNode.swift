@@ -1,4 +1,5 @@
 import CYAML
+import Glibc
 
 /// One node of a services file as libyaml's event parser reads it (`yaml_parser_parse`): a scalar's
 /// text as written (no type resolved: `0x101` stays the string `0x101`), a sequence, or a mapping's
@@ -6,16 +7,30 @@ import CYAML
 /// JSON is read the same way, since JSON is YAML. An alias stands for its anchored node.
 ///
 /// The nodes of a file live in one flat array, in document order (`Tree`): a node is its index
-/// there, and a sequence's or mapping's children follow it up to the end of its subtree. A file
-/// of thousands of services is thus read with no allocation per node and freed at once.
+/// there, and a sequence's or mapping's children follow it up to the end of its subtree. A
+/// scalar is a range of the tree's bytes (the file's own, when the scanner read it), made a String
+/// only when asked. A file of thousands of services is thus read with no allocation per node and
+/// freed at once. A node does not keep its tree alive (that would cost a reference count per node):
+/// whoever reads nodes holds the tree meanwhile (`ServicesFile.parseNetworks`).
 struct ServicesFileNode {
-    private let tree: Tree
+    private unowned(unsafe) let tree: Tree
     private let index: Int
 
     var line: Int { Int(tree.entries[index].line) }
 
     /// The text of a scalar, or nil.
-    var string: String? { tree.entries[index].kind.isScalar ? tree.entries[index].text : nil }
+    var string: String? {
+        let entry = tree.entries[index]
+        return entry.kind.isScalar ? String(decoding: tree.text(entry), as: UTF8.self) : nil
+    }
+
+    /// Whether this is a scalar spelled `spelling`, compared byte by byte (no String made).
+    func isScalar(_ spelling: StaticString) -> Bool {
+        let entry = tree.entries[index]
+        guard entry.kind.isScalar, Int(entry.count) == spelling.utf8CodeUnitCount else { return false }
+        guard let text = tree.text(entry).baseAddress else { return true }
+        return memcmp(text, spelling.utf8Start, Int(entry.count)) == 0
+    }
 
     /// The items of a sequence, or nil.
     var sequence: Children? { tree.entries[index].kind == .sequence ? Children(tree: tree, parent: index) : nil }
@@ -24,22 +39,33 @@ struct ServicesFileNode {
     var mapping: Pairs? { tree.entries[index].kind == .mapping ? Pairs(children: Children(tree: tree, parent: index)) : nil }
 
     /// YAML's and JSON's null as Docker prints it: the plain scalar `null`.
-    var isNull: Bool { tree.entries[index].kind == .plainScalar && tree.entries[index].text == "null" }
+    var isNull: Bool { tree.entries[index].kind == .plainScalar && isScalar("null") }
 
     /// The value of the first key spelled `key`, or nil.
     subscript(key: String) -> ServicesFileNode? { mapping?.first { $0.key.string == key }?.value }
 
     /// A sequence's or mapping's children, in file order.
     struct Children: Sequence {
-        fileprivate let tree: Tree
+        fileprivate unowned(unsafe) let tree: Tree
         fileprivate let parent: Int
 
         var isEmpty: Bool { Int(tree.entries[parent].end) == parent + 1 }
 
+        /// How many children there are, counted by hopping over their subtrees (for arrays to
+        /// reserve their size).
+        var underestimatedCount: Int {
+            var (n, position, end) = (0, parent + 1, Int(tree.entries[parent].end))
+            while position < end {
+                n += 1
+                position = Int(tree.entries[position].end)
+            }
+            return n
+        }
+
         func makeIterator() -> Iterator { Iterator(tree: tree, position: parent + 1, end: Int(tree.entries[parent].end)) }
 
         struct Iterator: IteratorProtocol {
-            fileprivate let tree: Tree
+            fileprivate unowned(unsafe) let tree: Tree
             fileprivate var position: Int
             fileprivate let end: Int
 
@@ -69,7 +95,8 @@ struct ServicesFileNode {
     }
 
     /// Every node of one document, in document order. A container's `end` is the index after its
-    /// subtree; an alias is an entry of its own whose `target` is its anchored node.
+    /// subtree; an alias is an entry of its own whose `target` is its anchored node; a scalar's
+    /// text is `bytes[start..<start + count]`.
     final class Tree {
         enum Kind: UInt8 {
             case plainScalar, otherScalar, sequence, mapping, alias
@@ -81,12 +108,39 @@ struct ServicesFileNode {
             var line: Int32
             var end: Int32
             var target: Int32 = 0
-            var text = ""
+            var start: Int32 = 0
+            var count: Int32 = 0
         }
 
-        let entries: [Entry]  // a constant: reading it needs no exclusivity check
+        // Owned buffers, freed with the tree: reading a node retains nothing (a file holds tens of
+        // thousands of nodes), and a constant needs no exclusivity check.
+        let entries: UnsafeBufferPointer<Entry>
+        let bytes: UnsafeBufferPointer<UInt8>
 
-        init(_ entries: [Entry]) { self.entries = entries }
+        init(_ entries: [Entry], bytes: [UInt8]) {
+            self.entries = UnsafeBufferPointer(Self.copy(entries))
+            self.bytes = UnsafeBufferPointer(Self.copy(bytes))
+        }
+
+        deinit {
+            entries.deallocate()
+            bytes.deallocate()
+        }
+
+        private static func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
+            _ = buffer.initialize(from: array)
+            return buffer
+        }
+
+        /// The document's root node, or nil when it holds none (empty, or comments only); valid
+        /// while the tree lives.
+        var root: ServicesFileNode? { entries.isEmpty ? nil : ServicesFileNode(tree: self, index: 0) }
+
+        /// A scalar's text.
+        func text(_ entry: Entry) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.start + entry.count)])
+        }
     }
 
     /// Why a text is not one YAML document: libyaml's problem, where it is.
@@ -95,30 +149,31 @@ struct ServicesFileNode {
         var reason: String
     }
 
-    /// The one document of `text`, or nil when it holds none (empty, or comments only). The common
-    /// shapes are read without libyaml (ServicesFileScanner), to the same tree.
-    static func document(_ text: UnsafeBufferPointer<UInt8>) throws(SyntaxError) -> ServicesFileNode? {
-        var entries = ServicesFileScanner.entries(text)
-        if entries == nil { entries = try libyamlEntries(text) }
-        guard let entries, !entries.isEmpty else { return nil }
-        return ServicesFileNode(tree: Tree(entries), index: 0)
+    /// The tree of the one document of `text`. The common shapes are read without libyaml
+    /// (ServicesFileScanner), to the same tree, over the file's own bytes.
+    static func tree(_ text: [UInt8]) throws(SyntaxError) -> Tree {
+        if let entries = text.withUnsafeBufferPointer({ ServicesFileScanner.entries($0) }) { return Tree(entries, bytes: text) }
+        return try libyamlTree(text)
     }
 
-    /// The tree's entries as libyaml's events give them (none for an empty document).
-    static func libyamlEntries(_ text: UnsafeBufferPointer<UInt8>) throws(SyntaxError) -> [Tree.Entry] {
+    /// The tree as libyaml's events give it (no entry for an empty document), the scalars' texts
+    /// one after another in its bytes.
+    static func libyamlTree(_ text: [UInt8]) throws(SyntaxError) -> Tree {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) != 0 else { throw SyntaxError(line: nil, reason: "libyaml: out of memory") }
         defer { yaml_parser_delete(&parser) }
-        yaml_parser_set_input_string(&parser, text.baseAddress ?? UnsafePointer(bitPattern: 1)!, text.count)
         var builder = Builder()
-        while true {
-            var event = yaml_event_t()
-            guard yaml_parser_parse(&parser, &event) != 0 else { throw syntaxError(parser) }
-            defer { yaml_event_delete(&event) }
-            if event.type == YAML_STREAM_END_EVENT { break }
-            try builder.take(event)
+        try text.withUnsafeBufferPointer { (text) throws(SyntaxError) in
+            yaml_parser_set_input_string(&parser, text.baseAddress ?? UnsafePointer(bitPattern: 1)!, text.count)
+            while true {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) != 0 else { throw syntaxError(parser) }
+                defer { yaml_event_delete(&event) }
+                if event.type == YAML_STREAM_END_EVENT { break }
+                try builder.take(event)
+            }
         }
-        return builder.entries
+        return Tree(builder.entries, bytes: builder.bytes)
     }
 
     private static func syntaxError(_ parser: yaml_parser_t) -> SyntaxError {
@@ -132,6 +187,7 @@ struct ServicesFileNode {
     /// when it closes (the stack of open containers).
     private struct Builder {
         private(set) var entries: [Tree.Entry] = []
+        private(set) var bytes: [UInt8] = []
         /// The open containers: where each is, and the anchor it takes once complete (so that an
         /// alias inside it cannot name it).
         private var open: [(index: Int, anchor: String?)] = []
@@ -150,7 +206,8 @@ struct ServicesFileNode {
                 entries.append(
                     Tree.Entry(
                         kind: s.style == YAML_PLAIN_SCALAR_STYLE ? .plainScalar : .otherScalar, line: line, end: index + 1,
-                        text: String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)))
+                        start: Int32(bytes.count), count: Int32(s.length)))
+                bytes += UnsafeBufferPointer(start: s.value, count: s.length)
                 if let name = s.anchor { anchors[String(cString: name)] = index }
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 let isMapping = event.type == YAML_MAPPING_START_EVENT

@@ -6,12 +6,28 @@ import XCTest
 /// ServicesFileScanner against libyaml: every file the scanner reads, it reads to exactly the
 /// entries (kinds, texts, styles, lines, subtrees) libyaml's events give; it leaves the rest.
 final class ServicesFileScannerTests: XCTestCase {
-    private func scanned(_ text: String) -> [ServicesFileNode.Tree.Entry]? {
-        Array(text.utf8).withUnsafeBufferPointer { ServicesFileScanner.entries($0) }
+    /// An entry as both readings must give it: its text rather than where that text is kept.
+    private struct Reading: Equatable {
+        var kind: ServicesFileNode.Tree.Kind
+        var line: Int32, end: Int32, target: Int32
+        var text: String
     }
 
-    private func libyaml(_ text: String) -> [ServicesFileNode.Tree.Entry]? {
-        Array(text.utf8).withUnsafeBufferPointer { try? ServicesFileNode.libyamlEntries($0) }
+    private func readings(_ tree: ServicesFileNode.Tree) -> [Reading] {
+        tree.entries.map { e in
+            Reading(
+                kind: e.kind, line: e.line, end: e.end, target: e.target,
+                text: String(decoding: tree.bytes[Int(e.start)..<Int(e.start + e.count)], as: UTF8.self))
+        }
+    }
+
+    private func scanned(_ text: String) -> [Reading]? {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { ServicesFileScanner.entries($0) }.map { readings(.init($0, bytes: bytes)) }
+    }
+
+    private func libyaml(_ text: String) -> [Reading]? {
+        (try? ServicesFileNode.libyamlTree(Array(text.utf8))).map(readings)
     }
 
     /// Asserts that the scanner reads `text` as libyaml does, or leaves it; returns whether it read it.
