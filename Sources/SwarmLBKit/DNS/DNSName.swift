@@ -1,11 +1,12 @@
 /// Domain names as the resolver stores and compares them: lowercased, without the trailing dot.
 public enum DNSName {
     /// Letters, digits, '-' and '_' in dot-separated labels of 1-63 bytes, at most 253 in all.
-    public static func isValid(_ name: String) -> Bool {
-        // One pass over the bytes: a services file holds tens of thousands of names.
-        var count = 0, label = 0
-        for b in name.utf8 {
-            count += 1
+    public static func isValid(_ name: String) -> Bool { name.withUTF8Bytes(isValid) }
+
+    /// One pass over the bytes: a services file holds tens of thousands of names.
+    private static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var label = 0
+        for b in bytes {
             if b == 0x2e {
                 guard label > 0 else { return false }
                 label = 0
@@ -16,13 +17,13 @@ public enum DNSName {
             label += 1
             guard label <= 63 else { return false }
         }
-        return count > 0 && count <= 253 && label > 0
+        return bytes.count <= 253 && label > 0
     }
 
     /// The lookup key of a name: ASCII-lowercased, trailing dot removed.
     public static func key(_ name: String) -> String {
         // Most names are keys already (lower case, no final dot): no copy for them.
-        if name.utf8.last != 0x2e, !name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5a }) { return name }
+        if name.withUTF8Bytes({ $0.last != 0x2e && !$0.contains { $0 >= 0x41 && $0 <= 0x5a } }) { return name }
         var bytes = Array(name.utf8)
         if bytes.last == 0x2e { bytes.removeLast() }
         for i in bytes.indices where bytes[i] >= 0x41 && bytes[i] <= 0x5a { bytes[i] += 0x20 }

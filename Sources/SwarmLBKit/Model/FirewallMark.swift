@@ -7,25 +7,27 @@ public struct FirewallMark: Hashable, Comparable, Sendable, CustomStringConverti
     public init(_ value: UInt32) { self.value = value }
 
     public init(parsing text: String) throws(ValidationError) {
-        // Byte by byte: a services file holds thousands of marks.
-        let bytes = text.utf8
-        let hex = bytes.count > 2 && bytes.first == 0x30 && (bytes.dropFirst().first.map { $0 | 0x20 } == 0x78)
+        guard let value = text.withUTF8Bytes(Self.number) else { throw ValidationError(text, Self.expected) }
+        self.value = value
+    }
+
+    /// A mark's value, decimal or 0x hex, byte by byte (a services file holds thousands), or nil.
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        let hex = bytes.count > 2 && bytes[0] == 0x30 && bytes[1] | 0x20 == 0x78
         var v: UInt64 = 0
-        var digits = 0
         for b in bytes.dropFirst(hex ? 2 : 0) {
             let digit: UInt64
             switch b {
             case 0x30...0x39: digit = UInt64(b - 0x30)
             case 0x61...0x66 where hex: digit = UInt64(b - 0x61 + 10)
             case 0x41...0x46 where hex: digit = UInt64(b - 0x41 + 10)
-            default: throw ValidationError(text, Self.expected)
+            default: return nil
             }
             v = v * (hex ? 16 : 10) + digit
-            digits += 1
-            guard v <= 0xffff_ffff else { throw ValidationError(text, Self.expected) }
+            guard v <= 0xffff_ffff else { return nil }
         }
-        guard digits > 0, v >= 1 else { throw ValidationError(text, Self.expected) }
-        value = UInt32(v)
+        guard bytes.count > (hex ? 2 : 0), v >= 1 else { return nil }
+        return UInt32(v)
     }
 
     private static let expected = "firewall mark (1 to 0xffffffff, decimal or 0x hex)"

@@ -8,23 +8,28 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
     public static let embeddedResolver = IPv4Address(0x7f00_000b)
 
     public init(parsing text: String) throws(ValidationError) {
-        // Byte by byte: a services file holds tens of thousands of addresses.
+        guard let value = text.withUTF8Bytes(Self.dottedQuad) else { throw ValidationError(text, "IPv4 address") }
+        self.value = value
+    }
+
+    /// The value of a dotted quad, byte by byte (a services file holds tens of thousands), or nil.
+    private static func dottedQuad(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
         var v: UInt32 = 0, octet: UInt32 = 0, digits = 0, dots = 0
-        for b in text.utf8 {
+        for b in bytes {
             if b == 0x2e {
-                guard digits > 0 else { throw ValidationError(text, "IPv4 address") }
+                guard digits > 0 else { return nil }
                 v = v << 8 | octet
                 (octet, digits, dots) = (0, 0, dots + 1)
                 continue
             }
             // A digit after a lone 0 is a leading zero (010 is octal to inet_aton): refused.
-            guard b >= 0x30, b <= 0x39, digits < 3, !(digits == 1 && octet == 0) else { throw ValidationError(text, "IPv4 address") }
+            guard b >= 0x30, b <= 0x39, digits < 3, !(digits == 1 && octet == 0) else { return nil }
             octet = octet * 10 + UInt32(b - 0x30)
             digits += 1
-            guard octet <= 255 else { throw ValidationError(text, "IPv4 address") }
+            guard octet <= 255 else { return nil }
         }
-        guard dots == 3, digits > 0 else { throw ValidationError(text, "IPv4 address") }
-        value = v << 8 | octet
+        guard dots == 3, digits > 0 else { return nil }
+        return v << 8 | octet
     }
 
     /// Parses an address a service can be reached at: not 0.0.0.0, 255.255.255.255, multicast

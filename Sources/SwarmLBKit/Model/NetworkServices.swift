@@ -77,15 +77,18 @@ extension NetworkServices {
     /// Each is reported at the later entry's own field (an alias clash at the alias); containers
     /// come after the services (`containers[0].name`).
     public func firstProblem() -> Problem? {
-        // Field paths are spelled only for a problem: a file holds tens of thousands of names.
+        // Field paths are spelled only for a problem: a file holds tens of thousands of names,
+        // each claimed with one hash (updateValue: a clash ends the search, so what it replaces is moot).
         struct Field {
-            var service: Int, list = "", index = 0
-            /// A plain container's name (`containers[index].name`) rather than a service's.
-            var container = false
+            enum List { case name, aliases, tasks, containers }
+            var service: Int, list = List.name, index = 0
             var path: String {
-                if container { return "containers[\(index)].name" }
-                return list.isEmpty
-                    ? "services[\(service)].name" : "services[\(service)].\(list)[\(index)]\(list == "tasks" ? ".name" : "")"
+                switch list {
+                case .name: "services[\(service)].name"
+                case .aliases: "services[\(service)].aliases[\(index)]"
+                case .tasks: "services[\(service)].tasks[\(index)].name"
+                case .containers: "containers[\(index)].name"
+                }
             }
         }
         var names: [String: Field] = [:]  // lowercased name -> the field that took it
@@ -93,10 +96,8 @@ extension NetworkServices {
         names.reserveCapacity(services.reduce(containers.count) { $0 + 1 + $1.aliases.count + $1.tasks.count })
         vips.reserveCapacity(services.count)
         func claim(_ name: String, _ field: Field) -> Problem? {
-            let key = DNSName.key(name)
-            if let other = names[key] { return Problem(field: field.path, reason: "name \"\(name)\" is already used by \(other.path)") }
-            names[key] = field
-            return nil
+            guard let other = names.updateValue(field, forKey: DNSName.key(name)) else { return nil }
+            return Problem(field: field.path, reason: "name \"\(name)\" is already used by \(other.path)")
         }
         func inside(_ a: IPv4Address, _ field: @autoclosure () -> String) -> Problem? {
             guard let subnet, !subnet.contains(a) else { return nil }
@@ -105,7 +106,7 @@ extension NetworkServices {
         for (i, s) in services.enumerated() {
             if let p = claim(s.name, Field(service: i)) { return p }
             for j in s.aliases.indices {
-                if let p = claim(s.aliases[j], Field(service: i, list: "aliases", index: j)) { return p }
+                if let p = claim(s.aliases[j], Field(service: i, list: .aliases, index: j)) { return p }
             }
             if let vip = s.vip {
                 if s.endpointMode == .dnsrr {
@@ -113,18 +114,17 @@ extension NetworkServices {
                         field: "services[\(i)].vip", reason: "a dnsrr service has no VIP (remove vip, or use endpoint_mode: vip)")
                 }
                 if let p = inside(vip, "services[\(i)].vip") { return p }
-                if let other = vips[vip] {
+                if let other = vips.updateValue(i, forKey: vip) {
                     return Problem(field: "services[\(i)].vip", reason: "VIP \(vip) is already used by services[\(other)]")
                 }
-                vips[vip] = i
             }
             for j in s.tasks.indices {
-                if let p = claim(s.tasks[j].name, Field(service: i, list: "tasks", index: j)) { return p }
+                if let p = claim(s.tasks[j].name, Field(service: i, list: .tasks, index: j)) { return p }
                 if let p = inside(s.tasks[j].ip, "services[\(i)].tasks[\(j)].ip") { return p }
             }
         }
         for (j, c) in containers.enumerated() {
-            if let p = claim(c.name, Field(service: 0, index: j, container: true)) { return p }
+            if let p = claim(c.name, Field(service: 0, list: .containers, index: j)) { return p }
             if let p = inside(c.ip, "containers[\(j)].ip") { return p }
         }
         return nil
