@@ -198,16 +198,19 @@ enum NFTRuleCodec {
             }
             var source: Source
             var mask: [UInt8]?
+            /// The expression that loaded this value, and the bitwise that masked it, if any.
+            var load: Int
+            var bitwise: Int? = nil
             /// The expressions that put this value in the register.
-            var indices: [Int]
+            var indices: [Int] { bitwise.map { [load, $0] } ?? [load] }
         }
 
         mutating func take(_ e: NFTExpression, at index: Int) {
             switch e {
             case let .meta(key, reg):
-                load(reg, Loaded(source: .meta(key), indices: [index]))
+                load(reg, Loaded(source: .meta(key), load: index))
             case let .payload(base, offset, length, reg):
-                load(reg, Loaded(source: .payload(base: base, offset: offset, length: length), indices: [index]))
+                load(reg, Loaded(source: .payload(base: base, offset: offset, length: length), load: index))
             case let .bitwise(source, destination, mask, xor):
                 let loaded = take(register: source)
                 guard var value = loaded, value.mask == nil, xor.allSatisfy({ $0 == 0 }) else {
@@ -215,7 +218,7 @@ enum NFTRuleCodec {
                     return
                 }
                 value.mask = mask
-                value.indices.append(index)
+                value.bitwise = index
                 load(destination, value)
             case let .cmp(op, reg, data):
                 let loaded = take(register: reg)
@@ -258,6 +261,7 @@ enum NFTRuleCodec {
         /// A value loaded and never compared is kept as unmapped, except an interface name: that is
         /// how iptables-nft writes `-i +` (any interface), which it reads back as no `-i` at all.
         mutating func finish() {
+            guard !registers.isEmpty else { return }
             for r in registers.sorted(by: { $0.number < $1.number }) { leftover(r.value) }
             registers = []
         }
@@ -344,9 +348,9 @@ enum NFTRuleCodec {
                     guard m == IPv4Subnet.mask(m.nonzeroBitCount) else { return false }  // not a prefix: no CIDR to print
                     prefix = m.nonzeroBitCount
                 }
-                let padded = data + [UInt8](repeating: 0, count: 4 - data.count)
-                let address = IPv4Address(networkOrder: padded.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
-                let subnet = IPv4Subnet(address, prefixLength: prefix)
+                // The bytes in network order, the missing ones zero.
+                let value = data.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (24 - 8 * $1.offset) }
+                let subnet = IPv4Subnet(IPv4Address(value), prefixLength: prefix)
                 if offset == 12 {
                     guard rule.source == nil else { return false }
                     rule.source = subnet
