@@ -117,6 +117,7 @@ public enum ServicesFile {
             _ node: ServicesFileNode, _ field: @autoclosure () -> String, keys: [StaticString]
         ) throws(ServicesFileError) -> Fields {
             guard let m = node.mapping else { throw fail(node, field(), "expected a mapping") }
+            precondition(keys.count <= 8, "a mapping of the services file has at most 8 known keys")
             var fields = Fields(keys: keys, values: .init(repeating: nil))
             for (k, v) in m {
                 guard let slot = keys.firstIndex(where: { k.isScalar($0) }) else {
