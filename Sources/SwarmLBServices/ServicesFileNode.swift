@@ -103,7 +103,7 @@ struct ServicesFileNode {
             var isScalar: Bool { self == .plainScalar || self == .otherScalar }
         }
 
-        struct Entry: Equatable {
+        struct Entry {
             var kind: Kind
             var line: Int32
             var end: Int32
