@@ -1,8 +1,9 @@
 /// The common shapes of a services file read without libyaml, byte by byte, into the same flat tree
-/// (nodes, texts, styles, lines) as libyaml's events give, each scalar a range of the file's bytes: block mappings and sequences, flow
-/// collections (so JSON as Docker prints it), plain scalars of the characters names, addresses,
-/// subnets and numbers are made of, double-quoted scalars with no escape, and comments. libyaml
-/// costs about 300 instructions a byte (half of reading a 3,000-service file); this, a few.
+/// (nodes, texts, styles, lines) as libyaml's events give, each scalar a range of the file's bytes:
+/// block mappings and sequences, flow collections (so JSON as Docker prints it), plain scalars of
+/// the characters names, addresses, subnets and numbers are made of, double-quoted scalars with no
+/// escape, and comments. libyaml costs about 300 instructions a byte (half of reading a
+/// 3,000-service file); this, a few.
 ///
 /// Anything else (an anchor, a tag, a block scalar, an escape, a multi-line scalar, an empty value,
 /// a tab, a document marker, any error) gives nil, and the file is read by libyaml, which then also
