@@ -106,9 +106,8 @@ public enum ServicesFile {
             subscript(_ key: StaticString) -> ServicesFileNode? { keys.firstIndex { Self.same($0, key) }.flatMap { values[$0] } }
 
             private static func same(_ a: StaticString, _ b: StaticString) -> Bool {
-                // One literal, as a rule: the same bytes at the same address.
-                a.utf8Start == b.utf8Start
-                    || (a.utf8CodeUnitCount == b.utf8CodeUnitCount && memcmp(a.utf8Start, b.utf8Start, a.utf8CodeUnitCount) == 0)
+                // One literal, as a rule: the same NUL-terminated bytes at the same address.
+                a.utf8Start == b.utf8Start || UnsafeBufferPointer(start: a.utf8Start, count: a.utf8CodeUnitCount).spells(b)
             }
         }
 

@@ -27,9 +27,7 @@ struct ServicesFileNode {
     /// Whether this is a scalar spelled `spelling`, compared byte by byte (no String made).
     func isScalar(_ spelling: StaticString) -> Bool {
         let entry = tree.entries[index]
-        guard entry.kind.isScalar, Int(entry.count) == spelling.utf8CodeUnitCount else { return false }
-        guard let text = tree.text(entry).baseAddress else { return true }
-        return memcmp(text, spelling.utf8Start, Int(entry.count)) == 0
+        return entry.kind.isScalar && tree.text(entry).spells(spelling)
     }
 
     /// The items of a sequence, or nil.
@@ -226,5 +224,14 @@ struct ServicesFileNode {
                 break
             }
         }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether these are `spelling`'s bytes, compared with memcmp (no String made).
+    func spells(_ spelling: StaticString) -> Bool {
+        guard count == spelling.utf8CodeUnitCount else { return false }
+        guard let baseAddress else { return true }
+        return memcmp(baseAddress, spelling.utf8Start, count) == 0
     }
 }

@@ -17,7 +17,7 @@ final class ServicesFileScannerTests: XCTestCase {
         tree.entries.map { e in
             Reading(
                 kind: e.kind, line: e.line, end: e.end, target: e.target,
-                text: String(decoding: tree.bytes[Int(e.start)..<Int(e.start + e.count)], as: UTF8.self))
+                text: String(decoding: tree.text(e), as: UTF8.self))
         }
     }
 
