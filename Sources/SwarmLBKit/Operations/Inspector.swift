@@ -86,10 +86,6 @@ public struct Inspector {
             deviceKinds: try kernel.links().kinds())
     }
 
-    public func report(namespace: String?) throws(KernelError) -> LoadBalancerReport {
-        Self.report(namespace: namespace, try facts())
-    }
-
     /// The namespace's role on a Docker node, from what it holds.
     public static func role(_ f: Facts) -> NamespaceRole {
         NamespaceRole.of(
