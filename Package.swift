@@ -2,8 +2,9 @@
 import PackageDescription
 
 // Generic types' metadata made by direct accessors, not looked up by mangled name at run time: the
-// runtime's demangling and its walks of every protocol conformance of the executable cost a small
-// `apply` a fifth of its start under emulation (README, Benchmarks). A code-size trade, no behaviour.
+// runtime's demangling and its walks of every protocol conformance of the executable are a large
+// part of a small `apply`'s start under emulation (docs/benchmarks.md). A code-size trade, no
+// behaviour. An unsafe flag, so the package exports executables only, no library product.
 let directMetadata: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])]
 
 let package = Package(
@@ -12,7 +13,6 @@ let package = Package(
     products: [
         .executable(name: "swarmlb", targets: ["swarmlb"]),
         .executable(name: "swarmlb-dns", targets: ["swarmlb-dns"]),
-        .library(name: "SwarmLBKit", targets: ["SwarmLBKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -87,7 +87,7 @@ let package = Package(
             ]
         ),
         // The firewall backends driven with iptables-style arguments, for the parity tests and `make bench`.
-        .executableTarget(name: "swarmlb-fw", dependencies: ["SwarmLBKit"]),
+        .executableTarget(name: "swarmlb-fw", dependencies: ["SwarmLBKit"], path: "Tests/swarmlb-fw"),
         .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),
         // The executable's own parts: apply's argument reading against the argument parser's.
         .testTarget(name: "swarmlbTests", dependencies: ["swarmlb", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
