@@ -39,7 +39,7 @@ demo: build
 # this machine one firewall commit of 10,000 mark rules against iptables-nft/legacy-restore
 # (bench/firewall-results.txt) and the resolver against knot and dnsmasq (bench/dns-results.txt).
 # Linked -no-pie: a static executable with no load-time relocations (40,000 otherwise), which
-# emulation makes costly at every start (README, Benchmarks); the binaries lose ASLR, so only here.
+# emulation makes costly at every start (docs/benchmarks.md); the binaries lose ASLR, so only here.
 bench: deps
 	@scripts/install-deps bench
 	$(SWIFT) build -c release --static-swift-stdlib -Xlinker -no-pie
@@ -88,9 +88,11 @@ install: $(if $(SKIP_BUILD),,build)
 	install -m 644 completions/_swarmlb $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_swarmlb
 	install -m 644 completions/swarmlb.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/swarmlb.fish
 
-# swift-format (the toolchain's `swift format`) with .swift-format, strictly, on the whole tree.
+# swift-format (the toolchain's `swift format`) with .swift-format, strictly, on the whole tree; then the
+# dependency rule of CONTRIBUTING.md (scripts/check-layers).
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	scripts/check-layers
 
 clean:
 	rm -rf .build

@@ -1,4 +1,4 @@
-/// The stable JSON shapes `--json` prints (documented in README.md), built from model values.
+/// The stable JSON shapes `--json` prints (documented in docs/json.md), built from model values.
 public enum JSONViews {
     public struct Real: Encodable, Sendable {
         public let address: String
@@ -142,13 +142,5 @@ public enum JSONViews {
         public let absent: [String]
         /// Removals not made because something else still uses the object, each with why.
         public let kept: [String]
-
-        public init(_ report: Transaction.Report, dryRun: Bool) {
-            self.dryRun = dryRun
-            changes = report.performed.map(report.command)
-            unchanged = report.unchanged.map(report.command)
-            absent = report.absent.map(report.command) + report.notFound
-            kept = report.kept
-        }
     }
 }

@@ -323,8 +323,8 @@ final class NFTables {
         case .newTable(let t): return "add table ip \(t)"
         case let .newBaseChain(t, c, _, _, _): return "add chain ip \(t) \(c)"
         case let .newChain(t, c): return "create chain ip \(t) \(c)"
-        case let .newRule(t, c, _, _, _, _, rule): return "add rule ip \(t) \(c): \(IPTablesListing.appendLine(c, rule))"
-        case let .deleteRule(t, c, _, rule): return "delete rule ip \(t) \(c): \(IPTablesListing.appendLine(c, rule))"
+        case let .newRule(t, c, _, _, _, _, _): return "add rule ip \(t) \(c)"
+        case let .deleteRule(t, c, _, _): return "delete rule ip \(t) \(c)"
         case let .flushChain(t, c): return "flush chain ip \(t) \(c)"
         case let .deleteChain(t, c): return "delete chain ip \(t) \(c)"
         }
