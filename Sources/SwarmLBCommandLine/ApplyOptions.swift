@@ -18,7 +18,7 @@ public struct ApplyOptions: ParsableArguments {
     public var chain = Self.defaultChain
     @Option(help: "Source of the ipvs SNAT rule. Default: the namespace's address on --dev within the subnet.", transform: Parse.address)
     public var toSource: IPv4Address?
-    @Flag(help: "Also remove the load-balancing objects the file does not name (see the README for exactly which).") public var prune =
+    @Flag(help: "Also remove the load-balancing objects the file does not name (see docs/apply.md for exactly which).") public var prune =
         false
     @Flag(help: "Change nothing: exit 0 when the namespace matches the file, 3 with the differences (as commands) when not.")
     public var check = false

@@ -3,7 +3,7 @@ import SwarmLBKit
 
 /// The arguments of `swarmlb [COMMON...] apply [OPTIONS...]` read by hand, so that apply starts without
 /// the argument parser: its reflection over the command tree (Mirror, conformance lookups, generic
-/// metadata) costs more under emulation than the rest of a small change's start (README, Benchmarks).
+/// metadata) costs more under emulation than the rest of a small change's start (docs/benchmarks.md).
 /// It takes only what the parser reads the same way: each option at most once, as `--name value`,
 /// `--name=value` or `-n value`, each value accepted by the option's own transform (`Parse`), `--config`
 /// and `--dev` given, and before the word `apply` only the common options. Anything else (help, a typo,
