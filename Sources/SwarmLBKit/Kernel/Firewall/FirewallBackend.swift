@@ -30,17 +30,10 @@ public protocol FirewallBackend: AnyObject {
     /// added meanwhile is not duplicated; a commit that loses a race with another writer is
     /// redone on the new state. `iptables-restore --noflush` of the edits.
     func commit(_ table: FirewallTable, _ edits: [FirewallEdit]) throws(KernelError)
-}
 
-extension FirewallBackend {
-    /// Keeps the backend's other writers out until `releaseWriteLock()`. Legacy iptables needs it
-    /// (the xtables lock, as `iptables -w`); nf_tables does not: its batches are atomic and
-    /// generation-checked, so this does nothing there.
-    public func takeWriteLock() throws(KernelError) {
-        if let legacy = self as? LegacyFirewall { try XtablesLock.take(legacy.waiting) }
-    }
-
-    public func releaseWriteLock() {
-        if self is LegacyFirewall { XtablesLock.release() }
-    }
+    /// Keeps the backend's other writers out until `releaseWriteLock()`, from a transaction's first
+    /// read to its last change. Legacy iptables takes the xtables lock (`iptables -w`); nf_tables
+    /// needs none: its batches are atomic and generation-checked.
+    func takeWriteLock() throws(KernelError)
+    func releaseWriteLock()
 }

@@ -4,7 +4,7 @@ import Glibc
 /// the xtables lock, as iptables does.
 public final class LegacyFirewall: FirewallBackend {
     public let kind = FirewallBackendKind.legacy
-    let waiting: XtablesLock.Waiting
+    private let waiting: XtablesLock.Waiting
 
     /// `lockWait`: seconds to wait for the xtables lock (nil: forever, as `iptables -w`);
     /// `notice` is told once when the wait passes a second.
@@ -20,6 +20,10 @@ public final class LegacyFirewall: FirewallBackend {
     }
 
     public func existingTables() throws(KernelError) -> [FirewallTable] { try IPTablesTable.instantiated() }
+
+    public func takeWriteLock() throws(KernelError) { try XtablesLock.take(waiting) }
+
+    public func releaseWriteLock() { XtablesLock.release() }
 
     public func commit(_ table: FirewallTable, _ edits: [FirewallEdit]) throws(KernelError) {
         try XtablesLock.held(waiting) { () throws(KernelError) in

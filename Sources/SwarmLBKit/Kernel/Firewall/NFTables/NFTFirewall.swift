@@ -13,6 +13,11 @@ public final class NFTFirewall: FirewallBackend {
         nft = try NFTables()
     }
 
+    /// None needed: each batch is atomic and carries the generation it was planned on.
+    public func takeWriteLock() {}
+
+    public func releaseWriteLock() {}
+
     // MARK: reading
 
     /// `iptables-nft -t TABLE -S`. Reading a table that does not exist creates nothing.
