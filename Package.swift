@@ -46,15 +46,17 @@ let package = Package(
         ),
         // glibc's GNU extensions (setns).
         .systemLibrary(name: "CLinux"),
-        // Kernel layer, model, operations and renderers: all unsafe code lives here.
+        // Kernel layer, model, operations and renderers: all unsafe code but the resolver's sockets lives here.
         .target(name: "SwarmLBKit", dependencies: ["CNetlink", "CIPTC", "CNFTables", "CLinux"], swiftSettings: directMetadata),
         // The services file reader (libyaml events, Glibc): no Foundation, no SwiftNIO, so that apply starts fast.
         .target(name: "SwarmLBServices", dependencies: ["SwarmLBKit", "CYAML"], swiftSettings: directMetadata),
-        // The embedded DNS resolver: DNS wire format, answers, forwarding (Foundation and SwiftNIO live here only).
+        // The embedded DNS resolver: its DNS wire format and name directory (Wire/), its sockets (Sockets/:
+        // batched UDP, upstream exchanges, the per-namespace claim), answers and forwarding (Foundation and
+        // SwiftNIO live here only).
         .target(
             name: "SwarmLBDNS",
             dependencies: [
-                "SwarmLBKit",
+                "SwarmLBKit", "CLinux",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import SwarmLBKit
 import Synchronization
 
 /// A server's socket address (IPv4 or IPv6), kept by value, as the exchanges connect to it.

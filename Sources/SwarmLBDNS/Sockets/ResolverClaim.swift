@@ -1,4 +1,5 @@
 import Glibc
+import SwarmLBKit
 
 /// One resolver per listen address and network namespace: held for the resolver's life, it is an
 /// exclusive flock(2) on `/run/swarmlb/dns-<netns inode>-<address>:<port>.lock` (so two resolvers

@@ -1,4 +1,5 @@
 import Glibc
+import SwarmLBKit
 
 /// A map from lowercased wire-form domain names (as `DNSMessage.parse` writes them) to values,
 /// looked up straight from a query's bytes: no String, no allocation, one hash per query. Keys live

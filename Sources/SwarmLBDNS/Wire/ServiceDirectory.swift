@@ -1,3 +1,5 @@
+import SwarmLBKit
+
 /// The names the embedded resolver answers for one network (as Docker's resolver on 127.0.0.11
 /// does), built once per services file so that a reload swaps one immutable value: `<service>` and
 /// each alias → the VIP (or every task IP, shuffled per answer, in dnsrr mode); `tasks.<service>` →

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import SwarmLBKit
 import Synchronization
 
 /// The resolver's UDP socket, served in batches by one thread of its own: recvmmsg(2) takes up to
