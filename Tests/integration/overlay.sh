@@ -64,7 +64,7 @@ test_overlay_namespace_shows_its_network() {
   overlay_node
   expect_exit 0 "$SWARMLB" -n "$ov" inspect
   assert_contains "$OUT" "$(printf 'OVERLAY  VNI   PORT  FLAGS                        MTU   BRIDGE  BRIDGE MTU\nvxlan0   4097  4789  proxy,l2miss,l3miss,learning  1450  br0     1450')"
-  assert_contains "$OUT" "$(printf 'ENDPOINT  MTU   LEADS TO\nveth0     1450  %s' "$c")"
+  assert_contains "$OUT" "$(printf 'ENDPOINT  MTU   LEADS TO\nveth0     1450  /run/netns/%s' "$c")"
   assert_contains "$OUT" "$(printf 'PEER      MAC                VTEP\n10.0.0.7  02:42:0a:00:00:07  192.168.99.2\n10.0.0.8  02:42:0a:00:00:08  192.168.99.3')"
   assert_contains "$OUT" "no problems found"
   json=$("$SWARMLB" -n "$ov" inspect --json)
@@ -76,7 +76,7 @@ assert r["role"] == "overlay", r["role"]
 [o] = r["overlays"]
 assert (o["device"], o["vni"], o["port"], o["proxy"], o["l2miss"], o["l3miss"], o["learning"], o["mtu"], o["bridge"], o["bridge_mtu"]) == \
   ("vxlan0", 4097, 4789, True, True, True, True, 1450, "br0", 1450), o
-assert [(e["device"], e["mtu"], e["namespace"]) for e in o["endpoints"]] == [("veth0", 1450, sys.argv[1])], o["endpoints"]
+assert [(e["device"], e["mtu"], e["namespace"]) for e in o["endpoints"]] == [("veth0", 1450, "/run/netns/" + sys.argv[1])], o["endpoints"]
 assert o["peers"] == [{"address": "10.0.0.7", "mac": "02:42:0a:00:00:07", "vtep": "192.168.99.2"},
                       {"address": "10.0.0.8", "mac": "02:42:0a:00:00:08", "vtep": "192.168.99.3"}], o["peers"]
 ' "$c" <<<"$json" || fail "inspect --json: wrong overlay fields"

@@ -102,6 +102,10 @@ public final class LinkTable {
 
     private lazy var names = IPRouteNames.read()
 
+    /// The namespace files under `directory` by the id this namespace gives each (RTM_GETNSID), for
+    /// naming where a veth leads (IFLA_LINK_NETNSID); a file whose namespace has no id here is left out.
+    public func namespaceIDs(in directory: String) -> [Int32: String] { NamespaceIDs.names(socket: socket, directory: directory) }
+
     /// The RTM_NEWLINK answers of one link dump.
     func rawLinks() throws(KernelError) -> [RouteMessage] {
         // ifinfomsg, all zero: every family, every device.

@@ -7,7 +7,8 @@ public struct OverlayNetwork: Sendable, Encodable, Equatable {
     public struct Endpoint: Sendable, Encodable, Equatable {
         public var device: String
         public var mtu: UInt32?
-        /// The name under /run/netns of the namespace the other end lives in, when one is that namespace.
+        /// The path of the namespace file (under /run/docker/netns or /run/netns) of the namespace the other
+        /// end lives in, when one is that namespace.
         public var namespace: String?
         /// The id this namespace gives the other end's namespace (IFLA_LINK_NETNSID); nil when the other end is here.
         public var netnsid: Int32?
@@ -41,15 +42,18 @@ public struct OverlayNetwork: Sendable, Encodable, Equatable {
     /// What the overlay reads as its name in one-line problems: `vxlan0 (VNI 4097)`.
     public var label: String { device + (vni.map { " (VNI \($0))" } ?? "") }
 
-    /// The overlay networks of a namespace, one per vxlan device, from its links, neighbours and FDB.
-    public static func all(links: [LinkDetail], neighbours: [NeighbourEntry], fdb: [FDBEntry]) -> [OverlayNetwork] {
+    /// The overlay networks of a namespace, one per vxlan device, from its links, neighbours and FDB;
+    /// `namespaces`: the namespace files by the id this namespace gives each.
+    public static func all(
+        links: [LinkDetail], neighbours: [NeighbourEntry], fdb: [FDBEntry], namespaces: [Int32: String] = [:]
+    ) -> [OverlayNetwork] {
         links.filter { $0.kind == "vxlan" }.map { v in
             let settings = v.kindSettings
             func flag(_ key: String) -> Bool { settings.value(key) == .flag(true) }
             func number(_ key: String) -> UInt64? { if case .number(let n)? = settings.value(key) { n } else { nil } }
             let bridge = v.master.flatMap { name in links.first { $0.name == name } }
             let endpoints = links.filter { $0.master == v.master && v.master != nil && $0.name != v.name }.map {
-                Endpoint(device: $0.name, mtu: $0.mtu, namespace: $0.linkNetns, netnsid: $0.linkNetnsid)
+                Endpoint(device: $0.name, mtu: $0.mtu, namespace: $0.linkNetnsid.flatMap { namespaces[$0] }, netnsid: $0.linkNetnsid)
             }
             // Docker's entries: permanent IPv4 neighbours with a MAC, and the device's own FDB entries with a VTEP.
             let macByAddress = neighbours.filter { $0.device == v.name && $0.family == "inet" && $0.lladdr != nil }

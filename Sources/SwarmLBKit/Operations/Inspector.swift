@@ -72,8 +72,14 @@ public struct Inspector {
         var overlays: [OverlayNetwork] = []
         if kinds.values.contains("vxlan") {
             let neighbours = try kernel.neighbours()
+            let links = try kernel.links()
+            var paths: [Int32: String] = [:]
+            for directory in [NetNamespace.iprouteDirectory, NetNamespace.dockerDirectory] {
+                for (id, name) in links.namespaceIDs(in: directory) { paths[id] = directory + "/" + name }
+            }
             overlays = OverlayNetwork.all(
-                links: try kernel.links().details(), neighbours: try neighbours.neighbours(), fdb: try neighbours.forwardingEntries())
+                links: try links.details(), neighbours: try neighbours.neighbours(), fdb: try neighbours.forwardingEntries(),
+                namespaces: paths)
         }
         return Facts(
             marks: MarkRule.all(in: try firewall.dump(.mangle)),
