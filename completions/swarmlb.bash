@@ -1108,13 +1108,13 @@ _swarmlb_inspect() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    services|ipvs|iptables|addr)
+    services|ipvs|iptables|addr|link|route|neigh|fdb)
         # Offer subcommand argument completions
         "_swarmlb_inspect_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'services ipvs iptables addr' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'services ipvs iptables addr link route neigh fdb' -- "${cur}"))
         ;;
     esac
 }
@@ -1197,6 +1197,101 @@ _swarmlb_inspect_iptables() {
 }
 
 _swarmlb_inspect_addr() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
+    __swarmlb_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_inspect_link() {
+    repeating_flags=()
+    non_repeating_flags=(--json -d --details --version -h --help)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
+    __swarmlb_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_inspect_route() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --table)
+    __swarmlb_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--table')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_inspect_neigh() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait)
+    __swarmlb_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_inspect_fdb() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=(-n --netns)

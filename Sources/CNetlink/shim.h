@@ -12,6 +12,9 @@
 #include <netlink/route/link.h>
 #include <linux/ip_vs.h>
 #include <linux/rtnetlink.h>
+#include <linux/if_link.h>
+#include <linux/neighbour.h>
+#include <linux/net_namespace.h>
 #include <net/if.h>
 
 // Macros Swift cannot import, as functions.

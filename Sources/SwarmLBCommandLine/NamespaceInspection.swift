@@ -13,6 +13,9 @@ public enum NamespaceInspection {
         var failures: [String] = []
         let choice = try common.backendChoice()
         let (listed, unmounted) = all ? namespaces() : ([(common.netns?.description ?? "current namespace", nil)], [])
+        // The node's own view, read before any namespace is entered: its addresses tell which tasks
+        // of --expect run here; its routes and MTUs (--all) the way to the other nodes.
+        let host = all || expected != nil ? try? Inspector.underlay(kernel: Session.kernel(choice, wait: common.wait)) : nil
         for path in unmounted {
             CommandRunner.warn(
                 "note: skipped \(path): an unmounted namespace file"
@@ -33,11 +36,14 @@ public enum NamespaceInspection {
                 }
                 let f = try Inspector(kernel: kernel).facts()
                 facts.append(f)
-                reports.append(Inspector.report(namespace: namespace, f, expected: expected))
+                reports.append(Inspector.report(namespace: namespace, f, expected: expected, localNode: host?.addresses ?? []))
                 headings.append(name)
             } catch  where all {
                 failures.append("\(name): \(error)")
             }
+        }
+        if all, let host {
+            for i in reports.indices { for o in reports[i].overlays ?? [] { reports[i].problems += OverlayCheck.underlay(o, host: host) } }
         }
         IngressTracer.trace(&reports, facts, complete: all)
         Inspector.noteIdleTimeouts(&reports)

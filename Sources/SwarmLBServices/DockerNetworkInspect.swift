@@ -4,7 +4,7 @@ import SwarmLBKit
 /// or more networks: each network's `Name`, its IPv4 subnet from `IPAM.Config`, and `Services`
 /// keyed by service name with `VIP` (`"<nil>"`: dnsrr), `LocalLBIndex` (the node's fwmark, 0:
 /// none) and `Tasks[].Name/EndpointIP` (a `/prefix` dropped); the service `""` lists the plain
-/// containers. Docker's other fields are left alone, since each Docker version adds some; a
+/// containers; a task's `Info."Host IP"` is its node. Docker's other fields are left alone, since each Docker version adds some; a
 /// field that is read must have the type Docker gives it. Errors name the field by its path in
 /// the array (`[0].Services.my-web.Tasks[1].EndpointIP`) and its line.
 extension ServicesFile.Reader {
@@ -66,9 +66,12 @@ extension ServicesFile.Reader {
                 for (j, item) in try array(s["Tasks"], "\(f).Tasks").enumerated() {
                     let tf = "\(f).Tasks[\(j)]"
                     let t = try object(item, tf)
-                    let task = NetworkServices.Task(
+                    var task = NetworkServices.Task(
                         name: try name(t["Name"], "\(tf).Name", parent: item),
                         ip: try address(t["EndpointIP"], "\(tf).EndpointIP", parent: item))
+                    if let info = t["Info"], !info.isNull, let host = try object(info, "\(tf).Info")["Host IP"] {
+                        task.node = try address(host, "\(tf).Info.Host IP", parent: info)
+                    }
                     let model =
                         serviceName.isEmpty
                         ? "containers[\(result.containers.count + j)]" : "services[\(result.services.count)].tasks[\(j)]"

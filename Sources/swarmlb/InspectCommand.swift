@@ -4,7 +4,8 @@ import SwarmLBKit
 import SwarmLBServices
 
 /// `swarmlb inspect`: everything a namespace does to load-balance, read-only. The views are
-/// byte-compatible with `ipvsadm -Ln`, `iptables-legacy -S` / `-save` and `ip -o addr`; the
+/// byte-compatible with `ipvsadm -Ln`, `iptables-legacy -S` / `-save`, `ip -o addr`, `ip -o link`, `ip route`,
+/// `ip neigh` and `bridge fdb` (iproute2 6.1); the
 /// default view correlates them by firewall mark and lists problems (exit status 3 when any).
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +23,8 @@ struct InspectCommand: ParsableCommand {
               docker network inspect -v my-network > net.json; swarmlb -n lb_a1b2c3d4e inspect --expect net.json
               swarmlb -n lb_a1b2c3d4e inspect ipvs --timeout   # as ipvsadm -L --timeout
             """,
-        subcommands: [Services.self, IPVS.self, IPTables.self, Addr.self], defaultSubcommand: Services.self)
+        subcommands: [Services.self, IPVS.self, IPTables.self, Addr.self, Link.self, Route.self, Neigh.self, FDB.self],
+        defaultSubcommand: Services.self)
 
     struct Services: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -123,6 +125,66 @@ struct InspectCommand: ParsableCommand {
             let details = try session.kernel.addresses().details()
             if common.json { return try session.printJSON(details) }
             print(AddressListing.oneLine(details), terminator: "")
+        }
+    }
+
+    struct Link: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "link", abstract: "Network devices, as ip -o link show (with --details, ip -d -o link show).")
+        @OptionGroup var common: CommonOptions
+        @Flag(name: [.customShort("d"), .long], help: "Each device's kind and its settings (vxlan, bridge, bridge port), as ip -d.")
+        var details = false
+
+        func run() throws {
+            let session = try Session(common)
+            let links = try session.kernel.links().details()
+            if common.json { return try session.printJSON(links) }
+            print(LinkListing.oneLine(links, details: details), terminator: "")
+        }
+    }
+
+    struct Route: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "route", abstract: "Routes, as ip route show (with --table all, ip route show table all).")
+        @OptionGroup var common: CommonOptions
+        @Option(
+            help: ArgumentHelp("'all': every table and family, as ip route show table all (default: IPv4, main table).", valueName: "all"))
+        var table: String?
+
+        func validate() throws {
+            if let t = table, t != "all" { throw ValidationError("--table takes 'all' (without it: the main table)") }
+        }
+
+        func run() throws {
+            let session = try Session(common)
+            let routes = try session.kernel.routes().routes(allTables: table != nil)
+            if common.json { return try session.printJSON(routes) }
+            print(RouteListing.text(routes, allTables: table != nil), terminator: "")
+        }
+    }
+
+    struct Neigh: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "neigh", abstract: "ARP and NDP neighbours, as ip neigh show.")
+        @OptionGroup var common: CommonOptions
+
+        func run() throws {
+            let session = try Session(common)
+            let entries = try session.kernel.neighbours().neighbours()
+            if common.json { return try session.printJSON(entries) }
+            print(NeighbourListing.text(entries), terminator: "")
+        }
+    }
+
+    struct FDB: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fdb", abstract: "Forwarding database of bridges and vxlan devices, as bridge fdb show.")
+        @OptionGroup var common: CommonOptions
+
+        func run() throws {
+            let session = try Session(common)
+            let entries = try session.kernel.neighbours().forwardingEntries()
+            if common.json { return try session.printJSON(entries) }
+            print(FDBListing.text(entries), terminator: "")
         }
     }
 }

@@ -69,8 +69,15 @@ final class DockerNetworkInspectTests: XCTestCase {
         let networks = try ServicesFile.parseNetworks(Self.small, file: "n.json")
         XCTAssertEqual(networks.map(\.network), ["my-network", "other", "bridge"])
         XCTAssertEqual(networks[0].subnet?.description, "10.0.0.0/24", "the IPv4 subnet of IPAM.Config")
-        XCTAssertEqual(networks[0].containers, [NetworkServices.Task(name: "client", ip: try IPv4Address(parsing: "10.0.0.9"))])
+        XCTAssertEqual(
+            networks[0].containers,
+            [
+                NetworkServices.Task(
+                    name: "client", ip: try IPv4Address(parsing: "10.0.0.9"), node: try IPv4Address(parsing: "192.168.99.1"))
+            ],
+            "Info.\"Host IP\": the task's node")
         let web = networks[0].services[0]
+        XCTAssertEqual(web.tasks.map(\.node), [nil, nil], "Info without Host IP: node unknown")
         XCTAssertEqual(web.name, "my-web")
         XCTAssertEqual(web.fwmark?.value, 257)
         XCTAssertEqual(web.tasks.map(\.ip.description), ["10.0.0.3", "10.0.0.4"], "the /prefix dropped")

@@ -63,6 +63,20 @@ final class ServicesFileTests: XCTestCase {
         XCTAssertEqual(intent.services[0].reals, [try IPv4Address(parsing: "10.0.0.3"): 1, try IPv4Address(parsing: "10.0.0.4"): 0])
     }
 
+    func testReadsEachTasksNode() throws {
+        let n = try ServicesFile.parse(
+            "network: n\nservices:\n  - {name: w, endpoint_mode: dnsrr, tasks: [{name: t1, ip: 10.0.0.3, node: 192.168.99.2}, {name: t2, ip: 10.0.0.4}]}",
+            file: "a.yaml")
+        XCTAssertEqual(n.services[0].tasks.map(\.node), [try IPv4Address(parsing: "192.168.99.2"), nil])
+        XCTAssertThrowsError(
+            try ServicesFile.parse(
+                "network: n\nservices:\n  - {name: w, endpoint_mode: dnsrr, tasks: [{name: t, ip: 10.0.0.3, node: node-2}]}", file: "b.yaml"
+            )
+        ) { error in
+            XCTAssertTrue("\(error)".hasPrefix("b.yaml:3: field services[0].tasks[0].node: "), "\(error)")
+        }
+    }
+
     func testReadsJSON() throws {
         let json =
             #"{"network": "net", "services": [{"name": "api", "vip": "10.0.0.9", "fwmark": 300, "tasks": [{"name": "api.1.x", "ip": "10.0.0.10"}]}]}"#

@@ -4,6 +4,8 @@ public final class Kernel {
     private var ipvsTable: IPVSTable?
     private var addressTable: AddressTable?
     private var linkTable: LinkTable?
+    private var routeTable: RouteTable?
+    private var neighbourTable: NeighbourTable?
     private var selection: FirewallSelection?
     private let firewallChoice: FirewallSelection.Choice
     private let lockWait: Double?
@@ -35,6 +37,20 @@ public final class Kernel {
         if let t = linkTable { return t }
         let t = try LinkTable()
         linkTable = t
+        return t
+    }
+
+    public func routes() throws(KernelError) -> RouteTable {
+        if let t = routeTable { return t }
+        let t = try RouteTable()
+        routeTable = t
+        return t
+    }
+
+    public func neighbours() throws(KernelError) -> NeighbourTable {
+        if let t = neighbourTable { return t }
+        let t = try NeighbourTable()
+        neighbourTable = t
         return t
     }
 

@@ -70,6 +70,8 @@ public struct LoadBalancerReport: Sendable, Encodable {
     public var notes: [String] = []
     /// IPVS's connection timeouts (`ipvsadm -L --timeout`); nil without IPVS.
     public var ipvsTimeouts: IPVSTimeouts? = nil
+    /// The overlay networks of a namespace holding a vxlan device (nil when it holds none).
+    public var overlays: [OverlayNetwork]? = nil
 }
 
 /// One thing wrong with a namespace's load balancing, stated in one line.
@@ -96,6 +98,15 @@ public struct Problem: Sendable, Encodable, Hashable, CustomStringConvertible {
         case vipWrongMark = "vip_wrong_mark"
         case vipUnmarked = "vip_unmarked"
         case serviceNotExpected = "service_not_expected"
+        /// The overlay plane (a namespace holding a vxlan device): a neighbour entry without its FDB entry or the reverse.
+        case overlayPeerIncomplete = "overlay_peer_incomplete"
+        /// `inspect --expect`: a task on another node without its entries, entries pointing at another node, entries for no task.
+        case overlayPeerMissing = "overlay_peer_missing"
+        case overlayPeerWrongVTEP = "overlay_peer_wrong_vtep"
+        case overlayPeerStale = "overlay_peer_stale"
+        /// `inspect --all`: the way to a peer's node cannot carry the overlay's packets, or there is none.
+        case overlayMTU = "overlay_mtu"
+        case vtepUnreachable = "vtep_unreachable"
     }
 
     public var kind: Kind

@@ -29,6 +29,8 @@ public struct Inspector {
         public var connReuseMode: String? = nil
         /// Each device's kind (`bridge`, `vxlan`, `veth`; "" for none), for the namespace's role.
         public var deviceKinds: [String: String] = [:]
+        /// The overlay networks of the namespace: one per vxlan device, with its bridge, endpoints and peers.
+        public var overlays: [OverlayNetwork] = []
     }
 
     public static let dnsAddress = IPv4Address(0x7f00_000b)  // 127.0.0.11
@@ -66,6 +68,19 @@ public struct Inspector {
         }
         let filter = try firewall.dump(.filter)
         let published = IngressPublication.published(in: nat)
+        let kinds = try kernel.links().kinds()
+        var overlays: [OverlayNetwork] = []
+        if kinds.values.contains("vxlan") {
+            let neighbours = try kernel.neighbours()
+            let links = try kernel.links()
+            var paths: [Int32: String] = [:]
+            for directory in [NetNamespace.iprouteDirectory, NetNamespace.dockerDirectory] {
+                for (id, name) in links.namespaceIDs(in: directory) { paths[id] = directory + "/" + name }
+            }
+            overlays = OverlayNetwork.all(
+                links: try links.details(), neighbours: try neighbours.neighbours(), fdb: try neighbours.forwardingEntries(),
+                namespaces: paths)
+        }
         return Facts(
             marks: MarkRule.all(in: try firewall.dump(.mangle)),
             ipvs: ipvs,
@@ -83,7 +98,17 @@ public struct Inspector {
             forwardDrops: filter.chain("FORWARD")?.policy == "DROP",
             timeouts: timeouts,
             connReuseMode: timeouts == nil ? nil : try? Sysctl.ipvsConnReuseMode.read(),
-            deviceKinds: try kernel.links().kinds())
+            deviceKinds: kinds, overlays: overlays)
+    }
+
+    /// What the namespace knows of the way to other nodes (its IPv4 main table, device MTUs and
+    /// addresses), read in the host for the overlay's checks.
+    public static func underlay(kernel: Kernel) throws(KernelError) -> Underlay {
+        let links = try kernel.links().details()
+        return Underlay(
+            routes: try kernel.routes().routes(),
+            mtus: Dictionary(links.compactMap { l in l.mtu.map { (l.name, $0) } }, uniquingKeysWith: { a, _ in a }),
+            addresses: Set(try kernel.addresses().addresses().map(\.address)))
     }
 
     /// The namespace's role on a Docker node, from what it holds.
@@ -95,8 +120,11 @@ public struct Inspector {
 
     /// Correlates the facts and lists the problems; pure, so every diagnosis is testable. With
     /// `expected` (`inspect --expect`), marks are labelled with the file's services and the namespace
-    /// is compared with them (ServicesComparison).
-    public static func report(namespace: String?, _ f: Facts, expected: NetworkServices? = nil) -> LoadBalancerReport {
+    /// is compared with them (ServicesComparison), the overlay's peers with the tasks on other nodes
+    /// than `localNode` (the addresses of the node swarmlb runs on).
+    public static func report(
+        namespace: String?, _ f: Facts, expected: NetworkServices? = nil, localNode: Set<IPv4Address> = []
+    ) -> LoadBalancerReport {
         let role = role(f)
         let comparison = expected.map { ServicesComparison($0, f) }
         var problems: [Problem] = []
@@ -189,6 +217,10 @@ public struct Inspector {
                 ))
         }
         problems += comparison?.problems ?? []
+        for o in f.overlays {
+            problems += OverlayCheck.incomplete(o, network: expected?.network)
+            if let expected { problems += OverlayCheck.compare(o, expected: expected, localNode: localNode) }
+        }
         let dnsListeners = f.listeners.filter { $0.address == dnsAddress }
         // A resolver bound to port 53 itself needs no NAT; one on any other port does.
         let redirected = dnsListeners.filter { $0.port != 53 }
@@ -227,7 +259,8 @@ public struct Inspector {
         }
         return LoadBalancerReport(
             namespace: namespace, role: role, backend: f.backend.rawValue, services: services, problems: problems,
-            notes: f.ipvsUnavailable.map { [$0 + "; the IPVS columns are empty"] } ?? [], ipvsTimeouts: f.timeouts)
+            notes: f.ipvsUnavailable.map { [$0 + "; the IPVS columns are empty"] } ?? [], ipvsTimeouts: f.timeouts,
+            overlays: f.overlays.isEmpty ? nil : f.overlays)
     }
 
     /// Says once, in the first load-balancer or ingress namespace (and again where the value differs),

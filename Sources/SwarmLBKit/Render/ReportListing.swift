@@ -49,12 +49,38 @@ public enum ReportListing {
             }
             out += "\n" + TextTable.render(["PUBLISHED", "DNAT TO", "SANDBOX", "PORT MARK", "SCHED", "REALS"], rows)
         }
+        for o in report.overlays ?? [] { out += "\n" + overlay(o) }
         if report.problems.isEmpty {
             out += "\nno problems found\n"
         } else {
             out += "\n\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") found:\n"
             for p in report.problems { out += "  \(p.message)\n" }
         }
+        return out
+    }
+
+    /// An overlay network: the vxlan device's settings and MTUs, its bridge's endpoints, then its peers.
+    static func overlay(_ o: OverlayNetwork) -> String {
+        let flags = [o.proxy ? "proxy" : nil, o.l2miss ? "l2miss" : nil, o.l3miss ? "l3miss" : nil, o.learning ? "learning" : "nolearning"]
+        var out = TextTable.render(
+            ["OVERLAY", "VNI", "PORT", "FLAGS", "MTU", "BRIDGE", "BRIDGE MTU"],
+            [
+                [
+                    o.device, o.vni.map(String.init) ?? "-", o.port.map(String.init) ?? "-", flags.compactMap { $0 }.joined(separator: ","),
+                    o.mtu.map(String.init) ?? "-", o.bridge ?? "NONE", o.bridgeMTU.map(String.init) ?? "-",
+                ]
+            ])
+        if !o.endpoints.isEmpty {
+            out += TextTable.render(
+                ["ENDPOINT", "MTU", "LEADS TO"],
+                o.endpoints.map { e in
+                    [e.device, e.mtu.map(String.init) ?? "-", e.namespace ?? e.netnsid.map { "netnsid \($0)" } ?? "(this namespace)"]
+                })
+        }
+        out +=
+            o.peers.isEmpty
+            ? "no peers\n"
+            : TextTable.render(["PEER", "MAC", "VTEP"], o.peers.map { [$0.address ?? "NONE", $0.mac, $0.vtep ?? "NONE"] })
         return out
     }
 }

@@ -39,6 +39,136 @@ public final class LinkTable {
         return kinds
     }
 
+    /// Every device as `ip -d -o link show` reads it: one RTM_GETLINK dump (with IFLA_EXT_MASK
+    /// RTEXT_FILTER_VF, as ip asks), in the kernel's order, names of other devices resolved within it.
+    public func details() throws(KernelError) -> [LinkDetail] {
+        let raw = try rawLinks()
+        let devices = DeviceIndex(raw)
+        var netnsNames: [Int32: String]?
+        return raw.map { m in
+            let header = m.payload
+            let type = header.u16(at: 2)
+            let index = Int32(bitPattern: header.u32(at: 4))
+            let rawFlags = header.u32(at: 8)
+            let tb = m.attributes(after: 16)
+            var link: String?
+            var lowerDown = false
+            if let iflink = tb.u32(IFLA_LINK) {
+                if iflink == 0 {
+                    link = "NONE"
+                } else if tb.has(IFLA_LINK_NETNSID) {
+                    link = "if\(iflink)"
+                } else {
+                    link = devices.name(iflink)
+                    lowerDown = (devices.flags(iflink) ?? 0) & 0x1 == 0
+                }
+            }
+            var netnsid: Int32?
+            var netns: String?
+            if let id = tb.u32(IFLA_LINK_NETNSID) {
+                netnsid = Int32(bitPattern: id)
+                if id <= UInt32(Int32.max) {
+                    if netnsNames == nil { netnsNames = NamespaceIDs.names(socket: socket) }
+                    netns = netnsNames?[Int32(bitPattern: id)]
+                }
+            }
+            let info = tb.nested(IFLA_LINKINFO)
+            let kind = info?.string(IFLA_INFO_KIND)
+            let slaveKind = info?.string(IFLA_INFO_SLAVE_KIND)
+            let addrGenMode = tb.nested(IFLA_AF_SPEC)?.nested(AF_INET6)?.u8(IFLA_INET6_ADDR_GEN_MODE).map(Self.addrGenModeName)
+            let address = tb[IFLA_ADDRESS]
+            let permanent = tb[IFLA_PERM_ADDRESS].flatMap { p in address.map(Array.init) == Array(p) ? nil : p }
+            return LinkDetail(
+                index: index, name: tb.string(IFLA_IFNAME) ?? "if\(index)", link: link,
+                flags: Self.flagNames(rawFlags, lowerDown: lowerDown), mtu: tb.u32(IFLA_MTU), qdisc: tb.string(IFLA_QDISC),
+                master: tb.u32(IFLA_MASTER).map(devices.name), operstate: tb.u8(IFLA_OPERSTATE).map(Self.operstateName),
+                linkMode: tb.u8(IFLA_LINKMODE).map { $0 == 0 ? "DEFAULT" : $0 == 1 ? "DORMANT" : $0 == 2 ? "TESTING" : String($0) },
+                group: tb.u32(IFLA_GROUP).map(names.group), txQueueLength: tb.u32(IFLA_TXQLEN),
+                linkType: LinkAddressText.typeName(type), address: address.map { LinkAddressText.hardware($0, type: type) },
+                broadcast: tb[IFLA_BROADCAST].map { LinkAddressText.hardware($0, type: type) },
+                pointToPoint: rawFlags & 0x10 != 0, permanentAddress: permanent.map { LinkAddressText.hardware($0, type: type) },
+                linkNetnsid: netnsid, linkNetns: netns, promiscuity: tb.u32(IFLA_PROMISCUITY), allmulti: tb.u32(IFLA_ALLMULTI),
+                minMTU: tb.u32(IFLA_MIN_MTU), maxMTU: tb.u32(IFLA_MAX_MTU),
+                kind: kind,
+                kindSettings: LinkKindSettings.settings(kind: kind ?? "", slave: false, info?.nested(IFLA_INFO_DATA), names: devices.name),
+                slaveKind: slaveKind,
+                slaveSettings: LinkKindSettings.settings(
+                    kind: slaveKind ?? "", slave: true, info?.nested(IFLA_INFO_SLAVE_DATA), names: devices.name),
+                addrGenMode: addrGenMode, txQueues: tb.u32(IFLA_NUM_TX_QUEUES), rxQueues: tb.u32(IFLA_NUM_RX_QUEUES),
+                gsoMaxSize: tb.u32(IFLA_GSO_MAX_SIZE), gsoMaxSegments: tb.u32(IFLA_GSO_MAX_SEGS), tsoMaxSize: tb.u32(IFLA_TSO_MAX_SIZE),
+                tsoMaxSegments: tb.u32(IFLA_TSO_MAX_SEGS), groMaxSize: tb.u32(IFLA_GRO_MAX_SIZE), alias: tb.string(IFLA_IFALIAS))
+        }
+    }
+
+    private lazy var names = IPRouteNames.read()
+
+    /// The namespace files under `directory` by the id this namespace gives each (RTM_GETNSID), for
+    /// naming where a veth leads (IFLA_LINK_NETNSID); a file whose namespace has no id here is left out.
+    public func namespaceIDs(in directory: String) -> [Int32: String] { NamespaceIDs.names(socket: socket, directory: directory) }
+
+    /// The RTM_NEWLINK answers of one link dump.
+    func rawLinks() throws(KernelError) -> [RouteMessage] {
+        // ifinfomsg, all zero: every family, every device.
+        try socket.dump(
+            Int32(RTM_GETLINK), header: [UInt8](repeating: 0, count: 16), attributes: [(Int32(IFLA_EXT_MASK), 1)],
+            operation: "listing", object: "devices"
+        ).filter { $0.type == UInt16(RTM_NEWLINK) && $0.payload.count >= 16 }
+    }
+
+    /// Names, ARPHRD types and flags of the devices by index, as iproute2's ll_map caches them.
+    struct DeviceIndex {
+        private var devices: [UInt32: (name: String, type: UInt16, flags: UInt32)] = [:]
+
+        init(_ links: [RouteMessage]) {
+            for m in links {
+                let index = m.payload.u32(at: 4)
+                devices[index] = (m.attributes(after: 16).string(IFLA_IFNAME) ?? "if\(index)", m.payload.u16(at: 2), m.payload.u32(at: 8))
+            }
+        }
+
+        /// ll_index_to_name: `if<N>` for an index the namespace does not hold.
+        func name(_ index: UInt32) -> String { devices[index]?.name ?? "if\(index)" }
+        func type(_ index: UInt32) -> UInt16 { devices[index]?.type ?? 0xffff }
+        func flags(_ index: UInt32) -> UInt32? { devices[index]?.flags }
+    }
+
+    /// print_link_flags: NO-CARRIER when up without IFF_RUNNING, the IFF_* names in iproute2's
+    /// order, leftover bits in hex, M-DOWN when the device this one is stacked on is down.
+    static func flagNames(_ flags: UInt32, lowerDown: Bool) -> [String] {
+        var names: [String] = []
+        var rest = flags
+        if rest & 0x1 != 0 && rest & 0x40 == 0 { names.append("NO-CARRIER") }
+        rest &= ~0x40
+        let table: [(UInt32, String)] = [
+            (0x8, "LOOPBACK"), (0x2, "BROADCAST"), (0x10, "POINTOPOINT"), (0x1000, "MULTICAST"), (0x80, "NOARP"),
+            (0x200, "ALLMULTI"), (0x100, "PROMISC"), (0x400, "MASTER"), (0x800, "SLAVE"), (0x4, "DEBUG"), (0x8000, "DYNAMIC"),
+            (0x4000, "AUTOMEDIA"), (0x2000, "PORTSEL"), (0x20, "NOTRAILERS"), (0x1, "UP"), (0x10000, "LOWER_UP"),
+            (0x20000, "DORMANT"), (0x40000, "ECHO"),
+        ]
+        for (bit, name) in table where rest & bit != 0 {
+            rest &= ~bit
+            names.append(name)
+        }
+        if rest != 0 { names.append(String(rest, radix: 16)) }
+        if lowerDown { names.append("M-DOWN") }
+        return names
+    }
+
+    private static func operstateName(_ state: UInt8) -> String {
+        let names = ["UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"]
+        return Int(state) < names.count ? names[Int(state)] : LinkKindSettings.alternateHex(state)
+    }
+
+    private static func addrGenModeName(_ mode: UInt8) -> String {
+        switch mode {
+        case 0: "eui64"
+        case 1: "none"
+        case 2: "stable_secret"
+        case 3: "random"
+        default: "0x" + (mode < 16 ? "0" : "") + String(mode, radix: 16)
+        }
+    }
+
     public func isUp(_ name: String) throws(KernelError) -> Bool {
         try device(name).flags & UInt32(swlb_iff_up()) != 0
     }

@@ -1,0 +1,98 @@
+import CNetlink
+import Glibc
+
+/// The neighbour tables of the current namespace over rtnetlink (RTM_GETNEIGH): ARP and NDP entries,
+/// and the bridge forwarding database (the AF_BRIDGE family). Mirrors `ip neigh show` and `bridge fdb show`.
+public final class NeighbourTable {
+    private let socket: NetlinkSocket
+    private let links: LinkTable
+    private lazy var names = IPRouteNames.read()
+
+    public init() throws(KernelError) {
+        socket = try NetlinkSocket(protocol: NETLINK_ROUTE)
+        socket.checkDumpsStrictly()
+        links = try LinkTable()
+    }
+
+    private enum Attribute {
+        static let dst = 1, lladdr = 2, vlan = 5, port = 6, vni = 7, ifindex = 8, master = 9, linkNetnsid = 10, srcVNI = 11
+        static let `protocol` = 12, nexthopID = 13, flagsExt = 15
+    }
+
+    /// The entries `ip neigh show` prints: every family's, except those only NOARP or without state.
+    public func neighbours() throws(KernelError) -> [NeighbourEntry] {
+        let devices = LinkTable.DeviceIndex(try links.rawLinks())
+        var entries: [NeighbourEntry] = []
+        for m in try dump(family: AF_UNSPEC) {
+            let h = m.payload
+            let family = h.u8(at: 0)
+            let index = h.u32(at: 4)
+            let state = h.u16(at: 8)
+            let flags = h.u8(at: 10)
+            // ip's show filter: states other than NOARP, or a proxy or externally learned entry.
+            guard state & 0xbf != 0 || flags & 0x18 != 0 else { continue }
+            let tb = m.attributes(after: 12)
+            let extFlags = tb.u32(Attribute.flagsExt) ?? 0
+            var flagNames: [String] = []
+            if flags & 0x80 != 0 { flagNames.append("router") }
+            if flags & 0x08 != 0 { flagNames.append("proxy") }
+            if extFlags & 0x1 != 0 { flagNames.append("managed") }
+            if flags & 0x10 != 0 { flagNames.append("extern_learn") }
+            if flags & 0x20 != 0 { flagNames.append("offload") }
+            let stateTable: [(UInt16, String)] = [
+                (0x1, "INCOMPLETE"), (0x2, "REACHABLE"), (0x4, "STALE"), (0x8, "DELAY"), (0x10, "PROBE"), (0x20, "FAILED"),
+                (0x40, "NOARP"), (0x80, "PERMANENT"),
+            ]
+            let proto = tb.u8(Attribute.protocol) ?? 0
+            entries.append(
+                NeighbourEntry(
+                    family: family == UInt8(AF_INET) ? "inet" : family == UInt8(AF_INET6) ? "inet6" : String(family),
+                    destination: tb[Attribute.dst].map(IPAddressText.ip) ?? "", device: index == 0 ? nil : devices.name(index),
+                    lladdr: tb[Attribute.lladdr].map { LinkAddressText.hardware($0, type: devices.type(index)) }, flags: flagNames,
+                    states: stateTable.filter { state & $0.0 != 0 }.map(\.1), protocol: proto == 0 ? nil : names.routeProtocol(proto)))
+        }
+        return entries
+    }
+
+    /// Every forwarding database entry of every bridge, bridge port and vxlan device, as `bridge fdb show`.
+    public func forwardingEntries() throws(KernelError) -> [FDBEntry] {
+        let devices = LinkTable.DeviceIndex(try links.rawLinks())
+        var entries: [FDBEntry] = []
+        for m in try dump(family: AF_BRIDGE) where m.payload.u8(at: 0) == UInt8(AF_BRIDGE) {
+            let h = m.payload
+            let index = h.u32(at: 4)
+            let state = h.u16(at: 8)
+            let flags = h.u8(at: 10)
+            let tb = m.attributes(after: 12)
+            let flagTable: [(UInt8, String)] = [
+                (0x02, "self"), (0x80, "router"), (0x10, "extern_learn"), (0x20, "offload"), (0x04, "master"), (0x40, "sticky"),
+            ]
+            let stateText =
+                state & 0x80 != 0
+                ? "permanent"
+                : state & 0x40 != 0
+                    ? "static" : state & 0x04 != 0 ? "stale" : state & 0x02 != 0 ? "" : "state=" + LinkKindSettings.alternateHex(state)
+            let viaIndex = tb.u32(Attribute.ifindex)
+            let vlan = tb.u16(Attribute.vlan)
+            entries.append(
+                FDBEntry(
+                    mac: tb[Attribute.lladdr].map { LinkAddressText.hardware($0, type: devices.type(index)) },
+                    device: index == 0 ? nil : devices.name(index), destination: tb[Attribute.dst].map(IPAddressText.ip),
+                    vlan: vlan == 0 ? nil : vlan, port: tb.be16(Attribute.port), vni: tb.u32(Attribute.vni),
+                    sourceVNI: tb.u32(Attribute.srcVNI),
+                    via: tb.has(Attribute.linkNetnsid) ? nil : viaIndex.map(devices.name), viaIndex: viaIndex,
+                    nexthopID: tb.u32(Attribute.nexthopID), linkNetnsid: tb.u32(Attribute.linkNetnsid).map { Int32(bitPattern: $0) },
+                    flags: flagTable.filter { flags & $0.0 != 0 }.map(\.1), master: tb.u32(Attribute.master).map(devices.name),
+                    state: stateText))
+        }
+        return entries
+    }
+
+    private func dump(family: Int32) throws(KernelError) -> [RouteMessage] {
+        var header = [UInt8](repeating: 0, count: 12)  // ndmsg
+        header[0] = UInt8(family)
+        return try socket.dump(
+            Int32(RTM_GETNEIGH), header: header, operation: "listing", object: family == AF_BRIDGE ? "forwarding entries" : "neighbours"
+        ).filter { $0.type == UInt16(RTM_NEWNEIGH) && $0.payload.count >= 12 }
+    }
+}

@@ -1,0 +1,78 @@
+/// One overlay network as its namespace (Docker's `1-<id>`) holds it: the vxlan device and its
+/// settings, the bridge it is a port of, the local endpoints (the bridge's other ports and the
+/// namespaces they lead to) and the peers, each remote address joined across its neighbour entry
+/// (IP -> MAC on the vxlan device, `ip neigh`) and its FDB entry (MAC -> VTEP, `bridge fdb`).
+public struct OverlayNetwork: Sendable, Encodable, Equatable {
+    /// A bridge port other than the vxlan device: a veth whose other end is a container's eth0.
+    public struct Endpoint: Sendable, Encodable, Equatable {
+        public var device: String
+        public var mtu: UInt32?
+        /// The path of the namespace file (under /run/docker/netns or /run/netns) of the namespace the other
+        /// end lives in, when one is that namespace.
+        public var namespace: String?
+        /// The id this namespace gives the other end's namespace (IFLA_LINK_NETNSID); nil when the other end is here.
+        public var netnsid: Int32?
+    }
+
+    /// A remote task's entries: `address` from the neighbour entry, `vtep` from the FDB entry, both
+    /// keyed by `mac`; either is nil when its entry is missing.
+    public struct Peer: Sendable, Encodable, Equatable {
+        public var address: String?
+        public var mac: String
+        public var vtep: String?
+    }
+
+    public var device: String
+    public var vni: UInt32?
+    public var port: UInt16?
+    public var proxy: Bool
+    public var l2miss: Bool
+    public var l3miss: Bool
+    public var learning: Bool
+    public var mtu: UInt32?
+    public var bridge: String?
+    public var bridgeMTU: UInt32?
+    public var endpoints: [Endpoint]
+    public var peers: [Peer]
+
+    enum CodingKeys: String, CodingKey {
+        case device, vni, port, proxy, l2miss, l3miss, learning, mtu, bridge, bridgeMTU = "bridgeMtu", endpoints, peers
+    }
+
+    /// What the overlay reads as its name in one-line problems: `vxlan0 (VNI 4097)`.
+    public var label: String { device + (vni.map { " (VNI \($0))" } ?? "") }
+
+    /// The overlay networks of a namespace, one per vxlan device, from its links, neighbours and FDB;
+    /// `namespaces`: the namespace files by the id this namespace gives each.
+    public static func all(
+        links: [LinkDetail], neighbours: [NeighbourEntry], fdb: [FDBEntry], namespaces: [Int32: String] = [:]
+    ) -> [OverlayNetwork] {
+        links.filter { $0.kind == "vxlan" }.map { v in
+            let settings = v.kindSettings
+            func flag(_ key: String) -> Bool { settings.value(key) == .flag(true) }
+            func number(_ key: String) -> UInt64? { if case .number(let n)? = settings.value(key) { n } else { nil } }
+            let bridge = v.master.flatMap { name in links.first { $0.name == name } }
+            let endpoints = links.filter { $0.master == v.master && v.master != nil && $0.name != v.name }.map {
+                Endpoint(device: $0.name, mtu: $0.mtu, namespace: $0.linkNetnsid.flatMap { namespaces[$0] }, netnsid: $0.linkNetnsid)
+            }
+            // Docker's entries: permanent IPv4 neighbours with a MAC, and the device's own FDB entries with a VTEP.
+            let macByAddress = neighbours.filter { $0.device == v.name && $0.family == "inet" && $0.lladdr != nil }
+            let vtepByMAC = fdb.filter { $0.device == v.name && $0.destination != nil && $0.mac != nil && $0.mac != "00:00:00:00:00:00" }
+            var peers: [Peer] = []
+            var seen: [String: Int] = [:]
+            for n in macByAddress {
+                let mac = n.lladdr!
+                seen[mac] = peers.count
+                peers.append(Peer(address: n.destination, mac: mac, vtep: vtepByMAC.first { $0.mac == mac }?.destination))
+            }
+            for e in vtepByMAC where seen[e.mac!] == nil {
+                seen[e.mac!] = peers.count
+                peers.append(Peer(address: nil, mac: e.mac!, vtep: e.destination))
+            }
+            return OverlayNetwork(
+                device: v.name, vni: number("id").map { UInt32($0) }, port: number("port").map { UInt16($0) }, proxy: flag("proxy"),
+                l2miss: flag("l2miss"), l3miss: flag("l3miss"), learning: settings.value("learning") != .flag(false), mtu: v.mtu,
+                bridge: bridge?.name, bridgeMTU: bridge?.mtu, endpoints: endpoints, peers: peers)
+        }
+    }
+}
