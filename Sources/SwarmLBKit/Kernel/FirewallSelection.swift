@@ -55,7 +55,7 @@ public struct FirewallSelection {
     /// In a user namespace (`unshare -rn`) the legacy table list belongs to the host's root and reads
     /// EACCES: no legacy table there is ours to read, so the choice falls to nf_tables or the host's default.
     private static func legacyHoldings(_ backend: FirewallBackend) throws(KernelError) -> Holdings {
-        do { return try holdings(backend) } catch where error.errno == EACCES || error.errno == EPERM { return .nothing }
+        do { return try holdings(backend) } catch  where error.errno == EACCES || error.errno == EPERM { return .nothing }
     }
 
     private static func holdings(_ backend: FirewallBackend) throws(KernelError) -> Holdings {
