@@ -185,6 +185,7 @@ ip link add docker_gwbridge type bridge; ip link set docker_gwbridge up
 "$b" mark add 0x10f --port tcp/8080
 "$b" ingress publish tcp/8080 --to 172.18.0.2
 "$b" ingress redirect tcp/9090:80 --ip 10.0.0.5
+rc=0; "$b" inspect >"$1/inspect.txt" 2>&1 || rc=$?; echo "inspect exit $rc: $(grep -c 'has no IPVS service' "$1/inspect.txt") marks without a service"
 "$b" inspect iptables >/dev/null
 "$b" dns serve --config "$1/services.yaml" 2>"$1/dns.log" & dns=$!
 for i in $(seq 1 100); do answer=$(dig +short +tries=1 +time=1 @127.0.0.11 my-web 2>/dev/null | grep -x '[0-9.]*') && break; sleep 0.1; done
@@ -199,6 +200,7 @@ SCRIPT
   assert_contains "$out" "uid 0 in the namespace, 65534 outside"
   assert_contains "$out" "iptables-nft -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff"
   assert_contains "$out" "dig: 10.0.0.2"
+  assert_contains "$out" "inspect exit 3: 2 marks without a service"  # the VIP's and the port's: no IPVS here
   assert_not_contains "$out" "swarmlb:"
   out=${out#*--- what iptables-nft and ip see}
   assert_contains "$out" "-A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff"
