@@ -117,6 +117,28 @@ $line2" "the report, written whole"
   exec 3>&-
 }
 
+# The same as a real race, bounded: SIGTERM at a random moment of a change; the exit status says which side it landed on.
+test_sigterm_at_any_moment_exits_143_unchanged_or_0_changed() {
+  ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
+  before=$(state "$ns")
+  seen=
+  for i in $(seq 1 30); do
+    "$SWARMLB" -n "$ns" vip add 10.0.0.2 --dev eth0 --fwm 257 >/dev/null 2>/tmp/$PREFIX.err & pid=$!
+    sleep "0.$(printf '%03d' $((RANDOM % 300)))"  # a change takes about 0.2 s (debug build)
+    kill -TERM $pid 2>/dev/null || true
+    rc=0; wait $pid || rc=$?
+    case $rc in
+      143) assert_eq "$before" "$(state "$ns")" "state after exit 143 (run $i)" ;;
+      0) assert_contains "$(nsx "$ns" "$IPT" -t mangle -S OUTPUT)" "-A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff"
+         assert_contains "$(ip -n "$ns" -o addr show dev eth0)" "inet 10.0.0.2/32"
+         "$SWARMLB" -n "$ns" vip del 10.0.0.2 >/dev/null ;;
+      *) fail "exit $rc (run $i): $(cat /tmp/$PREFIX.err)" ;;
+    esac
+    seen+=" $rc"
+  done
+  echo "exit statuses:$seen" >&2
+}
+
 test_port_marks_for_the_ingress_namespace() {
   ns=$(new_ns ingress)
   expect_exit 0 "$SWARMLB" -n "$ns" mark add 0x10f --port tcp/8080
