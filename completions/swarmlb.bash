@@ -234,7 +234,7 @@ _swarmlb_vip_add() {
         return
         ;;
     '--chain')
-        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
+        __swarmlb_add_completions -W 'INPUT'$'\n''OUTPUT'
         return
         ;;
     esac
@@ -267,7 +267,7 @@ _swarmlb_vip_del() {
         return
         ;;
     '--chain')
-        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
+        __swarmlb_add_completions -W 'INPUT'$'\n''OUTPUT'
         return
         ;;
     esac
@@ -793,7 +793,7 @@ _swarmlb_service_add() {
         return
         ;;
     '--chain')
-        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
+        __swarmlb_add_completions -W 'INPUT'$'\n''OUTPUT'
         return
         ;;
     '--real')
@@ -842,7 +842,7 @@ _swarmlb_service_del() {
         return
         ;;
     '--chain')
-        __swarmlb_add_completions -W 'PREROUTING'$'\n''INPUT'$'\n''FORWARD'$'\n''OUTPUT'$'\n''POSTROUTING'
+        __swarmlb_add_completions -W 'INPUT'$'\n''OUTPUT'
         return
         ;;
     esac

@@ -14,7 +14,7 @@ public struct ApplyOptions: ParsableArguments {
     @Option(
         help:
             "mangle chain of the mark rules: INPUT (Docker's load-balancer namespace, with its IPVS sysctls) or OUTPUT (per container, Docker 1.12-17.x). Default: INPUT.",
-        transform: Parse.loadBalancerChain)
+        transform: Parse.vipChain)
     public var chain = Self.defaultChain
     @Option(help: "Source of the ipvs SNAT rule. Default: the namespace's address on --dev within the subnet.", transform: Parse.address)
     public var toSource: IPv4Address?

@@ -59,7 +59,10 @@ public enum CommandRunner {
             throw ArgumentParser.ValidationError(
                 "\(args.joined(separator: " ")) must be followed by a command, e.g. 'swarmlb -n NS vip list'")
         }
-        return Array(args[end...]) + leading.arguments
+        // Before a `--`, so that they stay options and an error about what follows `--` names only what was typed.
+        var rest = Array(args[end...])
+        rest.insert(contentsOf: leading.arguments, at: rest.firstIndex(of: "--") ?? rest.endIndex)
+        return rest
     }
 
     /// Where the leading run of common options (`-n NS --json`) ends: the index of the command word.

@@ -7,6 +7,7 @@ public enum Completions {
     public static let namespaces = CompletionKind.shellCommand(
         "ls -1 \(NetNamespace.dockerDirectory) \(NetNamespace.iprouteDirectory) 2>/dev/null | grep -v -e ':$' -e '^$'")
     public static let chains = CompletionKind.list(MarkRule.chains)
+    public static let vipChains = CompletionKind.list(MarkRule.vipChains)
     public static let tables = CompletionKind.list(FirewallTable.allCases.map(\.rawValue))
     public static let schedulers = CompletionKind.list(IPVSScheduler.allCases.map(\.rawValue))
     public static let forwarding = CompletionKind.list(["masq", "route", "tunnel"])

@@ -10,12 +10,10 @@ public enum Parse {
     public static func vip(_ s: String) throws -> IPv4Address { try parsed { try IPv4Address(parsingVIP: s) } }
     public static func subnet(_ s: String) throws -> IPv4Subnet { try parsed { try IPv4Subnet(parsing: s) } }
     public static func mark(_ s: String) throws -> FirewallMark { try parsed { try FirewallMark(parsing: s) } }
+    /// The mangle chain of a port mark: any of `MarkRule.chains`.
     public static func chain(_ s: String) throws -> String { try parsed { try MarkRule.parseChain(s) } }
-    /// The chain of `apply`'s mark rules: INPUT or OUTPUT.
-    public static func loadBalancerChain(_ s: String) throws -> String {
-        guard ["INPUT", "OUTPUT"].contains(s) else { throw InvalidArgument("chain for apply (INPUT or OUTPUT)") }
-        return s
-    }
+    /// The mangle chain of a VIP's mark (`vip`, `service`, `apply`): INPUT or OUTPUT.
+    public static func vipChain(_ s: String) throws -> String { try parsed { try MarkRule.parseChain(s, among: MarkRule.vipChains) } }
     public static func namespace(_ s: String) throws -> NamespaceTarget { try parsed { try NamespaceTarget(parsing: s) } }
     public static func upstream(_ s: String) throws -> DNSUpstream { try parsed { try DNSUpstream(parsing: s) } }
     public static func table(_ s: String) throws -> FirewallTable { try parsed { try FirewallTable(parsing: s) } }

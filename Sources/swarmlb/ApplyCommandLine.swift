@@ -42,7 +42,7 @@ struct ApplyCommandLine {
                 netns: try given["--netns"].map(Parse.namespace), json: given["--json"] != nil,
                 backend: try given["--backend"].map(Self.backend), wait: try given["--wait"].map(Self.seconds),
                 dryRun: given["--dry-run"] != nil, config: config, dev: try Parse.device(dev),
-                chain: try given["--chain"].map(Parse.loadBalancerChain) ?? ApplyOptions.defaultChain,
+                chain: try given["--chain"].map(Parse.vipChain) ?? ApplyOptions.defaultChain,
                 toSource: try given["--to-source"].map(Parse.address), prune: given["--prune"] != nil, check: given["--check"] != nil)
         } catch {
             return nil

@@ -13,8 +13,10 @@ struct MarkCommand: ParsableCommand {
     struct RuleArguments: ParsableArguments {
         @Argument(help: "Firewall mark, decimal or 0x hex.", transform: Parse.mark) var mark: FirewallMark
         @Option(help: "Published port, e.g. tcp/8080 or udp/53.", transform: Parse.port) var port: TransportPort
-        @Option(help: "mangle chain of the rule. Default: PREROUTING.", completion: Completions.chains, transform: Parse.chain) var chain =
-            "PREROUTING"
+        @Option(
+            help: "mangle chain of the rule: PREROUTING, INPUT, FORWARD, OUTPUT or POSTROUTING. Default: PREROUTING.",
+            completion: Completions.chains, transform: Parse.chain)
+        var chain = "PREROUTING"
 
         var rule: MarkRule { MarkRule(chain: chain, selector: .port(port), mark: mark) }
     }

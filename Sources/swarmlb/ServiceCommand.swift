@@ -22,7 +22,7 @@ struct ServiceCommand: ParsableCommand {
         @Option(
             help:
                 "mangle chain of the mark rule: INPUT in Docker's load-balancer namespace (today's model, with --lb-sysctls) or OUTPUT in each container (Docker 1.12-17.x). Default: OUTPUT.",
-            completion: Completions.chains, transform: Parse.chain
+            completion: Completions.vipChains, transform: Parse.vipChain
         )
         var chain = "OUTPUT"
 

@@ -21,7 +21,7 @@ struct VIPCommand: ParsableCommand {
         @Option(
             help:
                 "mangle chain of the mark rule: INPUT (Docker's load-balancer namespace, today's model) or OUTPUT (in each container, Docker 1.12-17.x). Default: OUTPUT.",
-            completion: Completions.chains, transform: Parse.chain)
+            completion: Completions.vipChains, transform: Parse.vipChain)
         var chain = "OUTPUT"
 
         func run() throws {
@@ -46,7 +46,9 @@ struct VIPCommand: ParsableCommand {
         @Argument(help: "The virtual IP.", transform: Parse.address) var vip: IPv4Address
         @Option(help: "Device holding VIP/32.", transform: Parse.device) var dev: String?
         @Option(help: "Firewall mark of the rule.", transform: Parse.mark) var fwm: FirewallMark?
-        @Option(help: "mangle chain of the mark rule. Default: OUTPUT.", completion: Completions.chains, transform: Parse.chain) var chain =
+        @Option(
+            help: "mangle chain of the mark rule: INPUT or OUTPUT. Default: OUTPUT.", completion: Completions.vipChains,
+            transform: Parse.vipChain) var chain =
             "OUTPUT"
 
         func run() throws {

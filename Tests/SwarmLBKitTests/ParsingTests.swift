@@ -66,7 +66,9 @@ final class ParsingTests: XCTestCase {
     }
 
     func testMarkChainIsValidated() throws {
-        XCTAssertEqual(try MarkRule.parseChain("input"), "INPUT")
+        XCTAssertEqual(try MarkRule.parseChain("INPUT"), "INPUT")
+        XCTAssertThrowsError(try MarkRule.parseChain("input"))
+        XCTAssertThrowsError(try MarkRule.parseChain("FORWARD", among: MarkRule.vipChains))
         XCTAssertThrowsError(try MarkRule.parseChain("DOCKER"))
     }
 }

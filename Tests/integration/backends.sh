@@ -157,3 +157,56 @@ swarmlb: interrupted by SIG${signal%:*}; earlier steps rolled back, namespace un
     wait $holder
   done
 }
+
+# As an unprivileged CI job runs swarmlb: a non-root user in its own user and network namespace
+# (`unshare -rn`), where the legacy table list belongs to the host's root (EACCES) and there is no IPVS.
+# The binaries are copied where that user may run them; the classic tools check from inside. (apply
+# and snat need IPVS, which this kernel lacks: not run here.)
+test_rootless_a_non_root_user_in_a_user_namespace_runs_what_needs_no_ipvs() {
+  [ "$(cat /proc/sys/user/max_user_namespaces)" -gt 0 ] || fail "user namespaces are disabled (user.max_user_namespaces)"
+  dir=$(mktemp -d /tmp/$PREFIX.rootless.XXXX); chmod 1777 "$dir"  # that user writes the resolver's log there
+  cp "$(dirname "$SWARMLB")/swarmlb" "$(dirname "$SWARMLB")/swarmlb-dns" "$dir/"
+  cat >"$dir/services.yaml" <<'YAML'
+network: my-network
+subnet: 10.0.0.0/24
+services:
+  - name: my-web
+    vip: 10.0.0.2
+    fwmark: 0x101
+    tasks: [{name: my-web.1.a, ip: 10.0.0.3}]
+YAML
+  cat >"$dir/run.sh" <<'SCRIPT'
+set -e
+b=$1/swarmlb
+ip link set lo up
+ip link add eth0 type veth peer name eth1; ip link set eth0 up; ip link set eth1 up; ip addr add 10.0.0.5/24 dev eth0
+ip link add docker_gwbridge type bridge; ip link set docker_gwbridge up
+"$b" vip add 10.0.0.2 --dev eth0 --fwm 0x101
+"$b" mark add 0x10f --port tcp/8080
+"$b" ingress publish tcp/8080 --to 172.18.0.2
+"$b" ingress redirect tcp/9090:80 --ip 10.0.0.5
+rc=0; "$b" inspect >"$1/inspect.txt" 2>&1 || rc=$?; echo "inspect exit $rc: $(grep -c 'has no IPVS service' "$1/inspect.txt") marks without a service"
+"$b" inspect iptables >/dev/null
+"$b" dns serve --config "$1/services.yaml" 2>"$1/dns.log" & dns=$!
+for i in $(seq 1 100); do answer=$(dig +short +tries=1 +time=1 @127.0.0.11 my-web 2>/dev/null | grep -x '[0-9.]*') && break; sleep 0.1; done
+echo "dig: $answer"; cat "$1/dns.log"
+kill -TERM $dns; wait $dns
+echo "uid $(id -u) in the namespace, $(awk '{print $2}' /proc/self/uid_map) outside"
+echo "--- what iptables-nft and ip see"
+iptables-nft -t mangle -S; iptables-nft -t nat -S; iptables-nft -S
+ip -o addr show dev eth0
+SCRIPT
+  out=$(setpriv --reuid=65534 --regid=65534 --clear-groups unshare -rn bash "$dir/run.sh" "$dir" 2>&1) || fail "as uid 65534: $out"
+  assert_contains "$out" "uid 0 in the namespace, 65534 outside"
+  assert_contains "$out" "iptables-nft -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff"
+  assert_contains "$out" "dig: 10.0.0.2"
+  assert_contains "$out" "inspect exit 3: 2 marks without a service"  # the VIP's and the port's: no IPVS here
+  assert_not_contains "$out" "swarmlb:"
+  out=${out#*--- what iptables-nft and ip see}
+  assert_contains "$out" "-A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff"
+  assert_contains "$out" "-A PREROUTING -p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x10f/0xffffffff"
+  assert_contains "$out" "-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.2:8080"
+  assert_contains "$out" "-A PREROUTING -d 10.0.0.5/32 -p tcp -m tcp --dport 9090 -j REDIRECT --to-ports 80"
+  assert_contains "$out" "inet 10.0.0.2/32 scope global eth0"
+  rm -rf "$dir"
+}

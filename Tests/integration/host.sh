@@ -67,6 +67,78 @@ test_partial_delete_without_if_exists_changes_nothing() {
 ip addr del 10.0.0.2/32 dev eth0" "$OUT" "step order: the mark rule, then the address"
 }
 
+test_vip_del_that_would_remove_nothing_fails_unless_if_exists() {
+  ns=$(new_ns lb); with_eth0 "$ns" 10.0.0.9/24
+  "$SWARMLB" -n "$ns" vip add 10.0.0.6 --dev eth0 --fwm 262 --chain INPUT >/dev/null
+  before=$(state "$ns")
+  # marked only in INPUT: no OUTPUT rule to remove, and the /32 stays for the INPUT mark
+  expect_exit 1 "$SWARMLB" -n "$ns" vip del 10.0.0.6 --chain OUTPUT
+  one_line "$ERR"
+  assert_eq "swarmlb: nothing to delete: no mangle OUTPUT rule sets a mark for 10.0.0.6 and its /32 stays (10.0.0.6 is still marked 0x106 in mangle INPUT): nothing removed (use --if-exists to accept)" "$ERR"
+  assert_eq "" "$OUT"
+  expect_exit 0 "$SWARMLB" -n "$ns" vip del 10.0.0.6 --chain OUTPUT --if-exists
+  assert_eq "# not present: no mangle OUTPUT rule sets a mark for 10.0.0.6 and its /32 stays (10.0.0.6 is still marked 0x106 in mangle INPUT): nothing removed" "$OUT"
+  assert_eq "$before" "$(state "$ns")"
+  # the other deletes of what is not there
+  for args in "mark del 0x10f --port tcp/8080" "snat del 10.0.0.0/24 --to-source 10.0.0.9" "ingress unredirect tcp/8080:80 --ip 10.0.0.9" \
+              "ingress unpublish tcp/8080 --to 172.18.0.2"; do
+    # shellcheck disable=SC2086
+    expect_exit 1 "$SWARMLB" -n "$ns" $args
+    one_line "$ERR"; assert_contains "$ERR" "nothing to delete"
+    # shellcheck disable=SC2086
+    expect_exit 0 "$SWARMLB" -n "$ns" $args --if-exists
+  done
+  assert_eq "$before" "$(state "$ns")"
+}
+
+# A full pipe holds swarmlb in write(2) of its report, after the commit: a signal then changes nothing.
+test_a_signal_after_the_commit_leaves_the_change_and_exit_0() {
+  ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
+  fifo=/tmp/$PREFIX.fifo; mkfifo "$fifo"; exec 3<>"$fifo"
+  for signal in TERM INT; do
+    head -c "$(python3 -c 'import fcntl, sys; print(fcntl.fcntl(3, 1032))')" /dev/zero >&3  # F_GETPIPE_SZ: fill it
+    # A script's background job ignores SIGINT; reset it, as for a command in a terminal's foreground.
+    env --default-signal=INT "$SWARMLB" -n "$ns" vip add 10.0.0.2 --dev eth0 --fwm 257 >"$fifo" 2>/tmp/$PREFIX.err & pid=$!
+    for i in $(seq 1 100); do nsx "$ns" "$IPT" -t mangle -S OUTPUT | grep -q 0x101 && break; sleep 0.05; done
+    sleep 0.2
+    kill -0 $pid 2>/dev/null || fail "swarmlb did not wait to write its report (stderr: $(cat /tmp/$PREFIX.err))"
+    kill -"$signal" $pid; sleep 0.2
+    head -c "$(python3 -c 'import fcntl, sys; print(fcntl.fcntl(3, 1032))')" <&3 >/dev/null  # drain the filling
+    rc=0; wait $pid || rc=$?
+    assert_eq 0 "$rc" "exit status after SIG$signal past the commit"
+    IFS= read -r -t 2 line1 <&3; IFS= read -r -t 2 line2 <&3
+    assert_eq "ip addr add 10.0.0.2/32 dev eth0
+$IPT -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff" "$line1
+$line2" "the report, written whole"
+    assert_eq "" "$(cat /tmp/$PREFIX.err)"
+    assert_contains "$(ip -n "$ns" -o addr show dev eth0)" "inet 10.0.0.2/32 scope global eth0"
+    "$SWARMLB" -n "$ns" vip del 10.0.0.2 >/dev/null
+  done
+  exec 3>&-
+}
+
+# The same as a real race, bounded: SIGTERM at a random moment of a change; the exit status says which side it landed on.
+test_sigterm_at_any_moment_exits_143_unchanged_or_0_changed() {
+  ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
+  before=$(state "$ns")
+  seen=
+  for i in $(seq 1 30); do
+    "$SWARMLB" -n "$ns" vip add 10.0.0.2 --dev eth0 --fwm 257 >/dev/null 2>/tmp/$PREFIX.err & pid=$!
+    sleep "0.$(printf '%03d' $((RANDOM % 300)))"  # a change takes about 0.2 s (debug build)
+    kill -TERM $pid 2>/dev/null || true
+    rc=0; wait $pid || rc=$?
+    case $rc in
+      143) assert_eq "$before" "$(state "$ns")" "state after exit 143 (run $i)" ;;
+      0) assert_contains "$(nsx "$ns" "$IPT" -t mangle -S OUTPUT)" "-A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff"
+         assert_contains "$(ip -n "$ns" -o addr show dev eth0)" "inet 10.0.0.2/32"
+         "$SWARMLB" -n "$ns" vip del 10.0.0.2 >/dev/null ;;
+      *) fail "exit $rc (run $i): $(cat /tmp/$PREFIX.err)" ;;
+    esac
+    seen+=" $rc"
+  done
+  echo "exit statuses:$seen" >&2
+}
+
 test_port_marks_for_the_ingress_namespace() {
   ns=$(new_ns ingress)
   expect_exit 0 "$SWARMLB" -n "$ns" mark add 0x10f --port tcp/8080
@@ -123,7 +195,7 @@ test_what_swarmlb_writes_is_what_iptables_writes_for_the_same_commands() {
   b=$(new_ns classic); with_eth0 "$b" 10.0.0.5/24
   script=
   for change in "vip add 10.0.0.2 --dev eth0 --fwm 0x101" "vip add 10.0.0.6 --dev eth0 --fwm 262 --chain INPUT" \
-                "mark add 0x10f --port tcp/8080" "mark add 272 --port udp/53" "vip del 10.0.0.6"; do
+                "mark add 0x10f --port tcp/8080" "mark add 272 --port udp/53" "vip del 10.0.0.6 --chain INPUT"; do
     # shellcheck disable=SC2086
     expect_exit 0 "$SWARMLB" -n "$a" $change
     script+=$OUT$'\n'
@@ -163,12 +235,21 @@ roundrobin|fwm add 257 --scheduler roundrobin
 10.0.0.x|snat add 10.0.0.0/24 --to-source 10.0.0.x
 tcp/99999|mark add 0x10f --port tcp/99999
 DOCKER|vip add 10.0.0.3 --dev eth0 --fwm 257 --chain DOCKER
+'FORWARD'|vip add 10.0.0.3 --dev eth0 --fwm 257 --chain FORWARD
+'PREROUTING'|vip add 10.0.0.3 --dev eth0 --fwm 257 --chain PREROUTING
+'input'|vip add 10.0.0.3 --dev eth0 --fwm 257 --chain input
+'POSTROUTING'|vip del 10.0.0.2 --chain POSTROUTING
+'FORWARD'|service add web --vip 10.0.0.3 --fwm 258 --dev eth0 --chain FORWARD
+'prerouting'|mark add 0x10f --port tcp/8080 --chain prerouting
 70000|real add 257 10.0.0.3 --weight 70000
 bridge|real add 257 10.0.0.3 --forward bridge
 10.0.0.3:x|real del 257 10.0.0.3:x
 --to-source|service add web --vip 10.0.0.2 --fwm 257 --dev eth0 --snat 10.0.0.0/24
 Unknown option|vip add 10.0.0.3 --dev eth0 --fwm 257 --bogus
 CASES
+  # an error names only what was typed: not the --netns given back to the parser behind the command
+  expect_exit 2 "$SWARMLB" -n "$ns" apply --config /dev/null --dev eth0 -- extra
+  one_line "$ERR"; assert_contains "$ERR" "'extra'"; assert_not_contains "$ERR" "netns"
   assert_eq "$before" "$(state "$ns")" "state after bad input"
 }
 

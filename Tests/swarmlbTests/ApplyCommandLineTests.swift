@@ -71,4 +71,14 @@ final class ApplyCommandLineTests: XCTestCase {
         XCTAssertEqual(listed.subtracting(["--help", "--version"]), Set(ApplyCommandLine.options.keys))
         XCTAssertTrue(help.contains("-n, --netns"))
     }
+
+    /// Leading options go back before a `--`, so that the parser's error names only what was typed.
+    func testLeadingOptionsGoBeforeADoubleDash() throws {
+        XCTAssertEqual(
+            try CommandRunner.leadingOptionsMovedLast(["-n", "lb_x", "apply", "--config", "f", "--dev", "eth0", "--", "extra"]),
+            ["apply", "--config", "f", "--dev", "eth0", "--netns=lb_x", "--", "extra"])
+        XCTAssertThrowsError(try parsed(["-n", "lb_x", "apply", "--config", "f", "--dev", "eth0", "--", "extra"])) { error in
+            XCTAssertEqual(SwarmLB.message(for: error), "Unexpected argument 'extra'")
+        }
+    }
 }

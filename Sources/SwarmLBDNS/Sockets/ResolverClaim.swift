@@ -2,7 +2,8 @@ import Glibc
 import SwarmLBKit
 
 /// One resolver per listen address and network namespace: held for the resolver's life, it is an
-/// exclusive flock(2) on `/run/swarmlb/dns-<netns inode>-<address>:<port>.lock` (so two resolvers
+/// exclusive flock(2) on `/run/swarmlb/dns-<netns inode>-<address>:<port>.lock` (for a user who may
+/// not write /run, as in a user namespace: `$XDG_RUNTIME_DIR` or /tmp, `swarmlb-dns-...`) (so two resolvers
 /// starting at once cannot both win), taken only when no resolver (swarmlb's, or Docker's own)
 /// already serves the port: for port 53 (nat mode or `--port 53`), no redirect of port 53 of the
 /// address to ports something listens on (in the nat chain DOCKER_OUTPUT, or in Docker 29's nf_tables
@@ -25,8 +26,13 @@ public final class ResolverClaim {
         let length = try syscall("readlink", "/proc/thread-self/ns/net") { readlink("/proc/thread-self/ns/net", &link, link.count - 1) }
         let namespace = String(decoding: link.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self).filter(\.isNumber)
         mkdir(Self.directory, 0o755)
-        let path = "\(Self.directory)/dns-\(namespace)-\(address):\(port).lock"
-        let fd = try syscall("open", path) { open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }
+        var path = "\(Self.directory)/dns-\(namespace)-\(address):\(port).lock"
+        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd < 0, [EACCES, EPERM, EROFS].contains(errno) {
+            path = "\(getenv("XDG_RUNTIME_DIR").map { String(cString: $0) } ?? "/tmp")/swarmlb-dns-\(namespace)-\(address):\(port).lock"
+            fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        }
+        if fd < 0 { throw .syscall(call: "open", object: path, errno: errno) }
         let listeners = (try? SocketTable.listeners()) ?? []
         func listening(_ proto: TransportPort.Proto, _ port: UInt16) -> Bool {
             listeners.contains { $0.proto == proto && $0.port == port && $0.address == address }

@@ -14,6 +14,8 @@ public struct MarkRule: Hashable, Sendable {
     public static let table = FirewallTable.mangle
     /// The mangle chains a mark may be set in.
     public static let chains = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]
+    /// The chains of a VIP's mark: INPUT (Docker's load-balancer namespace) or OUTPUT (each container, Docker 1.12-17.x).
+    public static let vipChains = ["INPUT", "OUTPUT"]
 
     public init(chain: String, selector: Selector, mark: FirewallMark) {
         self.chain = chain
@@ -21,11 +23,10 @@ public struct MarkRule: Hashable, Sendable {
         self.mark = mark
     }
 
-    /// Validates a `--chain` argument.
-    public static func parseChain(_ text: String) throws(ValidationError) -> String {
-        let upper = text.uppercased()
-        guard chains.contains(upper) else { throw ValidationError(text, "mangle chain (\(chains.joined(separator: ", ")))") }
-        return upper
+    /// Validates a `--chain` argument: one of `allowed`, spelled as iptables spells it (upper case).
+    public static func parseChain(_ text: String, among allowed: [String] = chains) throws(ValidationError) -> String {
+        guard allowed.contains(text) else { throw ValidationError(text, "mangle chain (\(allowed.joined(separator: " or ")))") }
+        return text
     }
 
     public var rule: IPTablesRule {

@@ -117,8 +117,13 @@ struct StatePlanner {
         }
         var decisions = try removed.map { r throws in try decide(r.deleteChange) }
         if removed.isEmpty, let mark { decisions.append(.absent(MarkRule(chain: chain, selector: .vip(vip), mark: mark).deleteChange)) }
-        for d in devices { decisions.append(try removeVIPAddress(InterfaceAddress(address: vip, device: d), except: removed)) }
-        return decisions
+        let addresses = try devices.map { d throws in try removeVIPAddress(InterfaceAddress(address: vip, device: d), except: removed) }
+        // No rule of the chain to remove and every /32 kept for another chain's mark: the command would remove nothing.
+        let reasons = addresses.compactMap { if case .kept(_, let reason) = $0 { reason } else { nil } }
+        if decisions.isEmpty, !reasons.isEmpty, reasons.count == addresses.count {
+            return [.notFound("no mangle \(chain) rule sets a mark for \(vip) and its /32 stays (\(reasons[0])): nothing removed")]
+        }
+        return decisions + addresses
     }
 
     /// A VIP's /32 goes unless a mark rule other than those being removed still sends packets to it.

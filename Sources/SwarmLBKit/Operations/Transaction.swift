@@ -3,7 +3,9 @@ import Glibc
 /// Applies a list of kernel changes as one transaction: every step is first checked against the
 /// current state (so adds are idempotent and absent deletes are found before anything changes),
 /// then performed in order, consecutive rule changes to one table in one firewall commit; if a
-/// step fails, or SIGINT/SIGTERM arrives, the steps already done are undone in reverse.
+/// step fails, or SIGINT/SIGTERM arrives, the steps already done are undone in reverse. Once the
+/// last step is made and no signal is pending, the change is committed: from then on SIGINT and
+/// SIGTERM stay blocked in the calling thread, so they no longer change the command's exit status.
 /// Legacy iptables' xtables lock is held from before planning to the last step.
 public struct Transaction {
     /// A step after comparing it with the kernel's state.
@@ -160,7 +162,8 @@ public struct Transaction {
     /// Takes the firewall's write lock (legacy), plans under it, then performs the plan's steps.
     private func execute(writesFirewall: Bool, _ plan: () throws -> Report) throws -> Report {
         let signals = SignalSet([SIGINT, SIGTERM])
-        defer { signals.restore() }
+        var committed = false
+        defer { if !committed { signals.restore() } }
         let firewall = writesFirewall ? try kernel.firewallForWriting() : nil
         do throws(KernelError) { try firewall?.takeWriteLock() } catch {
             if case .interrupted = error, let signal = signals.pending() { throw Failure.interrupted(signal: signal, rollbackFailures: []) }
@@ -185,6 +188,9 @@ public struct Transaction {
         if let signal = signal ?? signals.pending() {
             throw Failure.interrupted(signal: signal, rollbackFailures: rollBack(done, executor, report))
         }
+        // The commit point: the change stands, so SIGINT/SIGTERM stay blocked while the command reports
+        // it, and a late one dies with the process instead of making the exit status say "rolled back".
+        committed = true
         return report
     }
 

@@ -3,7 +3,8 @@ import Glibc
 /// Which iptables backend a namespace's commands use, and why: the one chosen (`--backend`,
 /// `SWARMLB_BACKEND`), else the one that already holds rules in the namespace, else the one the
 /// host's `iptables` command is (the alternatives link: xtables-nft-multi means nft), as Docker's
-/// own `iptables` calls there would pick.
+/// own `iptables` calls there would pick. A legacy table list the user may not read (a user
+/// namespace) counts as holding no rules.
 public struct FirewallSelection {
     public enum Choice: String, Sendable, CaseIterable {
         case auto, legacy, nft
@@ -34,7 +35,7 @@ public struct FirewallSelection {
         case .auto: break
         }
         let l = legacy(), n = try nft()
-        let legacyHolds = try holdings(l), nftHolds = try holdings(n)
+        let legacyHolds = try legacyHoldings(l), nftHolds = try holdings(n)
         let (host, link) = hostDefault()
         let fallback = host == .legacy ? l : n
         switch (legacyHolds, nftHolds) {
@@ -50,6 +51,12 @@ public struct FirewallSelection {
     }
 
     private enum Holdings { case nothing, other, loadBalancing }
+
+    /// In a user namespace (`unshare -rn`) the legacy table list belongs to the host's root and reads
+    /// EACCES: no legacy table there is ours to read, so the choice falls to nf_tables or the host's default.
+    private static func legacyHoldings(_ backend: FirewallBackend) throws(KernelError) -> Holdings {
+        do { return try holdings(backend) } catch  where error.errno == EACCES || error.errno == EPERM { return .nothing }
+    }
 
     private static func holdings(_ backend: FirewallBackend) throws(KernelError) -> Holdings {
         let tables = try backend.existingTables()

@@ -104,6 +104,8 @@ public final class NFTFirewall: FirewallBackend {
         private(set) var messages: [NFTables.Message] = []
         private let table: FirewallTable
         private var tableExists: Bool
+        /// What keeps the table even when its chains are empty: sets or other objects, a base chain with a DROP policy.
+        private let tableHoldsMore: Bool
         /// Every chain as it will be.
         private var chains: [String: Chain] = [:]
         /// The message index of each rule added (by its id - 1), so a later message naming it can give it its id.
@@ -151,6 +153,7 @@ public final class NFTFirewall: FirewallBackend {
         init(_ table: FirewallTable, _ read: NFTables.Table?, _ edits: [Prepared]) throws(KernelError) {
             self.table = table
             tableExists = read != nil
+            tableHoldsMore = read.map { t in t.holdsMoreThanChains || t.chains.contains { $0.policy == UInt32(NF_DROP) } } ?? false
             for c in read?.chains ?? [] { chains[c.name] = Chain() }
             for r in read?.rules ?? [] {
                 let rule = NFTRuleCodec.decode(r.expressions, comment: r.comment)
@@ -159,6 +162,18 @@ public final class NFTFirewall: FirewallBackend {
             }
             messages.reserveCapacity(edits.count)
             for edit in edits { try apply(edit) }
+            deleteTableLeftEmpty()
+        }
+
+        /// A batch that changes the table and leaves it with no rule and no user chain deletes it:
+        /// so a rollback removes the table (and base chains) its change created, and removing
+        /// swarmlb's last rule leaves no empty table behind. iptables lists the table the same either way.
+        private mutating func deleteTableLeftEmpty() {
+            guard !messages.isEmpty, tableExists, !tableHoldsMore,
+                chains.allSatisfy({ name, chain in chain.rules.isEmpty && table.builtinChains.contains(name) })
+            else { return }
+            messages.append(.deleteTable(name))
+            tableExists = false
         }
 
         private var name: String { table.rawValue }

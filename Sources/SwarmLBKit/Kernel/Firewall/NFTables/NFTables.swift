@@ -18,6 +18,8 @@ final class NFTables {
         var chains: [Chain]
         /// In chain order.
         var rules: [Rule]
+        /// Whether the table holds objects other than chains (sets, maps, stateful objects, flowtables).
+        var holdsMoreThanChains = false
     }
 
     struct Chain {
@@ -60,6 +62,8 @@ final class NFTables {
         case flushChain(table: String, chain: String)
         /// Deletes a chain that holds no rules and that no rule jumps to (else EBUSY).
         case deleteChain(table: String, chain: String)
+        /// `nft delete table ip T`, with the chains it holds.
+        case deleteTable(String)
 
         /// Gives an added rule the id a later message of the batch refers to it by.
         mutating func give(id: UInt32) {
@@ -120,16 +124,19 @@ final class NFTables {
     }
 
     /// The names of the tables of family ip, in the kernel's order. `nft list tables ip`.
-    func tableNames() throws(KernelError) -> [String] {
-        var names: [String] = []
+    func tableNames() throws(KernelError) -> [String] { try tables().map(\.name) }
+
+    /// The tables of family ip with their use counts (chains, sets, objects and flowtables they hold).
+    private func tables() throws(KernelError) -> [(name: String, use: UInt32)] {
+        var tables: [(name: String, use: UInt32)] = []
         try request(type: NFT_MSG_GETTABLE, family: Self.family, flags: NLM_F_DUMP, operation: "list tables", object: "ip") { nlh in
             guard let t = nftnl_table_alloc() else { return }
             defer { nftnl_table_free(t) }
             if nftnl_table_nlmsg_parse(nlh, t) == 0, let n = nftnl_table_get_str(t, UInt16(NFTNL_TABLE_NAME.rawValue)) {
-                names.append(String(cString: n))
+                tables.append((String(cString: n), nftnl_table_get_u32(t, UInt16(NFTNL_TABLE_USE.rawValue))))
             }
         }
-        return names
+        return tables
     }
 
     /// Table `name` with its chains and rules, read between two equal generation ids (as
@@ -172,7 +179,7 @@ final class NFTables {
 
     /// nil when the table does not exist. A dump the kernel interrupted throws EINTR.
     private func read(_ name: String) throws(KernelError) -> Table? {
-        guard try tableNames().contains(name) else { return nil }
+        guard let use = try tables().first(where: { $0.name == name })?.use else { return nil }
         var chains: [Chain] = []
         try request(type: NFT_MSG_GETCHAIN, family: Self.family, flags: NLM_F_DUMP, operation: "list chains", object: "table ip \(name)") {
             nlh in
@@ -200,7 +207,7 @@ final class NFTables {
         ) { nlh in
             if let rule = NFTRuleMessage.rule(nlh) ?? Self.libnftnlRule(nlh) { rules.append(rule) }
         }
-        return Table(chains: chains, rules: rules)
+        return Table(chains: chains, rules: rules, holdsMoreThanChains: use > chains.count)
     }
 
     /// A rule message read with libnftnl: the rules NFTRuleMessage leaves (an expression it does not
@@ -327,6 +334,7 @@ final class NFTables {
         case let .deleteRule(t, c, _, _): return "delete rule ip \(t) \(c)"
         case let .flushChain(t, c): return "flush chain ip \(t) \(c)"
         case let .deleteChain(t, c): return "delete chain ip \(t) \(c)"
+        case .deleteTable(let t): return "delete table ip \(t)"
         }
     }
 
@@ -391,6 +399,14 @@ final class NFTables {
             defer { nftnl_chain_free(c) }
             let nlh = header(NFT_MSG_DELCHAIN, NLM_F_NONREC)
             nftnl_chain_nlmsg_build_payload(nlh, c)
+            return nlh
+        case .deleteTable(let name):
+            let t = nftnl_table_alloc()!
+            defer { nftnl_table_free(t) }
+            nftnl_table_set_u32(t, attr(NFTNL_TABLE_FAMILY), UInt32(family))
+            nftnl_table_set_str(t, attr(NFTNL_TABLE_NAME), name)
+            let nlh = header(NFT_MSG_DELTABLE, 0)
+            nftnl_table_nlmsg_build_payload(nlh, t)
             return nlh
         }
     }
