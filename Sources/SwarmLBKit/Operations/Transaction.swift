@@ -109,7 +109,7 @@ public struct Transaction {
     /// `ifExists` is false, `Failure.refused` when a request contradicts the namespace.
     public func run(_ requests: [ChangeRequest], ifExists: Bool = false, dryRun: Bool = false) throws -> Report {
         var seen = Set<ChangeRequest>()
-        let requests = requests.filter { seen.insert($0).inserted }
+        let requests = requests.count < 2 ? requests : requests.filter { seen.insert($0).inserted }  // apply's one intent: not hashed
         let plan = { () throws -> Report in
             for case .reconcile(let intent, let prune) in requests {
                 try Reconciler(intent: intent, scope: .file(prune: prune)).read(state)
