@@ -50,8 +50,10 @@ final class FakeNamespace: NamespaceState {
     var addressList: [InterfaceAddress] = []
     /// Links by name, up or down.
     var links: [String: Bool] = ["lo": false, "eth0": true]
-    /// Sysctl values, the kernel's defaults at first; one not set reads "0".
-    var sysctls: [Sysctl: String] = [.ipvsConnReuseMode: "1"]
+    /// Sysctl values, the kernel's defaults at first.
+    var sysctls: [Sysctl: String] = [
+        .ipvsConntrack: "0", .ipvsConnReuseMode: "1", .ipvsExpireNodestConn: "0", .ipvsExpireQuiescentTemplate: "0", .ipForward: "0",
+    ]
     let firewall: FakeFirewall
 
     init(_ firewall: FakeFirewall = FakeFirewall()) { self.firewall = firewall }
@@ -89,7 +91,22 @@ final class FakeNamespace: NamespaceState {
         return up
     }
 
-    func sysctl(_ s: Sysctl) -> String { sysctls[s] ?? "0" }
+    func sysctl(_ s: Sysctl) -> String { sysctls[s] ?? "0" }  // e.g. route_localnet of a device
+
+    /// Everything the namespace holds, one line per object, for comparing two states.
+    var listing: [String] {
+        let ipvs = services.flatMap { e in
+            ["\(e.service.ipvsadmCommand("-A"))"] + e.reals.map { KernelChange.addReal(e.service.key, $0).command(iptables: "") }.sorted()
+        }
+        let rules = FirewallTable.allCases.flatMap { t in
+            dump(t).chains.flatMap { c in ["\(t.rawValue) -N \(c.name)"] + c.rules.map { "\(t.rawValue) -A \(c.name) \($0.specification)" }
+            }
+        }
+        // Sorted: an address deleted and added again comes last, in the kernel too.
+        return addressList.map(\.description).sorted() + ipvs.sorted() + rules
+            + links.sorted { $0.key < $1.key }.map { "\($0.key) up=\($0.value)" }
+            + sysctls.sorted { $0.key.name < $1.key.name }.map { "\($0.key.name)=\($0.value)" }
+    }
 
     /// The namespace after the change, as the kernel makes it.
     func make(_ change: KernelChange) {

@@ -250,6 +250,32 @@ final class PlanTests: XCTestCase {
             ["ipvsadm -A -f 265 -s rr", "ipvsadm -a -f 265 -r 10.0.0.10:0 -m -w 1"])
     }
 
+    /// Every change carries its undo: a plan's changes made, then their undos in reverse, leave the
+    /// namespace as it was (what a rollback does), for apply with --prune and for service del.
+    func testUndosInReverseRestoreTheNamespace() throws {
+        let ns = namespace()
+        ns.links["lo"] = true
+        ns.addressList += [vip("10.0.0.2"), vip("10.0.0.9")]
+        ns.services = [service(m101, .wrr, persistence: 300, reals: [("10.0.0.3", 1), ("10.0.0.4", 2)])]
+        ns.services.append(service(FirewallMark(0x109), reals: [("10.0.0.10", 1)]))
+        ns.firewall.commit(
+            .mangle,
+            [.append(chain: "OUTPUT", mark("10.0.0.9", FirewallMark(0x109)).rule), .append(chain: "OUTPUT", mark("10.0.0.2", m101).rule)])
+        ns.firewall.commit(.nat, [.append(chain: "POSTROUTING", SNATRule(subnet: net("10.0.0.0/24"), source: a("10.0.0.9")).rule)])
+        let before = ns.listing
+        for requests in [
+            [ChangeRequest.reconcile(intent([("web", "10.0.0.2", m101, ["10.0.0.3": 1, "10.0.0.5": 1])]), prune: true)],
+            ServiceRecipe(name: "web", vip: a("10.0.0.2"), mark: m101, device: "eth0").deleteRequests,
+        ] {
+            let report = try plan(requests, ns)
+            XCTAssertFalse(report.performed.isEmpty)
+            report.performed.forEach(ns.make)
+            XCTAssertNotEqual(ns.listing, before)
+            for case .perform(_, let undo) in report.decisions.reversed() { undo.forEach(ns.make) }
+            XCTAssertEqual(ns.listing, before)
+        }
+    }
+
     // MARK: - service add and del: apply's planner on a one-service intent
 
     let webRecipe = ServiceRecipe(
