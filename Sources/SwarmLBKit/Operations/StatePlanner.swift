@@ -115,7 +115,7 @@ struct StatePlanner {
     /// `vip del`: all or nothing. When the VIP is on another device than the one given, or marked in
     /// the chain with another mark than the one given, nothing is removed and one line says so.
     private func removeVIP(_ vip: IPv4Address, device: String?, mark: FirewallMark?, chain: String) throws -> [Transaction.Decision] {
-        if let device { _ = try state.requireDevice(device) }  // an unknown device is an error, not "absent"
+        if let device { try state.requireDevice(device) }  // an unknown device is an error, not "absent"
         let assigned = try state.addresses().filter { $0.address == vip && $0.prefixLength == 32 }
         let marks = try state.vipMarks().filter { $0.chain == chain && $0.selector == .vip(vip) }
         if let device, !assigned.isEmpty, !assigned.contains(where: { $0.device == device }) {
