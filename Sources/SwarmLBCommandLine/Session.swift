@@ -33,19 +33,7 @@ public struct Session {
     /// Applies (or with --dry-run, plans) the requests and prints what was done.
     /// A request made twice (`real add 0x101 10.0.0.3 10.0.0.3`) is planned and printed once.
     public func apply(_ requests: [ChangeRequest], _ change: ChangeOptions, ifExists: Bool = false) throws {
-        var seen = Set<ChangeRequest>()
-        let requests = requests.filter { seen.insert($0).inserted }
-        let transaction = Transaction(kernel: kernel)
-        let report =
-            change.dryRun
-            ? try transaction.plan(requests, ifExists: ifExists)
-            : try transaction.apply(requests, ifExists: ifExists)
-        try printReport(report, dryRun: change.dryRun)
-    }
-
-    /// Applies the requests `plan` makes from the firewall's tables, read under legacy's write lock.
-    public func apply(_ change: ChangeOptions, ifExists: Bool = false, planning plan: (FirewallBackend) throws -> [ChangeRequest]) throws {
-        let report = try Transaction(kernel: kernel).apply(ifExists: ifExists, dryRun: change.dryRun, plan)
+        let report = try Transaction(kernel: kernel).run(requests, ifExists: ifExists, dryRun: change.dryRun)
         try printReport(report, dryRun: change.dryRun)
     }
 
@@ -59,14 +47,8 @@ public struct Session {
     public func printReport(_ report: Transaction.Report, dryRun: Bool) throws {
         if json { return try printJSON(JSONViews.ChangeReport(report, dryRun: dryRun)) }
         var out = TextBuffer()
-        for d in report.decisions {
-            switch d {
-            case .perform(let c, _): out.write(report.command(c))
-            case .alreadyDone(let c): out.write("# already present: \(report.command(c))")
-            case .absent(let c): out.write("# not present: \(report.command(c))")
-            case let .kept(c, reason): out.write("# kept: \(report.command(c)) (\(reason))")
-            case .notFound(let what): out.write("# not present: \(what)")
-            }
+        for line in report.scriptLines {
+            out.write(line)
             out.write(UInt8(ascii: "\n"))
         }
         try Self.write(out)

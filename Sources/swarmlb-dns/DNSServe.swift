@@ -40,7 +40,7 @@ struct DNSServe: ParsableCommand {
                 address: settings.address, port: options.port ?? 53,
                 nat: try session.kernel.firewall().dump(.nat))
         defer { claim?.release() }
-        _ = try Transaction(kernel: session.kernel).apply([.setLink("lo", up: true)], ifExists: false)  // 127.0.0.11 lives on lo
+        _ = try Transaction(kernel: session.kernel).run([.change(.setLink("lo", up: true))])  // 127.0.0.11 lives on lo
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)  // threads born inside the namespace
         defer { try? group.syncShutdownGracefully() }
         let served = try UpstreamAccess(streams: group)

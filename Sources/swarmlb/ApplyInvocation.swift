@@ -27,8 +27,8 @@ struct ApplyInvocation: Equatable {
         let session = try Session(netns: netns, json: json, backend: CommonOptions.backendChoice(given: backend), wait: wait)
         PhaseTimings.mark("namespace entered")
         _ = try session.kernel.links().device(dev)
-        let snapshot = NamespaceSnapshot(session.kernel)
-        let own = try snapshot.orderedAddresses().filter { $0.device == dev && $0.prefixLength < 32 }
+        let state = KernelNamespaceState(session.kernel)
+        let own = try state.orderedAddresses().filter { $0.device == dev && $0.prefixLength < 32 }
         let subnet = network.subnet ?? own.first.map { IPv4Subnet($0.address, prefixLength: $0.prefixLength) }
         let snatSource = toSource ?? own.first { subnet?.contains($0.address) ?? false }?.address
         PhaseTimings.mark("device and its addresses")
@@ -39,7 +39,7 @@ struct ApplyInvocation: Equatable {
                 "device for apply: it has no address within \(subnet.map(String.init(describing:)) ?? "the services file's subnet") to be the SNAT source; give --to-source"
             )
         }
-        let report = try Transaction(kernel: session.kernel).reconcile(intent, prune: prune, dryRun: dryRun || check, against: snapshot)
+        let report = try Transaction(kernel: session.kernel, state: state).run([.reconcile(intent, prune: prune)], dryRun: dryRun || check)
         PhaseTimings.mark(dryRun || check ? "intent" : "intent and changes")
         try session.printReport(report, dryRun: dryRun || check)
         PhaseTimings.mark("output")

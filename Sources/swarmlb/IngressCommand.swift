@@ -32,7 +32,7 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let p = publication.publication
-            try Session(common).apply(change) { p.addChanges(filter: try $0.dump(.filter)).map(ChangeRequest.change) }
+            try Session(common).apply([.publish(p)], change)
         }
     }
 
@@ -46,9 +46,7 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let p = publication.publication
-            try Session(common).apply(change, ifExists: removal.ifExists) {
-                p.deleteChanges(nat: try $0.dump(.nat), filter: try $0.dump(.filter)).map(ChangeRequest.change)
-            }
+            try Session(common).apply([.unpublish(p)], change, ifExists: removal.ifExists)
         }
     }
 
@@ -79,7 +77,7 @@ struct IngressCommand: ParsableCommand {
         func run() throws {
             var b = arguments.balance
             b.service.reals = real
-            try Session(common).apply(b.addChanges, change)
+            try Session(common).apply([.balanceIngress(b)], change)
         }
     }
 
@@ -95,7 +93,7 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let b = arguments.balance
-            try Session(common).apply(change, ifExists: removal.ifExists) { b.deleteRequests(mangle: try $0.dump(.mangle)) }
+            try Session(common).apply([.unbalanceIngress(b)], change, ifExists: removal.ifExists)
         }
     }
 
@@ -117,7 +115,7 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let r = arguments.taskRedirect
-            try Session(common).apply(change) { r.addChanges(filter: try $0.dump(.filter)).map(ChangeRequest.change) }
+            try Session(common).apply([.redirect(r)], change)
         }
     }
 
@@ -131,9 +129,7 @@ struct IngressCommand: ParsableCommand {
 
         func run() throws {
             let r = arguments.taskRedirect
-            try Session(common).apply(change, ifExists: removal.ifExists) {
-                r.deleteChanges(nat: try $0.dump(.nat)).map(ChangeRequest.change)
-            }
+            try Session(common).apply([.unredirect(r)], change, ifExists: removal.ifExists)
         }
     }
 }

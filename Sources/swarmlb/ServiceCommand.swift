@@ -62,7 +62,7 @@ struct ServiceCommand: ParsableCommand {
             if let snat, let toSource {
                 recipe.snat = SNATRule(subnet: snat, source: toSource)
             }
-            try Session(common).apply(recipe.addChanges, change)
+            try Session(common).apply([recipe.addRequest], change)
         }
     }
 

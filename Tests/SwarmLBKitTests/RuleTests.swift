@@ -123,21 +123,4 @@ final class RuleTests: XCTestCase {
             KernelChange.addAddress(InterfaceAddress(address: a("10.0.0.2"), device: "eth0")).command(iptables: "iptables-nft"),
             "ip addr add 10.0.0.2/32 dev eth0")
     }
-
-    func testServiceRecipeOrder() {
-        let recipe = ServiceRecipe(
-            name: "my-web", vip: a("10.0.0.2"), mark: FirewallMark(0x101), device: "eth0",
-            reals: [a("10.0.0.3")], snat: SNATRule(subnet: net("10.0.0.0/24"), source: a("10.0.0.5")))
-        XCTAssertEqual(
-            recipe.addChanges.map { $0.command(iptables: "iptables-nft") },
-            [
-                "ip addr add 10.0.0.2/32 dev eth0",
-                "iptables-nft -t mangle -A OUTPUT -d 10.0.0.2/32 -j MARK --set-xmark 0x101/0xffffffff",
-                "ipvsadm -A -f 257 -s rr",
-                "ip link set lo up",
-                "ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1",
-                "iptables-nft -t nat -A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.5",
-                "sysctl -w net.ipv4.vs.conntrack=1",
-            ])
-    }
 }

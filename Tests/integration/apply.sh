@@ -180,7 +180,7 @@ ipvsadm -e -f 257 -r 10.0.0.4:0 -m -w 1 -x 50" "$OUT" "the scheduler back to rr,
   assert_eq "50 0" "$(nsx "$ns" ipvsadm -Ln --thresholds | awk '/10.0.0.4/ {print $3, $4}')" "the thresholds read back (upper, lower)"
 }
 
-# The add/del commands plan on apply's snapshot: a second mark for a VIP is refused (vip add, service add,
+# The add/del commands plan on apply's reading of the namespace: a second mark for a VIP is refused (vip add, service add,
 # apply), service del keeps a VIP /32 another service's mark rule still sends packets to, and vip del
 # removes nothing when the VIP is on another device or marked with another mark than the one given.
 test_one_object_commands_refuse_second_marks_and_keep_what_others_use() {

@@ -54,8 +54,8 @@ test_service_add_twice_changes_nothing_and_del_restores() {
 test_a_failing_step_rolls_back_every_earlier_step() {
   ns=$(new_ns c); with_eth0 "$ns" 10.0.0.5/24
   before=$(state "$ns")
-  # The third step (the IPVS service) fails in the kernel, after the address and the mark rule
-  # were added: its scheduler module does not exist in this kernel.
+  # The second step (the IPVS service) fails in the kernel, after the address was added: its
+  # scheduler module does not exist in this kernel.
   if modprobe -n ip_vs_twos 2>/dev/null; then fail "this kernel has ip_vs_twos; pick another missing scheduler"; fi
   expect_exit 1 "$SWARMLB" -n "$ns" service add web --vip 10.0.0.2 --fwm 257 --dev eth0 --real 10.0.0.3 --scheduler twos
   one_line "$ERR"

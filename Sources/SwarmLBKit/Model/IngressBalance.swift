@@ -4,7 +4,7 @@
 /// rewrites their source to the sandbox's own ingress address. Mirrors
 /// `iptables -t mangle -A PREROUTING -p tcp -m tcp --dport 8080 -j MARK --set-xmark 0x102/0xffffffff`,
 /// `ipvsadm -A -f 258 -s rr`, `ipvsadm -a -f 258 -r 10.255.0.4:0 -m -w 1` and the rest.
-public struct IngressBalance: Sendable {
+public struct IngressBalance: Sendable, Hashable {
     public var port: TransportPort
     /// The VIP's mark, FWM service, reals and SNAT, as a `service add` with the mark in INPUT and Docker's load-balancer sysctls.
     public var service: ServiceRecipe

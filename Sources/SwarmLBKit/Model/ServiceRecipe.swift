@@ -1,7 +1,7 @@
 /// Docker Swarm's per-container load-balancing recipe for one service: the VIP as a /32 on the
 /// overlay device, the mangle mark for it, the IPVS fwmark service with its tasks as Masq real
 /// servers, and optionally the ipvs SNAT rule for the overlay subnet.
-public struct ServiceRecipe: Sendable {
+public struct ServiceRecipe: Sendable, Hashable {
     public var name: String
     public var vip: IPv4Address
     public var mark: FirewallMark

@@ -17,7 +17,7 @@ public final class DNSRedirectKeeper {
     /// stale rules removed are returned, as commands, for the log.
     public func install(replacing stale: [DNSRedirect]) throws -> [String] {
         let removed = try removeStale(stale)
-        _ = try transaction.apply(redirect.addChanges, ifExists: false)
+        _ = try transaction.run(redirect.addChanges.map(ChangeRequest.change))
         return removed
     }
 
@@ -25,7 +25,8 @@ public final class DNSRedirectKeeper {
     public func removeStale(_ stale: [DNSRedirect]) throws -> [String] {
         var removed: [String] = []
         for old in stale {
-            let report = try transaction.apply(old.deleteChanges(in: try kernel.firewall().dump(.nat)), ifExists: true)
+            let report = try transaction.run(
+                old.deleteChanges(in: try kernel.firewall().dump(.nat)).map(ChangeRequest.change), ifExists: true)
             removed += report.performed.map(report.command)
         }
         return removed
@@ -34,12 +35,12 @@ public final class DNSRedirectKeeper {
     /// True when every rule of ours is in place; else puts them back and returns false.
     public func restoreIfRemoved() throws -> Bool {
         guard !redirect.isInstalled(in: try kernel.firewall().dump(.nat)) else { return true }
-        _ = try transaction.apply(redirect.addChanges, ifExists: false)
+        _ = try transaction.run(redirect.addChanges.map(ChangeRequest.change))
         return false
     }
 
     /// Removes our rules (and chains nothing else uses).
     public func remove() throws {
-        _ = try transaction.apply(redirect.deleteChanges(in: try kernel.firewall().dump(.nat)), ifExists: true)
+        _ = try transaction.run(redirect.deleteChanges(in: try kernel.firewall().dump(.nat)).map(ChangeRequest.change), ifExists: true)
     }
 }

@@ -1,14 +1,5 @@
-/// The kernel changes of `ingress balance` and `ingress unbalance`.
+/// The requests of `ingress unbalance` (`ingress balance` is `ChangeRequest.balanceIngress`).
 extension IngressBalance {
-    /// Everything `ingress balance` does: the service (VIP, marks, IPVS, reals, SNAT, sysctls), the
-    /// port mark once the service exists, and ip_forward.
-    public var addChanges: [KernelChange] {
-        var changes = service.addChanges
-        let after = changes.firstIndex { if case .addService = $0 { true } else { false } }.map { $0 + 1 } ?? changes.count
-        changes.insert(portMark.addChange, at: after)
-        return changes + [.setSysctl(.ipForward, "1")]
-    }
-
     /// What `ingress unbalance` removes: the port mark; the VIP, its mark and the FWM service once no
     /// other port carries the mark (the VIP /32 kept while another mark targets it, as `service del`);
     /// the SNAT rule once no port mark is left. `mangle` is the table as it is.

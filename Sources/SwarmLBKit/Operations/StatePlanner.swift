@@ -1,15 +1,16 @@
 /// Decides, for one request of an add/del/set command, what the namespace's current state calls for:
 /// nothing (already so), the change itself (or an update in its place), "absent" for a removal of what
-/// is not there, "kept" for what another service still uses, or a refusal. Reads only, each part of the
-/// namespace once per plan (`NamespaceSnapshot`, as `apply`); each decision carries the changes that undo it.
+/// is not there, "kept" for what another service still uses, or a refusal. A function of the
+/// namespace's state and the request: it reads only (`NamespaceState`); each decision carries the
+/// changes that undo it. Load-balancer intents go to `Reconciler`, in the order `apply` uses.
 struct StatePlanner {
-    let snapshot: NamespaceSnapshot
+    let state: any NamespaceState
 
     func decide(_ request: ChangeRequest) throws -> [Transaction.Decision] {
         switch request {
         case .change(let change): return [try decide(change)]
         case let .service(key, scheduler, persistence):
-            guard let old = try snapshot.entry(key)?.service else {
+            guard let old = try state.entry(key)?.service else {
                 let new = IPVSService(key: key, scheduler: scheduler ?? .rr, persistence: persistence)
                 return [.perform(.addService(new), undo: [.deleteService(key)])]
             }
@@ -18,7 +19,7 @@ struct StatePlanner {
             if let persistence { new.persistence = persistence }
             return [new == old ? .alreadyDone(.addService(new)) : .perform(.updateService(new), undo: [.updateService(old)])]
         case let .real(key, address, port, settings, mustExist):
-            guard let old = try snapshot.real(key, .v4(address), port: port) else {
+            guard let old = try state.real(key, .v4(address), port: port) else {
                 let new = settings.applied(to: RealServer(address: address, port: port))
                 return [mustExist ? .absent(.updateReal(key, new)) : .perform(.addReal(key, new), undo: [.deleteReal(key, new)])]
             }
@@ -29,6 +30,23 @@ struct StatePlanner {
             return try removeVIP(vip, device: device, mark: mark, chain: chain)
         case let .removeVIPAddress(address, except):
             return [try removeVIPAddress(address, except: [except])]
+        case let .reconcile(intent, prune):
+            return try Reconciler(intent: intent, scope: .file(prune: prune)).plan(state)
+        case .balance(let intent):
+            return try Reconciler(intent: intent, scope: .command).plan(state)
+        case .balanceIngress(let b):
+            return try decide(.balance(LoadBalancerIntent(b.service))) + decide(.change(b.portMark.addChange))
+                + decide(.change(.setSysctl(.ipForward, "1")))
+        case .unbalanceIngress(let b):
+            return try b.deleteRequests(mangle: state.dump(.mangle)).flatMap { r throws in try decide(r) }
+        case .publish(let p):
+            return try p.addChanges(filter: state.dump(.filter)).map { c throws in try decide(c) }
+        case .unpublish(let p):
+            return try p.deleteChanges(nat: state.dump(.nat), filter: state.dump(.filter)).map { c throws in try decide(c) }
+        case .redirect(let r):
+            return try r.addChanges(filter: state.dump(.filter)).map { c throws in try decide(c) }
+        case .unredirect(let r):
+            return try r.deleteChanges(nat: state.dump(.nat)).map { c throws in try decide(c) }
         }
     }
 
@@ -39,45 +57,45 @@ struct StatePlanner {
         case .deleteAddress(let a):
             return try hasAddress(a) ? .perform(change, undo: [.addAddress(a)]) : .absent(change)
         case let .setLink(name, up):
-            return try snapshot.isUp(name) == up ? .alreadyDone(change) : .perform(change, undo: [.setLink(name, up: !up)])
+            return try state.isUp(name) == up ? .alreadyDone(change) : .perform(change, undo: [.setLink(name, up: !up)])
 
         case let .appendRule(table, chain, rule), let .insertRule(table, chain, _, rule):
-            let rules = try snapshot.dump(table).chain(chain)?.rules ?? []
+            let rules = try state.dump(table).chain(chain)?.rules ?? []
             if rules.contains(rule) { return .alreadyDone(change) }
             if table == MarkRule.table, let mark = MarkRule(chain: chain, rule: rule) { try Self.refuseSecondMark(mark, rules) }
             return .perform(change, undo: [.deleteRule(table, chain: chain, rule)])
         case let .deleteRule(table, chain, rule):
-            guard let i = try snapshot.dump(table).chain(chain)?.rules.firstIndex(of: rule) else { return .absent(change) }
+            guard let i = try state.dump(table).chain(chain)?.rules.firstIndex(of: rule) else { return .absent(change) }
             return .perform(change, undo: [.insertRule(table, chain: chain, index: i, rule)])
         case let .createChain(table, chain):
-            return try snapshot.dump(table).chain(chain) != nil
+            return try state.dump(table).chain(chain) != nil
                 ? .alreadyDone(change) : .perform(change, undo: [.deleteChain(table, chain)])
         case let .deleteChain(table, chain):
-            guard let c = try snapshot.dump(table).chain(chain) else { return .absent(change) }
+            guard let c = try state.dump(table).chain(chain) else { return .absent(change) }
             return .perform(change, undo: [.createChain(table, chain)] + c.rules.map { .appendRule(table, chain: chain, $0) })
 
         case .addService(let s):
-            guard let old = try snapshot.entry(s.key)?.service else { return .perform(change, undo: [.deleteService(s.key)]) }
+            guard let old = try state.entry(s.key)?.service else { return .perform(change, undo: [.deleteService(s.key)]) }
             return old == s ? .alreadyDone(change) : .perform(.updateService(s), undo: [.updateService(old)])
         case .updateService(let s):
-            guard let old = try snapshot.entry(s.key)?.service else { return .absent(change) }
+            guard let old = try state.entry(s.key)?.service else { return .absent(change) }
             return old == s ? .alreadyDone(change) : .perform(change, undo: [.updateService(old)])
         case .deleteService(let key):
-            guard let old = try snapshot.entry(key) else { return .absent(change) }
+            guard let old = try state.entry(key) else { return .absent(change) }
             return .perform(change, undo: [.addService(old.service)] + old.reals.map { .addReal(key, $0) })
 
         case let .addReal(key, r):
-            guard let old = try snapshot.real(key, r.address, port: r.port) else { return .perform(change, undo: [.deleteReal(key, r)]) }
+            guard let old = try state.real(key, r.address, port: r.port) else { return .perform(change, undo: [.deleteReal(key, r)]) }
             return old.sameSettings(as: r) ? .alreadyDone(change) : .perform(.updateReal(key, r), undo: [.updateReal(key, old)])
         case let .updateReal(key, r):
-            guard let old = try snapshot.real(key, r.address, port: r.port) else { return .absent(change) }
+            guard let old = try state.real(key, r.address, port: r.port) else { return .absent(change) }
             return old.sameSettings(as: r) ? .alreadyDone(change) : .perform(change, undo: [.updateReal(key, old)])
         case let .deleteReal(key, r):
-            guard let old = try snapshot.real(key, r.address, port: r.port) else { return .absent(change) }
+            guard let old = try state.real(key, r.address, port: r.port) else { return .absent(change) }
             return .perform(change, undo: [.addReal(key, old)])
 
         case let .setSysctl(sysctl, value):
-            let old = try snapshot.sysctl(sysctl)
+            let old = try state.sysctl(sysctl)
             return old == value ? .alreadyDone(change) : .perform(change, undo: [.setSysctl(sysctl, old)])
         }
     }
@@ -97,9 +115,9 @@ struct StatePlanner {
     /// `vip del`: all or nothing. When the VIP is on another device than the one given, or marked in
     /// the chain with another mark than the one given, nothing is removed and one line says so.
     private func removeVIP(_ vip: IPv4Address, device: String?, mark: FirewallMark?, chain: String) throws -> [Transaction.Decision] {
-        if let device { _ = try snapshot.kernel.links().device(device) }  // an unknown device is an error, not "absent"
-        let assigned = try snapshot.addresses().filter { $0.address == vip && $0.prefixLength == 32 }
-        let marks = try snapshot.vipMarks().filter { $0.chain == chain && $0.selector == .vip(vip) }
+        if let device { try state.requireDevice(device) }  // an unknown device is an error, not "absent"
+        let assigned = try state.addresses().filter { $0.address == vip && $0.prefixLength == 32 }
+        let marks = try state.vipMarks().filter { $0.chain == chain && $0.selector == .vip(vip) }
         if let device, !assigned.isEmpty, !assigned.contains(where: { $0.device == device }) {
             return [.notFound("\(vip)/32 is on \(assigned.map(\.device).sorted().joined(separator: ", ")), not \(device): nothing removed")]
         }
@@ -130,15 +148,15 @@ struct StatePlanner {
     private func removeVIPAddress(_ address: InterfaceAddress, except: [MarkRule]) throws -> Transaction.Decision {
         let change = KernelChange.deleteAddress(address)
         guard try hasAddress(address) else { return .absent(change) }
-        if let other = try snapshot.vipMarks().first(where: { $0.selector == .vip(address.address) && !except.contains($0) }) {
+        if let other = try state.vipMarks().first(where: { $0.selector == .vip(address.address) && !except.contains($0) }) {
             return .kept(change, reason: "\(address.address) is still marked \(other.mark.hex) in mangle \(other.chain)")
         }
         return .perform(change, undo: [.addAddress(address)])
     }
 
     private func hasAddress(_ a: InterfaceAddress) throws(KernelError) -> Bool {
-        _ = try snapshot.kernel.links().device(a.device)  // an unknown device is an error, not "absent"
-        return try snapshot.addresses().contains(a)
+        try state.requireDevice(a.device)  // an unknown device is an error, not "absent"
+        return try state.addresses().contains(a)
     }
 
     /// One line saying what a removal did not find.

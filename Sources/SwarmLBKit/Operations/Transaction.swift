@@ -94,17 +94,43 @@ public struct Transaction {
     }
 
     let kernel: Kernel
+    let state: KernelNamespaceState
 
-    public init(kernel: Kernel) { self.kernel = kernel }
+    /// `state`: the namespace as this transaction reads it, maybe already partly read (the
+    /// addresses `apply`'s intent was made from); a fresh one when nil.
+    public init(kernel: Kernel, state: KernelNamespaceState? = nil) {
+        self.kernel = kernel
+        self.state = state ?? KernelNamespaceState(kernel)
+    }
 
-    /// Compares every request with the namespace's state, read once; changes nothing (this is --dry-run).
-    /// Throws `Failure.absent` when a removal finds nothing and `ifExists` is false, `Failure.refused`
-    /// when a request contradicts the namespace.
-    public func plan(_ requests: [ChangeRequest], ifExists: Bool) throws -> Report {
-        let planner = StatePlanner(snapshot: NamespaceSnapshot(kernel))
+    /// Makes the namespace hold what the requests ask, changing only what differs: reads the
+    /// namespace (under legacy's write lock when the firewall is involved, so no other writer
+    /// changes the tables between the read and the commit), plans, then performs the plan's steps,
+    /// rolling back on failure or interruption; `dryRun` plans only. A request made twice is planned
+    /// once. Throws `Failure.absent` before changing anything when a removal finds nothing and
+    /// `ifExists` is false, `Failure.refused` when a request contradicts the namespace.
+    public func run(_ requests: [ChangeRequest], ifExists: Bool = false, dryRun: Bool = false) throws -> Report {
+        var seen = Set<ChangeRequest>()
+        let requests = requests.count < 2 ? requests : requests.filter { seen.insert($0).inserted }  // apply's one intent: not hashed
+        let plan = { () throws -> Report in
+            for case .reconcile(let intent, let prune) in requests {
+                try Reconciler(intent: intent, scope: .file(prune: prune)).read(state)
+                PhaseTimings.mark("read the namespace")
+            }
+            let report = try Self.plan(requests, in: state, ifExists: ifExists)
+            PhaseTimings.mark("plan")
+            return report
+        }
+        return dryRun ? try plan() : try execute(writesFirewall: Self.writesFirewall(requests), plan)
+    }
+
+    /// The decisions of every request against the namespace's state; changes nothing (this is
+    /// --dry-run's plan). Throws as `run`.
+    static func plan(_ requests: [ChangeRequest], in state: any NamespaceState, ifExists: Bool) throws -> Report {
+        let planner = StatePlanner(state: state)
         var decisions: [Decision] = []
         for r in requests { decisions += try planner.decide(r) }
-        let iptables = Self.writesFirewall(requests) ? try kernel.firewallForWriting().kind.tool : "iptables"
+        let iptables = Self.writesFirewall(requests) ? try state.iptables() : "iptables"
         let report = Report(decisions: decisions, iptables: iptables)
         if !ifExists, !report.absent.isEmpty || !report.notFound.isEmpty {
             throw Failure.absent(
@@ -114,49 +140,15 @@ public struct Transaction {
         return report
     }
 
-    /// Plans, then performs the needed steps; rolls back on failure or interruption.
-    /// Throws `Failure.absent` before changing anything when a removal finds nothing and `ifExists` is false.
-    public func apply(_ requests: [ChangeRequest], ifExists: Bool) throws -> Report {
-        try execute(writesFirewall: Self.writesFirewall(requests)) { try plan(requests, ifExists: ifExists) }
-    }
-
-    /// Exactly these changes, each made only if needed.
-    public func apply(_ changes: [KernelChange], ifExists: Bool) throws -> Report {
-        try apply(changes.map(ChangeRequest.change), ifExists: ifExists)
-    }
-
-    /// Requests made from the firewall's rules as they are (the ingress commands decide from the
-    /// tables whether a port is the last one sharing a chain): `requests` reads the backend after
-    /// legacy's lock is taken, so no other writer changes the tables between that read and the commit.
-    public func apply(ifExists: Bool, dryRun: Bool, _ requests: (FirewallBackend) throws -> [ChangeRequest]) throws -> Report {
-        func planned() throws -> Report { try plan(try requests(try kernel.firewallForWriting()), ifExists: ifExists) }
-        return dryRun ? try planned() : try execute(writesFirewall: true, planned)
-    }
-
     /// Whether planning these requests reads the firewall (so legacy's lock is taken first).
     private static func writesFirewall(_ requests: [ChangeRequest]) -> Bool {
         requests.contains {
             switch $0 {
             case .change(let c): c.firewallEdit != nil
-            case .removeVIP, .removeVIPAddress: true
             case .service, .real: false
+            default: true
             }
         }
-    }
-
-    /// Makes the namespace hold what `intent` says, changing only what differs, in one read of the
-    /// namespace and one commit per firewall table (`swarmlb apply`); `dryRun` plans only. `prune`
-    /// also removes what apply owns (see `Reconciler`) and the intent does not name. `snapshot` is
-    /// this transaction's namespace, maybe already partly read (the addresses the intent was made from).
-    public func reconcile(_ intent: LoadBalancerIntent, prune: Bool, dryRun: Bool, against snapshot: NamespaceSnapshot) throws -> Report {
-        let reconciler = Reconciler(intent: intent, prune: prune)
-        let plan = { () throws -> Report in
-            let report = Report(
-                decisions: try reconciler.plan(snapshot), iptables: try kernel.firewallForWriting().kind.tool)
-            PhaseTimings.mark("read the namespace and plan")
-            return report
-        }
-        return dryRun ? try plan() : try execute(writesFirewall: true, plan)
     }
 
     /// Takes the firewall's write lock (legacy), plans under it, then performs the plan's steps.

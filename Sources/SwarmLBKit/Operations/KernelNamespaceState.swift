@@ -1,12 +1,12 @@
-/// The namespace's state as planning sees it, each part read from the kernel once, when first
-/// needed, and never again during one plan: the IPVS services with their real servers (for `apply`
+/// The namespace's state as the kernel holds it, each part read once, when first needed, and
+/// never again during one plan: the IPVS services with their real servers (for `apply`
 /// every service and real in one read of /proc/net/ip_vs, netlink asked only about services whose
 /// scheduler or reals differ, and in one dump of every service only when the listing leaves one out
 /// or to prune; one service at a time for a one-object command), the IPv4 addresses, the firewall
-/// tables of the backend in use, links and the IPVS sysctls. `apply` (`Reconciler`) and every
-/// add/del command (`StatePlanner`) plan against one of these.
-public final class NamespaceSnapshot {
-    let kernel: Kernel
+/// tables of the backend in use, links and the IPVS sysctls. `Transaction` reads what a plan needs
+/// (`read(for:)`) before planning from it.
+public final class KernelNamespaceState: NamespaceState {
+    private let kernel: Kernel
     private var fwmarkTable: [FirewallMark: IPVSService]?
     private var realListing: IPVSRealListing?
     private var fwmarkStates: [FirewallMark: FwmarkServiceState] = [:]
@@ -20,7 +20,7 @@ public final class NamespaceSnapshot {
     public init(_ kernel: Kernel) { self.kernel = kernel }
 
     /// Every IPv4 fwmark service (settings, no real servers), read in one IPVS dump.
-    func fwmarkServices() throws(KernelError) -> [FirewallMark: IPVSService] {
+    public func fwmarkServices() throws(KernelError) -> [FirewallMark: IPVSService] {
         if let fwmarkTable { return fwmarkTable }
         var byMark: [FirewallMark: IPVSService] = [:]
         let services = try PhaseTimings.measure("read: IPVS services (one dump)") { () throws(KernelError) in
@@ -31,22 +31,12 @@ public final class NamespaceSnapshot {
         return byMark
     }
 
-    /// The IPv4 fwmark service of a mark, as `apply` compares it with what it wants.
-    enum FwmarkServiceState: Equatable {
-        /// No IPv4 fwmark service of this mark.
-        case absent
-        /// Listed by /proc/net/ip_vs with the wanted scheduler and exactly the wanted reals: nothing to change.
-        case settled
-        /// Read over netlink, every setting, so that a change or its undo keeps the others.
-        case present(IPVSService)
-    }
-
     /// The IPv4 fwmark service of this mark: settled as /proc/net/ip_vs (read once for all services)
     /// lists it, otherwise read exactly over netlink. A mark the listing leaves out is looked up in
     /// the one dump of every service, not taken as absent: kernels that keep every namespace's
     /// services in one table lose their place between two reads of the file and skip some.
     /// `ipvsadm -Ln -f MARK`.
-    func fwmarkService(
+    public func fwmarkService(
         _ mark: FirewallMark, unlessSettledAs scheduler: IPVSScheduler, reals wanted: [IPv4Address: Int32]
     ) throws(KernelError) -> FwmarkServiceState {
         if let known = fwmarkStates[mark] { return known }
@@ -73,7 +63,7 @@ public final class NamespaceSnapshot {
     /// The real servers of the IPv4 fwmark service of this mark. When /proc/net/ip_vs (read once for
     /// all services) lists exactly `wanted`, those, as nothing about them will change; otherwise
     /// read exactly, thresholds included, over netlink, so a change or its undo keeps every setting.
-    func reals(of mark: FirewallMark, unlessExactly wanted: [IPv4Address: Int32]) throws(KernelError) -> [RealServer] {
+    public func reals(of mark: FirewallMark, unlessExactly wanted: [IPv4Address: Int32]) throws(KernelError) -> [RealServer] {
         if try procListing().lists(mark, exactly: wanted) {
             return wanted.map { RealServer(address: $0.key, weight: $0.value) }
         }
@@ -83,7 +73,7 @@ public final class NamespaceSnapshot {
     /// One service with its real servers, or nil when there is none. An IPv4 fwmark service the
     /// one dump of every service has read needs only its reals asked for (the services that
     /// /proc/net/ip_vs skips are read that way, hundreds of them on a busy node).
-    func entry(_ key: IPVSService.Key) throws(KernelError) -> IPVSSnapshot.Entry? {
+    public func entry(_ key: IPVSService.Key) throws(KernelError) -> IPVSSnapshot.Entry? {
         if let known = entries[key] { return known }
         let ipvs = try kernel.ipvs()
         let service: IPVSService?
@@ -91,11 +81,6 @@ public final class NamespaceSnapshot {
         let found = try service.map { s throws(KernelError) in IPVSSnapshot.Entry(service: s, reals: try ipvs.reals(of: key)) }
         entries[key] = .some(found)
         return found
-    }
-
-    /// The real server at this address and port in the service, or nil (also when there is no service).
-    func real(_ key: IPVSService.Key, _ address: IPAddress, port: UInt16) throws(KernelError) -> RealServer? {
-        try entry(key)?.reals.first { $0.address == address && $0.port == port }
     }
 
     /// Every IPv4 address in the namespace, in kernel order.
@@ -106,7 +91,7 @@ public final class NamespaceSnapshot {
         return list
     }
 
-    func addresses() throws(KernelError) -> Set<InterfaceAddress> {
+    public func addresses() throws(KernelError) -> Set<InterfaceAddress> {
         if let addressSet { return addressSet }
         let set = Set(try orderedAddresses())
         addressSet = set
@@ -114,7 +99,7 @@ public final class NamespaceSnapshot {
     }
 
     /// A firewall table of the backend in use.
-    func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
+    public func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
         if let t = tables[table] { return t }
         let t = try PhaseTimings.measure("read: firewall table \(table.rawValue)") { () throws(KernelError) in
             try kernel.firewallForWriting().dump(table)
@@ -123,19 +108,18 @@ public final class NamespaceSnapshot {
         return t
     }
 
-    /// The VIP mark rules of mangle (any chain), in table order.
-    func vipMarks() throws(KernelError) -> [MarkRule] {
-        MarkRule.all(in: try dump(.mangle)).filter { if case .vip = $0.selector { return true } else { return false } }
-    }
+    public func iptables() throws(KernelError) -> String { try kernel.firewallForWriting().kind.tool }
 
-    func isUp(_ link: String) throws(KernelError) -> Bool {
+    public func requireDevice(_ name: String) throws(KernelError) { _ = try kernel.links().device(name) }
+
+    public func isUp(_ link: String) throws(KernelError) -> Bool {
         if let up = linksUp[link] { return up }
         let up = try kernel.links().isUp(link)
         linksUp[link] = up
         return up
     }
 
-    func sysctl(_ s: Sysctl) throws(KernelError) -> String {
+    public func sysctl(_ s: Sysctl) throws(KernelError) -> String {
         if let v = sysctlValues[s] { return v }
         let v = try s.read()
         sysctlValues[s] = v
