@@ -6,8 +6,10 @@
 /// 3,000-service file); this, a few.
 ///
 /// Anything else (an anchor, a tag, a block scalar, an escape, a multi-line scalar, an empty value,
-/// a tab, a document marker, any error) gives nil, and the file is read by libyaml, which then also
-/// words the error. ServicesFileScannerTests holds both readings equal on every file the tests use.
+/// a tab, a document marker, a comment holding anything but printable ASCII, a key longer than
+/// libyaml's simple keys, nesting deeper than `ServicesFileLimits.depth`, any error) gives nil, and
+/// the file is read by libyaml, which then also words the error. ServicesFileScannerTests and
+/// ServicesFileFuzzTests hold both readings equal on every file they make.
 struct ServicesFileScanner {
     private typealias Entry = ServicesFileNode.Tree.Entry
     private let bytes: UnsafeBufferPointer<UInt8>
@@ -15,6 +17,7 @@ struct ServicesFileScanner {
     private var line: Int32 = 1
     private var lineStart = 0
     private var entries: [Entry] = []
+    private var depth = 0
 
     /// Why the scanner leaves a file to libyaml.
     private struct Unsupported: Error {}
@@ -37,7 +40,8 @@ struct ServicesFileScanner {
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
-        entries.reserveCapacity(bytes.count / 6)  // about one node per 6 bytes in the bench's file and Docker's
+        // About one node per 6 bytes in the bench's file and Docker's.
+        entries.reserveCapacity(min(bytes.count / 6, ServicesFileLimits.nodes))
     }
 
     private var column: Int { pos - lineStart }
@@ -66,10 +70,19 @@ struct ServicesFileScanner {
                 lineStart = pos
             case 0x23:
                 guard pos == lineStart || bytes[pos - 1] == 0x20 || bytes[pos - 1] == 0x0a else { throw Unsupported() }
-                while let c = current, c != 0x0a { pos += 1 }
+                try skipComment()
             case 0x09, 0x0d: throw Unsupported()
             default: return
             }
+        }
+    }
+
+    /// Skips a comment to its line's end. YAML also ends one at CR, NEL, LS and PS, and libyaml
+    /// refuses control characters: a comment of anything but printable ASCII and tabs is left to it.
+    private mutating func skipComment() throws(Unsupported) {
+        while let c = current, c != 0x0a {
+            guard c == 0x09 || (0x20...0x7e).contains(c) else { throw Unsupported() }
+            pos += 1
         }
     }
 
@@ -78,17 +91,30 @@ struct ServicesFileScanner {
         while current == 0x20 { pos += 1 }
         if current == 0x23 {
             guard bytes[pos - 1] == 0x20 else { throw Unsupported() }
-            while let c = current, c != 0x0a { pos += 1 }
+            try skipComment()
         }
         guard current == 0x0a || current == nil else { throw Unsupported() }
     }
 
-    private mutating func open(_ kind: ServicesFileNode.Tree.Kind, line: Int32) -> Int {
+    /// A container starts: libyaml words the refusal of one too deep, or of too many nodes.
+    private mutating func open(_ kind: ServicesFileNode.Tree.Kind, line: Int32) throws(Unsupported) -> Int {
+        depth += 1
+        guard depth <= ServicesFileLimits.depth, entries.count < ServicesFileLimits.nodes else { throw Unsupported() }
         entries.append(Entry(kind: kind, line: line, end: 0))
         return entries.count - 1
     }
 
-    private mutating func close(_ index: Int) { entries[index].end = Int32(entries.count) }
+    private mutating func close(_ index: Int) {
+        depth -= 1
+        entries[index].end = Int32(entries.count)
+    }
+
+    /// Whether the key that starts at `start` ends at a `:` here within libyaml's reach for a simple
+    /// key (1,024 characters; beyond, it is no key to libyaml).
+    private func keyEnds(from start: Int) -> Bool { current == 0x3a && pos - start <= 1000 }
+
+    /// `...` at a line's start ends a document in YAML, whatever follows.
+    private var atDocumentEnd: Bool { column == 0 && byte(at: pos) == 0x2e && byte(at: pos + 1) == 0x2e && byte(at: pos + 2) == 0x2e }
 
     /// A scalar: where its text is in the file, and whether it was plain (not quoted).
     private struct Scalar {
@@ -97,7 +123,8 @@ struct ServicesFileScanner {
         var plain: Bool
     }
 
-    private mutating func append(_ s: Scalar, line: Int32) {
+    private mutating func append(_ s: Scalar, line: Int32) throws(Unsupported) {
+        guard entries.count < ServicesFileLimits.nodes else { throw Unsupported() }
         let index = Int32(entries.count)
         entries.append(
             Entry(
@@ -121,7 +148,7 @@ struct ServicesFileScanner {
         if current == 0x3a, Self.endsToken(byte(at: pos + 1)) {
             return try blockMapping(column: column, firstKey: text, line: startLine)
         }
-        append(text, line: startLine)
+        try append(text, line: startLine)
         try endOfLine()
     }
 
@@ -129,7 +156,7 @@ struct ServicesFileScanner {
     /// double-quoted one.
     private mutating func blockScalar() throws(Unsupported) -> Scalar {
         if current == 0x22 { return try quoted() }
-        guard let first = current, Self.isPlain(first), first != 0x2d else { throw Unsupported() }
+        guard let first = current, Self.isPlain(first), first != 0x2d, !atDocumentEnd else { throw Unsupported() }
         let start = pos
         while let c = current, Self.isPlain(c) { pos += 1 }
         guard Self.endsToken(current) || current == 0x3a else { throw Unsupported() }
@@ -139,12 +166,13 @@ struct ServicesFileScanner {
 
     /// The mapping whose first key (read by blockNode) starts on `startLine`.
     private mutating func blockMapping(column: Int, firstKey: Scalar, line startLine: Int32) throws(Unsupported) {
-        let index = open(.mapping, line: startLine)
+        let index = try open(.mapping, line: startLine)
         var key = firstKey
         var keyLine = startLine
         while true {
-            guard current == 0x3a else { throw Unsupported() }
-            append(key, line: keyLine)
+            // In block context a `:` is a key's end only before a space or a line's end, after a quoted key too.
+            guard keyEnds(from: key.plain ? key.start : key.start - 1), Self.endsToken(byte(at: pos + 1)) else { throw Unsupported() }
+            try append(key, line: keyLine)
             pos += 1
             while current == 0x20 { pos += 1 }
             if current == nil || current == 0x0a || current == 0x23 {
@@ -173,13 +201,13 @@ struct ServicesFileScanner {
             let valueLine = line
             let text = try blockScalar()
             guard current != 0x3a else { throw Unsupported() }  // `a: b: c`
-            append(text, line: valueLine)
+            try append(text, line: valueLine)
         }
         try endOfLine()
     }
 
     private mutating func blockSequence(column: Int) throws(Unsupported) {
-        let index = open(.sequence, line: line)
+        let index = try open(.sequence, line: line)
         while current == 0x2d, Self.endsToken(byte(at: pos + 1)) {
             pos += 1
             while current == 0x20 { pos += 1 }
@@ -200,13 +228,13 @@ struct ServicesFileScanner {
         case 0x5b: try flowCollection(mapping: false)
         default:
             let startLine = line
-            append(try flowScalar(), line: startLine)
+            try append(try flowScalar(), line: startLine)
         }
     }
 
     /// `{k: v, ...}` or `[a, ...]`, over any number of lines.
     private mutating func flowCollection(mapping: Bool) throws(Unsupported) {
-        let index = open(mapping ? .mapping : .sequence, line: line)
+        let index = try open(mapping ? .mapping : .sequence, line: line)
         let closing: UInt8 = mapping ? 0x7d : 0x5d
         pos += 1
         try skipTrivia()
@@ -219,8 +247,10 @@ struct ServicesFileScanner {
                 let keyLine = line
                 let key = try flowScalar()
                 while current == 0x20 { pos += 1 }  // a key's `:` is on its line
-                guard current == 0x3a, !key.plain || Self.endsToken(byte(at: pos + 1)) else { throw Unsupported() }
-                append(key, line: keyLine)
+                guard keyEnds(from: key.plain ? key.start : key.start - 1), !key.plain || Self.endsToken(byte(at: pos + 1)) else {
+                    throw Unsupported()
+                }
+                try append(key, line: keyLine)
                 pos += 1
                 try skipTrivia()
                 guard current != 0x2c, current != closing else { throw Unsupported() }  // an empty value
@@ -241,7 +271,7 @@ struct ServicesFileScanner {
     /// A scalar inside a flow collection: plain (ended by `,` `]` `}` `:` or a space) or double-quoted.
     private mutating func flowScalar() throws(Unsupported) -> Scalar {
         if current == 0x22 { return try quoted() }
-        guard let first = current, Self.isPlain(first), first != 0x2d else { throw Unsupported() }
+        guard let first = current, Self.isPlain(first), first != 0x2d, !atDocumentEnd else { throw Unsupported() }
         let start = pos
         while let c = current, Self.isPlain(c) { pos += 1 }
         switch current {
@@ -262,7 +292,7 @@ struct ServicesFileScanner {
         let start = pos + 1
         var end = start
         while let c = byte(at: end), c != 0x22 {
-            guard c != 0x5c, c != 0x0a, c >= 0x20, c < 0x80 else { throw Unsupported() }
+            guard c != 0x5c, c >= 0x20, c < 0x7f else { throw Unsupported() }  // printable ASCII: libyaml refuses DEL
             end += 1
         }
         guard end < bytes.count else { throw Unsupported() }
