@@ -170,7 +170,7 @@ struct ServicesFileNode {
             yaml_parser_set_input_string(&parser, text.baseAddress ?? UnsafePointer(bitPattern: 1)!, text.count)
             while true {
                 var event = yaml_event_t()
-                guard yaml_parser_parse(&parser, &event) != 0 else { throw syntaxError(parser) }
+                guard yaml_parser_parse(&parser, &event) != 0 else { throw syntaxError(parser, text) }
                 defer { yaml_event_delete(&event) }
                 if event.type == YAML_STREAM_END_EVENT { break }
                 try builder.take(event)
@@ -179,8 +179,16 @@ struct ServicesFileNode {
         return Tree(builder.entries, bytes: builder.bytes)
     }
 
-    private static func syntaxError(_ parser: yaml_parser_t) -> SyntaxError {
+    /// libyaml's problem where it is: a reader error (a control character, bad UTF-8) has no mark
+    /// but a byte offset, whose line is counted here.
+    private static func syntaxError(_ parser: yaml_parser_t, _ text: UnsafeBufferPointer<UInt8>) -> SyntaxError {
         let problem = parser.problem.map { String(cString: $0) } ?? "error \(parser.error.rawValue)"
+        if parser.error == YAML_READER_ERROR {
+            let before = text.prefix(min(parser.problem_offset, text.count))
+            let line = 1 + before.reduce(0) { $0 + ($1 == 0x0a ? 1 : 0) }
+            let column = before.count - (before.lastIndex(of: 0x0a).map { $0 + 1 } ?? 0) + 1
+            return SyntaxError(line: line, reason: "\(problem) (byte \(column) of the line)")
+        }
         let context = parser.context.map { " " + String(cString: $0) } ?? ""
         let mark = parser.problem_mark
         return SyntaxError(line: Int(mark.line) + 1, reason: "\(problem)\(context) (column \(mark.column + 1))")

@@ -38,6 +38,7 @@ final class ServicesFileHostileTests: XCTestCase {
             let text = Self.service + " # x\(c)y\n"
             XCTAssertFalse(scanned(text), text.debugDescription)
             XCTAssertTrue(error(text)?.reason.hasPrefix("not valid YAML or JSON: ") ?? false, text.debugDescription)
+            XCTAssertEqual(error(text)?.line, 4, "the character's line, though libyaml gives its reader's errors a byte offset only")
         }
         XCTAssertTrue(scanned(Self.service + " # x\ty ~!@\n"), "printable ASCII and tabs stay the scanner's")
     }
