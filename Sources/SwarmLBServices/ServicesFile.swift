@@ -143,7 +143,8 @@ public enum ServicesFile {
         ) throws(ServicesFileError) -> String {
             guard let node else { throw fail(parent, field(), "missing") }
             guard let s = node.string, !s.isEmpty else { throw fail(node, field(), "expected a non-empty value") }
-            if node.isPlain, let word = Self.yamlWords[s] {
+            // The words are 1 to 5 letters, `~` aside: a name or an address is not looked up (the hot path).
+            if node.isPlain, s.utf8.count <= 5, s.utf8.first.map({ !(0x30...0x39).contains($0) }) ?? false, let word = Self.yamlWords[s] {
                 throw fail(node, field(), "\(s) is YAML's \(word), not a name or number (quote it, \"\(s)\", to mean the text)")
             }
             return s

@@ -3,7 +3,7 @@
 /// before its reading takes unbounded time, memory or stack.
 public enum ServicesFileLimits {
     /// The largest file read, in bytes (a file of 100,000 services takes a small part of it).
-    public static let bytes = 128 << 20
+    public static let bytes = 256 << 20
     /// The deepest nesting of sequences and mappings (a services file needs 5).
     public static let depth = 64
     /// The most nodes a file may stand for once each alias is counted as the node it names.

@@ -27,11 +27,12 @@ struct ServicesFileScanner {
     static func entries(_ text: UnsafeBufferPointer<UInt8>) -> [ServicesFileNode.Tree.Entry]? {
         var scanner = ServicesFileScanner(bytes: text)
         do {
+            guard !scanner.atDocumentEnd else { return nil }
             try scanner.skipTrivia()
             guard scanner.pos < text.count else { return nil }
             try scanner.blockNode(column: scanner.column)
             try scanner.skipTrivia()
-            guard scanner.pos == text.count else { return nil }
+            guard scanner.pos == text.count, scanner.entries.count <= ServicesFileLimits.nodes else { return nil }
         } catch {
             return nil
         }
@@ -64,10 +65,7 @@ struct ServicesFileScanner {
         while let b = current {
             switch b {
             case 0x20: pos += 1
-            case 0x0a:
-                pos += 1
-                line += 1
-                lineStart = pos
+            case 0x0a: try newLine()
             case 0x23:
                 guard pos == lineStart || bytes[pos - 1] == 0x20 || bytes[pos - 1] == 0x0a else { throw Unsupported() }
                 try skipComment()
@@ -79,11 +77,21 @@ struct ServicesFileScanner {
 
     /// Skips a comment to its line's end. YAML also ends one at CR, NEL, LS and PS, and libyaml
     /// refuses control characters: a comment of anything but printable ASCII and tabs is left to it.
+    @inline(never)  // rare: kept out of skipTrivia's loop
     private mutating func skipComment() throws(Unsupported) {
         while let c = current, c != 0x0a {
             guard c == 0x09 || (0x20...0x7e).contains(c) else { throw Unsupported() }
             pos += 1
         }
+    }
+
+    /// Steps over a line's end, to a line that must not start with a document end.
+    @inline(never)  // once a line: kept out of skipTrivia's loop over spaces
+    private mutating func newLine() throws(Unsupported) {
+        pos += 1
+        line += 1
+        lineStart = pos
+        if atDocumentEnd { throw Unsupported() }
     }
 
     /// Skips spaces and a comment up to the line's end, and requires that end.
@@ -97,11 +105,19 @@ struct ServicesFileScanner {
     }
 
     /// A container starts: libyaml words the refusal of one too deep, or of too many nodes.
+    @inline(__always)
     private mutating func open(_ kind: ServicesFileNode.Tree.Kind, line: Int32) throws(Unsupported) -> Int {
         depth += 1
         guard depth <= ServicesFileLimits.depth, entries.count < ServicesFileLimits.nodes else { throw Unsupported() }
         entries.append(Entry(kind: kind, line: line, end: 0))
         return entries.count - 1
+    }
+
+    /// Each item of a collection checks that the tree is within the node limit, so that a file of
+    /// too many nodes is left to libyaml (which words the refusal) before it takes their memory.
+    @inline(__always)
+    private func checkNodeCount() throws(Unsupported) {
+        guard entries.count < ServicesFileLimits.nodes else { throw Unsupported() }
     }
 
     private mutating func close(_ index: Int) {
@@ -113,8 +129,8 @@ struct ServicesFileScanner {
     /// key (1,024 characters; beyond, it is no key to libyaml).
     private func keyEnds(from start: Int) -> Bool { current == 0x3a && pos - start <= 1000 }
 
-    /// `...` at a line's start ends a document in YAML, whatever follows.
-    private var atDocumentEnd: Bool { column == 0 && byte(at: pos) == 0x2e && byte(at: pos + 1) == 0x2e && byte(at: pos + 2) == 0x2e }
+    /// `...` at a line's start ends a document in YAML, whatever follows: checked at each line's start.
+    private var atDocumentEnd: Bool { current == 0x2e && byte(at: pos + 1) == 0x2e && byte(at: pos + 2) == 0x2e }
 
     /// A scalar: where its text is in the file, and whether it was plain (not quoted).
     private struct Scalar {
@@ -123,8 +139,7 @@ struct ServicesFileScanner {
         var plain: Bool
     }
 
-    private mutating func append(_ s: Scalar, line: Int32) throws(Unsupported) {
-        guard entries.count < ServicesFileLimits.nodes else { throw Unsupported() }
+    private mutating func append(_ s: Scalar, line: Int32) {
         let index = Int32(entries.count)
         entries.append(
             Entry(
@@ -148,7 +163,7 @@ struct ServicesFileScanner {
         if current == 0x3a, Self.endsToken(byte(at: pos + 1)) {
             return try blockMapping(column: column, firstKey: text, line: startLine)
         }
-        try append(text, line: startLine)
+        append(text, line: startLine)
         try endOfLine()
     }
 
@@ -156,7 +171,7 @@ struct ServicesFileScanner {
     /// double-quoted one.
     private mutating func blockScalar() throws(Unsupported) -> Scalar {
         if current == 0x22 { return try quoted() }
-        guard let first = current, Self.isPlain(first), first != 0x2d, !atDocumentEnd else { throw Unsupported() }
+        guard let first = current, Self.isPlain(first), first != 0x2d else { throw Unsupported() }
         let start = pos
         while let c = current, Self.isPlain(c) { pos += 1 }
         guard Self.endsToken(current) || current == 0x3a else { throw Unsupported() }
@@ -172,7 +187,7 @@ struct ServicesFileScanner {
         while true {
             // In block context a `:` is a key's end only before a space or a line's end, after a quoted key too.
             guard keyEnds(from: key.plain ? key.start : key.start - 1), Self.endsToken(byte(at: pos + 1)) else { throw Unsupported() }
-            try append(key, line: keyLine)
+            append(key, line: keyLine)
             pos += 1
             while current == 0x20 { pos += 1 }
             if current == nil || current == 0x0a || current == 0x23 {
@@ -184,6 +199,7 @@ struct ServicesFileScanner {
             } else {
                 try inlineValue()
             }
+            try checkNodeCount()
             try skipTrivia()
             if current == nil || self.column < column { break }
             guard self.column == column else { throw Unsupported() }
@@ -201,7 +217,7 @@ struct ServicesFileScanner {
             let valueLine = line
             let text = try blockScalar()
             guard current != 0x3a else { throw Unsupported() }  // `a: b: c`
-            try append(text, line: valueLine)
+            append(text, line: valueLine)
         }
         try endOfLine()
     }
@@ -213,6 +229,7 @@ struct ServicesFileScanner {
             while current == 0x20 { pos += 1 }
             guard current != nil, current != 0x0a, current != 0x23 else { throw Unsupported() }  // an item on its own lines
             try blockNode(column: self.column)
+            try checkNodeCount()
             try skipTrivia()
             if current == nil || self.column < column { break }
             guard self.column == column else { throw Unsupported() }
@@ -228,7 +245,7 @@ struct ServicesFileScanner {
         case 0x5b: try flowCollection(mapping: false)
         default:
             let startLine = line
-            try append(try flowScalar(), line: startLine)
+            append(try flowScalar(), line: startLine)
         }
     }
 
@@ -250,12 +267,13 @@ struct ServicesFileScanner {
                 guard keyEnds(from: key.plain ? key.start : key.start - 1), !key.plain || Self.endsToken(byte(at: pos + 1)) else {
                     throw Unsupported()
                 }
-                try append(key, line: keyLine)
+                append(key, line: keyLine)
                 pos += 1
                 try skipTrivia()
                 guard current != 0x2c, current != closing else { throw Unsupported() }  // an empty value
             }
             try flowNode()
+            try checkNodeCount()
             try skipTrivia()
             if current == closing {
                 pos += 1
@@ -271,7 +289,7 @@ struct ServicesFileScanner {
     /// A scalar inside a flow collection: plain (ended by `,` `]` `}` `:` or a space) or double-quoted.
     private mutating func flowScalar() throws(Unsupported) -> Scalar {
         if current == 0x22 { return try quoted() }
-        guard let first = current, Self.isPlain(first), first != 0x2d, !atDocumentEnd else { throw Unsupported() }
+        guard let first = current, Self.isPlain(first), first != 0x2d else { throw Unsupported() }
         let start = pos
         while let c = current, Self.isPlain(c) { pos += 1 }
         switch current {

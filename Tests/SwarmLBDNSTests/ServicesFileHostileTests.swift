@@ -152,7 +152,7 @@ final class ServicesFileHostileTests: XCTestCase {
         let big = dir + "/big.yaml"
         XCTAssertTrue(FileManager.default.createFile(atPath: big, contents: Data("a: 1\n\n".utf8)))
         XCTAssertEqual(truncate(big, off_t(ServicesFileLimits.bytes + 1)), 0)
-        XCTAssertEqual(loadError(big)?.description, "\(big):3: larger than 134217728 bytes (the limit)")
+        XCTAssertEqual(loadError(big)?.description, "\(big):3: larger than 268435456 bytes (the limit)")
         XCTAssertEqual(truncate(big, off_t(ServicesFileLimits.bytes)), 0)
         XCTAssertEqual(loadError(big)?.reason.hasPrefix("not valid YAML or JSON"), true, "a file at the limit is read")
     }

@@ -307,7 +307,7 @@ test_a_hostile_reload_keeps_the_old_names() {
     rm -f "$f"
     case $kind in
       deep) { head -c 100000 /dev/zero | tr '\0' '['; head -c 100000 /dev/zero | tr '\0' ']'; } > "$f" ;;
-      huge) truncate -s 200M "$f" ;;
+      huge) truncate -s 300M "$f" ;;
       fifo) mkfifo "$f" ;;
       zero) ln -s /dev/zero "$f" ;;
       control) sed 's/vip: 10.0.0.2/vip: 10.0.0.2 # \x01/' "$f.good" > "$f" ;;
@@ -319,7 +319,7 @@ test_a_hostile_reload_keeps_the_old_names() {
   done
   assert_eq 5 "$(grep -c 'reload failed, still serving the previous names' "$dns_log")"
   assert_contains "$(cat "$dns_log")" "$f:1: nests deeper than 64 levels (the limit)"
-  assert_contains "$(cat "$dns_log")" "$f:1: larger than 134217728 bytes (the limit)"
+  assert_contains "$(cat "$dns_log")" "$f:1: larger than 268435456 bytes (the limit)"
   assert_contains "$(cat "$dns_log")" "$f: a FIFO, not a regular file"
   assert_contains "$(cat "$dns_log")" "$f: a device, not a regular file"
   rm -f "$f"; sed 's/vip: 10.0.0.2/vip: 10.0.0.20/' "$f.good" > "$f"; kill -HUP $dns_pid
