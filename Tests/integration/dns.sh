@@ -513,7 +513,7 @@ test_each_contradicting_services_file_is_refused_with_its_line() {
   ns=$(new_ns c)
   check() { # SED-EXPRESSION EXPECTED-ERROR (after the file name)
     local f; f=$(services_file "$(sed "$1" <<<"$SERVICES_YAML")")
-    expect_exit 1 "$SWARMLB" -n "$ns" dns serve --config "$f" --upstream 127.0.0.1:9
+    expect_exit 2 "$SWARMLB" -n "$ns" dns serve --config "$f" --upstream 127.0.0.1:9
     one_line "$ERR"
     assert_eq "swarmlb: $f:$2" "$ERR"
   }
