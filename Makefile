@@ -48,7 +48,8 @@ bench: deps
 	scripts/bench-firewall
 	scripts/bench-dns
 
-# libFuzzer on the DNS query parser (FUZZ_SECONDS, default 60); corpus seeds in Tests/fuzz/corpus.
+# libFuzzer on the DNS query parser (FUZZ_SECONDS, default 60); corpus seeds in Tests/fuzz/corpus. Then the
+# services-file readers against each other (ServicesFileFuzzTests) for as long, from a new seed.
 fuzz:
 	scripts/fuzz $(FUZZ_SECONDS)
 

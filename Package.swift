@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "SwarmLBCommandLine",
             dependencies: [
-                "SwarmLBKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SwarmLBKit", "SwarmLBServices", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: directMetadata),
         // The command line, apply and inspect --expect included (no NIO; dns serve execs swarmlb-dns).

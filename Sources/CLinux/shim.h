@@ -21,6 +21,12 @@ static inline long swlb_fs_type(const char *path) {
     return statfs(path, &fs) == 0 ? (long)fs.f_type : 0;
 }
 
+// fstatfs(2)'s f_type of an open file, or 0 when it fails.
+static inline long swlb_fd_fs_type(int fd) {
+    struct statfs fs;
+    return fstatfs(fd, &fs) == 0 ? (long)fs.f_type : 0;
+}
+
 // strerrorname_np(3) (glibc 2.32+): the symbolic name of an errno value ("ENOENT"), or NULL.
 extern const char *swlb_strerrorname_np(int errnum) __asm__("strerrorname_np");
 

@@ -1,12 +1,14 @@
 import ArgumentParser
 import SwarmLBKit
+import SwarmLBServices
 
 /// The options of `swarmlb apply` beyond the common ones.
 public struct ApplyOptions: ParsableArguments {
     public init() {}
 
     @Option(
-        help: "The services file (YAML or JSON), as dns serve reads it, or the output of docker network inspect -v NET (one network).",
+        help:
+            "The services file (YAML or JSON), as dns serve reads it, or the output of docker network inspect -v NET (one network). \(ServicesFileLimits.summary)",
         completion: .file())
     public var config: String
     @Option(help: "Device that gets the VIPs and whose address is the SNAT source (the overlay interface).", transform: Parse.device)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import SwarmLBKit
+import SwarmLBServices
 
 /// Runs a root command of swarmlb's and maps every failure to one line on stderr and an exit
 /// status: 0 ok, 1 runtime failure, 2 usage error (3 is inspect's "problems found").
@@ -33,6 +34,8 @@ public enum CommandRunner {
         } catch let error as KernelError {
             if case .interrupted(let signal) = error { fail(error.description, status: 128 + signal) }
             fail(error.description, status: 1)
+        } catch let error as ServicesFileError {
+            fail(error.description, status: error.exitStatus)
         } catch let error as Transaction.Failure {
             fail(error.description, status: error.exitStatus)
         } catch let code as ExitCode {

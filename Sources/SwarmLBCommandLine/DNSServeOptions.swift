@@ -1,5 +1,6 @@
 import ArgumentParser
 import SwarmLBKit
+import SwarmLBServices
 
 /// The options of `swarmlb dns serve` (run by the swarmlb-dns executable, which alone links
 /// Foundation, libyaml and SwiftNIO, so that every other command starts fast).
@@ -7,7 +8,8 @@ public struct DNSServeOptions: ParsableArguments {
     public init() {}
 
     @Option(
-        help: "The services file (YAML or JSON), or the output of docker network inspect -v NET... (several networks served together).",
+        help:
+            "The services file (YAML or JSON), or the output of docker network inspect -v NET... (several networks served together). \(ServicesFileLimits.summary) A reload that fails keeps the previous names.",
         completion: .file())
     public var config: String
     @Option(help: "Address to listen on. Default: 127.0.0.11.", transform: Parse.address) public var listen = IPv4Address.embeddedResolver

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwarmLBServices
 
 /// The options of `swarmlb inspect [services]` beyond the common ones.
 public struct InspectOptions: ParsableArguments {
@@ -12,7 +13,7 @@ public struct InspectOptions: ParsableArguments {
     public var all = false
     @Option(
         help: ArgumentHelp(
-            "Compare the namespace with a services file (YAML or JSON, as dns serve reads it) or the output of docker network inspect -v NET (one network).",
+            "Compare the namespace with a services file (YAML or JSON, as dns serve reads it) or the output of docker network inspect -v NET (one network). \(ServicesFileLimits.summary)",
             valueName: "file"),
         completion: .file())
     public var expect: String?

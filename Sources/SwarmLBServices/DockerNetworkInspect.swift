@@ -94,9 +94,11 @@ extension ServicesFile.Reader {
                     origins["\(model).vip"] = ("\(f).VIP", s["VIP"] ?? value)
                 }
                 if let index = s["LocalLBIndex"] {
-                    let mark = try parsed(index, "\(f).LocalLBIndex", parent: value) { text throws -> FirewallMark? in
+                    let mark = try number(index, "\(f).LocalLBIndex", parent: value) { text throws -> FirewallMark? in
                         guard text != "0" else { return nil }
-                        guard text.allSatisfy(\.isNumber) else { throw SwarmLBKit.ValidationError(text, "LocalLBIndex (a number)") }
+                        guard text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+                            throw SwarmLBKit.ValidationError(text, "LocalLBIndex (a number)")
+                        }
                         return try FirewallMark(parsing: text)
                     }
                     service.fwmark = mark

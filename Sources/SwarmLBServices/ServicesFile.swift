@@ -15,6 +15,10 @@ public struct ServicesFileError: Error, Equatable, CustomStringConvertible {
     /// True when the file itself could not be read (open(2) or read(2) failed), not its content.
     public var isUnreadable: Bool { line == nil && field.isEmpty && reason.hasPrefix(Self.unreadablePrefix) }
 
+    /// The exit status of every command that reads a services file: 1 when open(2) or read(2)
+    /// failed (a runtime failure), 2 for the rest (malformed, beyond a limit, not a regular file).
+    public var exitStatus: Int32 { isUnreadable ? 1 : 2 }
+
     static let unreadablePrefix = "cannot read the file: "
 }
 
@@ -66,7 +70,9 @@ public enum ServicesFile {
         switch Result(catching: { () throws(ServicesFileNode.SyntaxError) in try ServicesFileNode.tree(text) }) {
         case .success(let t): tree = t
         case .failure(let error):
-            throw ServicesFileError(file: file, line: error.line, field: "", reason: "not valid YAML or JSON: \(error.reason)")
+            throw ServicesFileError(
+                file: file, line: error.line, field: "",
+                reason: error.beyondLimit ? error.reason : "not valid YAML or JSON: \(error.reason)")
         }
         // The nodes do not keep the tree alive: it is held here while they are read.
         return try withExtendedLifetime(tree) { () throws(ServicesFileError) in
@@ -131,12 +137,42 @@ public enum ServicesFile {
             return fields
         }
 
+        /// A scalar's text where a name or a number belongs. YAML's null and booleans (as PyYAML
+        /// and YAML 1.1 tools read them) are refused unquoted, as another tool would read them otherwise.
         func string(
             _ node: ServicesFileNode?, _ field: @autoclosure () -> String, parent: ServicesFileNode
         ) throws(ServicesFileError) -> String {
             guard let node else { throw fail(parent, field(), "missing") }
             guard let s = node.string, !s.isEmpty else { throw fail(node, field(), "expected a non-empty value") }
+            // The words are 1 to 5 letters, `~` aside: a name or an address is not looked up (the hot path).
+            if node.isPlain, s.utf8.count <= 5, s.utf8.first.map({ !(0x30...0x39).contains($0) }) ?? false, let word = Self.yamlWords[s] {
+                throw fail(node, field(), "\(s) is YAML's \(word), not a name or number (quote it, \"\(s)\", to mean the text)")
+            }
             return s
+        }
+
+        /// The plain scalars YAML 1.1 tools read as null or a boolean, not as text.
+        static let yamlWords: [String: String] = {
+            var words = ["~": "null"]
+            for (spellings, meaning) in [("null", "null"), ("true yes on", "boolean true"), ("false no off", "boolean false")] {
+                for word in spellings.split(separator: " ").map(String.init) {
+                    for spelling in [word, word.prefix(1).uppercased() + word.dropFirst(), word.uppercased()] { words[spelling] = meaning }
+                }
+            }
+            return words
+        }()
+
+        /// A number as every services file writes it: decimal, or 0x hex. A leading zero is refused
+        /// (YAML 1.1 tools read `0401` as octal), quoted or not: a quoted number is the same number.
+        func number<T>(
+            _ node: ServicesFileNode?, _ field: @autoclosure () -> String, parent: ServicesFileNode, _ parse: (String) throws -> T
+        ) throws(ServicesFileError) -> T {
+            let text = try string(node, field(), parent: parent)
+            let utf8 = text.utf8
+            if utf8.count > 1, utf8.first == 0x30, let second = utf8.dropFirst().first, (0x30...0x39).contains(second) {
+                throw fail(node, field(), "\(text) has a leading zero (octal to YAML 1.1 tools): write it in decimal or 0x hex")
+            }
+            do { return try parse(text) } catch { throw fail(node, field(), "\(error)") }
         }
 
         func parsed<T>(
@@ -193,7 +229,7 @@ public enum ServicesFile {
             let m = try mapping(node, field(), keys: Self.serviceKeys)
             var s = NetworkServices.Service(name: try name(m["name"], "\(field()).name", parent: node))
             if let v = m["vip"] { s.vip = try parsed(v, "\(field()).vip", parent: node) { try IPv4Address(parsing: $0) } }
-            if let f = m["fwmark"] { s.fwmark = try parsed(f, "\(field()).fwmark", parent: node) { try FirewallMark(parsing: $0) } }
+            if let f = m["fwmark"] { s.fwmark = try number(f, "\(field()).fwmark", parent: node) { try FirewallMark(parsing: $0) } }
             if let mode = m["endpoint_mode"] {
                 s.endpointMode = try parsed(mode, "\(field()).endpoint_mode", parent: node) { text in
                     guard let e = NetworkServices.EndpointMode(rawValue: text) else {
@@ -219,8 +255,11 @@ public enum ServicesFile {
                         name: try name(tm["name"], "\(f()).name", parent: item),
                         ip: try parsed(tm["ip"], "\(f()).ip", parent: item) { try IPv4Address(parsing: $0) })
                     if let w = tm["weight"] {
-                        task.weight = try parsed(w, "\(f()).weight", parent: item) { text in
-                            guard let n = Int32(text), (0...65535).contains(n) else {
+                        task.weight = try number(w, "\(f()).weight", parent: item) { text in
+                            let hex = text.hasPrefix("0x") || text.hasPrefix("0X")
+                            guard text.first != "+", let n = Int32(hex ? text.dropFirst(2) : Substring(text), radix: hex ? 16 : 10),
+                                (0...65535).contains(n)
+                            else {
                                 throw SwarmLBKit.ValidationError(text, "weight (0-65535)")
                             }
                             return n
@@ -236,22 +275,62 @@ public enum ServicesFile {
     }
 }
 
-/// The bytes of the file at `path`, or why it cannot be read, as open(2) or read(2) says it (No such
-/// file or directory (ENOENT), Permission denied (EACCES), Is a directory (EISDIR)).
+/// The line the `count`th byte of `bytes` is on (memchr: fast in a debug build too).
+private func lineCount(_ bytes: [UInt8], _ count: Int) -> Int {
+    bytes.withUnsafeBufferPointer { buffer in
+        var (line, from) = (1, buffer.baseAddress!)
+        let end = from + count
+        while from < end, let found = memchr(from, 0x0a, end - from) {
+            line += 1
+            from = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        return line
+    }
+}
+
+/// The bytes of the regular file at `path`, or why it cannot be read, as open(2) or read(2) says it
+/// (No such file or directory (ENOENT), Permission denied (EACCES)). Anything but a regular file
+/// (a FIFO, a device such as /dev/zero, a directory) is refused at once: opened without blocking,
+/// then fstat(2); at most `ServicesFileLimits.bytes` + 1 bytes are read.
 private func contents(_ path: String) throws(ServicesFileError) -> [UInt8] {
     func failure(_ e: Int32) -> ServicesFileError {
         ServicesFileError(file: path, line: nil, field: "", reason: ServicesFileError.unreadablePrefix + errnoText(e))
     }
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
     guard fd >= 0 else { throw failure(errno) }
     defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    var status = stat()
+    guard fstat(fd, &status) == 0 else { throw failure(errno) }
+    guard status.st_mode & S_IFMT == S_IFREG else {
+        let kind =
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR: "a directory"
+            case S_IFIFO: "a FIFO"
+            case S_IFCHR, S_IFBLK: "a device"
+            case S_IFSOCK: "a socket"
+            default: "a special file"
+            }
+        throw ServicesFileError(
+            file: path, line: nil, field: "", reason: "\(kind), not a regular file (a services file is read only from one)")
+    }
+    let limit = ServicesFileLimits.bytes
+    var bytes = [UInt8](repeating: 0, count: min(Int(status.st_size), limit) + 1)
+    var count = 0
     while true {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count == bytes.count {
+            guard count <= limit else {
+                throw ServicesFileError(
+                    file: path, line: lineCount(bytes, limit), field: "", reason: "larger than \(limit) bytes (the limit)")
+            }
+            bytes += [UInt8](repeating: 0, count: min(max(count, 1 << 16), limit + 1 - count))
+        }
+        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
         if n < 0, errno == EINTR { continue }
         guard n >= 0 else { throw failure(errno) }
-        if n == 0 { return bytes }
-        bytes += chunk[..<n]
+        if n == 0 {
+            bytes.removeSubrange(count...)
+            return bytes
+        }
+        count += n
     }
 }

@@ -36,6 +36,9 @@ struct ServicesFileNode {
     /// The key/value pairs of a mapping, in file order, or nil.
     var mapping: Pairs? { tree.entries[index].kind == .mapping ? Pairs(children: Children(tree: tree, parent: index)) : nil }
 
+    /// Whether this is a plain (unquoted) scalar, to which YAML tools give a type.
+    var isPlain: Bool { tree.entries[index].kind == .plainScalar }
+
     /// YAML's and JSON's null as Docker prints it: the plain scalar `null`.
     var isNull: Bool { tree.entries[index].kind == .plainScalar && isScalar("null") }
 
@@ -141,10 +144,12 @@ struct ServicesFileNode {
         }
     }
 
-    /// Why a text is not one YAML document: libyaml's problem, where it is.
+    /// Why a text is not one YAML document (libyaml's problem), or is one beyond a limit of
+    /// ServicesFileLimits, and where.
     struct SyntaxError: Error {
         var line: Int?
         var reason: String
+        var beyondLimit = false
     }
 
     /// The tree of the one document of `text`. The common shapes are read without libyaml
@@ -165,7 +170,7 @@ struct ServicesFileNode {
             yaml_parser_set_input_string(&parser, text.baseAddress ?? UnsafePointer(bitPattern: 1)!, text.count)
             while true {
                 var event = yaml_event_t()
-                guard yaml_parser_parse(&parser, &event) != 0 else { throw syntaxError(parser) }
+                guard yaml_parser_parse(&parser, &event) != 0 else { throw syntaxError(parser, text) }
                 defer { yaml_event_delete(&event) }
                 if event.type == YAML_STREAM_END_EVENT { break }
                 try builder.take(event)
@@ -174,23 +179,46 @@ struct ServicesFileNode {
         return Tree(builder.entries, bytes: builder.bytes)
     }
 
-    private static func syntaxError(_ parser: yaml_parser_t) -> SyntaxError {
+    /// libyaml's problem where it is: a reader error (a control character, bad UTF-8) has no mark
+    /// but a byte offset, whose line is counted here.
+    private static func syntaxError(_ parser: yaml_parser_t, _ text: UnsafeBufferPointer<UInt8>) -> SyntaxError {
         let problem = parser.problem.map { String(cString: $0) } ?? "error \(parser.error.rawValue)"
+        if parser.error == YAML_READER_ERROR {
+            let before = text.prefix(min(parser.problem_offset, text.count))
+            let line = 1 + before.reduce(0) { $0 + ($1 == 0x0a ? 1 : 0) }
+            let column = before.count - (before.lastIndex(of: 0x0a).map { $0 + 1 } ?? 0) + 1
+            return SyntaxError(line: line, reason: "\(problem) (byte \(column) of the line)")
+        }
         let context = parser.context.map { " " + String(cString: $0) } ?? ""
         let mark = parser.problem_mark
         return SyntaxError(line: Int(mark.line) + 1, reason: "\(problem)\(context) (column \(mark.column + 1))")
     }
 
     /// Appends the parser's events to the tree: each node as it starts, a container's end filled in
-    /// when it closes (the stack of open containers).
+    /// when it closes (the stack of open containers, no recursion). It counts the nodes the
+    /// document stands for, an alias counting as its anchored node's (so a tree of aliases of
+    /// aliases is refused in time linear in its text), and refuses nesting and counts beyond
+    /// ServicesFileLimits.
     private struct Builder {
         private(set) var entries: [Tree.Entry] = []
         private(set) var bytes: [UInt8] = []
-        /// The open containers: where each is, and the anchor it takes once complete (so that an
-        /// alias inside it cannot name it).
-        private var open: [(index: Int, anchor: String?)] = []
-        private var anchors: [String: Int32] = [:]
+        /// The open containers: where each is, the anchor it takes once complete (so that an
+        /// alias inside it cannot name it), and the node count when it opened.
+        private var open: [(index: Int, anchor: String?, nodesBefore: Int)] = []
+        /// Each anchor's node and the nodes that node stands for.
+        private var anchors: [String: (index: Int32, nodes: Int)] = [:]
         private var documents = 0
+        private var nodes = 0
+
+        private mutating func count(_ n: Int, line: Int32) throws(SyntaxError) {
+            nodes += n
+            guard nodes <= ServicesFileLimits.nodes else {
+                throw SyntaxError(
+                    line: Int(line),
+                    reason: "stands for more than \(ServicesFileLimits.nodes) nodes once its aliases are expanded (the limit)",
+                    beyondLimit: true)
+            }
+        }
 
         mutating func take(_ event: yaml_event_t) throws(SyntaxError) {
             let line = Int32(truncatingIfNeeded: event.start_mark.line + 1)
@@ -206,20 +234,27 @@ struct ServicesFileNode {
                         kind: s.style == YAML_PLAIN_SCALAR_STYLE ? .plainScalar : .otherScalar, line: line, end: index + 1,
                         start: Int32(bytes.count), count: Int32(s.length)))
                 bytes += UnsafeBufferPointer(start: s.value, count: s.length)
-                if let name = s.anchor { anchors[String(cString: name)] = index }
+                if let name = s.anchor { anchors[String(cString: name)] = (index, 1) }
+                try count(1, line: line)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 let isMapping = event.type == YAML_MAPPING_START_EVENT
                 entries.append(Tree.Entry(kind: isMapping ? .mapping : .sequence, line: line, end: index + 1))
                 let name = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
-                open.append((Int(index), name.map { String(cString: $0) }))
+                open.append((Int(index), name.map { String(cString: $0) }, nodes))
+                guard open.count <= ServicesFileLimits.depth else {
+                    throw SyntaxError(
+                        line: Int(line), reason: "nests deeper than \(ServicesFileLimits.depth) levels (the limit)", beyondLimit: true)
+                }
+                try count(1, line: line)
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 let done = open.removeLast()
                 entries[done.index].end = index
-                if let name = done.anchor { anchors[name] = Int32(done.index) }
+                if let name = done.anchor { anchors[name] = (Int32(done.index), nodes - done.nodesBefore) }
             case YAML_ALIAS_EVENT:
                 let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
                 guard let target = anchors[name] else { throw SyntaxError(line: Int(line), reason: "alias *\(name) names no anchor") }
-                entries.append(Tree.Entry(kind: .alias, line: line, end: index + 1, target: target))
+                entries.append(Tree.Entry(kind: .alias, line: line, end: index + 1, target: target.index))
+                try count(target.nodes, line: line)
             default:
                 break
             }

@@ -6,8 +6,10 @@
 /// 3,000-service file); this, a few.
 ///
 /// Anything else (an anchor, a tag, a block scalar, an escape, a multi-line scalar, an empty value,
-/// a tab, a document marker, any error) gives nil, and the file is read by libyaml, which then also
-/// words the error. ServicesFileScannerTests holds both readings equal on every file the tests use.
+/// a tab, a document marker, a comment holding anything but printable ASCII, a key longer than
+/// libyaml's simple keys, nesting deeper than `ServicesFileLimits.depth`, any error) gives nil, and
+/// the file is read by libyaml, which then also words the error. ServicesFileScannerTests and
+/// ServicesFileFuzzTests hold both readings equal on every file they make.
 struct ServicesFileScanner {
     private typealias Entry = ServicesFileNode.Tree.Entry
     private let bytes: UnsafeBufferPointer<UInt8>
@@ -15,6 +17,7 @@ struct ServicesFileScanner {
     private var line: Int32 = 1
     private var lineStart = 0
     private var entries: [Entry] = []
+    private var depth = 0
 
     /// Why the scanner leaves a file to libyaml.
     private struct Unsupported: Error {}
@@ -24,11 +27,12 @@ struct ServicesFileScanner {
     static func entries(_ text: UnsafeBufferPointer<UInt8>) -> [ServicesFileNode.Tree.Entry]? {
         var scanner = ServicesFileScanner(bytes: text)
         do {
+            guard !scanner.atDocumentEnd else { return nil }
             try scanner.skipTrivia()
             guard scanner.pos < text.count else { return nil }
             try scanner.blockNode(column: scanner.column)
             try scanner.skipTrivia()
-            guard scanner.pos == text.count else { return nil }
+            guard scanner.pos == text.count, scanner.entries.count <= ServicesFileLimits.nodes else { return nil }
         } catch {
             return nil
         }
@@ -37,7 +41,8 @@ struct ServicesFileScanner {
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
-        entries.reserveCapacity(bytes.count / 6)  // about one node per 6 bytes in the bench's file and Docker's
+        // About one node per 6 bytes in the bench's file and Docker's.
+        entries.reserveCapacity(min(bytes.count / 6, ServicesFileLimits.nodes))
     }
 
     private var column: Int { pos - lineStart }
@@ -60,17 +65,33 @@ struct ServicesFileScanner {
         while let b = current {
             switch b {
             case 0x20: pos += 1
-            case 0x0a:
-                pos += 1
-                line += 1
-                lineStart = pos
+            case 0x0a: try newLine()
             case 0x23:
                 guard pos == lineStart || bytes[pos - 1] == 0x20 || bytes[pos - 1] == 0x0a else { throw Unsupported() }
-                while let c = current, c != 0x0a { pos += 1 }
+                try skipComment()
             case 0x09, 0x0d: throw Unsupported()
             default: return
             }
         }
+    }
+
+    /// Skips a comment to its line's end. YAML also ends one at CR, NEL, LS and PS, and libyaml
+    /// refuses control characters: a comment of anything but printable ASCII and tabs is left to it.
+    @inline(never)  // rare: kept out of skipTrivia's loop
+    private mutating func skipComment() throws(Unsupported) {
+        while let c = current, c != 0x0a {
+            guard c == 0x09 || (0x20...0x7e).contains(c) else { throw Unsupported() }
+            pos += 1
+        }
+    }
+
+    /// Steps over a line's end, to a line that must not start with a document end.
+    @inline(never)  // once a line: kept out of skipTrivia's loop over spaces
+    private mutating func newLine() throws(Unsupported) {
+        pos += 1
+        line += 1
+        lineStart = pos
+        if atDocumentEnd { throw Unsupported() }
     }
 
     /// Skips spaces and a comment up to the line's end, and requires that end.
@@ -78,17 +99,38 @@ struct ServicesFileScanner {
         while current == 0x20 { pos += 1 }
         if current == 0x23 {
             guard bytes[pos - 1] == 0x20 else { throw Unsupported() }
-            while let c = current, c != 0x0a { pos += 1 }
+            try skipComment()
         }
         guard current == 0x0a || current == nil else { throw Unsupported() }
     }
 
-    private mutating func open(_ kind: ServicesFileNode.Tree.Kind, line: Int32) -> Int {
+    /// A container starts: libyaml words the refusal of one too deep, or of too many nodes.
+    @inline(__always)
+    private mutating func open(_ kind: ServicesFileNode.Tree.Kind, line: Int32) throws(Unsupported) -> Int {
+        depth += 1
+        guard depth <= ServicesFileLimits.depth, entries.count < ServicesFileLimits.nodes else { throw Unsupported() }
         entries.append(Entry(kind: kind, line: line, end: 0))
         return entries.count - 1
     }
 
-    private mutating func close(_ index: Int) { entries[index].end = Int32(entries.count) }
+    /// Each item of a collection checks that the tree is within the node limit, so that a file of
+    /// too many nodes is left to libyaml (which words the refusal) before it takes their memory.
+    @inline(__always)
+    private func checkNodeCount() throws(Unsupported) {
+        guard entries.count < ServicesFileLimits.nodes else { throw Unsupported() }
+    }
+
+    private mutating func close(_ index: Int) {
+        depth -= 1
+        entries[index].end = Int32(entries.count)
+    }
+
+    /// Whether the key that starts at `start` ends at a `:` here within libyaml's reach for a simple
+    /// key (1,024 characters; beyond, it is no key to libyaml).
+    private func keyEnds(from start: Int) -> Bool { current == 0x3a && pos - start <= 1000 }
+
+    /// `...` at a line's start ends a document in YAML, whatever follows: checked at each line's start.
+    private var atDocumentEnd: Bool { current == 0x2e && byte(at: pos + 1) == 0x2e && byte(at: pos + 2) == 0x2e }
 
     /// A scalar: where its text is in the file, and whether it was plain (not quoted).
     private struct Scalar {
@@ -139,11 +181,12 @@ struct ServicesFileScanner {
 
     /// The mapping whose first key (read by blockNode) starts on `startLine`.
     private mutating func blockMapping(column: Int, firstKey: Scalar, line startLine: Int32) throws(Unsupported) {
-        let index = open(.mapping, line: startLine)
+        let index = try open(.mapping, line: startLine)
         var key = firstKey
         var keyLine = startLine
         while true {
-            guard current == 0x3a else { throw Unsupported() }
+            // In block context a `:` is a key's end only before a space or a line's end, after a quoted key too.
+            guard keyEnds(from: key.plain ? key.start : key.start - 1), Self.endsToken(byte(at: pos + 1)) else { throw Unsupported() }
             append(key, line: keyLine)
             pos += 1
             while current == 0x20 { pos += 1 }
@@ -156,6 +199,7 @@ struct ServicesFileScanner {
             } else {
                 try inlineValue()
             }
+            try checkNodeCount()
             try skipTrivia()
             if current == nil || self.column < column { break }
             guard self.column == column else { throw Unsupported() }
@@ -179,12 +223,13 @@ struct ServicesFileScanner {
     }
 
     private mutating func blockSequence(column: Int) throws(Unsupported) {
-        let index = open(.sequence, line: line)
+        let index = try open(.sequence, line: line)
         while current == 0x2d, Self.endsToken(byte(at: pos + 1)) {
             pos += 1
             while current == 0x20 { pos += 1 }
             guard current != nil, current != 0x0a, current != 0x23 else { throw Unsupported() }  // an item on its own lines
             try blockNode(column: self.column)
+            try checkNodeCount()
             try skipTrivia()
             if current == nil || self.column < column { break }
             guard self.column == column else { throw Unsupported() }
@@ -206,7 +251,7 @@ struct ServicesFileScanner {
 
     /// `{k: v, ...}` or `[a, ...]`, over any number of lines.
     private mutating func flowCollection(mapping: Bool) throws(Unsupported) {
-        let index = open(mapping ? .mapping : .sequence, line: line)
+        let index = try open(mapping ? .mapping : .sequence, line: line)
         let closing: UInt8 = mapping ? 0x7d : 0x5d
         pos += 1
         try skipTrivia()
@@ -219,13 +264,16 @@ struct ServicesFileScanner {
                 let keyLine = line
                 let key = try flowScalar()
                 while current == 0x20 { pos += 1 }  // a key's `:` is on its line
-                guard current == 0x3a, !key.plain || Self.endsToken(byte(at: pos + 1)) else { throw Unsupported() }
+                guard keyEnds(from: key.plain ? key.start : key.start - 1), !key.plain || Self.endsToken(byte(at: pos + 1)) else {
+                    throw Unsupported()
+                }
                 append(key, line: keyLine)
                 pos += 1
                 try skipTrivia()
                 guard current != 0x2c, current != closing else { throw Unsupported() }  // an empty value
             }
             try flowNode()
+            try checkNodeCount()
             try skipTrivia()
             if current == closing {
                 pos += 1
@@ -262,7 +310,7 @@ struct ServicesFileScanner {
         let start = pos + 1
         var end = start
         while let c = byte(at: end), c != 0x22 {
-            guard c != 0x5c, c != 0x0a, c >= 0x20, c < 0x80 else { throw Unsupported() }
+            guard c != 0x5c, c >= 0x20, c < 0x7f else { throw Unsupported() }  // printable ASCII: libyaml refuses DEL
             end += 1
         }
         guard end < bytes.count else { throw Unsupported() }

@@ -46,16 +46,9 @@ struct InspectCommand: ParsableCommand {
         }
 
         /// The file is read before the namespace is entered, so a bad one is one line and an exit status
-        /// (2 malformed, 1 unreadable, as dns serve) with nothing read.
+        /// (ServicesFileError.exitStatus, as apply and dns serve) with nothing read.
         func run() throws {
-            var expected: NetworkServices?
-            if let path = options.expect {
-                do {
-                    expected = try ServicesFile.load(path: path)
-                } catch {
-                    CommandRunner.fail(error.description, status: error.isUnreadable ? 1 : 2)
-                }
-            }
+            let expected = try options.expect.map { path throws(ServicesFileError) in try ServicesFile.load(path: path) }
             try NamespaceInspection.run(common, all: options.all, expected: expected)
         }
     }

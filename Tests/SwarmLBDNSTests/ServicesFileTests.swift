@@ -180,7 +180,7 @@ final class ServicesFileTests: XCTestCase {
             do { _ = try ServicesFile.load(path: path); return nil } catch { return error.description }
         }
         XCTAssertEqual(error("/nonexistent.yaml"), "/nonexistent.yaml: cannot read the file: No such file or directory (ENOENT)")
-        XCTAssertEqual(error("/tmp"), "/tmp: cannot read the file: Is a directory (EISDIR)")
+        XCTAssertEqual(error("/tmp"), "/tmp: a directory, not a regular file (a services file is read only from one)")
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("swarmlb-latin1-\(getpid()).yaml").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data([0x6e, 0x3a, 0x20, 0xe9, 0x0a])))

@@ -289,10 +289,44 @@ test_reload_under_load_loses_no_query_and_a_bad_file_keeps_the_old_names() {
 test_a_malformed_services_file_is_refused_before_anything_changes() {
   ns=$(new_ns c); f=$(services_file "$(sed 's/ip: 10.0.0.4/ip: 10.0.0.x/' <<<"$SERVICES_YAML")")
   before=$(state "$ns")
-  expect_exit 1 "$SWARMLB" -n "$ns" dns serve --config "$f" --upstream 127.0.0.1:9
+  expect_exit 2 "$SWARMLB" -n "$ns" dns serve --config "$f" --upstream 127.0.0.1:9
   one_line "$ERR"
   assert_contains "$ERR" "$f:10: field services[0].tasks[1].ip: invalid IPv4 address"
   assert_eq "$before" "$(state "$ns")"
+}
+
+# A reload that fails for any reason (nesting beyond the limit, a file beyond the size limit, a FIFO, a link
+# to /dev/zero, control characters in a comment) is one log line each; the resolver keeps answering the
+# old names, and reads the next good file.
+test_a_hostile_reload_keeps_the_old_names() {
+  ns=$(new_ns c); f=$(services_file)
+  serve "$ns" "$f" --upstream 127.0.0.1:9
+  local bad=/tmp/$PREFIX.bad n=0
+  mv "$f" "$f.good"
+  for kind in deep huge fifo zero control; do
+    rm -f "$f"
+    case $kind in
+      deep) { head -c 100000 /dev/zero | tr '\0' '['; head -c 100000 /dev/zero | tr '\0' ']'; } > "$f" ;;
+      huge) truncate -s 300M "$f" ;;
+      fifo) mkfifo "$f" ;;
+      zero) ln -s /dev/zero "$f" ;;
+      control) sed 's/vip: 10.0.0.2/vip: 10.0.0.2 # \x01/' "$f.good" > "$f" ;;
+    esac
+    kill -HUP $dns_pid; n=$((n + 1))
+    for i in $(seq 1 50); do [ "$(grep -c 'reload failed' "$dns_log")" -ge $n ] && break; sleep 0.1; done
+    kill -0 $dns_pid || fail "dns serve died reloading a $kind file"
+    assert_eq "10.0.0.2" "$(q "$ns" +short my-web)" "the old names after a $kind file"
+  done
+  assert_eq 5 "$(grep -c 'reload failed, still serving the previous names' "$dns_log")"
+  assert_contains "$(cat "$dns_log")" "$f:1: nests deeper than 64 levels (the limit)"
+  assert_contains "$(cat "$dns_log")" "$f:1: larger than 268435456 bytes (the limit)"
+  assert_contains "$(cat "$dns_log")" "$f: a FIFO, not a regular file"
+  assert_contains "$(cat "$dns_log")" "$f: a device, not a regular file"
+  rm -f "$f"; sed 's/vip: 10.0.0.2/vip: 10.0.0.20/' "$f.good" > "$f"; kill -HUP $dns_pid
+  for i in $(seq 1 50); do grep -q 'reloaded' "$dns_log" && break; sleep 0.1; done
+  assert_eq "10.0.0.20" "$(q "$ns" +short my-web)" "the next good file"
+  kill $dns_pid; wait $dns_pid
+  rm -f "$f" "$f.good" "$bad"
 }
 
 # nat_rules NS: the nat table as `iptables -S` prints it, read with the backend's tool ($IPT once
@@ -479,7 +513,7 @@ test_each_contradicting_services_file_is_refused_with_its_line() {
   ns=$(new_ns c)
   check() { # SED-EXPRESSION EXPECTED-ERROR (after the file name)
     local f; f=$(services_file "$(sed "$1" <<<"$SERVICES_YAML")")
-    expect_exit 1 "$SWARMLB" -n "$ns" dns serve --config "$f" --upstream 127.0.0.1:9
+    expect_exit 2 "$SWARMLB" -n "$ns" dns serve --config "$f" --upstream 127.0.0.1:9
     one_line "$ERR"
     assert_eq "swarmlb: $f:$2" "$ERR"
   }

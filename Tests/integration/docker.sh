@@ -68,7 +68,7 @@ test_apply_check_of_network_inspect_finds_the_load_balancer_as_it_should_be() {
     { rc=$?; printf '%s\n' "$out" >&2; fail "apply --check of Docker's network inspect -v exited $rc in $lb"; }
   assert_eq "$before" "$(state_of "$lb")" "$lb after apply --check"
   # Both networks in one file: apply takes one, and says so.
-  expect_exit 1 "$SWARMLB" -n "$lb" apply --config "$DOCKER_NODE/networks.json" --dev eth0 --chain INPUT --check
+  expect_exit 2 "$SWARMLB" -n "$lb" apply --config "$DOCKER_NODE/networks.json" --dev eth0 --chain INPUT --check
   assert_contains "$ERR" "holds 2 networks (my-network, ingress)"
 }
 state_of() { nsenter --net="$1" sh -c 'ipvsadm -Ln; iptables -S -t mangle; iptables -S -t nat; ip -o addr'; }

@@ -264,8 +264,8 @@ test_an_unreadable_config_says_why() {
   local ns; ns=$(new_ns cfg)
   expect_exit 1 "$SWARMLB" -n "$ns" dns serve --config /nonexistent.yaml
   assert_eq "swarmlb: /nonexistent.yaml: cannot read the file: No such file or directory (ENOENT)" "$ERR"
-  expect_exit 1 "$SWARMLB" -n "$ns" apply --config /tmp --dev eth0
-  assert_eq "swarmlb: /tmp: cannot read the file: Is a directory (EISDIR)" "$ERR"
+  expect_exit 2 "$SWARMLB" -n "$ns" apply --config /tmp --dev eth0
+  assert_eq "swarmlb: /tmp: a directory, not a regular file (a services file is read only from one)" "$ERR"
   assert_contains "$(cd "$ROOT" && complete_words swarmlb dns serve --config "")" "Makefile"
 }
 
@@ -324,6 +324,53 @@ test_inspect_expect_refuses_a_bad_file_in_one_line() {
   assert_contains "$ERR" "--expect compares one namespace with its file; it takes -n NS, not --all"
   assert_eq "$before" "$(state "$ns")" "the namespace after the refused files"
   rm -f "$f"
+}
+
+# A hostile services file (issue 22) is one line and exit 2 in every command that reads one, at once,
+# with the namespace unchanged: nesting beyond the limit (a stack overflow before), a FIFO (blocked),
+# /dev/zero (grew to GBs), a comment libyaml refuses, a leading zero, YAML's null as a name.
+test_a_hostile_services_file_is_one_line_and_exit_2_in_every_command() {
+  local ns f before kind; ns=$(new_ns h); with_eth0 "$ns" 10.0.0.5/24
+  f=/tmp/$PREFIX.hostile.yaml
+  before=$(state "$ns")
+  for kind in deep fifo zero control octal null; do
+    rm -f "$f"
+    case $kind in
+      deep) { head -c 100000 /dev/zero | tr '\0' '['; head -c 100000 /dev/zero | tr '\0' ']'; } > "$f" ;;
+      fifo) mkfifo "$f" ;;
+      zero) ln -s /dev/zero "$f" ;;
+      control) printf 'network: n\nservices:\n  - name: web # \x01\n    vip: 10.0.0.2\n' > "$f" ;;
+      octal) printf 'network: n\nservices:\n  - name: web\n    vip: 10.0.0.2\n    fwmark: 0401\n' > "$f" ;;
+      null) printf 'network: n\nservices:\n  - name: null\n    vip: 10.0.0.2\n' > "$f" ;;
+    esac
+    expect_exit 2 timeout 20 "$SWARMLB" -n "$ns" inspect --expect "$f"
+    one_line "$ERR"; assert_contains "$ERR" "swarmlb: $f"
+    local expect_err=$ERR
+    expect_exit 2 timeout 20 "$SWARMLB" -n "$ns" apply --config "$f" --dev eth0 --dry-run
+    assert_eq "$expect_err" "$ERR" "apply's line for a $kind file"
+    expect_exit 2 timeout 20 "$SWARMLB" -n "$ns" dns serve --config "$f" --upstream 127.0.0.1:9
+    assert_eq "$expect_err" "$ERR" "dns serve's line for a $kind file"
+    case $kind in
+      deep) assert_eq "swarmlb: $f:1: nests deeper than 64 levels (the limit)" "$ERR" ;;
+      fifo) assert_eq "swarmlb: $f: a FIFO, not a regular file (a services file is read only from one)" "$ERR" ;;
+      zero) assert_eq "swarmlb: $f: a device, not a regular file (a services file is read only from one)" "$ERR" ;;
+      control) assert_contains "$ERR" "swarmlb: $f:3: not valid YAML or JSON: control characters are not allowed" ;;
+      octal) assert_eq "swarmlb: $f:5: field services[0].fwmark: 0401 has a leading zero (octal to YAML 1.1 tools): write it in decimal or 0x hex" "$ERR" ;;
+      null) assert_contains "$ERR" "swarmlb: $f:3: field services[0].name: null is YAML's null" ;;
+    esac
+  done
+  assert_eq "$before" "$(state "$ns")" "the namespace after the refused files"
+  rm -f "$f"
+}
+
+# -n names a namespace file: a FIFO or a device is refused at once, never waited on.
+test_netns_that_is_no_namespace_file_is_refused_at_once() {
+  local fifo=/tmp/$PREFIX.netns-fifo; rm -f "$fifo"; mkfifo "$fifo"
+  expect_exit 1 timeout 10 "$SWARMLB" -n "$fifo" vip list
+  assert_eq "swarmlb: setns $fifo (not a namespace file): Invalid argument (EINVAL)" "$ERR"
+  expect_exit 1 timeout 10 "$SWARMLB" -n /dev/zero vip list
+  assert_eq "swarmlb: setns /dev/zero (not a namespace file): Invalid argument (EINVAL)" "$ERR"
+  rm -f "$fifo"
 }
 
 # Without IPVS (the host kernel), what inspect --expect compares by marks and addresses: each mark labelled

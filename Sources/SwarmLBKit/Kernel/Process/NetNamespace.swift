@@ -55,11 +55,16 @@ public struct NetNamespace: Sendable, Equatable {
     /// a namespace belongs to a thread, and sockets keep the namespace they were made in.
     public func enter() throws(KernelError) {
         let fd: Int32
-        do throws(KernelError) { fd = try syscall("open", path) { open(path, O_RDONLY | O_CLOEXEC) } } catch {
+        // Without blocking (a FIFO would wait for a writer forever), then only a namespace file.
+        do throws(KernelError) { fd = try syscall("open", path) { open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) } } catch {
             if error.errno == EACCES || error.errno == EPERM { throw .notPermitted("opening network namespace \(path)") }
             throw error
         }
         defer { close(fd) }
+        let type = swlb_fd_fs_type(fd)
+        guard type == 0x6e73_6673 || type == 0x9fa0 else {  // NSFS_MAGIC, PROC_SUPER_MAGIC
+            throw .syscall(call: "setns", object: "\(path) (not a namespace file)", errno: EINVAL)
+        }
         do throws(KernelError) {
             try syscall("setns", path) { swlb_setns_net(fd) }
         } catch {
