@@ -2,8 +2,8 @@
 /// (nodes, texts, styles, lines) as libyaml's events give, each scalar a range of the file's bytes:
 /// block mappings and sequences, flow collections (so JSON as Docker prints it), plain scalars of
 /// the characters names, addresses, subnets and numbers are made of, double-quoted scalars with no
-/// escape, and comments. libyaml costs about 300 instructions a byte (half of reading a
-/// 3,000-service file); this, a few.
+/// escape, and comments: libyaml's scanner is the larger part of reading a large file (what this
+/// buys is in docs/benchmarks.md).
 ///
 /// Anything else (an anchor, a tag, a block scalar, an escape, a multi-line scalar, an empty value,
 /// a tab, a document marker, a comment holding anything but printable ASCII, a key longer than

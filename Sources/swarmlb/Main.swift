@@ -25,8 +25,8 @@ struct SwarmLB: ParsableCommand {
             Each command mirrors a classic tool: vip (ip addr + iptables -t mangle), mark (iptables -t mangle), \
             fwm and real (ipvsadm), snat (iptables -t nat + sysctl), service (all of them in one transaction), \
             ingress (the routing mesh: the node's published port, the ingress sandbox, the tasks). \
-            Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 inspect found problems, 130/143 interrupted \
-            (rolled back). Environment: SWARMLB_BACKEND (default of --backend), XTABLES_LOCKFILE (the legacy xtables lock).
+            Exit status: 0 ok, 1 runtime failure, 2 usage error or malformed input, 3 problems found, 130/143 interrupted \
+            (rolled back, before the commit). Environment: SWARMLB_BACKEND (default of --backend), XTABLES_LOCKFILE (the legacy xtables lock).
 
             Examples:
               swarmlb -n lb_a1b2c3d4e service add web --vip 10.0.0.2 --fwm 0x101 --dev eth0 --real 10.0.0.3 10.0.0.4 --chain INPUT --lb-sysctls
