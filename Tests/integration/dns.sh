@@ -499,11 +499,11 @@ test_each_contradicting_services_file_is_refused_with_its_line() {
 }
 
 test_usage_errors_are_one_line_and_exit_2() {
-  f=$(services_file)
+  ns=$(new_ns c); f=$(services_file)
   for args in "--port 0" "--max-inflight 0" "--max-tcp 0" "--tcp-idle 0" \
               "--upstream 127.0.0.1 --upstream 127.0.0.2 --upstream 127.0.0.3 --upstream 127.0.0.4"; do
     # shellcheck disable=SC2086
-    expect_exit 2 "$SWARMLB" dns serve --config "$f" $args
+    expect_exit 2 timeout 10 "$SWARMLB" -n "$ns" dns serve --config "$f" $args
     one_line "$ERR"
   done
   assert_contains "$ERR" "--upstream given 4 times: 3 at most"
@@ -566,7 +566,7 @@ resolver_fds() { ls "/proc/$dns_pid/fd" | wc -l; }
 test_a_tcp_flood_is_held_to_the_cap_and_forwarding_goes_on() {
   ns=$(new_ns c); f=$(services_file)
   fake_upstream "" plain
-  serve "$ns" "$f" --upstream host:127.0.0.1:$fake_port --max-tcp 100
+  serve "$ns" "$f" --upstream host:127.0.0.1:$fake_port  # the default cap: 100
   before=$(resolver_fds)
   # 1,100 connections from inside the namespace, held open, each sending half a query.
   ip netns exec "$ns" python3 - > /tmp/$PREFIX.flood 2>&1 <<'PY' & flood=$!
