@@ -304,7 +304,7 @@ nat_rules() { ip netns exec "$1" ${IPT:-iptables-legacy} -t nat -S; }
 # namespace) that answers every name with 192.0.2.7 (192.0.2.8 when NS is not "") and logs
 # "udp|tcp ID SOURCE-PORT NAME" per query to /tmp/$PREFIX.fake-NS; MODE forge first sends a forged
 # answer (right id, question evil.example), tc answers UDP with TC set and no records, refused answers
-# REFUSED, big answers with 200 A records (3,229 bytes for elsewhere.example, an OPT record last when
+# REFUSED, big answers with 200 A records (3,235 bytes for elsewhere.example, an OPT record last when
 # the query had one).
 fake_upstream() {
   local ns=$1 mode=$2 log=/tmp/$PREFIX.fake-${1:-here}
@@ -522,7 +522,7 @@ test_an_oversized_forwarded_answer_is_cut_to_the_clients_size_with_tc() {
   assert_contains "$out" "OPT PSEUDOSECTION"
   size=$(sed -n 's/^;; MSG SIZE  rcvd: //p' <<<"$out")
   [ "$size" -le 1232 ] && [ "$size" -gt 1100 ] || fail "$size bytes with EDNS 1232"
-  # dig retries over TCP and gets all 200 (3,229 bytes).
+  # dig retries over TCP and gets all 200 (3,235 bytes).
   assert_eq 200 "$(q "$ns" +noedns +short elsewhere.example | wc -l)"
   kill $dns_pid $fake_pid; wait $dns_pid; wait $fake_pid || true
 }
