@@ -566,7 +566,9 @@ resolver_fds() { ls "/proc/$dns_pid/fd" | wc -l; }
 test_a_tcp_flood_is_held_to_the_cap_and_forwarding_goes_on() {
   ns=$(new_ns c); f=$(services_file)
   fake_upstream "" plain
+  ulimit -Sn 1024  # the usual soft limit, which the resolver raises to the hard one
   serve "$ns" "$f" --upstream host:127.0.0.1:$fake_port  # the default cap: 100
+  assert_eq "$(ulimit -Hn)" "$(awk '/^Max open files/ { print $4 }' /proc/$dns_pid/limits)" "the resolver's soft descriptor limit"
   before=$(resolver_fds)
   # 1,100 connections from inside the namespace, held open, each sending half a query.
   ip netns exec "$ns" python3 - > /tmp/$PREFIX.flood 2>&1 <<'PY' & flood=$!
