@@ -1341,7 +1341,7 @@ _swarmlb_dns_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --watch --verbose --version -h --help)
     repeating_options=(-n --netns --upstream)
-    non_repeating_options=(--backend --wait --config --listen --port --ttl --max-inflight --tcp-idle)
+    non_repeating_options=(--backend --wait --config --listen --port --ttl --max-inflight --max-tcp --tcp-idle)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
@@ -1374,6 +1374,9 @@ _swarmlb_dns_serve() {
         return
         ;;
     '--max-inflight')
+        return
+        ;;
+    '--max-tcp')
         return
         ;;
     '--tcp-idle')

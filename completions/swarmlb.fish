@@ -124,7 +124,7 @@ function __swarmlb_parse_tokens -S
             __swarmlb_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'serve'
-                __swarmlb_parse_subcommand 0 'n/netns=+' 'json' 'backend=' 'wait=' 'config=' 'listen=' 'port=' 'upstream=+' 'ttl=' 'max-inflight=' 'tcp-idle=' 'watch' 'verbose' 'version' 'h/help'
+                __swarmlb_parse_subcommand 0 'n/netns=+' 'json' 'backend=' 'wait=' 'config=' 'listen=' 'port=' 'upstream=+' 'ttl=' 'max-inflight=' 'max-tcp=' 'tcp-idle=' 'watch' 'verbose' 'version' 'h/help'
             end
         case 'help'
             __swarmlb_parse_subcommand -r 1 'version'
@@ -548,11 +548,12 @@ complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_option
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" wait' -l 'wait' -d 'Seconds to wait for the xtables lock (legacy backend), as iptables -w. Default: as long as it takes.' -rfka ''
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" config' -l 'config' -d 'The services file (YAML or JSON), or the output of docker network inspect -v NET... (several networks served together). A regular file of at most 256 MiB, 64 levels deep, 16777216 nodes with aliases expanded; marks and weights in decimal or 0x hex. A reload that fails keeps the previous names.' -rF
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" listen' -l 'listen' -d 'Address to listen on. Default: 127.0.0.11.' -rfka ''
-complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" port' -l 'port' -d 'Port to bind; 53 binds it directly and installs no nat rules. Default: two free ports + nat rules.' -rfka ''
+complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" port' -l 'port' -d 'Port to bind (1-65535); 53 binds it directly and installs no nat rules. Default: two free ports + nat rules.' -rfka ''
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve"' -l 'upstream' -d 'Upstream server for other names: IP[:PORT], asked from the served namespace (Docker\'s --dns), or host:IP[:PORT], asked from the namespace swarmlb started in; repeatable, 3 at most (default: the host\'s /etc/resolv.conf, asked from the starting namespace).' -rfka ''
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" ttl' -l 'ttl' -d 'TTL of the answers, in seconds.' -rfka ''
-complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" max-inflight' -l 'max-inflight' -d 'Most upstream queries in flight; beyond it clients get REFUSED.' -rfka ''
-complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" tcp-idle' -l 'tcp-idle' -d 'Seconds a TCP connection may stay idle before the server closes it. Default: 10.' -rfka ''
+complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" max-inflight' -l 'max-inflight' -d 'Most upstream queries in flight (1 or more); beyond it clients get REFUSED.' -rfka ''
+complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" max-tcp' -l 'max-tcp' -d 'Most TCP connections open at once (1 or more); beyond it the server accepts no more until one closes. Default: 100.' -rfka ''
+complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" tcp-idle' -l 'tcp-idle' -d 'Seconds a TCP connection may stay without a complete query before the server closes it; a connection also closes after 128 queries (as Docker\'s). Default: 10.' -rfka ''
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" watch' -l 'watch' -d 'Reload when the services file changes.'
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" verbose' -l 'verbose' -d 'Log every query.'
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb dns serve" version' -l 'version' -d 'Show the version.'

@@ -26,6 +26,16 @@ public enum Parse {
         guard let n = Int(s), n > 0 else { throw InvalidArgument("number of seconds (1 or more)") }
         return n
     }
+    /// A count of 1 or more (a limit of 0 would refuse everything).
+    public static func count(_ s: String) throws -> Int {
+        guard let n = Int(s), n > 0 else { throw InvalidArgument("count (1 or more)") }
+        return n
+    }
+    /// A port to listen on: 1-65535 (0 would be any port, which nothing could be redirected to).
+    public static func listeningPort(_ s: String) throws -> UInt16 {
+        guard let p = UInt16(s), p > 0 else { throw InvalidArgument("port (1-65535)") }
+        return p
+    }
     /// A real server as `real add` takes it: ADDR or ADDR:PORT.
     public static func endpoint(_ s: String) throws -> RealServer.Endpoint { try parsed { try RealServer.parseEndpoint(s) } }
     /// ipvsadm -p takes 1 second or more.

@@ -7,8 +7,9 @@ import Synchronization
 
 /// Forwards queries for names the directory does not know to the upstream servers, as Docker's
 /// resolver does: up to 3 servers in turn, 4 s each, the next one on SERVFAIL, REFUSED, timeout or
-/// unreachable, SERVFAIL when all fail; at most `maxInFlight` queries outstanding, beyond which
-/// clients are told REFUSED at once instead of piling up.
+/// unreachable, its own SERVFAIL when all fail (as Docker 26+: `qr rd`, no RA, no OPT); at most
+/// `maxInFlight` queries outstanding, beyond which clients are told REFUSED at once instead of
+/// piling up.
 ///
 /// Against spoofing (RFC 5452): every exchange leaves from a socket no other outstanding exchange
 /// uses, on a random port (`DatagramExchanges`: new, or one of at least 64 idle ones at random,
@@ -17,7 +18,8 @@ import Synchronization
 /// case-insensitively, type, class); anything else is dropped, counted and logged (rate-limited),
 /// and the exchange goes on waiting for the genuine reply. The client gets its own id back.
 /// A UDP client's query goes over UDP (an answer with TC reaches it as is, and it retries over
-/// TCP); a TCP client's query goes over TCP.
+/// TCP; one larger than the client's size, 512 or its EDNS0 size up to 4096, is cut with TC set);
+/// a TCP client's query goes over TCP.
 public final class UpstreamForwarder: Sendable {
     /// One upstream server and what reaches it from its namespace: the exchange thread and the
     /// event loops, both created in that namespace, so their sockets are made there.
@@ -73,7 +75,7 @@ public final class UpstreamForwarder: Sendable {
     ) {
         guard inFlight.wrappingAdd(1, ordering: .relaxed).newValue <= maxInFlight else {
             inFlight.wrappingSubtract(1, ordering: .relaxed)
-            return Self.failure(.refused, to: question, in: packet, overTCP: overTCP).withUnsafeBytes(reply)
+            return Self.failure(.refused, to: question, in: packet).withUnsafeBytes(reply)
         }
         let query = Query(bytes: Array(packet), question: question, overTCP: overTCP, reply: reply)
         attempt(query, upstream: 0)
@@ -99,7 +101,7 @@ public final class UpstreamForwarder: Sendable {
 
     private func attempt(_ query: Query, upstream i: Int) {
         guard i < routes.count else {
-            finish(query, query.bytes.withUnsafeBytes { Self.failure(.servFail, to: query.question, in: $0, overTCP: query.overTCP) })
+            finish(query, query.bytes.withUnsafeBytes { Self.failure(.servFail, to: query.question, in: $0) })
             return
         }
         let (id, bytes) = query.withNewID()
@@ -141,7 +143,9 @@ public final class UpstreamForwarder: Sendable {
         }
         answer[0] = query.bytes[0]
         answer[1] = query.bytes[1]
-        finish(query, UnsafeRawBufferPointer(answer))
+        // Cut to what the UDP client can take, TC set, as local answers are (Docker forwards it whole).
+        let length = query.overTCP ? answer.count : DNSMessage.truncate(answer, limit: query.question.sizeLimit(overTCP: false))
+        finish(query, UnsafeRawBufferPointer(rebasing: answer[..<length]))
     }
 
     private func failed(_ query: Query, upstream i: Int, _ problem: TCPExchangeFailure) {
@@ -174,17 +178,11 @@ public final class UpstreamForwarder: Sendable {
         )
     }
 
-    /// SERVFAIL or REFUSED for the query in `packet`, its question echoed.
-    static func failure(
-        _ code: DNSMessage.ResponseCode, to question: DNSMessage.Question, in packet: UnsafeRawBufferPointer,
-        overTCP: Bool
-    ) -> [UInt8] {
-        let limit = question.sizeLimit(overTCP: overTCP)
-        var out = [UInt8](repeating: 0, count: DNSMessage.responseCapacity(question, recordBytes: 0, limit: limit))
-        let length = out.withUnsafeMutableBytes {
-            DNSMessage.writeResponse(to: question, packet: packet, code: code, limit: limit, into: $0)
-        }
-        out.removeLast(out.count - length)
+    /// SERVFAIL or REFUSED for the query in `packet`, as Docker 26+ answers its own failures
+    /// (`DNSMessage.writeFailure`: no RA, no OPT record).
+    static func failure(_ code: DNSMessage.ResponseCode, to question: DNSMessage.Question, in packet: UnsafeRawBufferPointer) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: DNSMessage.headerSize + question.questionLength)
+        _ = out.withUnsafeMutableBytes { DNSMessage.writeFailure(to: question, packet: packet, code: code, into: $0) }
         return out
     }
 

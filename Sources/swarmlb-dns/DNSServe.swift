@@ -32,14 +32,10 @@ struct DNSServe: ParsableCommand {
         let starting = settings.upstreams.needsStartingAccess ? try UpstreamAccess() : nil
         defer { starting?.close() }
         let session = try Session(common)  // enters the namespace on this (main) thread
-        // One resolver per address and port (53 for the nat redirect); --port 0 takes any free port.
-        let claim =
-            options.port == 0
-            ? nil
-            : try ResolverClaim(
-                address: settings.address, port: options.port ?? 53,
-                nat: try session.kernel.firewall().dump(.nat))
-        defer { claim?.release() }
+        // One resolver per address and port (53 for the nat redirect).
+        let claim = try ResolverClaim(
+            address: settings.address, port: options.port ?? 53, nat: try session.kernel.firewall().dump(.nat))
+        defer { claim.release() }
         _ = try Transaction(kernel: session.kernel).run([.change(.setLink("lo", up: true))])  // 127.0.0.11 lives on lo
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)  // threads born inside the namespace
         defer { try? group.syncShutdownGracefully() }
@@ -52,9 +48,16 @@ struct DNSServe: ParsableCommand {
         let resolver = Resolver(
             ServiceDirectory(settings.services, ttl: options.ttl), forwarder: forwarder, logger: logger,
             verbose: options.verbose)
+        let descriptors = DescriptorLimit.raiseToHard()
+        let tcpConnections = descriptors.tcpConnections(wanted: options.maxTcp, inFlight: options.maxInflight)
+        if tcpConnections < options.maxTcp {
+            logger.warning(
+                "at most \(tcpConnections) TCP connections, not \(options.maxTcp): the descriptor limit (\(descriptors.open)) keeps room for \(options.maxInflight) upstream queries"
+            )
+        }
         let server = try DNSServer(
             group: group, address: settings.address, port: options.port ?? 0, resolver: resolver,
-            idleTimeout: .seconds(Int64(options.tcpIdle)))
+            limits: TCPLimits(connections: tcpConnections, idle: .seconds(Int64(options.tcpIdle))))
         defer { server.close() }
         let keeper = try redirect(settings, server, claim, session.kernel, logger)
         logger.info(
@@ -90,13 +93,13 @@ struct DNSServe: ParsableCommand {
     /// Unless the server binds port 53 itself: the nat rules that send port 53 to it, installed
     /// after removing those of a dead resolver of the address (with `--port 53`, only those go).
     func redirect(
-        _ settings: Settings, _ server: DNSServer, _ claim: ResolverClaim?, _ kernel: Kernel,
+        _ settings: Settings, _ server: DNSServer, _ claim: ResolverClaim, _ kernel: Kernel,
         _ logger: Logger
     ) throws -> DNSRedirectKeeper? {
         let keeper = DNSRedirectKeeper(
             DNSRedirect(address: settings.address, tcpPort: server.tcpPort, udpPort: server.udpPort),
             kernel: kernel)
-        let removed = try options.port == nil ? keeper.install(replacing: claim?.stale ?? []) : keeper.removeStale(claim?.stale ?? [])
+        let removed = try options.port == nil ? keeper.install(replacing: claim.stale) : keeper.removeStale(claim.stale)
         if !removed.isEmpty {
             logger.warning("removed the nat rules of a resolver no longer running: \(removed.joined(separator: "; "))")
         }

@@ -17,6 +17,11 @@ struct DNSCommand: ParsableCommand {
                 Listens on UDP and TCP at --listen on two free ports and installs Docker's nat rules (chains \
                 DOCKER_OUTPUT and DOCKER_POSTROUTING) that send port 53 there; puts them back within a second \
                 if the nat table is flushed, and removes them on exit. --port 53 binds port 53 itself, with no nat rules.
+
+                Limits: UDP answers, local or forwarded, are cut to 512 bytes (or the client's EDNS0 size, up to \
+                4096) with TC; at most --max-tcp TCP connections (beyond, new ones wait in the kernel's backlog), each \
+                closed after --tcp-idle seconds without a complete query or after 128 queries; the descriptor limit \
+                is raised to the hard limit at start. When every upstream fails: SERVFAIL with flags qr rd, as Docker 26+.
                 """)
         @OptionGroup var common: CommonOptions
         @OptionGroup var options: DNSServeOptions

@@ -176,6 +176,15 @@ final class DNSMessageTests: XCTestCase {
         }
     }
 
+    /// Names in logs are presented as dig presents them: a control character can forge no log line.
+    func testNamesInLogsAreEscapedAsDigPresentsThem() {
+        var q = query("x.y")
+        q.replaceSubrange(12..<17, with: [9, 0x61, 0x0a, 0x62, 0x0d, 0x1b, 0x2e, 0x20, 0x5c, 0xc3, 1, 0x3b, 0])
+        XCTAssertEqual(q.withUnsafeBytes { DNSMessage.describe($0) }, "a\\010b\\013\\027\\.\\032\\\\\\195.\\; A")
+        XCTAssertEqual(q.withUnsafeBytes { DNSMessage.describeQuestion($0) }, "id 4660, a\\010b\\013\\027\\.\\032\\\\\\195.\\; A")
+        XCTAssertEqual(query("My-Web.example").withUnsafeBytes { DNSMessage.describe($0) }, "my-web.example A")
+    }
+
     func testNotImplementedOpcodeAndFormErr() {
         var status = query("my-web")
         status[2] |= 0x10  // opcode 2 (STATUS)

@@ -177,4 +177,61 @@ final class ForwardingTests: XCTestCase {
         XCTAssertEqual(Array(reply.prefix(2)), [0x12, 0x34])
         XCTAssertGreaterThan(Date().timeIntervalSince(start), 0.29)
     }
+
+    /// `query` with an EDNS0 OPT record of `size`.
+    func ednsQuery(_ name: String, size: UInt16, id: UInt16 = 0x1234) -> [UInt8] {
+        var q = query(name, id: id)
+        q[11] = 1
+        return q + [0, 0, 41, UInt8(size >> 8), UInt8(size & 0xff), 0, 0, 0, 0, 0, 0]
+    }
+
+    /// When every upstream fails, the answer is the resolver's own SERVFAIL as Docker 26-28 build it
+    /// (miekg/dns SetRcode): flags qr rd (CD kept), the question, no RA, no OPT even to an EDNS query.
+    func testAFailedUpstreamGivesDockersOwnServfail() throws {
+        let upstream = FakeUpstream { q in
+            var r = Self.answer(to: q, id: UInt16(q[0]) << 8 | UInt16(q[1]))
+            r[3] = 0x82  // RA, SERVFAIL: its flags must not reach the client
+            return [r]
+        }
+        var q = ednsQuery("failing.example", size: 1232)
+        q[3] = 0x10  // CD
+        let reply = try forward(q, to: upstream.port)
+        XCTAssertEqual(
+            Array(reply.prefix(12)), [0x12, 0x34, 0x81, 0x12, 0, 1, 0, 0, 0, 0, 0, 0], "qr rd cd, SERVFAIL, one question, nothing else")
+        XCTAssertEqual(Array(reply.dropFirst(12)), Array(q[12..<(q.count - 11)]), "the question echoed, no OPT")
+    }
+
+    /// An answer larger than the client can take over UDP (512 bytes without EDNS, else its size)
+    /// reaches it cut, with TC set, as the resolver's own answers are; an EDNS client keeps its OPT.
+    func testAnOversizedForwardedAnswerIsTruncatedWithTC() throws {
+        // 200 A records after the question: about 3,200 bytes, as the upstream sent.
+        let upstream = FakeUpstream { q in
+            var r = Self.answer(to: q, id: UInt16(q[0]) << 8 | UInt16(q[1]))
+            let opt: [UInt8] = q[11] == 1 ? [0, 0, 41, 0x10, 0, 0, 0, 0, 0, 0, 0] : []
+            let questionEnd = q.count - (q[11] == 1 ? 11 : 0)
+            r = Array(r.prefix(12)) + Array(q[12..<questionEnd])
+            for i in 0..<200 { r += DNSMessage.record(type: .a, ttl: 60, data: [192, 0, 2, UInt8(i)]) }
+            r[6] = 0
+            r[7] = 200
+            r[11] = opt.isEmpty ? 0 : 1
+            return [r + opt]
+        }
+        let f = try makeForwarder(upstream.port)
+        let plain = try forward(query("big.example"), to: upstream.port, forwarder: f)
+        XCTAssertLessThanOrEqual(plain.count, 512)
+        XCTAssertEqual(plain[2] & 0x02, 0x02, "TC")
+        let records = (512 - 12 - 17) / 16
+        XCTAssertEqual(plain.count, 12 + 17 + records * 16, "as many whole records as fit")
+        XCTAssertEqual(Int(plain[6]) << 8 | Int(plain[7]), records)
+        XCTAssertEqual(Array(plain[8..<12]), [0, 0, 0, 0])
+        let edns = try forward(ednsQuery("big.example", size: 1232), to: upstream.port, forwarder: f)
+        XCTAssertLessThanOrEqual(edns.count, 1232)
+        XCTAssertEqual(edns[2] & 0x02, 0x02, "TC")
+        XCTAssertEqual(Array(edns[10..<12]), [0, 1], "the OPT record kept")
+        XCTAssertEqual(Array(edns.suffix(11)), [0, 0, 41, 0x10, 0, 0, 0, 0, 0, 0, 0], "last")
+        XCTAssertEqual(Int(edns[6]) << 8 | Int(edns[7]), (1232 - 12 - 17 - 11) / 16)
+        let whole = try forward(ednsQuery("big.example", size: 4096), to: upstream.port, forwarder: f)
+        XCTAssertEqual(whole.count, 12 + 17 + 200 * 16 + 11, "fits 4096: whole")
+        XCTAssertEqual(whole[2] & 0x02, 0, "no TC")
+    }
 }

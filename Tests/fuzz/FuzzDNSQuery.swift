@@ -1,5 +1,6 @@
 // libFuzzer entry for the resolver's query parser and response writer (`make fuzz`): every input
-// must parse or be refused without a crash (also as an upstream's answer to match against a query), and a parsed query's response (with more records than
+// must parse or be refused without a crash (also as an upstream's answer to match against a query, or
+// to cut to a client's size), and a parsed query's response (with more records than
 // fit) must stay within the capacity it asked for and the transport's limit, and carry its id.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDNSQuery(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
@@ -10,6 +11,13 @@ public func fuzzDNSQuery(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let query: [UInt8] = [0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0x61, 0, 0, 1, 0, 1]
     _ = query.withUnsafeBytes { DNSMessage.isReply(packet, id: 0x1234, to: $0) }
     _ = DNSMessage.isReply(packet, id: size >= 2 ? UInt16(data[0]) << 8 | UInt16(data[1]) : 0, to: packet)
+    // A forwarded answer is cut to the UDP client's size: within it, never past the bytes it had.
+    for limit in [12, 100, 512] {
+        var answer = Array(packet)
+        let length = answer.withUnsafeMutableBytes { DNSMessage.truncate($0, limit: limit) }
+        precondition(length <= max(limit, 12) || length == size, "truncated answer over its limit")
+        precondition(length <= size, "truncated answer longer than the answer")
+    }
     var name = [UInt8](repeating: 0, count: DNSMessage.maxNameLength)
     guard case .success(let question) = name.withUnsafeMutableBytes({ DNSMessage.parse(packet, name: $0) }) else { return 0 }
     precondition(question.nameLength <= DNSMessage.maxNameLength && question.questionEnd <= size, "question out of bounds")

@@ -151,6 +151,9 @@ test_an_unreachable_upstream_port_fails_over_at_once() {
   out=$(ip netns exec "$ns" dig +tries=1 +time=3 @127.0.0.11 nowhere.invalid)
   took=$(( ($(date +%s%N) - start) / 1000000 ))
   assert_contains "$out" "status: SERVFAIL"
+  # Docker 26-28's own SERVFAIL: qr rd, no RA, no OPT record although dig sent one.
+  assert_contains "$out" "flags: qr rd; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 0"
+  assert_not_contains "$out" "OPT PSEUDOSECTION"
   # "At once": well under the 4 s upstream timeout it would otherwise wait (bounded loosely, as a busy
   # CI machine can take a second or two to schedule dig and the resolver).
   [ $took -lt 2500 ] || fail "SERVFAIL took $took ms"
@@ -161,13 +164,11 @@ test_an_unreachable_upstream_port_fails_over_at_once() {
 test_upstreams_answering_refused_or_servfail_are_passed_over() {
   ns=$(new_ns c); f=$(services_file)
   upstream=$(services_file "$ELSEWHERE_YAML")
-  p=$((20000 + RANDOM % 10000))
-  # Upstream 1 answers REFUSED (it may forward nothing), 2 SERVFAIL (its own upstream is a closed
-  # port), 3 knows the name.
-  "$SWARMLB" dns serve --config "$f" --listen 127.0.0.1 --port $p --max-inflight 0 --upstream 127.0.0.1:9 >/dev/null 2>&1 & a=$!
+  # Upstream 1 answers REFUSED, 2 SERVFAIL (its own upstream is a closed port), 3 knows the name.
+  fake_upstream "" refused; p=$fake_port; a=$fake_pid
   "$SWARMLB" dns serve --config "$f" --listen 127.0.0.1 --port $((p + 1)) --upstream 127.0.0.1:9 >/dev/null 2>&1 & b=$!
   "$SWARMLB" dns serve --config "$upstream" --listen 127.0.0.1 --port $((p + 2)) --upstream 127.0.0.1:9 >/dev/null 2>&1 & c=$!
-  for port in $p $((p + 1)) $((p + 2)); do
+  for port in $((p + 1)) $((p + 2)); do
     for i in $(seq 1 50); do dig +short +tries=1 +time=1 -p $port @127.0.0.1 my-web >/dev/null 2>&1 && break; sleep 0.1; done
   done
   serve "$ns" "$f" --upstream host:127.0.0.1:$p --upstream host:127.0.0.1:$((p + 1)) --upstream host:127.0.0.1:$((p + 2))
@@ -336,7 +337,9 @@ nat_rules() { ip netns exec "$1" ${IPT:-iptables-legacy} -t nat -S; }
 # fake_upstream NS MODE: a DNS server on 127.0.0.1:$fake_port (UDP and TCP) in NS ("" for this
 # namespace) that answers every name with 192.0.2.7 (192.0.2.8 when NS is not "") and logs
 # "udp|tcp ID SOURCE-PORT NAME" per query to /tmp/$PREFIX.fake-NS; MODE forge first sends a forged
-# answer (right id, question evil.example), tc answers UDP with TC set and no records.
+# answer (right id, question evil.example), tc answers UDP with TC set and no records, refused answers
+# REFUSED, big answers with 200 A records (3,235 bytes for elsewhere.example, an OPT record last when
+# the query had one).
 fake_upstream() {
   local ns=$1 mode=$2 log=/tmp/$PREFIX.fake-${1:-here}
   fake_port=$((20000 + RANDOM % 10000))
@@ -354,8 +357,11 @@ def iter_labels(q):
 def answer(q, name=None, tc=False):
     section, _ = question(q)
     if name: section = b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\0" + section[-4:]
-    rr = b"" if tc else b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04" + bytes([192, 0, 2, last])
-    return q[:2] + struct.pack(">HHHHH", 0x8180 | (0x200 if tc else 0), 1, 0 if tc else 1, 0, 0) + section + rr
+    if mode == "refused": return q[:2] + struct.pack(">HHHHH", 0x8185, 1, 0, 0, 0) + section
+    n = 0 if tc else 200 if mode == "big" else 1
+    rr = b"".join(b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04" + bytes([192, 0, 2, last if n == 1 else i]) for i in range(n))
+    opt = b"\0\x00\x29\x10\x00\0\0\0\0\0\0" if mode == "big" and q[11] == 1 else b""
+    return q[:2] + struct.pack(">HHHHH", 0x8180 | (0x200 if tc else 0), 1, n, 0, 1 if opt else 0) + section + rr + opt
 def note(proto, q, port):
     with open(log, "a") as f: f.write("%s %d %d %s\n" % (proto, struct.unpack(">H", q[:2])[0], port, question(q)[1]))
 def tcp_server():
@@ -524,4 +530,161 @@ test_each_contradicting_services_file_is_refused_with_its_line() {
   check 's/    aliases: \[web\]/    aliases:\n      - web\n      - DB/' '13: field services[1].name: name "db" is already used by services[0].aliases[1]'
   check 's/  - name: db/  - name: api\n    vip: 10.0.0.20\n    aliases:\n      - x\n      - WEB\n  - name: db/' '15: field services[1].aliases[1]: name "WEB" is already used by services[0].aliases[0]'
   assert_eq "" "$(nat_rules "$ns" | grep DOCKER || true)"
+}
+
+test_usage_errors_are_one_line_and_exit_2() {
+  ns=$(new_ns c); f=$(services_file)
+  for args in "--port 0" "--max-inflight 0" "--max-tcp 0" "--tcp-idle 0" \
+              "--upstream 127.0.0.1 --upstream 127.0.0.2 --upstream 127.0.0.3 --upstream 127.0.0.4"; do
+    # shellcheck disable=SC2086
+    expect_exit 2 timeout 10 "$SWARMLB" -n "$ns" dns serve --config "$f" $args
+    one_line "$ERR"
+  done
+  assert_contains "$ERR" "--upstream given 4 times: 3 at most"
+}
+
+test_an_oversized_forwarded_answer_is_cut_to_the_clients_size_with_tc() {
+  ns=$(new_ns c); f=$(services_file)
+  fake_upstream "" big
+  serve "$ns" "$f" --upstream host:127.0.0.1:$fake_port
+  out=$(q "$ns" +noedns +ignore elsewhere.example)
+  assert_contains "$out" "flags: qr tc rd ra"
+  size=$(sed -n 's/^;; MSG SIZE  rcvd: //p' <<<"$out")
+  [ "$size" -le 512 ] && [ "$size" -gt 400 ] || fail "$size bytes without EDNS"
+  out=$(q "$ns" +bufsize=1232 +ignore elsewhere.example)
+  assert_contains "$out" "flags: qr tc rd ra"
+  assert_contains "$out" "OPT PSEUDOSECTION"
+  size=$(sed -n 's/^;; MSG SIZE  rcvd: //p' <<<"$out")
+  [ "$size" -le 1232 ] && [ "$size" -gt 1100 ] || fail "$size bytes with EDNS 1232"
+  # dig retries over TCP and gets all 200 (3,235 bytes).
+  assert_eq 200 "$(q "$ns" +noedns +short elsewhere.example | wc -l)"
+  kill $dns_pid $fake_pid; wait $dns_pid; wait $fake_pid || true
+}
+
+test_query_names_in_verbose_logs_are_escaped() {
+  ns=$(new_ns c); f=$(services_file)
+  serve "$ns" "$f" --upstream 127.0.0.1:9 --verbose
+  # A name holding LF, CR and ESC, sent raw (dig would escape it itself).
+  ip netns exec "$ns" python3 -c '
+import socket, struct
+label = b"x\nforged line\r\x1b[31m"
+q = struct.pack(">HHHHHH", 7, 0x0100, 1, 0, 0, 0) + bytes([len(label)]) + label + b"\x07example\x00\x00\x01\x00\x01"
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5); s.sendto(q, ("127.0.0.11", 53)); s.recv(512)'
+  kill $dns_pid; wait $dns_pid
+  assert_contains "$(cat "$dns_log")" 'query x\010forged\032line\013\027[31m.example A from 127.0.0.1:'
+  assert_eq 0 "$(grep -c '^forged' "$dns_log")" "a line forged by the name"
+  assert_eq 0 "$(grep -c $'[\r\x1b]' "$dns_log")" "CR or ESC in the log"
+}
+
+test_a_reload_that_fails_for_any_reason_keeps_the_names_and_logs_one_line() {
+  ns=$(new_ns c); f=$(services_file)
+  serve "$ns" "$f" --upstream 127.0.0.1:9
+  for bad in directory missing binary; do
+    rm -rf "$f"
+    case $bad in
+      directory) mkdir "$f" ;;
+      binary) printf 'network: n\nservices: [\x00\x01\x1b\xff]\n' > "$f" ;;
+    esac
+    kill -HUP $dns_pid; sleep 1.2
+    kill -0 $dns_pid || fail "the resolver died reloading a $bad file"
+    assert_eq "10.0.0.2" "$(q "$ns" +short my-web)" "names kept after reloading a $bad file"
+  done
+  kill $dns_pid; wait $dns_pid
+  assert_eq 3 "$(grep -c 'reload failed, still serving the previous names' "$dns_log")"
+  rm -rf "$f"
+}
+
+# resolver_fds: descriptors the resolver under test ($dns_pid) holds.
+resolver_fds() { ls "/proc/$dns_pid/fd" | wc -l; }
+
+test_a_tcp_flood_is_held_to_the_cap_and_forwarding_goes_on() {
+  ns=$(new_ns c); f=$(services_file)
+  fake_upstream "" plain
+  ulimit -Sn 1024  # the usual soft limit, which the resolver raises to the hard one
+  serve "$ns" "$f" --upstream host:127.0.0.1:$fake_port  # the default cap: 100
+  assert_eq "$(ulimit -Hn)" "$(awk '/^Max open files/ { print $4 }' /proc/$dns_pid/limits)" "the resolver's soft descriptor limit"
+  before=$(resolver_fds)
+  # 1,100 connections from inside the namespace, held open, each sending half a query.
+  ip netns exec "$ns" python3 - > /tmp/$PREFIX.flood 2>&1 <<'PY' & flood=$!
+import resource, socket, time
+hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]; resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+held = []
+for i in range(1100):
+    s = socket.socket(); s.setblocking(False); s.connect_ex(("127.0.0.11", 53)); held.append(s)
+time.sleep(2)
+for s in held:
+    try: s.send(b"\x00\x20\x00")
+    except OSError: pass
+print("flooding", flush=True)
+time.sleep(30)
+PY
+  for i in $(seq 1 100); do grep -q flooding /tmp/$PREFIX.flood && break; sleep 0.1; done
+  grep -q flooding /tmp/$PREFIX.flood || { cat /tmp/$PREFIX.flood; fail "the flood did not start"; }
+  during=$(resolver_fds)
+  [ $((during - before)) -le 100 ] || fail "the resolver holds $((during - before)) more descriptors during the flood (cap 100)"
+  # Forwarded UDP queries are answered all along, and local ones.
+  for i in $(seq 1 20); do
+    assert_eq "192.0.2.7" "$(q "$ns" +short name$i.example)" "forwarded query $i during the flood"
+  done
+  assert_eq "10.0.0.2" "$(q "$ns" +short my-web)"
+  echo "tcp flood: $((during - before)) descriptors held for 1,100 connections (cap 100), 20/20 forwarded answered" >&2
+  kill $flood; wait $flood || true
+  # Once the flood ends, TCP serves again.
+  for i in $(seq 1 50); do [ "$(q "$ns" +tcp +short +time=1 my-web 2>/dev/null)" = "10.0.0.2" ] && break; sleep 0.2; done
+  assert_eq "10.0.0.2" "$(q "$ns" +tcp +short my-web)" "TCP after the flood"
+  kill $dns_pid $fake_pid; wait $dns_pid; wait $fake_pid || true
+}
+
+test_slow_drip_connections_are_closed_at_the_idle_limit() {
+  ns=$(new_ns c); f=$(services_file)
+  serve "$ns" "$f" --upstream 127.0.0.1:9
+  # 50 connections, each sending a byte every 3 s of a query never complete: closed at the 10 s
+  # idle limit (counted from the last complete query, here none), not kept open by the bytes.
+  out=$(ip netns exec "$ns" python3 - <<'PY'
+import select, socket, time
+start = time.time(); conns = [socket.create_connection(("127.0.0.11", 53)) for _ in range(50)]
+for c in conns: c.send(b"\x00\x40")
+closed = {}
+while len(closed) < 50 and time.time() - start < 20:
+    for c in conns:
+        if c not in closed and int(time.time() - start) % 3 == 0:
+            try: c.send(b"\x00")
+            except OSError: closed[c] = time.time() - start
+    r, _, _ = select.select([c for c in conns if c not in closed], [], [], 0.5)
+    for c in r:
+        try: gone = c.recv(1) == b""
+        except OSError: gone = True
+        if gone: closed[c] = time.time() - start
+print(len(closed), round(min(closed.values() or [0]), 1), round(max(closed.values() or [0]), 1))
+PY
+)
+  read -r n first last <<<"$out"
+  assert_eq 50 "$n" "connections closed within 20 s"
+  python3 -c "import sys; f, l = float(sys.argv[1]), float(sys.argv[2]); sys.exit(0 if 9.5 <= f and l <= 11.5 else 1)" "$first" "$last" \
+    || fail "closed between $first and $last s, not at the 10 s idle limit"
+  echo "slow drip: 50 connections closed between $first and $last s (idle limit 10 s)" >&2
+  kill $dns_pid; wait $dns_pid
+}
+
+test_a_tcp_connection_is_closed_after_128_queries() {
+  ns=$(new_ns c); f=$(services_file)
+  serve "$ns" "$f" --upstream 127.0.0.1:9
+  out=$(ip netns exec "$ns" python3 - <<'PY'
+import socket, struct
+q = struct.pack(">HHHHHH", 1, 0x0100, 1, 0, 0, 0) + b"\x06my-web\x00\x00\x01\x00\x01"
+s = socket.create_connection(("127.0.0.11", 53)); s.settimeout(5)
+s.sendall((struct.pack(">H", len(q)) + q) * 130)
+data = b""
+while True:
+    c = s.recv(65536)
+    if not c: break
+    data += c
+n = 0
+while data:
+    l, = struct.unpack(">H", data[:2]); data = data[2 + l:]; n += 1
+print(n)
+PY
+)
+  assert_eq 128 "$out" "answers before the server closed the connection"
+  kill $dns_pid; wait $dns_pid
 }

@@ -140,7 +140,8 @@ deliberate_answers() {
   deliberate["-x $vip"]="answer $ptr 600 IN PTR my-web.my-network.|flags qr rd ra|status NOERROR"
   # Docker matches the network suffix case-sensitively and forwards My-Web.My-Network.; DNS names are not (RFC 4343).
   deliberate[My-Web.My-Network.]="answer My-Web.My-Network. 600 IN A $vip|flags qr rd ra|status NOERROR"
-  for q in web web.my-network "$short"; do deliberate[$q]="flags qr rd ra|status SERVFAIL"; done
+  # swarmlb's own SERVFAIL is Docker 26+'s: qr rd, no RA.
+  for q in web web.my-network "$short"; do deliberate[$q]="flags qr rd|status SERVFAIL"; done
 }
 
 test_resolver_answers_as_docker_from_network_inspect() {

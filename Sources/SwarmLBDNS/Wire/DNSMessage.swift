@@ -180,6 +180,91 @@ public enum DNSMessage {
         out.baseAddress!.advanced(by: at).copyMemory(from: records.baseAddress!.advanced(by: record * length), byteCount: length)
     }
 
+    /// Writes the resolver's own failure (SERVFAIL when every upstream failed, REFUSED when too
+    /// many queries are out) as Docker 26+ builds it (miekg/dns `SetRcode`): the question echoed,
+    /// opcode, RD and (for a query) CD copied; no RA, no OPT record. `out` must hold
+    /// `headerSize + question.questionLength` bytes; returns that length.
+    public static func writeFailure(
+        to question: Question, packet: UnsafeRawBufferPointer, code: ResponseCode,
+        into out: UnsafeMutableRawBufferPointer
+    ) -> Int {
+        let copied: UInt16 = question.opcode == 0 ? 0x7910 : 0x7800  // opcode, RD and CD; RD and CD for a query only
+        writeHeader(
+            out, id: question.id, flags: 0x8000 | (question.flags & copied) | UInt16(code.rawValue), questions: 1,
+            answers: 0, additional: 0)
+        out.baseAddress!.advanced(by: headerSize).copyMemory(
+            from: packet.baseAddress!.advanced(by: headerSize), byteCount: question.questionLength)
+        return headerSize + question.questionLength
+    }
+
+    /// The length of `message`, a response, cut to fit `limit` bytes as a UDP client must get it
+    /// (RFC 2181 9, as miekg/dns's `Truncate`): TC set, the question and as many whole records as
+    /// fit kept in order, and its OPT record kept last so an EDNS client still sees one. Names in
+    /// kept records point only backwards, so the kept prefix needs no rewriting; the OPT record's
+    /// root name has no pointer and moves as is. Unchanged when it already fits.
+    public static func truncate(_ message: UnsafeMutableRawBufferPointer, limit: Int) -> Int {
+        guard message.count > limit, message.count >= headerSize else { return message.count }
+        let p = UnsafeRawBufferPointer(message)
+        return withUnsafeTemporaryAllocation(byteCount: maxNameLength, alignment: 1) { buffer in
+            let name = UnsafeMutableRawBufferPointer(buffer)
+            /// Where the record at `at` ends and its type, nil when malformed.
+            func record(at: Int) -> (end: Int, type: UInt16)? {
+                guard let (_, end) = readName(p, at: at, into: name), end + 10 <= p.count else { return nil }
+                let rdEnd = end + 10 + Int(u16(p, end + 8))
+                return rdEnd <= p.count ? (rdEnd, u16(p, end)) : nil
+            }
+            /// Sets TC and the record counts; returns `length`.
+            func cut(_ length: Int, questions: Int, kept: [Int]) -> Int {
+                message[2] |= 0x02
+                for (i, n) in ([questions] + kept).enumerated() {
+                    message[4 + 2 * i] = UInt8(n >> 8)
+                    message[5 + 2 * i] = UInt8(n & 0xff)
+                }
+                return length
+            }
+            var at = headerSize
+            let questions = Int(u16(p, 4))
+            for _ in 0..<questions {
+                guard let (_, end) = readName(p, at: at, into: name), end + 4 <= p.count else {
+                    return cut(headerSize, questions: 0, kept: [0, 0, 0])
+                }
+                at = end + 4
+            }
+            let questionEnd = at
+            guard questionEnd <= limit else { return cut(headerSize, questions: 0, kept: [0, 0, 0]) }
+            let counts = [Int(u16(p, 6)), Int(u16(p, 8)), Int(u16(p, 10))]
+            // The records, in order, with their section; the OPT record set apart.
+            var records: [(range: Range<Int>, section: Int)] = []
+            var opt: Range<Int>?
+            scan: for section in 0..<3 {
+                for _ in 0..<counts[section] {
+                    guard let (end, type) = record(at: at) else { break scan }
+                    if section == 2 && type == RecordType.opt.rawValue && opt == nil {
+                        opt = at..<end
+                    } else {
+                        records.append((at..<end, section))
+                    }
+                    at = end
+                }
+            }
+            // A prefix of the records, up to the OPT record at the latest (a record after it may point into it).
+            let optLength = opt.map { questionEnd + $0.count <= limit ? $0.count : 0 } ?? 0
+            var keptEnd = questionEnd
+            var kept = [0, 0, 0]
+            for r in records {
+                guard r.range.lowerBound == keptEnd, r.range.upperBound + optLength <= limit else { break }
+                keptEnd = r.range.upperBound
+                kept[r.section] += 1
+            }
+            if let opt, optLength > 0 {
+                memmove(message.baseAddress! + keptEnd, message.baseAddress! + opt.lowerBound, optLength)
+                keptEnd += optLength
+                kept[2] += 1
+            }
+            return cut(keptEnd, questions: questions, kept: kept)
+        }
+    }
+
     /// Writes a header-only response (FORMERR for junk whose question cannot be echoed): 12 bytes.
     public static func writeHeaderOnly(
         id: UInt16, flags requestFlags: UInt16, code: ResponseCode,
@@ -272,13 +357,24 @@ public enum DNSMessage {
 
     static func typeName(_ type: UInt16) -> String { RecordType(rawValue: type).map { "\($0)".uppercased() } ?? "TYPE\(type)" }
 
-    /// A wire name (labels with their lengths, no final zero) as dotted text; `.` for the root.
+    /// A wire name (labels with their lengths, no final zero) as dotted text, escaped as dig and
+    /// unbound present names (RFC 4343 2.1): `\.` `\\` and the like for special characters, `\DDD`
+    /// for bytes outside printable ASCII, so a name can never forge a log line; `.` for the root.
     static func dotted(_ name: UnsafeRawBufferPointer) -> String {
         var dotted: [UInt8] = []
         var i = 0
         while i < name.count {
             if !dotted.isEmpty { dotted.append(0x2e) }
-            dotted.append(contentsOf: name[(i + 1)...(i + Int(name[i]))])
+            for b in name[(i + 1)...(i + Int(name[i]))] {
+                switch b {
+                case 0x2e, 0x5c, 0x22, 0x3b, 0x28, 0x29, 0x40, 0x24:  // . \ " ; ( ) @ $
+                    dotted += [0x5c, b]
+                case 0x21...0x7e:
+                    dotted.append(b)
+                default:
+                    dotted += [0x5c, 0x30 + b / 100, 0x30 + b / 10 % 10, 0x30 + b % 10]
+                }
+            }
             i += 1 + Int(name[i])
         }
         return dotted.isEmpty ? "." : String(decoding: dotted, as: UTF8.self)
