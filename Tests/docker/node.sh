@@ -45,7 +45,7 @@ mkdir -p /var/lib/docker /var/lib/containerd
 mount -t tmpfs -o size=1500m tmpfs /var/lib/docker && mount -t tmpfs tmpfs /var/lib/containerd
 
 containerd > "$out/containerd.log" 2>&1 &
-wait_for 60 "containerd listens on /run/containerd/containerd.sock" test -S /run/containerd/containerd.sock ||
+wait_for 240 "containerd listens on /run/containerd/containerd.sock" test -S /run/containerd/containerd.sock ||
   broken "containerd did not start ($out/containerd.log)"
 # DOCKER_SERVICE_PREFER_OFFLINE_IMAGE: a task's image is not pulled first when it is there (no registry is reachable).
 DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 dockerd --containerd=/run/containerd/containerd.sock --storage-driver overlay2 \
