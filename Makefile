@@ -26,10 +26,12 @@ host-tests: build
 vm-tests: build
 	@scripts/test-all vm
 
-# A real Docker 20.10 swarm node in the VM, once per iptables backend (legacy and nft, two one-CPU VMs side by side):
-# swarmlb against Docker's own tools and resolver (Tests/docker/run). CI runs it after make test (.ci/run).
+# A real Docker swarm node in the VM per Docker release in DOCKER (default 20 28: bookworm's 20.10 on legacy and nft,
+# sid's 28.5 on nft; 26 is trixie's 26.1 on nft), one-CPU VMs side by side: swarmlb against Docker's own tools and
+# resolver (Tests/docker/run). CI runs it after make test (.ci/run).
+DOCKER ?= 20 28
 docker-test: build
-	@scripts/test-all docker
+	@DOCKER="$(DOCKER)" scripts/test-all docker
 
 demo: build
 	Tests/vm/run scripts/demo

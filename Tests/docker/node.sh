@@ -1,6 +1,7 @@
 #!/bin/bash
 # Tests/docker/node.sh BACKEND IMAGE OUT -- runs INSIDE the test VM (Tests/docker/run boots it): makes this VM a one-node
-# Docker swarm (Debian's docker.io 20.10, containerd and Docker's data on tmpfs) whose `iptables` is iptables-BACKEND
+# Docker swarm (the booted Debian suite's docker.io: 20.10 on bookworm, 26.1 on trixie, 28.5 on sid; containerd and
+# Docker's data on tmpfs) whose `iptables` is iptables-BACKEND
 # (nft or legacy; switched in the VM's throwaway root only), with an overlay network my-network (10.0.0.0/24), a VIP
 # service with an alias and 3 tasks, a dnsrr service, a service publishing 8080 (ingress) and an attachable plain
 # container; saves Docker's view and every namespace's state under OUT (readable on the host after the VM is gone),
@@ -24,7 +25,7 @@ wait_for() {
   local limit=$1 what=$2; shift 2; local until=$((SECONDS + limit))
   until "$@"; do [ $SECONDS -lt $until ] || { log "after $limit s, still not: $what"; return 1; }; sleep 1; done
 }
-docker() { timeout 240 /usr/bin/docker "$@"; }  # Debian's 20.10 CLI, whatever else is on PATH
+docker() { timeout 240 /usr/bin/docker "$@"; }  # the suite's own CLI (docker.io, or docker-cli since trixie)
 
 # The VM: cgroups for runc, the modules of overlay networks and IPVS, the iptables Docker will run, an uplink
 # (192.168.99.1 on a dummy device) and an upstream resolver there that knows one name, elsewhere.test.
@@ -44,7 +45,7 @@ mkdir -p /var/lib/docker /var/lib/containerd
 mount -t tmpfs -o size=1500m tmpfs /var/lib/docker && mount -t tmpfs tmpfs /var/lib/containerd
 
 containerd > "$out/containerd.log" 2>&1 &
-wait_for 60 "containerd listens on /run/containerd/containerd.sock" test -S /run/containerd/containerd.sock ||
+wait_for 240 "containerd listens on /run/containerd/containerd.sock" test -S /run/containerd/containerd.sock ||
   broken "containerd did not start ($out/containerd.log)"
 # DOCKER_SERVICE_PREFER_OFFLINE_IMAGE: a task's image is not pulled first when it is there (no registry is reachable).
 DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 dockerd --containerd=/run/containerd/containerd.sock --storage-driver overlay2 \
@@ -53,7 +54,9 @@ dockerd_pid=$!
 dockerd_answers() { kill -0 $dockerd_pid 2>/dev/null || return 0; docker info > /dev/null 2>&1; }
 wait_for 240 "dockerd answers docker info" dockerd_answers && kill -0 $dockerd_pid 2>/dev/null ||
   { tail -20 "$out/dockerd.log"; broken "dockerd did not start ($out/dockerd.log)"; }
-log "dockerd up ($(docker version --format '{{.Server.Version}}'), iptables: $(cat "$out/iptables-binary"))"
+# The suites read Docker's version (DOCKER_NODE/docker-version) where releases differ.
+docker version --format '{{.Server.Version}}' > "$out/docker-version" || broken "docker version"
+log "dockerd up ($(cat "$out/docker-version"), $(uname -r), $(ip -V), iptables: $(cat "$out/iptables-binary"))"
 phase dockerd
 
 docker import "$image" local/bb:latest > /dev/null || broken "docker import $image"

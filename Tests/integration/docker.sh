@@ -1,4 +1,4 @@
-# Tests against a real Docker 20.10 swarm node (Tests/docker/node.sh builds it inside the VM and saved Docker's view
+# Tests against a real Docker swarm node (20.10, 26 or 28) (Tests/docker/node.sh builds it inside the VM and saved Docker's view
 # in $DOCKER_NODE), on the iptables backend Docker itself uses (BACKEND). Every difference from Docker's own tools
 # or resolver fails, except the deliberate ones listed in the README (section "Where swarmlb answers otherwise
 # than Docker"), each asserted here as that difference.

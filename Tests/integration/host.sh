@@ -343,6 +343,22 @@ assert c["DOCKER_POSTROUTING"]["rules"][1] == "-A DOCKER_POSTROUTING -s 127.0.0.
 ' <<<"$out"
 }
 
+# The kernel (5.18+) tags ::1 on lo with IFA_PROTO 1 and link-local addresses with 3; iproute2 6.4+ prints them
+# (`proto kernel_lo`, `proto kernel_ll`), 6.3 and earlier print nothing. swarmlb follows the
+# ip installed beside it (the test above compares with it); SWARMLB_IPROUTE2_PROTO=1 or 0 says which instead.
+test_inspect_addr_prints_the_address_protocol_as_iproute2_6_4_does() {
+  ns=$(new_ns c); ip -n "$ns" link set lo up
+  [ -n "$(ip -n "$ns" -6 -o addr show dev lo)" ] || fail "no ::1 on lo (IPv6 disabled?)"
+  SWARMLB_IPROUTE2_PROTO=1 expect_exit 0 "$SWARMLB" -n "$ns" inspect addr
+  assert_contains "$OUT" "1: lo    inet6 ::1/128 scope host proto kernel_lo \\       valid_lft forever preferred_lft forever"
+  assert_contains "$OUT" "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever"
+  SWARMLB_IPROUTE2_PROTO=0 expect_exit 0 "$SWARMLB" -n "$ns" inspect addr
+  assert_contains "$OUT" "1: lo    inet6 ::1/128 scope host \\       valid_lft forever preferred_lft forever"
+  "$SWARMLB" -n "$ns" inspect addr --json | schema_check addresses
+  python3 -c 'import json,sys; d=json.load(sys.stdin); assert [x.get("protocol") for x in d if x["family"]=="inet6"]==[1], d' \
+    <<<"$("$SWARMLB" -n "$ns" inspect addr --json)"
+}
+
 test_inspect_iptables_flags_what_it_cannot_decode() {
   ns=$(new_ns c)
   nsx "$ns" "$IPT" -A INPUT -p tcp -m tcp --tcp-option 8 -j DROP

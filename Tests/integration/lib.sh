@@ -227,6 +227,12 @@ docker_dns_rules() {
   $X -t nat -I DOCKER_POSTROUTING -s 127.0.0.11 -p tcp --sport $tcp -j SNAT --to-source :53
 }
 
+# docker_major: the major version of the node's Docker (node.sh saved it), where Docker releases differ.
+docker_major() {
+  local v; v=$(cat "$DOCKER_NODE/docker-version" 2>/dev/null) && [[ $v =~ ^[0-9]+\. ]] || fail "no Docker version in $DOCKER_NODE/docker-version"
+  echo "${v%%.*}"
+}
+
 # docker_namespaces: the names under /run/docker/netns that are mounted namespaces, not the files of removed
 # sandboxes, which Docker unmounts at once and deletes at its next clean-up, a minute or two later.
 docker_namespaces() {

@@ -12,10 +12,12 @@ public struct AddressDetail: Hashable, Sendable, Encodable {
     public var label: String?
     public var validLifetime: UInt32
     public var preferredLifetime: UInt32
+    /// IFA_PROTO, when the kernel sent it (5.18+): who made the address (1 loopback, 2 router advertisement, 3 link-local).
+    public var `protocol`: UInt8? = nil
 
     /// In JSON the interface is the `device`, as everywhere else in swarmlb's output.
     enum CodingKeys: String, CodingKey {
         case interfaceIndex = "deviceIndex", interface = "device"
-        case family, local, peer, prefixLength, broadcast, scope, flags, label, validLifetime, preferredLifetime
+        case family, local, peer, prefixLength, broadcast, scope, flags, label, validLifetime, preferredLifetime, `protocol`
     }
 }

@@ -1,12 +1,16 @@
-/// Prints addresses exactly as `ip -o addr show` (iproute2) does.
+/// Prints addresses exactly as `ip -o addr show` (iproute2) does; `protocols` says whether and how
+/// the installed iproute2 prints an address's protocol.
 public enum AddressListing {
-    public static func oneLine(_ addresses: [AddressDetail]) -> String {
+    public static func oneLine(_ addresses: [AddressDetail], protocols: AddressProtocolNames? = nil) -> String {
+        // The installed iproute2 is looked up only when some address has a protocol to print.
+        let protocols =
+            protocols ?? (addresses.contains { ($0.protocol ?? 0) != 0 } ? .installed() : AddressProtocolNames(shown: false))
         var out = TextBuffer(capacity: 120 * addresses.count)
-        for a in addresses { line(a, into: &out) }
+        for a in addresses { line(a, protocols: protocols, into: &out) }
         return out.text
     }
 
-    static func line(_ a: AddressDetail, into out: inout TextBuffer) {
+    static func line(_ a: AddressDetail, protocols: AddressProtocolNames, into out: inout TextBuffer) {
         out.write(UInt64(a.interfaceIndex))
         out.write(": ")
         out.write(a.interface)
@@ -29,6 +33,12 @@ public enum AddressListing {
         out.write(UInt8(ascii: " "))
         for f in flagNames(a.flags, inet6: a.family == "inet6") {
             out.write(f)
+            out.write(UInt8(ascii: " "))
+        }
+        // print_addrinfo: a zero protocol is not printed.
+        if protocols.shown, let p = a.protocol, p != 0 {
+            out.write("proto ")
+            out.write(protocols.name(p))
             out.write(UInt8(ascii: " "))
         }
         if a.family == "inet", let label = a.label { out.write(label) }

@@ -57,10 +57,14 @@ public final class AddressTable {
     /// Every address of every family, grouped by interface in index order, each interface's IPv4
     /// addresses before its IPv6 ones, in kernel order: what `ip -o addr show` reads.
     public func details() throws(KernelError) -> [AddressDetail] {
+        let protocols = try protocols()
         var result: [AddressDetail] = []
         try forEachAddress { addr, device in
             let family = rtnl_addr_get_family(addr)
             guard family == AF_INET || family == AF_INET6, let local = rtnl_addr_get_local(addr) else { return }
+            let key = AddressKey(
+                family: UInt8(family), index: rtnl_addr_get_ifindex(addr), prefixLength: UInt8(rtnl_addr_get_prefixlen(addr)),
+                local: Self.bytes(local))
             result.append(
                 AddressDetail(
                     interfaceIndex: rtnl_addr_get_ifindex(addr), interface: device, family: family == AF_INET ? "inet" : "inet6",
@@ -68,13 +72,61 @@ public final class AddressTable {
                     prefixLength: Int(rtnl_addr_get_prefixlen(addr)),
                     broadcast: rtnl_addr_get_broadcast(addr).map(Self.text), scope: UInt8(truncatingIfNeeded: rtnl_addr_get_scope(addr)),
                     flags: rtnl_addr_get_flags(addr), label: rtnl_addr_get_label(addr).map { String(cString: $0) },
-                    validLifetime: rtnl_addr_get_valid_lifetime(addr), preferredLifetime: rtnl_addr_get_preferred_lifetime(addr)))
+                    validLifetime: rtnl_addr_get_valid_lifetime(addr), preferredLifetime: rtnl_addr_get_preferred_lifetime(addr),
+                    protocol: protocols[key]))
         }
         // A stable sort keeps the kernel's order within each interface and family.
         return result.enumerated().sorted {
             ($0.element.interfaceIndex, $0.element.family == "inet6" ? 1 : 0, $0.offset)
                 < ($1.element.interfaceIndex, $1.element.family == "inet6" ? 1 : 0, $1.offset)
         }.map(\.element)
+    }
+
+    /// An address as the dump identifies it: family, interface, prefix and local bytes.
+    private struct AddressKey: Hashable {
+        var family: UInt8
+        var index: Int32
+        var prefixLength: UInt8
+        var local: [UInt8]
+    }
+
+    /// Each address's IFA_PROTO, from a dump of its own: libnl's address objects do not carry it.
+    private func protocols() throws(KernelError) -> [AddressKey: UInt8] {
+        guard let msg = nlmsg_alloc_simple(Int32(RTM_GETADDR), NLM_F_DUMP) else {
+            throw .netlink(operation: "allocating", object: "netlink message", errno: ENOMEM)
+        }
+        var header = ifaddrmsg()
+        header.ifa_family = UInt8(AF_UNSPEC)
+        guard nlmsg_append(msg, &header, MemoryLayout<ifaddrmsg>.size, Int32(NLMSG_ALIGNTO)) == 0 else {
+            nlmsg_free(msg)
+            throw .netlink(operation: "allocating", object: "netlink message", errno: ENOMEM)
+        }
+        var found: [AddressKey: UInt8] = [:]
+        try socket.request(msg, operation: "listing", object: "addresses") { m in
+            guard let nlh = nlmsg_hdr(m), nlh.pointee.nlmsg_type == RTM_NEWADDR,
+                nlmsg_datalen(nlh) >= Int32(MemoryLayout<ifaddrmsg>.size)
+            else { return }
+            let ifa = nlmsg_data(nlh)!.loadUnaligned(as: ifaddrmsg.self)
+            var local: [UInt8]?
+            var address: [UInt8]?
+            var proto: UInt8?
+            var attr = nlmsg_attrdata(nlh, Int32(MemoryLayout<ifaddrmsg>.size))
+            var remaining = nlmsg_attrlen(nlh, Int32(MemoryLayout<ifaddrmsg>.size))
+            while let a = attr, nla_ok(a, remaining) != 0 {
+                let bytes = { Array(UnsafeRawBufferPointer(start: nla_data(a), count: Int(nla_len(a)))) }
+                switch Int32(nla_type(a)) {
+                case Int32(IFA_LOCAL): local = bytes()
+                case Int32(IFA_ADDRESS): address = bytes()
+                case Int32(IFA_PROTO) where nla_len(a) >= 1: proto = nla_data(a)!.load(as: UInt8.self)
+                default: break
+                }
+                attr = nla_next(a, &remaining)
+            }
+            if let proto, let raw = local ?? address {
+                found[AddressKey(family: ifa.ifa_family, index: Int32(ifa.ifa_index), prefixLength: ifa.ifa_prefixlen, local: raw)] = proto
+            }
+        }
+        return found
     }
 
     /// Dumps the addresses (RTM_GETADDR) and calls `body` with each one and its device's name.
@@ -90,6 +142,12 @@ public final class AddressTable {
             let device = names[rtnl_addr_get_ifindex(addr)]
             body(addr, device)
         }
+    }
+
+    /// An nl_addr's bytes, as the dump's attribute carried them.
+    private static func bytes(_ a: OpaquePointer) -> [UInt8] {
+        guard let data = nl_addr_get_binary_addr(a) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: data, count: Int(nl_addr_get_len(a))))
     }
 
     /// Interface names by index, each looked up once (if_indextoname opens a socket per call).
