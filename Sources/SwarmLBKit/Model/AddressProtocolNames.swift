@@ -23,18 +23,6 @@ public struct AddressProtocolNames: Sendable {
         self.names = names
     }
 
-    /// What the installed iproute2 does (see the type's comment for how it is found).
-    public static func installed() -> AddressProtocolNames {
-        let file = files.lazy.compactMap { try? ProcFile.read($0) }.first
-        if let override = getenv("SWARMLB_IPROUTE2_PROTO").map({ String(cString: $0) }), !override.isEmpty {
-            return AddressProtocolNames(shown: override == "1", file: file)
-        }
-        if let status = try? ProcFile.read("/var/lib/dpkg/status"), let version = installedVersion(of: "iproute2", dpkgStatus: status) {
-            return AddressProtocolNames(shown: printsProtocol(version: version), file: file)
-        }
-        return AddressProtocolNames(shown: file != nil || access("/usr/share/iproute2", F_OK) == 0, file: file)
-    }
-
     /// The Version of PACKAGE's paragraph in dpkg's status file, when it is installed.
     static func installedVersion(of package: String, dpkgStatus: String) -> String? {
         for paragraph in dpkgStatus.split(separator: "\n\n") {
