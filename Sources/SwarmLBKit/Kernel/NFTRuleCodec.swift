@@ -195,6 +195,8 @@ enum NFTRuleCodec {
             enum Source: Equatable {
                 case meta(UInt32)
                 case payload(base: UInt32, offset: UInt32, length: UInt32)
+                /// An `immediate` constant (iptables-nft's TRACE loads 1 for `meta set nftrace`).
+                case constant([UInt8])
             }
             var source: Source
             var mask: [UInt8]?
@@ -253,7 +255,23 @@ enum NFTRuleCodec {
                 guard !hasVerdict, let rev = UInt8(exactly: revision) else { return unmapped.append(index) }
                 hasVerdict = true
                 rule.target = RuleCodec.decodeTarget(XTExtension(name: name, revision: rev, payload: info))
-            case .immediate, .nat, .other:
+            case let .translated(_, _, x, target: false):
+                rule.matches.append(.opaque(name: x.name, revision: x.revision, data: x.payload))
+            case let .translated(_, _, x, target: true):
+                guard !hasVerdict else { return unmapped.append(index) }
+                hasVerdict = true
+                rule.target = .opaque(name: x.name, revision: x.revision, data: x.payload)
+            case let .immediate(reg, data):
+                load(reg, Loaded(source: .constant(data), load: index))
+            case let .metaSet(key, reg):
+                // iptables-nft's nft_meta_set_to_target: nftrace set from a non-zero constant is `-j TRACE`.
+                let loaded = take(register: reg)
+                guard key == NFTExpression.metaNFTrace, let value = loaded, case .constant(let data) = value.source,
+                    value.mask == nil, data.first ?? 0 != 0, !hasVerdict
+                else { return unmapped += (loaded?.indices ?? []) + [index] }
+                hasVerdict = true
+                rule.target = .opaque(name: "TRACE", revision: 0, data: [])
+            case .nat, .other:
                 unmapped.append(index)
             }
         }

@@ -365,6 +365,30 @@ enum RuleCodec {
         x.payload.withUnsafeBytes { decodeTarget(name: x.name, revision: x.revision, $0) }
     }
 
+    /// The NFLOG target iptables-nft reads an nft `log` expression as (nft_parse_log): xt_nflog_info's
+    /// layout with nft's longer prefix, the copy length flagged only when a snaplen is set.
+    static func nflog(group: UInt16, threshold: UInt16, snaplen: UInt32?, prefix: String?) -> XTExtension {
+        var info = [UInt8](repeating: 0, count: 12 + Int(NF_LOG_PREFIXLEN))
+        func put<T: FixedWidthInteger>(_ v: T, at offset: Int) { withUnsafeBytes(of: v) { info.replaceSubrange(offset..<offset + $0.count, with: $0) } }
+        put(snaplen ?? 0, at: 0)
+        put(group, at: 4)
+        put(threshold, at: 6)
+        if snaplen != nil { put(UInt16(XT_NFLOG_F_COPY_LEN), at: 8) }
+        for (i, b) in (prefix ?? "").utf8.prefix(Int(NF_LOG_PREFIXLEN) - 1).enumerated() { info[12 + i] = b }
+        return padded("NFLOG", 0, info)
+    }
+
+    /// The limit match iptables-nft reads an nft `limit` expression as (nft_parse_limit): xt_rateinfo
+    /// with the average in XT_LIMIT_SCALE units per second and the burst, the rest zero.
+    static func limit(rate: UInt64, unit: UInt64, burst: UInt32) -> XTExtension {
+        let average = rate == 0 ? 0 : UInt32(truncatingIfNeeded: UInt64(XT_LIMIT_SCALE) &* unit / rate)
+        let info = zeroed(xt_rateinfo.self, size: swlb_xt_rateinfo_size()) {
+            $0.avg = average
+            $0.burst = burst
+        }
+        return padded("limit", 0, info)
+    }
+
     /// The record bytes (header, payload) of a match extension, as an entry holds them.
     static func matchRecord(_ x: XTExtension) -> [UInt8] { record(header: matchHeader, x) }
 
