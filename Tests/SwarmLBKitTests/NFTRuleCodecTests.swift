@@ -372,7 +372,8 @@ final class NFTRuleCodecTests: XCTestCase {
         XCTAssertEqual(NFTExpression.metaSet(key: 12, register: 9).description, "[ meta set nftrace with reg 9 ]")
         // Clearing nftrace is no TRACE: shown as it is.
         let cleared = NFTRuleCodec.decode([.immediate(register: 9, data: [0, 0, 0, 0]), .metaSet(key: 12, register: 9)])
-        XCTAssertEqual(cleared.specification, "[unsupported nft expressions: [ immediate reg 9 0x00000000 ] [ meta set nftrace with reg 9 ]]")
+        XCTAssertEqual(
+            cleared.specification, "[unsupported nft expressions: [ immediate reg 9 0x00000000 ] [ meta set nftrace with reg 9 ]]")
     }
 
     func testDataWordsPrintAsLibnftnl() {

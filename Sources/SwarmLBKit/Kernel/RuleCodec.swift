@@ -369,7 +369,9 @@ enum RuleCodec {
     /// layout with nft's longer prefix, the copy length flagged only when a snaplen is set.
     static func nflog(group: UInt16, threshold: UInt16, snaplen: UInt32?, prefix: String?) -> XTExtension {
         var info = [UInt8](repeating: 0, count: 12 + Int(NF_LOG_PREFIXLEN))
-        func put<T: FixedWidthInteger>(_ v: T, at offset: Int) { withUnsafeBytes(of: v) { info.replaceSubrange(offset..<offset + $0.count, with: $0) } }
+        func put<T: FixedWidthInteger>(_ v: T, at offset: Int) {
+            withUnsafeBytes(of: v) { info.replaceSubrange(offset..<offset + $0.count, with: $0) }
+        }
         put(snaplen ?? 0, at: 0)
         put(group, at: 4)
         put(threshold, at: 6)
