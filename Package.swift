@@ -38,6 +38,12 @@ let package = Package(
             pkgConfig: "libnftnl",
             providers: [.apt(["libnftnl-dev", "libmnl-dev"])]
         ),
+        // libxtables: iptables' extension plugins, whose printers spell the matches and targets swarmlb does not decode.
+        .systemLibrary(
+            name: "CXtables",
+            pkgConfig: "xtables",
+            providers: [.apt(["libxtables-dev"])]
+        ),
         // libyaml: the services file (YAML, and JSON as YAML) read as parser events.
         .systemLibrary(
             name: "CYAML",
@@ -47,7 +53,7 @@ let package = Package(
         // glibc's GNU extensions (setns).
         .systemLibrary(name: "CLinux"),
         // Kernel layer, model, operations and renderers: all unsafe code but the resolver's sockets lives here.
-        .target(name: "SwarmLBKit", dependencies: ["CNetlink", "CIPTC", "CNFTables", "CLinux"], swiftSettings: directMetadata),
+        .target(name: "SwarmLBKit", dependencies: ["CNetlink", "CIPTC", "CNFTables", "CXtables", "CLinux"], swiftSettings: directMetadata),
         // The services file reader (libyaml events, Glibc): no Foundation, no SwiftNIO, so that apply starts fast.
         .target(name: "SwarmLBServices", dependencies: ["SwarmLBKit", "CYAML"], swiftSettings: directMetadata),
         // The embedded DNS resolver: its DNS wire format and name directory (Wire/), its sockets (Sockets/:

@@ -14,6 +14,9 @@
 #include <linux/netfilter/xt_state.h>
 #include <linux/netfilter/xt_comment.h>
 #include <linux/netfilter/xt_sctp.h>
+#include <linux/netfilter/xt_limit.h>
+#include <linux/netfilter/xt_NFLOG.h>
+#include <linux/netfilter/nf_log.h>
 #undef bytes  /* xt_sctp.h's helper macro, too common a word to leave defined */
 #include <linux/netfilter_ipv4.h>
 
@@ -36,5 +39,6 @@ static inline unsigned int swlb_xt_conntrack_mtinfo3_size(void) { return sizeof(
 static inline unsigned int swlb_xt_state_info_size(void) { return sizeof(struct xt_state_info); }
 static inline unsigned int swlb_xt_comment_info_size(void) { return sizeof(struct xt_comment_info); }
 static inline unsigned int swlb_xt_sctp_info_size(void) { return sizeof(struct xt_sctp_info); }
+static inline unsigned int swlb_xt_rateinfo_size(void) { return sizeof(struct xt_rateinfo); }
 
 #endif

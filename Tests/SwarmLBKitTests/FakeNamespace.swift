@@ -12,6 +12,10 @@ final class FakeFirewall: FirewallBackend {
 
     func existingTables() -> [FirewallTable] { FirewallTable.allCases.filter { tables[$0] != nil } }
 
+    func takeWriteLock() {}
+
+    func releaseWriteLock() {}
+
     /// Each edit as the kernel backends judge it: an append or insert of a rule the chain holds,
     /// a delete of one it does not, and a chain created twice or deleted when absent change nothing.
     func commit(_ table: FirewallTable, _ edits: [FirewallEdit]) {

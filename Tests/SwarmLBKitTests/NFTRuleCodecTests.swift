@@ -339,16 +339,41 @@ final class NFTRuleCodecTests: XCTestCase {
         XCTAssertThrowsError(try NFTRuleCodec.encode(rule)) { error in
             XCTAssertEqual((error as? KernelError)?.errno, EINVAL)
         }
-        // A payload comparison iptables cannot print (a non-prefix mask) is unmapped as a whole.
-        let mask = NFTRuleCodec.decode([
+    }
+
+    /// A mask that is no prefix reads as iptables-nft prints it (dotted) and writes back the same expressions.
+    func testNonPrefixMaskPrintsDotted() throws {
+        let expressions: [NFTExpression] = [
             .payload(base: 1, offset: 12, length: 4, register: 1),
             .bitwise(source: 1, destination: 1, mask: [0xff, 0, 0xff, 0], xor: [0, 0, 0, 0]),
             .cmp(.eq, register: 1, data: [10, 0, 1, 0]),
-        ])
+            .counter(packets: 0, bytes: 0), .verdict(.accept),
+        ]
+        let rule = NFTRuleCodec.decode(expressions)
+        XCTAssertEqual(rule.specification, "-s 10.0.1.0/255.0.255.0 -j ACCEPT")
+        XCTAssertEqual(try NFTRuleCodec.encode(rule), expressions)
+    }
+
+    /// Native expressions iptables-nft reads back as x_tables extensions: log as NFLOG, limit, nftrace as TRACE.
+    func testNativeExpressionsReadAsIptablesNftReadsThem() {
+        let log = NFTExpression.translated(
+            name: "log", attributes: "group 2 snaplen 0 qthreshold 0 ",
+            RuleCodec.nflog(group: 2, threshold: 0, snaplen: nil, prefix: "x: "), target: true)
+        let limit = NFTExpression.translated(
+            name: "limit", attributes: "rate 5/minute burst 5 type packets flags 0x0 ",
+            RuleCodec.limit(rate: 5, unit: 60, burst: 5), target: false)
         XCTAssertEqual(
-            mask.specification,
-            "[unsupported nft expressions: [ payload load 4b @ network header + 12 => reg 1 ] "
-                + "[ bitwise reg 1 = ( reg 1 & 0x00ff00ff ) ^ 0x00000000 ] [ cmp eq reg 1 0x0001000a ]]")
+            NFTRuleCodec.decode([limit, .counter(packets: 0, bytes: 0), log]).specification,
+            "-m limit --limit 5/min -j NFLOG --nflog-prefix \"x: \" --nflog-group 2")
+        let trace = NFTRuleCodec.decode([
+            .counter(packets: 0, bytes: 0), .immediate(register: 9, data: [1, 0, 0, 0]), .metaSet(key: 12, register: 9),
+        ])
+        XCTAssertEqual(trace.specification, "-j TRACE")
+        XCTAssertEqual(NFTExpression.metaSet(key: 12, register: 9).description, "[ meta set nftrace with reg 9 ]")
+        // Clearing nftrace is no TRACE: shown as it is.
+        let cleared = NFTRuleCodec.decode([.immediate(register: 9, data: [0, 0, 0, 0]), .metaSet(key: 12, register: 9)])
+        XCTAssertEqual(
+            cleared.specification, "[unsupported nft expressions: [ immediate reg 9 0x00000000 ] [ meta set nftrace with reg 9 ]]")
     }
 
     func testDataWordsPrintAsLibnftnl() {

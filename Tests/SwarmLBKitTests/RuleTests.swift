@@ -1,3 +1,4 @@
+import CIPTC
 import XCTest
 
 @testable import SwarmLBKit
@@ -68,6 +69,35 @@ final class RuleTests: XCTestCase {
             XCTAssertEqual(decoded, rule, text)
             XCTAssertEqual(bytes.count % 8, 0, "entries are 8-byte aligned: \(text)")
         }
+    }
+
+    /// The misprints iptables 1.8.9's own tests found: each now reads as iptables prints it.
+    func testRulesOnceMisprintedReadAsIptablesPrintsThem() {
+        func roundTrip(_ rule: IPTablesRule) -> IPTablesRule {
+            RuleCodec.decode(entryBytes: asLibiptcReturnsIt(RuleCodec.encode(rule), rule.target), targetName: jumpName(rule.target))
+        }
+        // A mask that is no prefix: kept and printed dotted, not widened to a prefix.
+        var masked = IPTablesRule(source: IPv4Subnet(IPv4Address(0x0a00_0c00), prefixLength: 32), target: .jump("ACCEPT"))
+        masked.sourceMask = 0xff00_ff00
+        XCTAssertEqual(roundTrip(masked), masked)
+        XCTAssertEqual(roundTrip(masked).specification, "-s 10.0.12.0/255.0.255.0 -j ACCEPT")
+        // UNTRACKED is conntrack's bit 8 for --state as for --ctstate; no state prints no trailing space.
+        let untracked = IPTablesRule(matches: [.state([.invalid, .init(rawValue: 1 << 8)], negated: false)], target: .jump("DROP"))
+        XCTAssertEqual(roundTrip(untracked).specification, "-m state --state INVALID,UNTRACKED -j DROP")
+        XCTAssertEqual(IPTablesRule(matches: [.state([], negated: false)], target: .none).specification, "-m state --state")
+        // A NAT range with a port offset (/BASE) is no range swarmlb models: libxtables' DNAT prints it whole.
+        var dnat = RuleCodec.xtExtension(IPTablesRule.Target.dnat(.init(addresses: nil, ports: 1000...2000)))!
+        dnat.payload.withUnsafeMutableBytes { raw in
+            let range = raw.baseAddress!.assumingMemoryBound(to: nf_nat_range2.self)
+            range.pointee.flags |= UInt32(NF_NAT_RANGE_PROTO_OFFSET | NF_NAT_RANGE_MAP_IPS)
+            range.pointee.min_addr.ip = IPv4Address(0x0101_0101).networkOrder
+            range.pointee.max_addr.ip = IPv4Address(0x0101_0101).networkOrder
+            range.pointee.base_proto.all = UInt16(1000).bigEndian
+        }
+        let read = RuleCodec.decodeTarget(dnat)
+        guard case .opaque = read else { return XCTFail("a /BASE range decoded as \(read)") }
+        XCTAssertEqual(
+            IPTablesRule(proto: 6, target: read).specification, "-p tcp -j DNAT --to-destination 1.1.1.1:1000-2000/1000")
     }
 
     /// The padding of the C structs is zero, as iptables writes it: `iptables -C` and the kernel

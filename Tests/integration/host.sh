@@ -362,7 +362,12 @@ test_inspect_addr_prints_the_address_protocol_as_iproute2_6_4_does() {
 test_inspect_iptables_flags_what_it_cannot_decode() {
   ns=$(new_ns c)
   nsx "$ns" "$IPT" -A INPUT -p tcp -m tcp --tcp-option 8 -j DROP
+  # Decoded by libxtables' tcp plugin, as iptables prints it.
   expect_exit 0 "$SWARMLB" -n "$ns" inspect iptables
+  assert_contains "$OUT" "-A INPUT -p tcp -m tcp --tcp-option 8 -j DROP"
+  # With no plugin to print it (an empty XTABLES_LIBDIR), the rule is marked, never misprinted.
+  empty=$(mktemp -d /tmp/$PREFIX.xtables.XXXX)
+  XTABLES_LIBDIR=$empty expect_exit 0 "$SWARMLB" -n "$ns" inspect iptables
   assert_contains "$OUT" "-A INPUT -p tcp -m tcp [undecoded revision 0: "
 }
 

@@ -26,7 +26,7 @@ func proto(_ s: String) throws -> UInt16 {
     }
 }
 
-func states(_ s: String, untracked: UInt32) -> IPTablesRule.ConntrackStates {
+func states(_ s: String) -> IPTablesRule.ConntrackStates {
     var r: UInt32 = 0
     for n in s.split(separator: ",") {
         switch n {
@@ -34,7 +34,7 @@ func states(_ s: String, untracked: UInt32) -> IPTablesRule.ConntrackStates {
         case "ESTABLISHED": r |= 2;
         case "RELATED": r |= 4;
         case "NEW": r |= 8
-        case "UNTRACKED": r |= untracked;
+        case "UNTRACKED": r |= 256;
         case "SNAT": r |= 64;
         case "DNAT": r |= 128;
         default: break
@@ -120,8 +120,8 @@ func parseRule(_ t: [String]) throws -> IPTablesRule {
         case "--mark":
             let v = try next().split(separator: "/")
             rule.matches.append(.mark(value: number(String(v[0])), mask: v.count > 1 ? number(String(v[1])) : 0xffff_ffff, negated: neg))
-        case "--ctstate": rule.matches.append(.conntrackState(states(try next(), untracked: 256), negated: neg))
-        case "--state": rule.matches.append(.state(states(try next(), untracked: 16), negated: neg))
+        case "--ctstate": rule.matches.append(.conntrackState(states(try next()), negated: neg))
+        case "--state": rule.matches.append(.state(states(try next()), negated: neg))
         case "--comment": rule.matches.append(.comment(try next()))
         case "--ipvs", "--vproto", "--vaddr", "--vport", "--vdir", "--vmethod", "--vportctl":
             // As libxt_ipvs parses them: the value, the property's bit (and its negation), --ipvs implied.

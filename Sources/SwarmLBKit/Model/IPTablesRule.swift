@@ -9,6 +9,10 @@ public struct IPTablesRule: Hashable, Sendable {
     public var proto: UInt16?
     /// Which of the fields above are negated (`! -s ...`), with the kernel's IPT_INV_* bits.
     public var negated: Negations = []
+    /// The masks of `source` and `destination` when they are no prefix (`-s 10.0.12.0/255.0.255.0`,
+    /// which iptables accepts and prints so); the subnet then holds the masked address as a /32.
+    public var sourceMask: UInt32?
+    public var destinationMask: UInt32?
     /// `-f`: only second and later fragments.
     public var fragment = false
     public var matches: [Match]

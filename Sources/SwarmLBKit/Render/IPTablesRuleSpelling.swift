@@ -5,14 +5,35 @@ extension IPTablesRule {
     public var specification: String {
         var parts: [String] = []
         func add(_ field: Negations, _ text: String) { parts.append(negated.contains(field) ? "! " + text : text) }
-        if let s = source { add(.source, "-s \(s)") }
-        if let d = destination { add(.destination, "-d \(d)") }
+        if let s = source { add(.source, "-s " + (sourceMask.map { "\(s.network)/\(IPv4Address($0))" } ?? "\(s)")) }
+        if let d = destination { add(.destination, "-d " + (destinationMask.map { "\(d.network)/\(IPv4Address($0))" } ?? "\(d)")) }
         if let i = inInterface { add(.inInterface, "-i \(i)") }
         if let o = outInterface { add(.outInterface, "-o \(o)") }
         if let p = proto { add(.proto, "-p \(ProtocolName.name(p))") }
         if fragment { add(.fragment, "-f") }
-        for m in matches { parts.append(m.specification) }
-        if let t = target.specification { parts.append(goto ? "-g" + t.dropFirst(2) : t) }
+        // Extensions swarmlb does not decode are spelled by their own libxtables printer, which reads the IP part too.
+        var ip: [UInt8]?
+        func ipPart() -> [UInt8] {
+            if let ip { return ip }
+            ip = RuleCodec.ipPart(self)
+            return ip!
+        }
+        for m in matches {
+            if case let .opaque(name, revision, data) = m,
+                let text = XtablesPrinter.match(XTExtension(name: name, revision: revision, payload: data), ip: ipPart())
+            {
+                parts.append(String(text.dropFirst()))
+            } else {
+                parts.append(m.specification)
+            }
+        }
+        if case let .opaque(name, revision, data) = target,
+            let text = XtablesPrinter.target(XTExtension(name: name, revision: revision, payload: data), ip: ipPart())
+        {
+            parts.append(String(text.dropFirst()))
+        } else if let t = target.specification {
+            parts.append(goto ? "-g" + t.dropFirst(2) : t)
+        }
         return parts.joined(separator: " ")
     }
 }
@@ -34,9 +55,9 @@ extension IPTablesRule.Match {
             let m = mask == 0xffff_ffff ? "" : "/0x\(String(mask, radix: 16))"
             return "-m mark" + (negated ? " !" : "") + " --mark 0x\(String(value, radix: 16))\(m)"
         case let .conntrackState(states, negated):
-            return "-m conntrack" + (negated ? " !" : "") + " --ctstate " + states.text(untrackedBit: 8)
+            return "-m conntrack" + (negated ? " !" : "") + " --ctstate" + states.text
         case let .state(states, negated):
-            return "-m state" + (negated ? " !" : "") + " --state " + states.text(untrackedBit: 4)
+            return "-m state" + (negated ? " !" : "") + " --state" + states.text
         case .comment(let text):
             return "-m comment --comment" + quotedForSave(text)
         case .ipvs(let m):
@@ -120,13 +141,15 @@ extension IPTablesRule.TCPFlags {
 }
 
 extension IPTablesRule.ConntrackStates {
-    /// iptables' printing order; UNTRACKED is bit 8 for conntrack and bit 4 for state.
-    func text(untrackedBit: Int) -> String {
+    /// libxt_conntrack's print_state, for --ctstate and its --state alias alike (both are conntrack
+    /// revision 3 bits): a space then the names in its order, nothing for no state.
+    var text: String {
         let names: [(UInt32, String)] = [
             (1 << 0, "INVALID"), (1 << 3, "NEW"), (1 << 2, "RELATED"), (1 << 1, "ESTABLISHED"),
-            (1 << UInt32(untrackedBit), "UNTRACKED"), (1 << 6, "SNAT"), (1 << 7, "DNAT"),
+            (1 << 8, "UNTRACKED"), (1 << 6, "SNAT"), (1 << 7, "DNAT"),
         ]
-        return names.filter { rawValue & $0.0 != 0 }.map(\.1).joined(separator: ",")
+        let set = names.filter { rawValue & $0.0 != 0 }.map(\.1)
+        return set.isEmpty ? "" : " " + set.joined(separator: ",")
     }
 }
 

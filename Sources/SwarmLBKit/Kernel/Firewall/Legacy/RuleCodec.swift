@@ -29,11 +29,11 @@ enum RuleCodec {
             let e = raw.baseAddress!.assumingMemoryBound(to: ipt_entry.self)
             if let s = rule.source {
                 e.pointee.ip.src.s_addr = s.network.networkOrder
-                e.pointee.ip.smsk.s_addr = s.mask.bigEndian
+                e.pointee.ip.smsk.s_addr = (rule.sourceMask ?? s.mask).bigEndian
             }
             if let d = rule.destination {
                 e.pointee.ip.dst.s_addr = d.network.networkOrder
-                e.pointee.ip.dmsk.s_addr = d.mask.bigEndian
+                e.pointee.ip.dmsk.s_addr = (rule.destinationMask ?? d.mask).bigEndian
             }
             if let i = rule.inInterface {
                 withUnsafeMutableBytes(of: &e.pointee.ip.iniface) { setInterface(i, name: $0) }
@@ -287,10 +287,10 @@ enum RuleCodec {
         let raw = UnsafeRawPointer(entry)
         var rule = IPTablesRule(target: .none)
         if e.ip.smsk.s_addr != 0 || e.ip.src.s_addr != 0 {
-            rule.source = subnet(e.ip.src.s_addr, e.ip.smsk.s_addr)
+            (rule.source, rule.sourceMask) = subnet(e.ip.src.s_addr, e.ip.smsk.s_addr)
         }
         if e.ip.dmsk.s_addr != 0 || e.ip.dst.s_addr != 0 {
-            rule.destination = subnet(e.ip.dst.s_addr, e.ip.dmsk.s_addr)
+            (rule.destination, rule.destinationMask) = subnet(e.ip.dst.s_addr, e.ip.dmsk.s_addr)
         }
         var ip = e.ip
         rule.inInterface = withUnsafeBytes(of: &ip.iniface) { n in withUnsafeBytes(of: &ip.iniface_mask) { interface(n, $0) } }
@@ -325,8 +325,13 @@ enum RuleCodec {
         entryBytes.withUnsafeBytes { decode($0.baseAddress!.assumingMemoryBound(to: ipt_entry.self), targetName: targetName) }
     }
 
-    private static func subnet(_ address: UInt32, _ mask: UInt32) -> IPv4Subnet {
-        IPv4Subnet(IPv4Address(networkOrder: address), prefixLength: UInt32(bigEndian: mask).nonzeroBitCount)
+    /// A prefix, or the address as a /32 and its mask when the mask is no prefix.
+    private static func subnet(_ address: UInt32, _ mask: UInt32) -> (IPv4Subnet, UInt32?) {
+        let m = UInt32(bigEndian: mask)
+        if m == IPv4Subnet.mask(m.nonzeroBitCount) {
+            return (IPv4Subnet(IPv4Address(networkOrder: address), prefixLength: m.nonzeroBitCount), nil)
+        }
+        return (IPv4Subnet(IPv4Address(networkOrder: address & mask), prefixLength: 32), m)
     }
 
     private static func interface(_ name: UnsafeRawBufferPointer, _ mask: UnsafeRawBufferPointer) -> String? {
@@ -360,7 +365,57 @@ enum RuleCodec {
         x.payload.withUnsafeBytes { decodeTarget(name: x.name, revision: x.revision, $0) }
     }
 
+    /// The NFLOG target iptables-nft reads an nft `log` expression as (nft_parse_log): xt_nflog_info's
+    /// layout with nft's longer prefix, the copy length flagged only when a snaplen is set.
+    static func nflog(group: UInt16, threshold: UInt16, snaplen: UInt32?, prefix: String?) -> XTExtension {
+        var info = [UInt8](repeating: 0, count: 12 + Int(NF_LOG_PREFIXLEN))
+        func put<T: FixedWidthInteger>(_ v: T, at offset: Int) {
+            withUnsafeBytes(of: v) { info.replaceSubrange(offset..<offset + $0.count, with: $0) }
+        }
+        put(snaplen ?? 0, at: 0)
+        put(group, at: 4)
+        put(threshold, at: 6)
+        if snaplen != nil { put(UInt16(XT_NFLOG_F_COPY_LEN), at: 8) }
+        for (i, b) in (prefix ?? "").utf8.prefix(Int(NF_LOG_PREFIXLEN) - 1).enumerated() { info[12 + i] = b }
+        return padded("NFLOG", 0, info)
+    }
+
+    /// The limit match iptables-nft reads an nft `limit` expression as (nft_parse_limit): xt_rateinfo
+    /// with the average in XT_LIMIT_SCALE units per second and the burst, the rest zero.
+    static func limit(rate: UInt64, unit: UInt64, burst: UInt32) -> XTExtension {
+        let average = rate == 0 ? 0 : UInt32(truncatingIfNeeded: UInt64(XT_LIMIT_SCALE) &* unit / rate)
+        let info = zeroed(xt_rateinfo.self, size: swlb_xt_rateinfo_size()) {
+            $0.avg = average
+            $0.burst = burst
+        }
+        return padded("limit", 0, info)
+    }
+
+    /// The record bytes (header, payload) of a match extension, as an entry holds them.
+    static func matchRecord(_ x: XTExtension) -> [UInt8] { record(header: matchHeader, x) }
+
+    /// The record bytes (header, payload) of a target extension, as an entry holds them.
+    static func targetRecord(_ x: XTExtension) -> [UInt8] { record(header: targetHeader, x) }
+
+    /// The ipt_ip part of `rule`'s entry (addresses, interfaces, protocol, inversions), as the
+    /// extensions' printers read it.
+    static func ipPart(_ rule: IPTablesRule) -> [UInt8] {
+        var bare = rule
+        (bare.matches, bare.target) = ([], .none)
+        return Array(encode(bare).prefix(MemoryLayout<ipt_ip>.size))
+    }
+
+    /// A decoded match only when it encodes back to exactly the kernel's bytes: a field swarmlb does not
+    /// model (a flag, an option, another state bit) leaves the match opaque, for libxtables to print.
     private static func decodeMatch(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match {
+        let m = decodeMatchFields(name: name, revision: revision, payload)
+        if case .opaque = m { return m }
+        let x = xtExtension(m)
+        return x.name == name && x.revision == revision && x.payload.elementsEqual(payload)
+            ? m : .opaque(name: name, revision: revision, data: Array(payload))
+    }
+
+    private static func decodeMatchFields(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match {
         let opaque = IPTablesRule.Match.opaque(name: name, revision: revision, data: Array(payload))
         func range(_ r: (UInt16, UInt16), _ negated: Bool) -> IPTablesRule.PortRange? {
             r == (0, 0xffff) && !negated ? nil : .init(r.0, r.1, negated: negated)
@@ -402,9 +457,6 @@ enum RuleCodec {
             return c.match_flags & alias != 0
                 ? .state(states, negated: c.invert_flags != 0)
                 : .conntrackState(states, negated: c.invert_flags != 0)
-        case ("state", 0):
-            guard let st = load(payload, xt_state_info.self, size: swlb_xt_state_info_size()) else { return opaque }
-            return .state(.init(rawValue: st.statemask), negated: false)
         case ("comment", 0):
             return .comment(String(decoding: payload.prefix { $0 != 0 }, as: UTF8.self))
         case ("ipvs", 0):
@@ -427,7 +479,18 @@ enum RuleCodec {
         }
     }
 
+    /// A decoded target only when it encodes back to exactly the kernel's bytes (a NAT range with a
+    /// port offset, say, stays opaque for libxtables to print).
     private static func decodeTarget(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Target {
+        let t = decodeTargetFields(name: name, revision: revision, payload)
+        if case .opaque = t { return t }
+        guard let x = xtExtension(t), x.name == name, x.revision == revision, x.payload.elementsEqual(payload) else {
+            return .opaque(name: name, revision: revision, data: Array(payload))
+        }
+        return t
+    }
+
+    private static func decodeTargetFields(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Target {
         let opaque = IPTablesRule.Target.opaque(name: name, revision: revision, data: Array(payload))
         switch (name, revision) {
         case ("MARK", 2):

@@ -4,6 +4,8 @@
 enum NFTExpression: Hashable, Sendable, CustomStringConvertible {
     /// `meta load KEY => reg N`: a packet property (NFT_META_*) into a register.
     case meta(key: UInt32, register: UInt32)
+    /// `meta set KEY with reg N`: a register's value into a packet property (iptables-nft's TRACE sets nftrace).
+    case metaSet(key: UInt32, register: UInt32)
     /// `payload load LENb @ BASE header + OFFSET => reg N` (NFT_PAYLOAD_*_HEADER bases).
     case payload(base: UInt32, offset: UInt32, length: UInt32, register: UInt32)
     /// `bitwise reg D = ( reg S & MASK ) ^ XOR`.
@@ -26,6 +28,10 @@ enum NFTExpression: Hashable, Sendable, CustomStringConvertible {
     case match(name: String, revision: UInt32, info: [UInt8])
     /// `target name NAME rev N`: an x_tables target run through nft_compat; `info` is its payload.
     case target(name: String, revision: UInt32, info: [UInt8])
+    /// A native expression iptables-nft reads back as an x_tables extension (`log` as the NFLOG target,
+    /// `limit` as the limit match, as its nft_parse_log/nft_parse_limit build them): libnftnl's name and
+    /// text of it, and that extension.
+    case translated(name: String, attributes: String, XTExtension, target: Bool)
     /// Any other expression: its name and its attributes as libnftnl prints them.
     case other(name: String, attributes: String)
 
@@ -56,6 +62,7 @@ enum NFTExpression: Hashable, Sendable, CustomStringConvertible {
     static let metaInInterfaceName: UInt32 = 6
     static let metaOutInterfaceName: UInt32 = 7
     static let metaL4Proto: UInt32 = 16
+    static let metaNFTrace: UInt32 = 12
     // NFT_PAYLOAD_* bases.
     static let networkHeader: UInt32 = 1
     static let transportHeader: UInt32 = 2
@@ -72,7 +79,7 @@ enum NFTExpression: Hashable, Sendable, CustomStringConvertible {
     /// The expression's name in nf_tables (NFTA_EXPR_NAME).
     var name: String {
         switch self {
-        case .meta: return "meta"
+        case .meta, .metaSet: return "meta"
         case .payload: return "payload"
         case .bitwise: return "bitwise"
         case .cmp: return "cmp"
@@ -83,7 +90,7 @@ enum NFTExpression: Hashable, Sendable, CustomStringConvertible {
         case .nat: return "nat"
         case .match: return "match"
         case .target: return "target"
-        case .other(let name, _): return name
+        case .other(let name, _), .translated(let name, _, _, _): return name
         }
     }
 
@@ -92,6 +99,9 @@ enum NFTExpression: Hashable, Sendable, CustomStringConvertible {
     /// What libnftnl prints after the name, with its trailing space.
     private var attributes: String {
         switch self {
+        case let .metaSet(key, register):
+            let keyName = Int(key) < Self.metaKeyNames.count ? Self.metaKeyNames[Int(key)] : "unknown"
+            return "set \(keyName) with reg \(register) "
         case let .meta(key, register):
             let keyName = Int(key) < Self.metaKeyNames.count ? Self.metaKeyNames[Int(key)] : "unknown"
             return "load \(keyName) => reg \(register) "
@@ -123,7 +133,7 @@ enum NFTExpression: Hashable, Sendable, CustomStringConvertible {
                 + (n.flags.map { "flags 0x\(String($0, radix: 16)) " } ?? "")
         case let .match(name, revision, _), let .target(name, revision, _):
             return "name \(name) rev \(revision) "
-        case .other(_, let attributes):
+        case .other(_, let attributes), .translated(_, let attributes, _, _):
             return attributes
         }
     }

@@ -31,10 +31,10 @@ enum NFTRuleCodec {
             ]
         }
         if let s = rule.source, s.prefixLength > 0 || s.network.value != 0 || rule.negated.contains(.source) {
-            out += address(s, offset: 12, negated: rule.negated.contains(.source))
+            out += address(s, mask: rule.sourceMask, offset: 12, negated: rule.negated.contains(.source))
         }
         if let d = rule.destination, d.prefixLength > 0 || d.network.value != 0 || rule.negated.contains(.destination) {
-            out += address(d, offset: 16, negated: rule.negated.contains(.destination))
+            out += address(d, mask: rule.destinationMask, offset: 16, negated: rule.negated.contains(.destination))
         }
         if rule.fragment {
             // The 13 fragment offset bits of frag_off: non-zero in every fragment but the first.
@@ -68,12 +68,12 @@ enum NFTRuleCodec {
 
     private static let invalidInterface = Array("INVAL/D".utf8) + [0]
 
-    /// Whole bytes of a byte-aligned prefix, else all four under a bitwise mask.
-    private static func address(_ subnet: IPv4Subnet, offset: UInt32, negated: Bool) -> [NFTExpression] {
+    /// Whole bytes of a byte-aligned prefix, else all four under a bitwise mask (`explicitMask`, one that is no prefix, too).
+    private static func address(_ subnet: IPv4Subnet, mask explicitMask: UInt32?, offset: UInt32, negated: Bool) -> [NFTExpression] {
         let data = withUnsafeBytes(of: subnet.network.networkOrder) { Array($0) }
-        let mask = withUnsafeBytes(of: subnet.mask.bigEndian) { Array($0) }
+        let mask = withUnsafeBytes(of: (explicitMask ?? subnet.mask).bigEndian) { Array($0) }
         let op: NFTExpression.Comparison = negated ? .neq : .eq
-        guard subnet.prefixLength % 8 != 0 else {
+        guard subnet.prefixLength % 8 != 0 || explicitMask != nil else {
             let length = subnet.prefixLength / 8
             return [
                 .payload(base: NFTExpression.networkHeader, offset: offset, length: UInt32(length), register: register),
@@ -195,6 +195,8 @@ enum NFTRuleCodec {
             enum Source: Equatable {
                 case meta(UInt32)
                 case payload(base: UInt32, offset: UInt32, length: UInt32)
+                /// An `immediate` constant (iptables-nft's TRACE loads 1 for `meta set nftrace`).
+                case constant([UInt8])
             }
             var source: Source
             var mask: [UInt8]?
@@ -253,7 +255,23 @@ enum NFTRuleCodec {
                 guard !hasVerdict, let rev = UInt8(exactly: revision) else { return unmapped.append(index) }
                 hasVerdict = true
                 rule.target = RuleCodec.decodeTarget(XTExtension(name: name, revision: rev, payload: info))
-            case .immediate, .nat, .other:
+            case let .translated(_, _, x, target: false):
+                rule.matches.append(.opaque(name: x.name, revision: x.revision, data: x.payload))
+            case let .translated(_, _, x, target: true):
+                guard !hasVerdict else { return unmapped.append(index) }
+                hasVerdict = true
+                rule.target = .opaque(name: x.name, revision: x.revision, data: x.payload)
+            case let .immediate(reg, data):
+                load(reg, Loaded(source: .constant(data), load: index))
+            case let .metaSet(key, reg):
+                // iptables-nft's nft_meta_set_to_target: nftrace set from a non-zero constant is `-j TRACE`.
+                let loaded = take(register: reg)
+                guard key == NFTExpression.metaNFTrace, let value = loaded, case .constant(let data) = value.source,
+                    value.mask == nil, data.first ?? 0 != 0, !hasVerdict
+                else { return unmapped += (loaded?.indices ?? []) + [index] }
+                hasVerdict = true
+                rule.target = .opaque(name: "TRACE", revision: 0, data: [])
+            case .nat, .other:
                 unmapped.append(index)
             }
         }
@@ -342,11 +360,12 @@ enum NFTRuleCodec {
             case (12, 1...4), (16, 1...4):
                 guard data.count == Int(length) else { return false }
                 var prefix = Int(length) * 8
+                var noPrefix: UInt32?
                 if let mask {
                     guard length == 4, mask.count == 4 else { return false }
                     let m = UInt32(bigEndian: mask.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
-                    guard m == IPv4Subnet.mask(m.nonzeroBitCount) else { return false }  // not a prefix: no CIDR to print
-                    prefix = m.nonzeroBitCount
+                    // A mask that is no prefix prints dotted, as iptables-nft prints it (the address as compared).
+                    if m == IPv4Subnet.mask(m.nonzeroBitCount) { prefix = m.nonzeroBitCount } else { noPrefix = m }
                 }
                 // The bytes in network order, the missing ones zero.
                 let value = data.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (24 - 8 * $1.offset) }
@@ -354,10 +373,12 @@ enum NFTRuleCodec {
                 if offset == 12 {
                     guard rule.source == nil else { return false }
                     rule.source = subnet
+                    rule.sourceMask = noPrefix
                     if negated { rule.negated.insert(.source) }
                 } else {
                     guard rule.destination == nil else { return false }
                     rule.destination = subnet
+                    rule.destinationMask = noPrefix
                     if negated { rule.negated.insert(.destination) }
                 }
                 return true

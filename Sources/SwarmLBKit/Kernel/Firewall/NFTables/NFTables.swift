@@ -511,7 +511,7 @@ final class NFTables {
                     mnl_attr_put_strz(nlh, UInt16(NFTA_TARGET_NAME.rawValue), name)
                     u32(NFTA_TARGET_REV.rawValue, revision)
                     bytes(NFTA_TARGET_INFO.rawValue, info)
-                case .immediate, .nat, .other:
+                case .immediate, .metaSet, .nat, .other, .translated:
                     break  // only ever read, never written: NFTRuleCodec refuses rules carrying them
                 }
             }
@@ -554,6 +554,8 @@ final class NFTables {
         switch name {
         case "meta" where set(NFTNL_EXPR_META_DREG) && !set(NFTNL_EXPR_META_SREG):
             return .meta(key: u32(NFTNL_EXPR_META_KEY), register: u32(NFTNL_EXPR_META_DREG))
+        case "meta" where set(NFTNL_EXPR_META_SREG) && !set(NFTNL_EXPR_META_DREG):
+            return .metaSet(key: u32(NFTNL_EXPR_META_KEY), register: u32(NFTNL_EXPR_META_SREG))
         case "payload" where set(NFTNL_EXPR_PAYLOAD_DREG) && !set(NFTNL_EXPR_PAYLOAD_SREG):
             return .payload(
                 base: u32(NFTNL_EXPR_PAYLOAD_BASE), offset: u32(NFTNL_EXPR_PAYLOAD_OFFSET),
@@ -609,7 +611,23 @@ final class NFTables {
         }
         var text = [CChar](repeating: 0, count: 4096)
         _ = nftnl_expr_snprintf(&text, text.count, x, UInt32(NFTNL_OUTPUT_DEFAULT.rawValue), 0)
-        return .other(name: name, attributes: String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        let attributes = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        switch name {
+        case "log":
+            let prefix = set(NFTNL_EXPR_LOG_PREFIX) ? string(nftnl_expr_get_str(x, UInt16(NFTNL_EXPR_LOG_PREFIX))) : nil
+            let x = RuleCodec.nflog(
+                group: nftnl_expr_get_u16(x, UInt16(NFTNL_EXPR_LOG_GROUP)),
+                threshold: nftnl_expr_get_u16(x, UInt16(NFTNL_EXPR_LOG_QTHRESHOLD)),
+                snaplen: set(NFTNL_EXPR_LOG_SNAPLEN) ? u32(NFTNL_EXPR_LOG_SNAPLEN) : nil, prefix: prefix)
+            return .translated(name: name, attributes: attributes, x, target: true)
+        case "limit":
+            let x = RuleCodec.limit(
+                rate: nftnl_expr_get_u64(x, UInt16(NFTNL_EXPR_LIMIT_RATE)), unit: nftnl_expr_get_u64(x, UInt16(NFTNL_EXPR_LIMIT_UNIT)),
+                burst: u32(NFTNL_EXPR_LIMIT_BURST))
+            return .translated(name: name, attributes: attributes, x, target: false)
+        default:
+            return .other(name: name, attributes: attributes)
+        }
     }
 
     /// The comment of the rule's userdata.
