@@ -68,9 +68,13 @@ final class IngressTests: XCTestCase {
         let portMark = MarkRule(chain: "PREROUTING", selector: .port(tcp8080), mark: mark)
         let entry = IPVSSnapshot.Entry(service: IPVSService(key: .fwmark(mark)), reals: [RealServer(address: a("10.255.0.4"))])
         let sandboxAddress = InterfaceAddress(address: a("172.18.0.2"), prefixLength: 16, device: "eth1")
+        let task = facts(addresses: [InterfaceAddress(address: a("10.255.0.4"), prefixLength: 24, device: "eth0")], marks: [], entries: [])
         func trace(_ sandbox: Inspector.Facts, complete: Bool = true) -> [LoadBalancerReport] {
-            var reports = [Inspector.report(namespace: nil, host), Inspector.report(namespace: "/run/netns/sbox", sandbox)]
-            IngressTracer.trace(&reports, [host, sandbox], complete: complete)
+            var reports = [
+                Inspector.report(namespace: nil, host), Inspector.report(namespace: "/run/netns/sbox", sandbox),
+                Inspector.report(namespace: "/run/netns/task", task),
+            ]
+            IngressTracer.trace(&reports, [host, sandbox, task], complete: complete)
             return reports
         }
         let whole = trace(facts(addresses: [sandboxAddress], marks: [portMark], entries: [entry]))
