@@ -68,9 +68,13 @@ final class IngressTests: XCTestCase {
         let portMark = MarkRule(chain: "PREROUTING", selector: .port(tcp8080), mark: mark)
         let entry = IPVSSnapshot.Entry(service: IPVSService(key: .fwmark(mark)), reals: [RealServer(address: a("10.255.0.4"))])
         let sandboxAddress = InterfaceAddress(address: a("172.18.0.2"), prefixLength: 16, device: "eth1")
+        let task = facts(addresses: [InterfaceAddress(address: a("10.255.0.4"), prefixLength: 24, device: "eth0")], marks: [], entries: [])
         func trace(_ sandbox: Inspector.Facts, complete: Bool = true) -> [LoadBalancerReport] {
-            var reports = [Inspector.report(namespace: nil, host), Inspector.report(namespace: "/run/netns/sbox", sandbox)]
-            IngressTracer.trace(&reports, [host, sandbox], complete: complete)
+            var reports = [
+                Inspector.report(namespace: nil, host), Inspector.report(namespace: "/run/netns/sbox", sandbox),
+                Inspector.report(namespace: "/run/netns/task", task),
+            ]
+            IngressTracer.trace(&reports, [host, sandbox, task], complete: complete)
             return reports
         }
         let whole = trace(facts(addresses: [sandboxAddress], marks: [portMark], entries: [entry]))
@@ -86,13 +90,84 @@ final class IngressTests: XCTestCase {
         XCTAssertEqual(trace(facts(addresses: [], marks: [], entries: []), complete: false)[0].problems, [])
     }
 
+    func testTraceNamesTheNodeOfARealServerOnAnotherNode() {
+        let host = facts(addresses: [], marks: [], entries: [], published: [IngressPublication(port: tcp8080, sandbox: a("172.18.0.2"))])
+        let mark = FirewallMark(0x102)
+        let portMark = MarkRule(chain: "PREROUTING", selector: .port(tcp8080), mark: mark)
+        let sandbox = { (reals: [String]) in
+            self.facts(
+                addresses: [
+                    InterfaceAddress(address: self.a("172.18.0.2"), prefixLength: 16, device: "eth1"),
+                    InterfaceAddress(address: self.a("10.255.0.2"), prefixLength: 16, device: "eth0"),
+                ],
+                marks: [portMark],
+                entries: [
+                    IPVSSnapshot.Entry(service: IPVSService(key: .fwmark(mark)), reals: reals.map { RealServer(address: self.a($0)) })
+                ])
+        }
+        let task = facts(addresses: [InterfaceAddress(address: a("10.255.0.4"), prefixLength: 16, device: "eth0")], marks: [], entries: [])
+        func overlay(_ bridge: String, _ peers: [OverlayNetwork.Peer]) -> Inspector.Facts {
+            let parts = bridge.split(separator: "/")
+            return facts(
+                addresses: [InterfaceAddress(address: a(String(parts[0])), prefixLength: Int(parts[1])!, device: "br0")], marks: [],
+                entries: [],
+                overlays: [
+                    OverlayNetwork(
+                        device: "vxlan0", vni: 4096, port: 4789, proxy: true, l2miss: true, l3miss: true, learning: true, mtu: 1450,
+                        bridge: "br0", bridgeMTU: 1450, endpoints: [], peers: peers)
+                ])
+        }
+        // Docker's ingress network (10.255.0.0/16, VNI 4096) with 10.255.0.7 on node 192.168.99.2; another
+        // overlay (10.0.0.0/24) whose peer reuses 10.255.0.9, which must not be taken for the ingress one's.
+        let ingress = overlay(
+            "10.255.0.1/16",
+            [
+                .init(address: "10.255.0.7", mac: "02:42:0a:ff:00:07", vtep: "192.168.99.2"),
+                .init(address: "10.255.0.8", mac: "02:42:0a:ff:00:08", vtep: nil),
+            ])
+        let other = overlay("10.0.0.1/24", [.init(address: "10.255.0.9", mac: "02:42:0a:00:00:09", vtep: "192.168.99.3")])
+        func trace(_ reals: [String], complete: Bool = true) -> [LoadBalancerReport] {
+            let all = [host, sandbox(reals), task, ingress, other]
+            let paths: [String?] = [nil, "/run/netns/sbox", "/run/netns/task", "/run/docker/netns/1-abc", "/run/docker/netns/1-def"]
+            var reports = zip(paths, all).map { Inspector.report(namespace: $0, $1) }
+            IngressTracer.trace(&reports, all, complete: complete)
+            return reports
+        }
+        let mesh = trace(["10.255.0.4", "10.255.0.7"])
+        XCTAssertEqual(mesh[0].problems, [])
+        XCTAssertEqual(
+            mesh[0].ingress?.first?.remoteReals,
+            [.init(address: "10.255.0.7", node: "192.168.99.2", overlay: "/run/docker/netns/1-abc", device: "vxlan0", vni: 4096)])
+        XCTAssertTrue(
+            ReportListing.text(mesh[0]).contains(
+                "tcp/8080: real server 10.255.0.7 is on node 192.168.99.2 (through overlay /run/docker/netns/1-abc, VNI 4096)\n"),
+            ReportListing.text(mesh[0]))
+        XCTAssertNil(trace(["10.255.0.4"])[0].ingress?.first?.remoteReals)
+        // held by no namespace, by a peer without its FDB entry, by a peer of an overlay not covering it
+        for unheld in ["10.255.0.10", "10.255.0.8", "10.255.0.9"] {
+            let reports = trace(["10.255.0.4", unheld])
+            XCTAssertEqual(
+                reports[0].problems,
+                [
+                    Problem(
+                        kind: .ingressRealUnheld,
+                        message:
+                            "published port tcp/8080 is balanced in /run/netns/sbox to \(unheld), which no namespace holds and no overlay peer leads to"
+                    )
+                ])
+            XCTAssertNil(reports[0].ingress?.first?.remoteReals)
+            XCTAssertEqual(trace(["10.255.0.4", unheld], complete: false)[0].problems, [])
+        }
+    }
+
     private func facts(
         addresses: [InterfaceAddress], marks: [MarkRule], entries: [IPVSSnapshot.Entry],
-        published: [IngressPublication] = []
+        published: [IngressPublication] = [], overlays: [OverlayNetwork] = []
     ) -> Inspector.Facts {
         Inspector.Facts(
             marks: marks, ipvs: IPVSSnapshot(version: 0, tableSize: 0, entries: entries), addresses: addresses, snat: [],
             conntrack: "1", dnsRedirects: [], dnsRedirectSite: nil, listeners: [], backend: .nft, backendsConflict: false,
-            published: published, publishedAccepted: Dictionary(published.map { ($0.port, true) }, uniquingKeysWith: { x, _ in x }))
+            published: published, publishedAccepted: Dictionary(published.map { ($0.port, true) }, uniquingKeysWith: { x, _ in x }),
+            overlays: overlays)
     }
 }

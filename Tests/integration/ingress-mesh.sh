@@ -1,7 +1,7 @@
 # The routing mesh end to end, in the VM (IPVS): a node programmed only with swarmlb on the backend under
 # test (BACKEND=legacy|nft). An outside client reaches node:8080, which the node DNATs to the ingress
 # sandbox over docker_gwbridge; the sandbox balances it with IPVS over the ingress bridge to two tasks,
-# each redirecting 8080 to its HTTP server on port 80. One lean test: every swarmlb call costs ~1.3 s here.
+# each redirecting 8080 to its HTTP server on port 80. Lean tests: every swarmlb call costs ~1.3 s here.
 
 require_backend
 require_ipvs
@@ -82,4 +82,46 @@ test_ingress_mesh_end_to_end() {
   assert_eq "$before_node" "$(snapshot "$node")" "the node after unpublish"
   assert_eq "$before_sbox" "$(snapshot "$sbox")" "the sandbox after unbalance"
   assert_eq "$before_t1" "$(snapshot "$t1")" "the task after unredirect"
+}
+
+# A task on another node: the sandbox balances to 10.255.0.4 (a local task) and 10.255.0.7, which no namespace
+# here holds; the ingress network's overlay namespace $ov (br0 10.255.0.1/16 and vxlan0, VNI 4096, as Docker's
+# 1-<id>) has the peer entries Docker's overlay driver writes for it: inspect --all names its node ($far, the
+# other nodes' side of the underlay: 192.168.99.2).
+test_ingress_mesh_names_the_node_of_a_task_on_another_node() {
+  node=$(new_ns node); sbox=$(new_ns sbox); ov=$(new_ns ov); t1=$(new_ns t1); far=$(new_ns far)
+  veth_pair "$node" ul0 "$far" ul0; ip -n "$node" addr add 192.168.99.1/24 dev ul0; ip -n "$far" addr add 192.168.99.2/24 dev ul0
+  ip -n "$node" link add docker_gwbridge type bridge; ip -n "$node" addr add 172.18.0.1/16 dev docker_gwbridge
+  ip -n "$node" link set docker_gwbridge up
+  veth_pair "$node" veth-sbox "$sbox" eth1; ip -n "$node" link set veth-sbox master docker_gwbridge
+  ip -n "$sbox" addr add 172.18.0.2/16 dev eth1
+  ip -n "$ov" link add br0 type bridge; ip -n "$ov" addr add 10.255.0.1/16 dev br0; ip -n "$ov" link set br0 mtu 1450 up
+  ip -n "$ov" link add vxlan0 type vxlan id 4096 dstport 4789 proxy l2miss l3miss
+  ip -n "$ov" link set vxlan0 mtu 1450 master br0 up
+  veth_pair "$ov" v-sbox "$sbox" eth0; ip -n "$ov" link set v-sbox master br0; ip -n "$sbox" addr add 10.255.0.2/16 dev eth0
+  veth_pair "$ov" v-t1 "$t1" eth0; ip -n "$ov" link set v-t1 master br0; ip -n "$t1" addr add 10.255.0.4/16 dev eth0
+  ip -n "$ov" neigh add 10.255.0.7 lladdr 02:42:0a:ff:00:07 dev vxlan0 nud permanent
+  bridge -n "$ov" fdb add 02:42:0a:ff:00:07 dev vxlan0 dst 192.168.99.2 self permanent
+  expect_exit 0 "$SWARMLB" -n "$node" ingress publish tcp/8080 --to 172.18.0.2
+  expect_exit 0 "$SWARMLB" -n "$sbox" ingress balance tcp/8080 --fwm 0x102 --vip 10.255.0.6 --dev eth0 \
+    --real 10.255.0.4 10.255.0.7 --snat 10.255.0.0/16 --to-source 10.255.0.2
+
+  expect_exit 0 ip netns exec "$node" "$SWARMLB" inspect --all
+  assert_contains "$(tr -s ' ' <<<"$OUT")" "tcp/8080 172.18.0.2:8080 /run/netns/$sbox 0x102 (258) rr 10.255.0.4:0 10.255.0.7:0"
+  assert_contains "$OUT" "tcp/8080: real server 10.255.0.7 is on node 192.168.99.2 (through overlay /run/netns/$ov, VNI 4096)"
+  local json; json=$(ip netns exec "$node" "$SWARMLB" inspect --all --json)
+  schema_check reports <<<"$json"
+  "$(json_python)" -c '
+import json, sys
+[route] = [r for report in json.load(sys.stdin) for r in report.get("ingress", [])]
+assert route["remote_reals"] == [{"address": "10.255.0.7", "node": "192.168.99.2", "overlay": "/run/netns/" + sys.argv[1],
+                                  "device": "vxlan0", "vni": 4096}], route
+' "$ov" <<<"$json" || fail "inspect --all --json: the remote real server"
+
+  # the peer's entries gone (the task left that node): nothing leads to 10.255.0.7 any more
+  ip -n "$ov" neigh del 10.255.0.7 dev vxlan0
+  bridge -n "$ov" fdb del 02:42:0a:ff:00:07 dev vxlan0 dst 192.168.99.2 self
+  expect_exit 3 ip netns exec "$node" "$SWARMLB" inspect --all
+  assert_contains "$OUT" "published port tcp/8080 is balanced in /run/netns/$sbox to 10.255.0.7, which no namespace holds and no overlay peer leads to"
+  assert_not_contains "$OUT" "is on node"
 }

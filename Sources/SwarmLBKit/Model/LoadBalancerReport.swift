@@ -54,6 +54,20 @@ public struct LoadBalancerReport: Sendable, Encodable {
         public var scheduler: String?
         /// ADDRESS:PORT of each real server of the mark's IPVS service.
         public var reals: [String]
+        /// The real servers no namespace of this node holds that an overlay peer leads to another node; nil when none.
+        public var remoteReals: [RemoteReal]? = nil
+    }
+
+    /// A real server running on another node, found as a peer of the overlay whose bridge subnet covers it
+    /// (`ip neigh` and `bridge fdb` on its vxlan device in Docker's `1-<id>` namespace).
+    public struct RemoteReal: Sendable, Encodable, Equatable {
+        public var address: String
+        /// The peer's VTEP: the node's underlay address.
+        public var node: String
+        /// The path of the overlay's namespace, "" for the namespace swarmlb runs in.
+        public var overlay: String
+        public var device: String
+        public var vni: UInt32?
     }
 
     /// The namespace file inspected (`/run/netns/x`); nil for the namespace swarmlb runs in.
@@ -91,6 +105,8 @@ public struct Problem: Sendable, Encodable, Hashable, CustomStringConvertible {
         case ingressPortUnmarked = "ingress_port_unmarked"
         case ingressMarkWithoutService = "ingress_mark_without_service"
         case ingressNotAccepted = "ingress_not_accepted"
+        /// `inspect --all`: a published port's real server that no namespace holds and no overlay peer leads to.
+        case ingressRealUnheld = "ingress_real_unheld"
         case connReuseModeOn = "conn_reuse_mode_on"
         /// `inspect --expect`: a real server that is no task of its service (stale backend, moby#33790).
         case realNotATask = "real_not_a_task"

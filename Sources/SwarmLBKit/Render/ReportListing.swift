@@ -48,6 +48,14 @@ public enum ReportListing {
                 ]
             }
             out += "\n" + TextTable.render(["PUBLISHED", "DNAT TO", "SANDBOX", "PORT MARK", "SCHED", "REALS"], rows)
+            for r in ingress {
+                for remote in r.remoteReals ?? [] {
+                    let through = remote.overlay.isEmpty ? "the namespace swarmlb runs in" : remote.overlay
+                    out +=
+                        "\(r.protocol)/\(r.port): real server \(remote.address) is on node \(remote.node)"
+                        + " (through overlay \(through), \(remote.vni.map { "VNI \($0)" } ?? remote.device))\n"
+                }
+            }
         }
         for o in report.overlays ?? [] { out += "\n" + overlay(o) }
         if report.problems.isEmpty {
