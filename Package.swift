@@ -99,6 +99,8 @@ let package = Package(
         .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),
         // The executable's own parts: apply's argument reading against the argument parser's.
         .testTarget(name: "swarmlbTests", dependencies: ["swarmlb", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The services file's two readers against each other (scanner and libyaml), its bounds and its fuzzer.
+        .testTarget(name: "SwarmLBServicesTests", dependencies: ["SwarmLBServices", "SwarmLBKit"]),
         .testTarget(
             name: "SwarmLBDNSTests",
             dependencies: [
