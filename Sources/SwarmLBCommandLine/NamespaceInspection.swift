@@ -12,7 +12,7 @@ public enum NamespaceInspection {
         var headings: [String] = []
         var failures: [String] = []
         let choice = try common.backendChoice()
-        let (listed, unmounted) = all ? namespaces() : ([(common.netns?.description ?? "current namespace", nil)], [])
+        let (listed, unmounted) = all ? NetNamespace.all() : ([(common.netns?.description ?? "current namespace", nil)], [])
         // The node's own view, read before any namespace is entered: its addresses tell which tasks
         // of --expect run here; its routes and MTUs (--all) the way to the other nodes.
         let host = all || expected != nil ? try? Inspector.underlay(kernel: Session.kernel(choice, wait: common.wait)) : nil
@@ -58,44 +58,5 @@ public enum NamespaceInspection {
         for f in failures { CommandRunner.warn(f) }
         if !failures.isEmpty { throw ExitCode.failure }
         if reports.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(3) }
-    }
-
-    /// The namespaces `--all` reads, each with its heading: the one swarmlb runs in first (the host,
-    /// path nil), unless it is also listed; then every one under /run/docker/netns and /run/netns,
-    /// a namespace reachable under several names (same st_dev and st_ino) once, its heading naming them all;
-    /// and apart, the files there that are no longer mounted namespaces (`NetNamespace.isMounted`).
-    static func namespaces() -> (listed: [(String, String?)], unmounted: [String]) {
-        let paths = [NetNamespace.dockerDirectory, NetNamespace.iprouteDirectory].flatMap { dir -> [String] in
-            guard let d = opendir(dir) else { return [] }
-            defer { closedir(d) }
-            var names: [String] = []
-            while let entry = readdir(d) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name != "." && name != ".." && name != "default" { names.append(name) }
-            }
-            return names.sorted().map { "\(dir)/\($0)" }
-        }
-        var order: [String] = []
-        var aliases: [String: [String]] = [:]
-        var firstByIdentity: [String: String] = [:]
-        var unmounted: [String] = []
-        for p in paths {
-            guard NetNamespace.isMounted(p) else {
-                unmounted.append(p)
-                continue
-            }
-            var st = stat()
-            let identity = stat(p, &st) == 0 ? "\(st.st_dev):\(st.st_ino)" : p
-            if let first = firstByIdentity[identity] {
-                aliases[first, default: []].append(p)
-            } else {
-                firstByIdentity[identity] = p
-                order.append(p)
-            }
-        }
-        let listed: [(String, String?)] = order.map { p in (([p] + (aliases[p] ?? [])).joined(separator: " = "), p) }
-        var st = stat()
-        let own = stat("/proc/self/ns/net", &st) == 0 ? "\(st.st_dev):\(st.st_ino)" : ""
-        return (firstByIdentity[own] == nil ? [("the namespace swarmlb runs in", nil)] + listed : listed, unmounted)
     }
 }
