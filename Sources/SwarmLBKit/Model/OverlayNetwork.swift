@@ -69,6 +69,15 @@ public struct OverlayNetwork: Sendable, Encodable, Equatable {
                 seen[e.mac!] = peers.count
                 peers.append(Peer(address: nil, mac: e.mac!, vtep: e.destination))
             }
+            // By address (then MAC), so that the report does not follow the kernel's hash order.
+            peers.sort { a, b in
+                switch (a.address.flatMap { try? IPv4Address(parsing: $0) }, b.address.flatMap { try? IPv4Address(parsing: $0) }) {
+                case let (x?, y?) where x != y: return x < y
+                case (_?, nil): return true
+                case (nil, _?): return false
+                default: return a.mac < b.mac
+                }
+            }
             return OverlayNetwork(
                 device: v.name, vni: number("id").map { UInt32($0) }, port: number("port").map { UInt16($0) }, proxy: flag("proxy"),
                 l2miss: flag("l2miss"), l3miss: flag("l3miss"), learning: settings.value("learning") != .flag(false), mtu: v.mtu,
