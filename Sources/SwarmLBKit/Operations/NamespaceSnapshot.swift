@@ -16,8 +16,44 @@ public final class NamespaceSnapshot {
     private var tables: [FirewallTable: IPTablesDump] = [:]
     private var linksUp: [String: Bool] = [:]
     private var sysctlValues: [Sysctl: String] = [:]
+    private var linkStates: [String: LinkState?] = [:]
+    /// Devices an earlier step of this plan creates: later steps on them need no reading.
+    private(set) var plannedLinks: Set<String> = []
+    /// The snapshots of the other namespaces this plan touches, shared by all of them.
+    private let others: Others
 
-    public init(_ kernel: Kernel) { self.kernel = kernel }
+    private final class Others {
+        var snapshots: [String: NamespaceSnapshot] = [:]
+    }
+
+    public init(_ kernel: Kernel) {
+        self.kernel = kernel
+        others = Others()
+    }
+
+    private init(_ kernel: Kernel, others: Others) {
+        self.kernel = kernel
+        self.others = others
+    }
+
+    /// Another namespace's state, read as this one's (the container end of a veth pair).
+    func elsewhere(_ namespace: NetNamespace) throws(KernelError) -> NamespaceSnapshot {
+        if let s = others.snapshots[namespace.path] { return s }
+        let s = NamespaceSnapshot(try kernel.kernel(in: namespace), others: others)
+        others.snapshots[namespace.path] = s
+        return s
+    }
+
+    /// A device's state as `ip -d link show` gives it; nil when there is none (and none is planned).
+    func link(_ name: String) throws(KernelError) -> LinkState? {
+        if let known = linkStates[name] { return known }
+        let state = try kernel.links().state(name)
+        linkStates[name] = .some(state)
+        return state
+    }
+
+    /// Records that an earlier step creates this device.
+    func plan(link name: String) { plannedLinks.insert(name) }
 
     /// Every IPv4 fwmark service (settings, no real servers), read in one IPVS dump.
     func fwmarkServices() throws(KernelError) -> [FirewallMark: IPVSService] {
@@ -129,6 +165,7 @@ public final class NamespaceSnapshot {
     }
 
     func isUp(_ link: String) throws(KernelError) -> Bool {
+        if plannedLinks.contains(link) { return false }
         if let up = linksUp[link] { return up }
         let up = try kernel.links().isUp(link)
         linksUp[link] = up
