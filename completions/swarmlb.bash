@@ -1252,7 +1252,7 @@ _swarmlb_apply() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --prune --check --version -h --help)
     repeating_options=(-n --netns)
-    non_repeating_options=(--backend --wait --config --dev --chain --to-source)
+    non_repeating_options=(--backend --wait --config --dev --chain --to-source --overlay --node)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
@@ -1279,6 +1279,13 @@ _swarmlb_apply() {
         return
         ;;
     '--to-source')
+        return
+        ;;
+    '--overlay')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--node')
         return
         ;;
     esac

@@ -115,7 +115,7 @@ function __swarmlb_parse_tokens -S
                 end
             end
         case 'apply'
-            __swarmlb_parse_subcommand 0 'n/netns=+' 'json' 'backend=' 'wait=' 'dry-run' 'config=' 'dev=' 'chain=' 'to-source=' 'prune' 'check' 'version' 'h/help'
+            __swarmlb_parse_subcommand 0 'n/netns=+' 'json' 'backend=' 'wait=' 'dry-run' 'config=' 'dev=' 'chain=' 'to-source=' 'prune' 'overlay=' 'node=' 'check' 'version' 'h/help'
         case 'inspect'
             __swarmlb_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -530,6 +530,8 @@ complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_option
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb apply" chain' -l 'chain' -d 'mangle chain of the mark rules: INPUT (Docker\'s load-balancer namespace, with its IPVS sysctls) or OUTPUT (per container, Docker 1.12-17.x). Default: INPUT.' -rfka ''
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb apply" to-source' -l 'to-source' -d 'Source of the ipvs SNAT rule. Default: the namespace\'s address on --dev within the subnet.' -rfka ''
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb apply" prune' -l 'prune' -d 'Also remove the load-balancing objects the file does not name (see the README for exactly which).'
+complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb apply" overlay' -l 'overlay' -d 'The overlay namespace (Docker\'s 1-<network id>) where each task whose node: is another node gets its peer entries (neighbour + FDB, MAC derived from its address).' -rfka '(ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e \':$\' -e \'^$\')'
+complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb apply" node' -l 'node' -d 'This node\'s underlay address (its tasks get no peer entries). Default: the task node: among the addresses of the namespace swarmlb starts in.' -rfka ''
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb apply" check' -l 'check' -d 'Change nothing: exit 0 when the namespace matches the file, 3 with the differences (as commands) when not.'
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb apply" version' -l 'version' -d 'Show the version.'
 complete -c 'swarmlb' -n '__swarmlb_should_offer_completions_for_flags_or_options "swarmlb apply" h help' -s 'h' -l 'help' -d 'Show help information.'

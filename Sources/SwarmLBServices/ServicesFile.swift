@@ -33,6 +33,7 @@ public struct ServicesFileError: Error, Equatable, CustomStringConvertible {
 ///         tasks:
 ///           - {name: my-web.1.5yzoighbalqvio4djic464a9j, ip: 10.0.0.3}
 ///           - {name: my-web.2.0x1j3m4de0ps6jhlrdvf9yyq0, ip: 10.0.0.4, weight: 0}   # apply: drained
+///           - {name: my-web.3.k2b0e5w1d9s8a7q6p5o4n3m2l, ip: 10.0.0.5, node: 192.168.99.2}  # apply --overlay: a peer
 ///
 /// Every error names the file, the line and the field; unknown fields are errors (typos matter).
 /// The JSON printed by `docker network inspect -v NET...` (an array of networks) is read as it is
@@ -186,7 +187,7 @@ public enum ServicesFile {
 
         static let networkKeys: [StaticString] = ["network", "subnet", "services"]
         static let serviceKeys: [StaticString] = ["name", "vip", "fwmark", "aliases", "endpoint_mode", "scheduler", "tasks"]
-        static let taskKeys: [StaticString] = ["name", "ip", "weight"]
+        static let taskKeys: [StaticString] = ["name", "ip", "weight", "node"]
 
         func service(_ node: ServicesFileNode, _ field: @autoclosure () -> String) throws(ServicesFileError) -> NetworkServices.Service {
             let m = try mapping(node, field(), keys: Self.serviceKeys)
@@ -225,6 +226,7 @@ public enum ServicesFile {
                             return n
                         }
                     }
+                    if let n = tm["node"] { task.node = try parsed(n, "\(f()).node", parent: item) { try IPv4Address(parsing: $0) } }
                     s.tasks.append(task)
                 }
             }

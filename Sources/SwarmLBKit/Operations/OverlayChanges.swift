@@ -36,3 +36,34 @@ extension OverlayPeer {
     /// `overlay peer del`: the FDB entry, then the neighbour entry.
     public var deleteChanges: [KernelChange] { [.deleteForwardingEntry(fdbEntry), .deleteNeighbour(neighbour)] }
 }
+
+extension OverlayPeer {
+    /// The peers a node programs for a network (`apply --overlay`): every task whose `node` is another
+    /// node than `localNode`, its MAC derived from its address as Docker before 25.0 derives it.
+    /// Without `localNode`, this node is the task node among the addresses of the namespace the
+    /// thread is in (call before entering another).
+    public static func remote(of network: NetworkServices, localNode: IPv4Address?) throws -> [OverlayPeer] {
+        let tasks = (network.services.flatMap(\.tasks) + network.containers).filter { $0.node != nil }
+        guard !tasks.isEmpty else { return [] }
+        let local: IPv4Address
+        if let localNode {
+            local = localNode
+        } else {
+            let own = Set(try AddressTable().addresses().map(\.address))
+            let nodes = Set(tasks.compactMap(\.node)).filter(own.contains)
+            guard nodes.count == 1, let only = nodes.first else {
+                let all = Set(tasks.compactMap(\.node)).map(\.description).sorted().joined(separator: ", ")
+                throw ValidationError(
+                    all,
+                    "local node (\(nodes.isEmpty ? "none" : "more than one") of the tasks' nodes is an address of this namespace; give --node)"
+                )
+            }
+            local = only
+        }
+        var seen = Set<IPv4Address>()
+        return tasks.compactMap { t in
+            guard let node = t.node, node != local, seen.insert(t.ip).inserted else { return nil }
+            return OverlayPeer(address: t.ip, mac: MACAddress(derivedFrom: t.ip), vtep: node)
+        }
+    }
+}
