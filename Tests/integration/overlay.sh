@@ -6,12 +6,16 @@
 # names the underlay as seen from NS, left out).
 fdb() { bridge -n "$1" fdb show dev vxlan0 | grep ' dst ' | sed 's/ link-netnsid [0-9]*//'; }
 
+# devices NS: `ip -o link show`, without br0's carrier, which comes a moment after its first port forwards.
+devices() { ip -n "$1" -o link show | sed -E 's/NO-CARRIER,//; s/ state [A-Z]+//'; }
+
 cluster() { "$ROOT/scripts/demo-cluster" up "$PREFIX" "${1:-2}"; }
 
 # links NS: what `ip -d link` says of the overlay's devices, without what differs from one device to the
-# next (index, MAC, the peer's ifindex, the link-netns id, counters of the bridge's timers).
+# next (index, MAC, the peer's ifindex, the link-netns id, counters of the bridge's timers) or comes a
+# moment later by itself (br0's carrier, once a port forwards).
 links() {
-  ip -n "$1" -d -o link show | sed -E 's/^[0-9]+: //; s/@[^:]+:/:/; s/link\/ether [0-9a-f:]+ brd [0-9a-f:]+ //; s/ link-netns(id)? [^ ]+//; s/ (addrgenmode|numtxqueues|numrxqueues|gso_max_size|gso_max_segs|tso_max_size|tso_max_segs|gro_max_size|gso_ipv4_max_size|gro_ipv4_max_size|parentbus|parentdev) [^ ]+//g; s/ (link-netnsid|bridge_id|designated_root|root_id|root_port|root_path_cost|hello_timer|tcn_timer|topology_change_timer|gc_timer|no_linklocal_learn|mcast_[a-z_]+|vlan_[a-z_]+|nf_call_[a-z]+|[a-z_]*port_id|port_no|designated_[a-z_]+|forward_delay_timer|hold_timer|message_age_timer|config_pending|state|priority|cost|hairpin|guard|root_block|fastleave|learning|flood|proxy_arp[a-z_]*|mcast[a-z_]*|neigh_suppress|neigh_vlan_suppress|isolated|locked|mab|bcast_flood|mcast_flood|group_fwd_mask[a-z_]*|backup_port|backup_nhid|topology_change[a-z_]*|hello_time|ageing_time|max_age|stp_state|forward_delay|vlan_filtering|vlan_protocol|vlan_default_pvid|vlan_stats_[a-z]+|multicast_[a-z_]+|group_address|ageing|txqueuelen|allmulti|minmtu|maxmtu|promiscuity) +[^ ]+//g; s/ +\\/ \\/g' | sort
+  ip -n "$1" -d -o link show | sed -E 's/^[0-9]+: //; s/NO-CARRIER,//; s/@[^:]+:/:/; s/link\/ether [0-9a-f:]+ brd [0-9a-f:]+ //; s/ link-netns(id)? [^ ]+//; s/ (addrgenmode|numtxqueues|numrxqueues|gso_max_size|gso_max_segs|tso_max_size|tso_max_segs|gro_max_size|gso_ipv4_max_size|gro_ipv4_max_size|parentbus|parentdev) [^ ]+//g; s/ (link-netnsid|bridge_id|designated_root|root_id|root_port|root_path_cost|hello_timer|tcn_timer|topology_change_timer|gc_timer|no_linklocal_learn|mcast_[a-z_]+|vlan_[a-z_]+|nf_call_[a-z]+|[a-z_]*port_id|port_no|designated_[a-z_]+|forward_delay_timer|hold_timer|message_age_timer|config_pending|state|priority|cost|hairpin|guard|root_block|fastleave|learning|flood|proxy_arp[a-z_]*|mcast[a-z_]*|neigh_suppress|neigh_vlan_suppress|isolated|locked|mab|bcast_flood|mcast_flood|group_fwd_mask[a-z_]*|backup_port|backup_nhid|topology_change[a-z_]*|hello_time|ageing_time|max_age|stp_state|forward_delay|vlan_filtering|vlan_protocol|vlan_default_pvid|vlan_stats_[a-z]+|multicast_[a-z_]+|group_address|ageing|txqueuelen|allmulti|minmtu|maxmtu|promiscuity) +[^ ]+//g; s/ +\\/ \\/g' | sort
 }
 
 test_overlay_tasks_on_two_nodes_reach_each_other_across_vxlan() {
@@ -133,12 +137,12 @@ test_overlay_create_rolls_back_when_a_step_fails() {
 test_overlay_attach_rolls_back_when_a_step_fails() {
   node=$(new_ns node); ov=$(new_ns ov); task=$(new_ns task)
   ip netns exec "$node" "$SWARMLB" -n "$ov" overlay create --vni 4097 --subnet 10.0.0.0/24 --gateway 10.0.0.1 >/dev/null
-  before="$(ip -n "$ov" -o link show)$(ip -n "$task" -o link show)"
+  before="$(devices "$ov")$(devices "$task")"
   # No bridge of that name: the veth pair and the container's address were made, then taken back.
   expect_exit 1 "$SWARMLB" -n "$ov" overlay attach --container "$task" --ip 10.0.0.5/24 --bridge br9
   assert_contains "$ERR" "br9"
   assert_contains "$ERR" "earlier steps rolled back, namespace unchanged"
-  assert_eq "$before" "$(ip -n "$ov" -o link show)$(ip -n "$task" -o link show)" "both namespaces after a failed attach"
+  assert_eq "$before" "$(devices "$ov")$(devices "$task")" "both namespaces after a failed attach"
 }
 
 test_overlay_peer_del_and_stale_entries() {
