@@ -17,6 +17,8 @@ public final class NamespaceSnapshot {
     private var linksUp: [String: Bool] = [:]
     private var sysctlValues: [Sysctl: String] = [:]
     private var linkStates: [String: LinkState?] = [:]
+    private var neighbourLists: [String: [Neighbour]] = [:]
+    private var forwardingLists: [String: [FDBEntry]] = [:]
     /// Devices an earlier step of this plan creates: later steps on them need no reading.
     private(set) var plannedLinks: Set<String> = []
     /// The snapshots of the other namespaces this plan touches, shared by all of them.
@@ -50,6 +52,24 @@ public final class NamespaceSnapshot {
         let state = try kernel.links().state(name)
         linkStates[name] = .some(state)
         return state
+    }
+
+    /// A device's IPv4 neighbour entries, read once per plan (`apply --overlay` plans a peer per task).
+    func neighbours(_ device: String) throws(KernelError) -> [Neighbour] {
+        if plannedLinks.contains(device) { return [] }
+        if let known = neighbourLists[device] { return known }
+        let list = try kernel.neighbours().neighbours(device: device)
+        neighbourLists[device] = list
+        return list
+    }
+
+    /// A device's own FDB entries, read once per plan.
+    func forwardingEntries(_ device: String) throws(KernelError) -> [FDBEntry] {
+        if plannedLinks.contains(device) { return [] }
+        if let known = forwardingLists[device] { return known }
+        let list = try kernel.neighbours().forwardingEntries(device: device)
+        forwardingLists[device] = list
+        return list
     }
 
     /// Records that an earlier step creates this device.

@@ -71,12 +71,6 @@ struct OverlayPlanner {
         }
     }
 
-    /// A device's neighbours; none for a device this plan creates.
-    private func neighbours(_ device: String) throws(KernelError) -> [Neighbour] {
-        snapshot.plannedLinks.contains(device) ? [] : try snapshot.kernel.neighbours().neighbours(device: device)
-    }
-
-    private func forwardingEntries(_ device: String) throws(KernelError) -> [FDBEntry] {
-        snapshot.plannedLinks.contains(device) ? [] : try snapshot.kernel.neighbours().forwardingEntries(device: device)
-    }
+    private func neighbours(_ device: String) throws(KernelError) -> [Neighbour] { try snapshot.neighbours(device) }
+    private func forwardingEntries(_ device: String) throws(KernelError) -> [FDBEntry] { try snapshot.forwardingEntries(device) }
 }
