@@ -16,8 +16,64 @@ public final class NamespaceSnapshot {
     private var tables: [FirewallTable: IPTablesDump] = [:]
     private var linksUp: [String: Bool] = [:]
     private var sysctlValues: [Sysctl: String] = [:]
+    private var linkStates: [String: LinkState?] = [:]
+    private var neighbourLists: [String: [PeerNeighbour]] = [:]
+    private var forwardingLists: [String: [PeerForwarding]] = [:]
+    /// Devices an earlier step of this plan creates: later steps on them need no reading.
+    private(set) var plannedLinks: Set<String> = []
+    /// The snapshots of the other namespaces this plan touches, shared by all of them.
+    private let others: Others
 
-    public init(_ kernel: Kernel) { self.kernel = kernel }
+    private final class Others {
+        var snapshots: [String: NamespaceSnapshot] = [:]
+    }
+
+    public init(_ kernel: Kernel) {
+        self.kernel = kernel
+        others = Others()
+    }
+
+    private init(_ kernel: Kernel, others: Others) {
+        self.kernel = kernel
+        self.others = others
+    }
+
+    /// Another namespace's state, read as this one's (the container end of a veth pair).
+    func elsewhere(_ namespace: NetNamespace) throws(KernelError) -> NamespaceSnapshot {
+        if let s = others.snapshots[namespace.path] { return s }
+        let s = NamespaceSnapshot(try kernel.kernel(in: namespace), others: others)
+        others.snapshots[namespace.path] = s
+        return s
+    }
+
+    /// A device's state as `ip -d link show` gives it; nil when there is none (and none is planned).
+    func link(_ name: String) throws(KernelError) -> LinkState? {
+        if let known = linkStates[name] { return known }
+        let state = try kernel.links().state(name)
+        linkStates[name] = .some(state)
+        return state
+    }
+
+    /// A device's IPv4 neighbour entries, read once per plan (`apply --overlay` plans a peer per task).
+    func neighbours(_ device: String) throws(KernelError) -> [PeerNeighbour] {
+        if plannedLinks.contains(device) { return [] }
+        if let known = neighbourLists[device] { return known }
+        let list = try kernel.neighbours().neighbours(device: device)
+        neighbourLists[device] = list
+        return list
+    }
+
+    /// A device's own FDB entries, read once per plan.
+    func forwardingEntries(_ device: String) throws(KernelError) -> [PeerForwarding] {
+        if plannedLinks.contains(device) { return [] }
+        if let known = forwardingLists[device] { return known }
+        let list = try kernel.neighbours().forwardingEntries(device: device)
+        forwardingLists[device] = list
+        return list
+    }
+
+    /// Records that an earlier step creates this device.
+    func plan(link name: String) { plannedLinks.insert(name) }
 
     /// Every IPv4 fwmark service (settings, no real servers), read in one IPVS dump.
     func fwmarkServices() throws(KernelError) -> [FirewallMark: IPVSService] {
@@ -129,6 +185,7 @@ public final class NamespaceSnapshot {
     }
 
     func isUp(_ link: String) throws(KernelError) -> Bool {
+        if plannedLinks.contains(link) { return false }
         if let up = linksUp[link] { return up }
         let up = try kernel.links().isUp(link)
         linksUp[link] = up

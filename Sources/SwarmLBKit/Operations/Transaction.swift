@@ -146,11 +146,19 @@ public struct Transaction {
     /// namespace and one commit per firewall table (`swarmlb apply`); `dryRun` plans only. `prune`
     /// also removes what apply owns (see `Reconciler`) and the intent does not name. `snapshot` is
     /// this transaction's namespace, maybe already partly read (the addresses the intent was made from).
-    public func reconcile(_ intent: LoadBalancerIntent, prune: Bool, dryRun: Bool, against snapshot: NamespaceSnapshot) throws -> Report {
+    /// `also`: changes made only if needed after the intent's (the overlay peers of `apply --overlay`).
+    public func reconcile(
+        _ intent: LoadBalancerIntent, also changes: [KernelChange] = [], prune: Bool, dryRun: Bool, against snapshot: NamespaceSnapshot
+    ) throws -> Report {
         let reconciler = Reconciler(intent: intent, prune: prune)
         let plan = { () throws -> Report in
-            let report = Report(
-                decisions: try reconciler.plan(snapshot), iptables: try kernel.firewallForWriting().kind.tool)
+            let planner = StatePlanner(snapshot: snapshot)
+            // As the reconciler's, what is already so is not listed: a run that changes nothing prints nothing.
+            let also = try changes.flatMap { try planner.decide(.change($0)) }.filter {
+                if case .alreadyDone = $0 { false } else { true }
+            }
+            let decisions = try reconciler.plan(snapshot) + also
+            let report = Report(decisions: decisions, iptables: try kernel.firewallForWriting().kind.tool)
             PhaseTimings.mark("read the namespace and plan")
             return report
         }
