@@ -3,8 +3,9 @@
 /// every service and real in one read of /proc/net/ip_vs, netlink asked only about services whose
 /// scheduler or reals differ, and in one dump of every service only when the listing leaves one out
 /// or to prune; one service at a time for a one-object command), the IPv4 addresses, the firewall
-/// tables of the backend in use, links and the IPVS sysctls. `Transaction` reads what a plan needs
-/// (`read(for:)`) before planning from it.
+/// tables of the backend in use, links and the IPVS sysctls; for the overlay plane, devices with
+/// their neighbour and FDB entries, and the other namespaces a plan changes (`elsewhere`).
+/// `Transaction` reads what a plan needs (`read(for:)`) before planning from it.
 public final class KernelNamespaceState: NamespaceState {
     private let kernel: Kernel
     private var fwmarkTable: [FirewallMark: IPVSService]?
