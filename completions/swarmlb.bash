@@ -173,13 +173,13 @@ _swarmlb() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    vip|mark|fwm|real|snat|service|ingress|apply|inspect|dns|help)
+    vip|mark|fwm|real|snat|service|ingress|overlay|apply|inspect|dns|help)
         # Offer subcommand argument completions
         "_swarmlb_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'vip mark fwm real snat service ingress apply inspect dns help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'vip mark fwm real snat service ingress overlay apply inspect dns help' -- "${cur}"))
         ;;
     esac
 }
@@ -1060,11 +1060,199 @@ _swarmlb_ingress_unredirect() {
     esac
 }
 
+_swarmlb_overlay() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __swarmlb_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|attach|peer)
+        # Offer subcommand argument completions
+        "_swarmlb_overlay_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create attach peer' -- "${cur}"))
+        ;;
+    esac
+}
+
+_swarmlb_overlay_create() {
+    repeating_flags=()
+    non_repeating_flags=(--json --dry-run --version -h --help)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --vni --subnet --gateway --mtu --port --local --underlay)
+    __swarmlb_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--vni')
+        return
+        ;;
+    '--subnet')
+        return
+        ;;
+    '--gateway')
+        return
+        ;;
+    '--mtu')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--local')
+        return
+        ;;
+    '--underlay')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    esac
+}
+
+_swarmlb_overlay_attach() {
+    repeating_flags=()
+    non_repeating_flags=(--json --dry-run --version -h --help)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --container --ip --mac --name --veth --mtu --bridge)
+    __swarmlb_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--container')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--ip')
+        return
+        ;;
+    '--mac')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--veth')
+        return
+        ;;
+    '--mtu')
+        return
+        ;;
+    '--bridge')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_overlay_peer() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __swarmlb_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|del)
+        # Offer subcommand argument completions
+        "_swarmlb_overlay_peer_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add del' -- "${cur}"))
+        ;;
+    esac
+}
+
+_swarmlb_overlay_peer_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --dry-run --version -h --help)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --dev)
+    __swarmlb_offer_flags_options 3
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--dev')
+        return
+        ;;
+    esac
+}
+
+_swarmlb_overlay_peer_del() {
+    repeating_flags=()
+    non_repeating_flags=(--json --dry-run --if-exists --version -h --help)
+    repeating_options=(-n --netns)
+    non_repeating_options=(--backend --wait --dev)
+    __swarmlb_offer_flags_options 3
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--netns')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--backend')
+        __swarmlb_add_completions -W 'auto'$'\n''legacy'$'\n''nft'
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--dev')
+        return
+        ;;
+    esac
+}
+
 _swarmlb_apply() {
     repeating_flags=()
     non_repeating_flags=(--json --dry-run --prune --check --version -h --help)
     repeating_options=(-n --netns)
-    non_repeating_options=(--backend --wait --config --dev --chain --to-source)
+    non_repeating_options=(--backend --wait --config --dev --chain --to-source --overlay --node)
     __swarmlb_offer_flags_options 0
 
     # Offer option value completions
@@ -1091,6 +1279,13 @@ _swarmlb_apply() {
         return
         ;;
     '--to-source')
+        return
+        ;;
+    '--overlay')
+        __swarmlb_add_completions -W "$(eval 'ls -1 /run/docker/netns /run/netns 2>/dev/null | grep -v -e '\'':$'\'' -e '\''^$'\''')"
+        return
+        ;;
+    '--node')
         return
         ;;
     esac

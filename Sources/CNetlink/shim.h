@@ -1,4 +1,4 @@
-// Umbrella header for libnl-3 (generic netlink for IPVS, rtnetlink for addresses and links).
+// Umbrella header for libnl-3 (generic netlink for IPVS, rtnetlink for addresses, links and neighbours).
 #ifndef SWARMLB_CNETLINK_H
 #define SWARMLB_CNETLINK_H
 
@@ -10,11 +10,13 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/vxlan.h>
 #include <linux/ip_vs.h>
 #include <linux/rtnetlink.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/net_namespace.h>
+#include <linux/veth.h>
 #include <net/if.h>
 
 // Macros Swift cannot import, as functions.

@@ -22,6 +22,16 @@ public struct ApplyOptions: ParsableArguments {
     public var toSource: IPv4Address?
     @Flag(help: "Also remove the load-balancing objects the file does not name (see docs/apply.md for exactly which).") public var prune =
         false
+    @Option(
+        help:
+            "The overlay namespace (Docker's 1-<network id>) where each task whose node: is another node gets its peer entries (neighbour + FDB, MAC derived from its address).",
+        completion: Completions.namespaces, transform: Parse.namespace)
+    public var overlay: NamespaceTarget?
+    @Option(
+        help:
+            "This node's underlay address (its tasks get no peer entries). Default: the task node: among the addresses of the namespace swarmlb starts in.",
+        transform: Parse.address)
+    public var node: IPv4Address?
     @Flag(help: "Change nothing: exit 0 when the namespace matches the file, 3 with the differences (as commands) when not.")
     public var check = false
 }

@@ -49,6 +49,26 @@ public enum Parse {
         }
         return s
     }
+    public static func mac(_ s: String) throws -> MACAddress { try parsed { try MACAddress(parsing: s) } }
+    /// An address with its prefix length (`10.0.0.5/24`), on no device yet.
+    public static func addressWithPrefix(_ s: String) throws -> InterfaceAddress {
+        try parsed {
+            let (address, length) = try OverlayAttachment.parseAddress(s)
+            return InterfaceAddress(address: address, prefixLength: length, device: "")
+        }
+    }
+    public static func vni(_ s: String) throws -> UInt32 {
+        guard let v = UInt32(s), (1...0xff_ffff).contains(v) else { throw InvalidArgument("VXLAN id (1-16777215)") }
+        return v
+    }
+    public static func mtu(_ s: String) throws -> Int {
+        guard let m = Int(s), (68...65535).contains(m) else { throw InvalidArgument("MTU (68-65535)") }
+        return m
+    }
+    public static func udpPort(_ s: String) throws -> UInt16 {
+        guard let p = UInt16(s), p > 0 else { throw InvalidArgument("UDP port (1-65535)") }
+        return p
+    }
     public static func weight(_ s: String) throws -> Int32 {
         guard let w = Int32(s), (0...65535).contains(w) else { throw InvalidArgument("weight (0-65535)") }
         return w

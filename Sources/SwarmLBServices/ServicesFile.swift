@@ -37,7 +37,7 @@ public struct ServicesFileError: Error, Equatable, CustomStringConvertible {
 ///         tasks:
 ///           - {name: my-web.1.5yzoighbalqvio4djic464a9j, ip: 10.0.0.3}
 ///           - {name: my-web.2.0x1j3m4de0ps6jhlrdvf9yyq0, ip: 10.0.0.4, weight: 0}   # apply: drained
-///           - {name: my-web.3.k2v8b1l0y3z0mq5c1d9x7w6e4, ip: 10.0.0.5, node: 192.168.99.2}  # on another node
+///           - {name: my-web.3.k2v8b1l0y3z0mq5c1d9x7w6e4, ip: 10.0.0.5, node: 192.168.99.2}  # on another node (apply --overlay: a peer)
 ///
 /// Every error names the file, the line and the field; unknown fields are errors (typos matter).
 /// The JSON printed by `docker network inspect -v NET...` (an array of networks) is read as it is

@@ -25,6 +25,6 @@ struct ApplyCommand: ParsableCommand {
         ApplyInvocation(
             netns: common.netns, json: common.json, backend: common.backend, wait: common.wait, dryRun: change.dryRun,
             config: options.config, dev: options.dev, chain: options.chain, toSource: options.toSource, prune: options.prune,
-            check: options.check)
+            check: options.check, overlay: options.overlay, node: options.node)
     }
 }

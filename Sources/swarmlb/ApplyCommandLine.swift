@@ -18,7 +18,8 @@ struct ApplyCommandLine {
     static let options: [String: (takesValue: Bool, common: Bool)] = [
         "--netns": (true, true), "--json": (false, true), "--backend": (true, true), "--wait": (true, true),
         "--dry-run": (false, false), "--config": (true, false), "--dev": (true, false), "--chain": (true, false),
-        "--to-source": (true, false), "--prune": (false, false), "--check": (false, false),
+        "--to-source": (true, false), "--prune": (false, false), "--check": (false, false), "--overlay": (true, false),
+        "--node": (true, false),
     ]
 
     init?(_ args: [String]) {
@@ -43,7 +44,8 @@ struct ApplyCommandLine {
                 backend: try given["--backend"].map(Self.backend), wait: try given["--wait"].map(Self.seconds),
                 dryRun: given["--dry-run"] != nil, config: config, dev: try Parse.device(dev),
                 chain: try given["--chain"].map(Parse.vipChain) ?? ApplyOptions.defaultChain,
-                toSource: try given["--to-source"].map(Parse.address), prune: given["--prune"] != nil, check: given["--check"] != nil)
+                toSource: try given["--to-source"].map(Parse.address), prune: given["--prune"] != nil, check: given["--check"] != nil,
+                overlay: try given["--overlay"].map(Parse.namespace), node: try given["--node"].map(Parse.address))
         } catch {
             return nil
         }

@@ -24,7 +24,8 @@ struct SwarmLB: ParsableCommand {
         discussion: """
             Each command mirrors a classic tool: vip (ip addr + iptables -t mangle), mark (iptables -t mangle), \
             fwm and real (ipvsadm), snat (iptables -t nat + sysctl), service (all of them in one transaction), \
-            ingress (the routing mesh: the node's published port, the ingress sandbox, the tasks). \
+            ingress (the routing mesh: the node's published port, the ingress sandbox, the tasks), \
+            overlay (an overlay network's bridge, VXLAN device, containers and peers: ip link, ip neigh, bridge fdb). \
             Exit status: 0 ok, 1 runtime failure, 2 usage error or malformed input, 3 problems found, 130/143 interrupted \
             (rolled back, before the commit). Environment: SWARMLB_BACKEND (default of --backend), XTABLES_LOCKFILE (the legacy xtables lock).
 
@@ -38,6 +39,6 @@ struct SwarmLB: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             VIPCommand.self, MarkCommand.self, FWMCommand.self, RealCommand.self, SNATCommand.self,
-            ServiceCommand.self, IngressCommand.self, ApplyCommand.self, InspectCommand.self, DNSCommand.self,
+            ServiceCommand.self, IngressCommand.self, OverlayCommand.self, ApplyCommand.self, InspectCommand.self, DNSCommand.self,
         ])
 }

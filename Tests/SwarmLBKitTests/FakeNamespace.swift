@@ -58,6 +58,13 @@ final class FakeNamespace: NamespaceState {
     var sysctls: [Sysctl: String] = [
         .ipvsConntrack: "0", .ipvsConnReuseMode: "1", .ipvsExpireNodestConn: "0", .ipvsExpireQuiescentTemplate: "0", .ipForward: "0",
     ]
+    /// Overlay devices (bridge, VXLAN, veth) by name, as `ip -d link` shows them; each is in `links` too.
+    var devices: [String: LinkState] = [:]
+    var neighbourEntries: [PeerNeighbour] = []
+    var fdbEntries: [PeerForwarding] = []
+    /// The other namespaces a plan reads or changes, by namespace file; made empty when first named.
+    var others: [String: FakeNamespace] = [:]
+    private(set) var plannedLinks: Set<String> = []
     let firewall: FakeFirewall
 
     init(_ firewall: FakeFirewall = FakeFirewall()) { self.firewall = firewall }
@@ -91,8 +98,30 @@ final class FakeNamespace: NamespaceState {
     }
 
     func isUp(_ link: String) throws(KernelError) -> Bool {
+        if plannedLinks.contains(link) { return false }
         guard let up = links[link] else { throw .noSuchDevice(link) }
         return up
+    }
+
+    func link(_ name: String) -> LinkState? {
+        devices[name] ?? links[name].map { LinkState(kind: "", mtu: 1500, master: nil, up: $0, vni: nil) }
+    }
+
+    func neighbours(_ device: String) -> [PeerNeighbour] { neighbourEntries.filter { $0.device == device } }
+
+    func forwardingEntries(_ device: String) -> [PeerForwarding] { fdbEntries.filter { $0.device == device } }
+
+    func elsewhere(_ namespace: NetNamespace) -> any NamespaceState { other(namespace.path) }
+
+    func plan(link name: String) { plannedLinks.insert(name) }
+
+    /// The namespace of this file, made empty the first time it is named.
+    func other(_ path: String) -> FakeNamespace {
+        if let known = others[path] { return known }
+        let ns = FakeNamespace()
+        ns.links = ["lo": false]
+        others[path] = ns
+        return ns
     }
 
     func sysctl(_ s: Sysctl) -> String { sysctls[s] ?? "0" }  // e.g. route_localnet of a device
@@ -110,15 +139,23 @@ final class FakeNamespace: NamespaceState {
         return addressList.map(\.description).sorted() + ipvs.sorted() + rules
             + links.sorted { $0.key < $1.key }.map { "\($0.key) up=\($0.value)" }
             + sysctls.sorted { $0.key.name < $1.key.name }.map { "\($0.key.name)=\($0.value)" }
+            + devices.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.kind) master=\($0.value.master ?? "-")" }
+            + neighbourEntries.map { KernelChange.addNeighbour($0, replace: false).command(iptables: "") }
+            + fdbEntries.map { KernelChange.addForwardingEntry($0, replace: false).command(iptables: "") }
     }
 
-    /// The namespace after the change, as the kernel makes it.
+    /// The namespace after the change, as the kernel makes it. The plan is over once its changes are
+    /// made: the devices it recorded as planned are real now (or not), here and in the other namespaces.
     func make(_ change: KernelChange) {
+        plannedLinks = []
+        for ns in others.values { ns.plannedLinks = [] }
         func at(_ key: IPVSService.Key) -> Int? { services.firstIndex { $0.service.key == key } }
         switch change {
         case .addAddress(let a): if !addressList.contains(a) { addressList.append(a) }
         case .deleteAddress(let a): addressList.removeAll { $0 == a }
-        case let .setLink(name, up): links[name] = up
+        case let .setLink(name, up):
+            links[name] = up
+            devices[name]?.up = up
         case .appendRule, .insertRule, .deleteRule, .createChain, .deleteChain:
             let (table, edit) = change.firewallEdit!
             firewall.commit(table, [edit])
@@ -133,6 +170,33 @@ final class FakeNamespace: NamespaceState {
         case let .deleteReal(key, r):
             if let i = at(key) { services[i].reals.removeAll { $0.address == r.address && $0.port == r.port } }
         case let .setSysctl(s, v): sysctls[s] = v
+        case .addLink(let l):
+            var vni: UInt32?
+            if case .vxlan(let v) = l.kind { vni = v.vni }
+            devices[l.name] = LinkState(kind: l.kind.name, mtu: l.mtu ?? 1500, master: nil, up: false, vni: vni)
+            links[l.name] = false
+            if case .veth(let peer) = l.kind {
+                let other = other(peer.namespace)
+                other.devices[peer.name] = LinkState(kind: "veth", mtu: peer.mtu ?? 1500, master: nil, up: false, vni: nil)
+                other.links[peer.name] = false
+            }
+        case .deleteLink(let name):
+            devices[name] = nil
+            links[name] = nil
+            addressList.removeAll { $0.device == name }
+            neighbourEntries.removeAll { $0.device == name }
+            fdbEntries.removeAll { $0.device == name }
+        case let .setMaster(name, master): devices[name]?.master = master
+        case .addNeighbour(let n, _):
+            neighbourEntries.removeAll { $0.device == n.device && $0.address == n.address }
+            neighbourEntries.append(n)
+        case .deleteNeighbour(let n): neighbourEntries.removeAll { $0.device == n.device && $0.address == n.address }
+        case let .addForwardingEntry(f, replace):
+            if replace { fdbEntries.removeAll { $0.device == f.device && $0.mac == f.mac } }
+            if !fdbEntries.contains(f) { fdbEntries.append(f) }
+        case .deleteForwardingEntry(let f):
+            fdbEntries.removeAll { $0.device == f.device && $0.mac == f.mac && $0.destination == f.destination }
+        case let .elsewhere(ns, c): other(ns.path).make(c)
         }
     }
 }

@@ -1,3 +1,6 @@
+import CLinux
+import Glibc
+
 /// The kernel interfaces of the namespace swarmlb runs in, opened on first use.
 /// Create it after `NetNamespace.enter()`: every socket it opens belongs to the namespace it was made in.
 public final class Kernel {
@@ -6,6 +9,8 @@ public final class Kernel {
     private var linkTable: LinkTable?
     private var routeTable: RouteTable?
     private var neighbourTable: NeighbourTable?
+    /// Other namespaces' interfaces (the overlay commands work in two or three), by namespace file.
+    private var others: [String: Kernel] = [:]
     private var selection: FirewallSelection?
     private let firewallChoice: FirewallSelection.Choice
     private let lockWait: Double?
@@ -52,6 +57,26 @@ public final class Kernel {
         let t = try NeighbourTable()
         neighbourTable = t
         return t
+    }
+
+    /// The address, link and neighbour interfaces of another namespace, opened once: the thread
+    /// enters it, opens their sockets (which stay there) and comes back. Its firewall is not opened.
+    public func kernel(in namespace: NetNamespace) throws(KernelError) -> Kernel {
+        if let k = others[namespace.path] { return k }
+        let here = "/proc/thread-self/ns/net"
+        let back = try syscall("open", here) { open(here, O_RDONLY | O_CLOEXEC) }
+        defer { close(back) }
+        let k = Kernel(firewall: firewallChoice, lockWait: lockWait, notice: notice)
+        try namespace.enter()
+        let opened = Result { () throws(KernelError) in
+            _ = try k.links()
+            _ = try k.addresses()
+            _ = try k.neighbours()
+        }
+        try syscall("setns", here) { swlb_setns_net(back) }
+        try opened.get()
+        others[namespace.path] = k
+        return k
     }
 
     /// The iptables backend of this namespace and why it was chosen.

@@ -14,7 +14,8 @@ public struct NetworkServices: Sendable, Equatable {
         public var ip: IPv4Address
         /// The task's IPVS weight for `apply` (0: drained); 1 unless the file says otherwise.
         public var weight: Int32
-        /// The address of the node the task runs on (its VTEP; Docker's `Info."Host IP"`), when known.
+        /// The underlay address of the node the task runs on (its VTEP; `node:`, or Docker's `Info."Host IP"`):
+        /// `apply --overlay` programs a peer for each task on another node. Nil: not said.
         public var node: IPv4Address?
         public init(name: String, ip: IPv4Address, weight: Int32 = 1, node: IPv4Address? = nil) {
             self.name = name

@@ -103,6 +103,20 @@ struct ChangeExecutor {
         case let .updateReal(k, r): try kernel.ipvs().update(r, in: k)
         case let .deleteReal(k, r): try kernel.ipvs().delete(r, from: k)
         case let .setSysctl(s, v): try s.write(v)
+        case .addLink(let l):
+            if case .vxlan(let v) = l.kind, let underlay = v.underlay {
+                let overlay = NetNamespace(verified: v.overlay ?? NetNamespace.current.path)
+                try kernel.kernel(in: NetNamespace(verified: underlay)).links().create(l, into: overlay)
+            } else {
+                try kernel.links().create(l)
+            }
+        case .deleteLink(let name): try kernel.links().delete(name)
+        case let .setMaster(name, master): try kernel.links().setMaster(name, master: master)
+        case let .addNeighbour(n, replace): try kernel.neighbours().add(n, replace: replace)
+        case .deleteNeighbour(let n): try kernel.neighbours().delete(n)
+        case let .addForwardingEntry(f, replace): try kernel.neighbours().add(f, replace: replace)
+        case .deleteForwardingEntry(let f): try kernel.neighbours().delete(f)
+        case let .elsewhere(ns, c): try ChangeExecutor(kernel: kernel.kernel(in: ns)).run([c])
         case .appendRule, .insertRule, .deleteRule, .createChain, .deleteChain: try commit(changes)
         }
     }

@@ -16,6 +16,18 @@ public enum KernelChange: Hashable, Sendable {
     case updateReal(IPVSService.Key, RealServer)
     case deleteReal(IPVSService.Key, RealServer)
     case setSysctl(Sysctl, String)
+    case addLink(LinkDefinition)
+    case deleteLink(String)
+    /// Enslaves the device to the bridge, or frees it (nil).
+    case setMaster(String, master: String?)
+    /// Adds a permanent neighbour entry, or (`replace`) puts it in place of the one for its address.
+    case addNeighbour(PeerNeighbour, replace: Bool)
+    case deleteNeighbour(PeerNeighbour)
+    /// Adds a permanent `self` FDB entry, or (`replace`) puts it in place of the one for its MAC.
+    case addForwardingEntry(PeerForwarding, replace: Bool)
+    case deleteForwardingEntry(PeerForwarding)
+    /// A change made in another namespace than the command's (a container's end of a veth pair).
+    indirect case elsewhere(NetNamespace, KernelChange)
 
     /// The equivalent classic command, e.g. `ipvsadm -a -f 257 -r 10.0.0.3:0 -m -w 1`;
     /// rule changes name `iptables`, the tool of the backend they go to (`iptables-nft`, ...).
@@ -36,6 +48,16 @@ public enum KernelChange: Hashable, Sendable {
         case let .updateReal(k, r): return "ipvsadm -e \(r.ipvsadmOptions(k))"
         case let .deleteReal(k, r): return "ipvsadm -d \(k.ipvsadmOption) -r \(r.endpoint)"
         case let .setSysctl(s, v): return "sysctl -w \(s.name)=\(v)"
+        case .addLink(let l): return l.command
+        case .deleteLink(let name): return "ip link del \(name)"
+        case let .setMaster(name, master): return "ip link set \(name) " + (master.map { "master \($0)" } ?? "nomaster")
+        case let .addNeighbour(n, replace):
+            return "ip neigh \(replace ? "replace" : "add") \(n.address) lladdr \(n.mac) dev \(n.device) nud permanent"
+        case .deleteNeighbour(let n): return "ip neigh del \(n.address) dev \(n.device)"
+        case let .addForwardingEntry(f, replace):
+            return "bridge fdb \(replace ? "replace" : "add") \(f.mac) dev \(f.device) dst \(f.destination) self permanent"
+        case .deleteForwardingEntry(let f): return "bridge fdb del \(f.mac) dev \(f.device) dst \(f.destination) self"
+        case let .elsewhere(ns, c): return "nsenter --net=\(ns.path) \(c.command(iptables: iptables))"
         }
     }
 

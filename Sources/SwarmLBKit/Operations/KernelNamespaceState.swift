@@ -3,8 +3,9 @@
 /// every service and real in one read of /proc/net/ip_vs, netlink asked only about services whose
 /// scheduler or reals differ, and in one dump of every service only when the listing leaves one out
 /// or to prune; one service at a time for a one-object command), the IPv4 addresses, the firewall
-/// tables of the backend in use, links and the IPVS sysctls. `Transaction` reads what a plan needs
-/// (`read(for:)`) before planning from it.
+/// tables of the backend in use, links and the IPVS sysctls; for the overlay plane, devices with
+/// their neighbour and FDB entries, and the other namespaces a plan changes (`elsewhere`).
+/// `Transaction` reads what a plan needs (`read(for:)`) before planning from it.
 public final class KernelNamespaceState: NamespaceState {
     private let kernel: Kernel
     private var fwmarkTable: [FirewallMark: IPVSService]?
@@ -16,8 +17,60 @@ public final class KernelNamespaceState: NamespaceState {
     private var tables: [FirewallTable: IPTablesDump] = [:]
     private var linksUp: [String: Bool] = [:]
     private var sysctlValues: [Sysctl: String] = [:]
+    private var linkStates: [String: LinkState?] = [:]
+    private var neighbourLists: [String: [PeerNeighbour]] = [:]
+    private var forwardingLists: [String: [PeerForwarding]] = [:]
+    /// Devices an earlier step of this plan creates: later steps on them need no reading.
+    public private(set) var plannedLinks: Set<String> = []
+    /// The states of the other namespaces this plan touches, shared by all of them.
+    private let others: Others
 
-    public init(_ kernel: Kernel) { self.kernel = kernel }
+    private final class Others {
+        var states: [String: KernelNamespaceState] = [:]
+    }
+
+    public init(_ kernel: Kernel) {
+        self.kernel = kernel
+        others = Others()
+    }
+
+    private init(_ kernel: Kernel, others: Others) {
+        self.kernel = kernel
+        self.others = others
+    }
+
+    public func elsewhere(_ namespace: NetNamespace) throws(KernelError) -> any NamespaceState {
+        if let s = others.states[namespace.path] { return s }
+        let s = KernelNamespaceState(try kernel.kernel(in: namespace), others: others)
+        others.states[namespace.path] = s
+        return s
+    }
+
+    public func link(_ name: String) throws(KernelError) -> LinkState? {
+        if let known = linkStates[name] { return known }
+        let state = try kernel.links().state(name)
+        linkStates[name] = .some(state)
+        return state
+    }
+
+    /// Read once per plan: `apply --overlay` plans a peer per task.
+    public func neighbours(_ device: String) throws(KernelError) -> [PeerNeighbour] {
+        if plannedLinks.contains(device) { return [] }
+        if let known = neighbourLists[device] { return known }
+        let list = try kernel.neighbours().neighbours(device: device)
+        neighbourLists[device] = list
+        return list
+    }
+
+    public func forwardingEntries(_ device: String) throws(KernelError) -> [PeerForwarding] {
+        if plannedLinks.contains(device) { return [] }
+        if let known = forwardingLists[device] { return known }
+        let list = try kernel.neighbours().forwardingEntries(device: device)
+        forwardingLists[device] = list
+        return list
+    }
+
+    public func plan(link name: String) { plannedLinks.insert(name) }
 
     /// Every IPv4 fwmark service (settings, no real servers), read in one IPVS dump.
     public func fwmarkServices() throws(KernelError) -> [FirewallMark: IPVSService] {
@@ -113,6 +166,7 @@ public final class KernelNamespaceState: NamespaceState {
     public func requireDevice(_ name: String) throws(KernelError) { _ = try kernel.links().device(name) }
 
     public func isUp(_ link: String) throws(KernelError) -> Bool {
+        if plannedLinks.contains(link) { return false }
         if let up = linksUp[link] { return up }
         let up = try kernel.links().isUp(link)
         linksUp[link] = up

@@ -1,8 +1,8 @@
 /// What a namespace holds, as the planners read it: its IPVS services and real servers, IPv4
-/// addresses, links, firewall tables and sysctls. `Reconciler` and `StatePlanner` plan from one of
+/// addresses, links, firewall tables and sysctls, and the overlay plane's devices, neighbour and FDB entries. `Reconciler` and `StatePlanner` plan from one of
 /// these and change nothing, so a plan is a function of this state and the request: the kernel's
 /// (`KernelNamespaceState`, read once per kind) or an in-memory one that tests build.
-/// Mirrors what `ipvsadm -Ln`, `ip -4 addr`, `ip link`, `iptables -S` and `sysctl` show.
+/// Mirrors what `ipvsadm -Ln`, `ip -4 addr`, `ip link`, `ip neigh`, `bridge fdb`, `iptables -S` and `sysctl` show.
 public protocol NamespaceState: AnyObject {
     /// Every IPv4 fwmark service (settings, no real servers). `ipvsadm -Ln` without the reals.
     func fwmarkServices() throws(KernelError) -> [FirewallMark: IPVSService]
@@ -40,6 +40,25 @@ public protocol NamespaceState: AnyObject {
 
     /// A sysctl's value. `sysctl -n NAME`.
     func sysctl(_ s: Sysctl) throws(KernelError) -> String
+
+    /// A device's state (kind, VXLAN id, master, up), or nil when there is none. `ip -d link show NAME`.
+    func link(_ name: String) throws(KernelError) -> LinkState?
+
+    /// A device's IPv4 neighbour entries; none for a device this plan creates. `ip neigh show dev DEV`.
+    func neighbours(_ device: String) throws(KernelError) -> [PeerNeighbour]
+
+    /// A device's own (`self`) FDB entries; none for a device this plan creates. `bridge fdb show dev DEV`.
+    func forwardingEntries(_ device: String) throws(KernelError) -> [PeerForwarding]
+
+    /// Another namespace's state as this plan reads it (the container end of a veth pair): the same
+    /// object each time the plan asks for that namespace, so what it records there is kept.
+    func elsewhere(_ namespace: NetNamespace) throws(KernelError) -> any NamespaceState
+
+    /// The devices an earlier step of this plan creates: later steps on them find them empty and down.
+    var plannedLinks: Set<String> { get }
+
+    /// Records that an earlier step of this plan creates this device.
+    func plan(link name: String)
 }
 
 /// The IPv4 fwmark service of a mark, as `apply` compares it with what it wants.

@@ -97,6 +97,17 @@ struct StatePlanner {
         case let .setSysctl(sysctl, value):
             let old = try state.sysctl(sysctl)
             return old == value ? .alreadyDone(change) : .perform(change, undo: [.setSysctl(sysctl, old)])
+
+        case .addLink, .deleteLink, .setMaster, .addNeighbour, .deleteNeighbour, .addForwardingEntry, .deleteForwardingEntry:
+            return try OverlayPlanner(state: state).decide(change)
+        case let .elsewhere(namespace, inner):
+            switch try StatePlanner(state: state.elsewhere(namespace)).decide(inner) {
+            case let .perform(c, undo): return .perform(.elsewhere(namespace, c), undo: undo.map { .elsewhere(namespace, $0) })
+            case .alreadyDone(let c): return .alreadyDone(.elsewhere(namespace, c))
+            case .absent(let c): return .absent(.elsewhere(namespace, c))
+            case let .kept(c, reason): return .kept(.elsewhere(namespace, c), reason: reason)
+            case .notFound(let what): return .notFound(what)
+            }
         }
     }
 
@@ -155,6 +166,7 @@ struct StatePlanner {
     }
 
     private func hasAddress(_ a: InterfaceAddress) throws(KernelError) -> Bool {
+        if state.plannedLinks.contains(a.device) { return false }
         try state.requireDevice(a.device)  // an unknown device is an error, not "absent"
         return try state.addresses().contains(a)
     }
@@ -168,6 +180,10 @@ struct StatePlanner {
         case .deleteService(let k): return "no IPVS service \(k)"
         case .updateService(let s): return "no IPVS service \(s.key)"
         case let .deleteReal(k, r), let .updateReal(k, r): return "no real server \(r.endpoint) in \(k)"
+        case .deleteNeighbour(let n): return "no neighbour entry for \(n.address) on \(n.device)"
+        case .deleteForwardingEntry(let f): return "no fdb entry \(f.mac) dst \(f.destination) on \(f.device)"
+        case .deleteLink(let name): return "no device \(name)"
+        case let .elsewhere(ns, c): return absenceText(c, iptables: iptables) + " in \(ns.path)"
         default: return change.command(iptables: iptables)
         }
     }

@@ -48,7 +48,7 @@ public final class AddressTable {
             }
             if let raw = local ?? address { found.append((raw, ifa.ifa_prefixlen, Int32(ifa.ifa_index))) }
         }
-        var names = DeviceNames()
+        var names = DeviceNames(links)
         return found.map {
             InterfaceAddress(address: IPv4Address(networkOrder: $0.address), prefixLength: Int($0.prefixLength), device: names[$0.index])
         }
@@ -135,7 +135,7 @@ public final class AddressTable {
         let r = rtnl_addr_alloc_cache(socket.sock, &cache)
         guard r == 0, let cache else { throw .netlink(operation: "listing", object: "addresses", errno: NetlinkSocket.errno(fromNL: r)) }
         defer { nl_cache_free(cache) }
-        var names = DeviceNames()
+        var names = DeviceNames(links)
         var object = nl_cache_get_first(cache)
         while let addr = object {
             object = nl_cache_get_next(addr)
@@ -150,15 +150,18 @@ public final class AddressTable {
         return Array(UnsafeRawBufferPointer(start: data, count: Int(nl_addr_get_len(a))))
     }
 
-    /// Interface names by index, each looked up once (if_indextoname opens a socket per call).
+    /// Interface names by index, each looked up once over the table's own socket, so that they are
+    /// this namespace's names even when the thread has entered another since (`Kernel.kernel(in:)`).
     private struct DeviceNames {
+        let links: LinkTable
         private var names: [Int32: String] = [:]
+
+        init(_ links: LinkTable) { self.links = links }
 
         subscript(_ index: Int32) -> String {
             mutating get {
                 if let known = names[index] { return known }
-                var buffer = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
-                let name = if_indextoname(UInt32(index), &buffer) != nil ? String(cString: buffer) : "if\(index)"
+                let name = links.name(ofIndex: index) ?? "if\(index)"
                 names[index] = name
                 return name
             }

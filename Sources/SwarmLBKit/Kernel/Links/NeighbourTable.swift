@@ -2,7 +2,9 @@ import CNetlink
 import Glibc
 
 /// The neighbour tables of the current namespace over rtnetlink (RTM_GETNEIGH): ARP and NDP entries,
-/// and the bridge forwarding database (the AF_BRIDGE family). Mirrors `ip neigh show` and `bridge fdb show`.
+/// and the bridge forwarding database (the AF_BRIDGE family), and the permanent entries the overlay
+/// driver programs on a VXLAN device for each remote task. Mirrors `ip neigh show|add|replace|del`
+/// and `bridge fdb show|add|replace|del`.
 public final class NeighbourTable {
     private let socket: NetlinkSocket
     private let links: LinkTable
@@ -86,6 +88,81 @@ public final class NeighbourTable {
                     state: stateText))
         }
         return entries
+    }
+
+    /// A device's IPv4 neighbour entries that carry a link-layer address, as the overlay commands
+    /// compare them with a peer's. `ip -4 neigh show dev DEV`.
+    public func neighbours(device: String) throws(KernelError) -> [PeerNeighbour] {
+        let index = UInt32(bitPattern: try links.device(device).index)
+        return try dump(family: AF_INET).compactMap { m in
+            let tb = m.attributes(after: 12)
+            guard m.payload.u8(at: 0) == UInt8(AF_INET), m.payload.u32(at: 4) == index, let ip = tb.u32(Attribute.dst),
+                let mac = tb[Attribute.lladdr], mac.count == 6
+            else { return nil }
+            return PeerNeighbour(
+                address: IPv4Address(networkOrder: ip), mac: MACAddress(bytes: Array(mac)), device: device,
+                permanent: m.payload.u16(at: 8) & UInt16(NUD_PERMANENT) != 0)
+        }
+    }
+
+    /// A device's own forwarding entries (`self`) with an IPv4 destination. `bridge fdb show dev DEV self`.
+    public func forwardingEntries(device: String) throws(KernelError) -> [PeerForwarding] {
+        let index = UInt32(bitPattern: try links.device(device).index)
+        return try dump(family: AF_BRIDGE).compactMap { m in
+            let tb = m.attributes(after: 12)
+            guard m.payload.u8(at: 0) == UInt8(AF_BRIDGE), m.payload.u32(at: 4) == index, m.payload.u8(at: 10) & UInt8(NTF_SELF) != 0,
+                let mac = tb[Attribute.lladdr], mac.count == 6, let dst = tb.u32(Attribute.dst), tb[Attribute.dst]?.count == 4
+            else { return nil }
+            return PeerForwarding(
+                mac: MACAddress(bytes: Array(mac)), device: device, destination: IPv4Address(networkOrder: dst),
+                permanent: m.payload.u16(at: 8) & UInt16(NUD_PERMANENT) != 0)
+        }
+    }
+
+    /// `ip neigh add|replace IP lladdr MAC dev DEV nud permanent`.
+    public func add(_ n: PeerNeighbour, replace: Bool) throws(KernelError) {
+        let m = try message(RTM_NEWNEIGH, family: AF_INET, device: n.device, flags: 0, replace: replace, object: "neighbour \(n.address)")
+        try m.put(Int32(NDA_DST), address: n.address)
+        try m.put(Int32(NDA_LLADDR), bytes: n.mac.bytes)
+        try socket.request(m.message, operation: replace ? "replacing" : "adding", object: "neighbour \(n.address) on \(n.device)")
+    }
+
+    /// `ip neigh del IP dev DEV`.
+    public func delete(_ n: PeerNeighbour) throws(KernelError) {
+        let m = try message(RTM_DELNEIGH, family: AF_INET, device: n.device, flags: 0, replace: nil, object: "neighbour \(n.address)")
+        try m.put(Int32(NDA_DST), address: n.address)
+        try socket.request(m.message, operation: "deleting", object: "neighbour \(n.address) on \(n.device)")
+    }
+
+    /// `bridge fdb add|replace MAC dev DEV dst VTEP self permanent`.
+    public func add(_ f: PeerForwarding, replace: Bool) throws(KernelError) {
+        let m = try message(
+            RTM_NEWNEIGH, family: AF_BRIDGE, device: f.device, flags: UInt8(NTF_SELF), replace: replace, object: "fdb entry \(f.mac)")
+        try m.put(Int32(NDA_LLADDR), bytes: f.mac.bytes)
+        try m.put(Int32(NDA_DST), address: f.destination)
+        try socket.request(m.message, operation: replace ? "replacing" : "adding", object: "fdb entry \(f.mac) on \(f.device)")
+    }
+
+    /// `bridge fdb del MAC dev DEV dst VTEP self`.
+    public func delete(_ f: PeerForwarding) throws(KernelError) {
+        let m = try message(
+            RTM_DELNEIGH, family: AF_BRIDGE, device: f.device, flags: UInt8(NTF_SELF), replace: nil, object: "fdb entry \(f.mac)")
+        try m.put(Int32(NDA_LLADDR), bytes: f.mac.bytes)
+        try m.put(Int32(NDA_DST), address: f.destination)
+        try socket.request(m.message, operation: "deleting", object: "fdb entry \(f.mac) on \(f.device)")
+    }
+
+    /// A neighbour message for a device: permanent, created (or replaced) when `replace` is not nil.
+    private func message(
+        _ type: Int, family: Int32, device: String, flags: UInt8, replace: Bool?, object: String
+    ) throws(KernelError) -> RouteRequest {
+        var header = ndmsg()
+        header.ndm_family = UInt8(family)
+        header.ndm_ifindex = try links.device(device).index
+        header.ndm_state = UInt16(NUD_PERMANENT)
+        header.ndm_flags = flags
+        let create = replace.map { $0 ? NLM_F_CREATE | NLM_F_REPLACE : NLM_F_CREATE | NLM_F_EXCL } ?? 0
+        return try RouteRequest(type: Int32(type), flags: create, header: header, object: object)
     }
 
     private func dump(family: Int32) throws(KernelError) -> [RouteMessage] {

@@ -4,12 +4,44 @@ import Glibc
 /// A network namespace file found from what the operator named (`NamespaceTarget`): a path
 /// (`/run/docker/netns/1-abc`, `/proc/123/ns/net`), a bare name looked up in
 /// /run/docker/netns then /run/netns, or `pid:N`. Entering it is `nsenter --net=PATH`.
-public struct NetNamespace: Sendable, Equatable {
+public struct NetNamespace: Sendable, Hashable {
     /// The namespace file that will be opened and passed to setns(2).
     public let path: String
 
     public static let dockerDirectory = "/run/docker/netns"
     public static let iprouteDirectory = "/run/netns"
+
+    /// The namespace of the calling thread, whichever it is when the file is opened.
+    public static let current = NetNamespace(verified: "/proc/thread-self/ns/net")
+
+    /// A namespace file known to exist (one found by `started()`).
+    init(verified path: String) { self.path = path }
+
+    /// The namespace the calling thread is in, as a file that names it for as long as swarmlb runs:
+    /// the file under /run/netns or /run/docker/netns, or /proc/1/ns/net, that is the same namespace
+    /// (as `ip netns identify`), else a descriptor kept open (/proc/self/fd/N). Call before `enter()`:
+    /// the overlay commands build in the namespace they were started in as well as in --netns.
+    public static func started() throws(KernelError) -> NetNamespace {
+        let own = "/proc/thread-self/ns/net"
+        var mine = stat()
+        try syscall("stat", own) { stat(own, &mine) }
+        var candidates = ["/proc/1/ns/net"]
+        for directory in [iprouteDirectory, dockerDirectory] {
+            guard let dir = opendir(directory) else { continue }
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != ".", name != ".." { candidates.append("\(directory)/\(name)") }
+            }
+            closedir(dir)
+        }
+        for path in candidates {
+            var other = stat()
+            if stat(path, &other) == 0, other.st_dev == mine.st_dev, other.st_ino == mine.st_ino { return NetNamespace(verified: path) }
+        }
+        // Left open on purpose: the path names this namespace until swarmlb exits.
+        let fd = try syscall("open", own) { open(own, O_RDONLY | O_CLOEXEC) }
+        return NetNamespace(verified: "/proc/self/fd/\(fd)")
+    }
 
     /// Resolves the namespace the operator named to its namespace file.
     public init(_ target: NamespaceTarget) throws(KernelError) {

@@ -1,0 +1,207 @@
+# Kernel tests of the overlay commands (overlay create/attach/peer: bridge, vxlan, veth, neighbour and FDB entries);
+# inspect's view of an overlay is overlay.sh. On the host, which has no IPVS; once, as no firewall is touched. Nodes are namespaces joined by a switch namespace
+# (scripts/demo-cluster, built with swarmlb alone).
+
+# fdb NS: vxlan0's own entries toward other nodes, as `bridge fdb show` lists them (the link-netnsid, which
+# names the underlay as seen from NS, left out).
+fdb() { bridge -n "$1" fdb show dev vxlan0 | grep ' dst ' | sed 's/ link-netnsid [0-9]*//'; }
+
+# devices NS: `ip -o link show`, without br0's carrier, which comes a moment after its first port forwards.
+devices() { ip -n "$1" -o link show | sed -E 's/NO-CARRIER,//; s/ state [A-Z]+//'; }
+
+cluster() { "$ROOT/scripts/demo-cluster" up "$PREFIX" "${1:-2}"; }
+
+# links NS: what `ip -d link` says of the overlay's devices, without what differs from one device to the
+# next (index, MAC, the peer's ifindex, the link-netns id, counters of the bridge's timers) or comes a
+# moment later by itself (br0's carrier, once a port forwards).
+links() {
+  ip -n "$1" -d -o link show | sed -E 's/^[0-9]+: //; s/NO-CARRIER,//; s/@[^:]+:/:/; s/link\/ether [0-9a-f:]+ brd [0-9a-f:]+ //; s/ link-netns(id)? [^ ]+//; s/ (addrgenmode|numtxqueues|numrxqueues|gso_max_size|gso_max_segs|tso_max_size|tso_max_segs|gro_max_size|gso_ipv4_max_size|gro_ipv4_max_size|parentbus|parentdev) [^ ]+//g; s/ (link-netnsid|bridge_id|designated_root|root_id|root_port|root_path_cost|hello_timer|tcn_timer|topology_change_timer|gc_timer|no_linklocal_learn|mcast_[a-z_]+|vlan_[a-z_]+|nf_call_[a-z]+|[a-z_]*port_id|port_no|designated_[a-z_]+|forward_delay_timer|hold_timer|message_age_timer|config_pending|state|priority|cost|hairpin|guard|root_block|fastleave|learning|flood|proxy_arp[a-z_]*|mcast[a-z_]*|neigh_suppress|neigh_vlan_suppress|isolated|locked|mab|bcast_flood|mcast_flood|group_fwd_mask[a-z_]*|backup_port|backup_nhid|topology_change[a-z_]*|hello_time|ageing_time|max_age|stp_state|forward_delay|vlan_filtering|vlan_protocol|vlan_default_pvid|vlan_stats_[a-z]+|multicast_[a-z_]+|group_address|ageing|txqueuelen|allmulti|minmtu|maxmtu|promiscuity) +[^ ]+//g; s/ +\\/ \\/g' | sort
+}
+
+test_overlay_tasks_on_two_nodes_reach_each_other_across_vxlan() {
+  cluster 2
+  nsx "$PREFIX-task1" busybox ping -c 1 -W 3 10.0.0.12 >/dev/null || fail "task1 cannot ping task2 across vxlan"
+  nsx "$PREFIX-task2" busybox ping -c 1 -W 3 10.0.0.11 >/dev/null || fail "task2 cannot ping task1 across vxlan"
+  nsx "$PREFIX-task2" timeout 10 python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("10.0.0.12", 8080)); s.listen(1)
+c, peer = s.accept(); c.sendall(("task2 saw " + peer[0] + "\n").encode()); c.close()' &
+  sleep 0.5
+  answer=$(nsx "$PREFIX-task1" timeout 5 python3 -c '
+import socket
+s = socket.create_connection(("10.0.0.12", 8080), timeout=4); print(s.recv(100).decode(), end="")')
+  wait
+  assert_eq "task2 saw 10.0.0.11" "$answer" "TCP answer across vxlan"
+  # The packets went through the tunnel: the underlay saw VXLAN's UDP port, nothing learned from the wire.
+  assert_contains "$(ip -n "$PREFIX-node2" -s link show eth0)" "RX:"
+  assert_eq "10.0.0.12 lladdr 02:42:0a:00:00:0c PERMANENT" "$(ip -n "$PREFIX-ov1" neigh show dev vxlan0 | sed 's/ *$//')" "neighbours of node 1"
+  assert_eq "02:42:0a:00:00:0c dst 192.168.99.2 self permanent" "$(fdb "$PREFIX-ov1")" "fdb of node 1"
+}
+
+test_overlay_state_is_what_dockers_recipe_makes() {
+  node=$(new_ns node); ov=$(new_ns ov); task=$(new_ns task)
+  ip netns exec "$node" "$SWARMLB" -n "$ov" overlay create --vni 4097 --subnet 10.0.0.0/24 --gateway 10.0.0.1 >/dev/null
+  "$SWARMLB" -n "$ov" overlay attach --container "$task" --ip 10.0.0.5/24 >/dev/null
+  "$SWARMLB" -n "$ov" overlay peer add 10.0.0.7 02:42:0a:00:00:07 192.168.99.2 >/dev/null
+  # The same with the classic tools, as Docker's overlay driver does it (vxlan0 made in the host, moved).
+  dnode=$(new_ns dnode); dov=$(new_ns dov); dtask=$(new_ns dtask)
+  ip netns exec "$dov" ip link add br0 type bridge
+  ip netns exec "$dov" ip addr add 10.0.0.1/24 dev br0
+  ip netns exec "$dnode" ip link add vxlan0 mtu 1450 type vxlan id 4097 dstport 4789 proxy l2miss l3miss ttl auto learning
+  ip -n "$dnode" link set vxlan0 netns "$dov"
+  ip -n "$dov" link set vxlan0 master br0
+  ip -n "$dov" link set vxlan0 up
+  ip -n "$dov" link set br0 up
+  ip -n "$dov" link add veth0a000005 mtu 1450 type veth peer name eth0 address 02:42:0a:00:00:05 mtu 1450 netns "$dtask"
+  ip -n "$dtask" addr add 10.0.0.5/24 dev eth0
+  ip -n "$dtask" link set eth0 up
+  ip -n "$dov" link set veth0a000005 master br0
+  ip -n "$dov" link set veth0a000005 up
+  ip -n "$dov" neigh add 10.0.0.7 lladdr 02:42:0a:00:00:07 dev vxlan0 nud permanent
+  bridge -n "$dov" fdb add 02:42:0a:00:00:07 dev vxlan0 dst 192.168.99.2 self permanent
+  assert_eq "$(links "$dov")" "$(links "$ov")" "ip -d link in the overlay namespace"
+  assert_contains "$(links "$ov")" "vxlan id 4097 srcport 0 0 dstport 4789 proxy l2miss l3miss ttl auto"
+  assert_contains "$(links "$ov")" "mtu 1450"
+  assert_eq "$(links "$dtask")" "$(links "$task")" "ip -d link in the container"
+  assert_contains "$(ip -n "$task" link show eth0)" "link/ether 02:42:0a:00:00:05"
+  assert_eq "$(ip -n "$dov" -o addr show dev br0 | grep -v inet6)" "$(ip -n "$ov" -o addr show dev br0 | grep -v inet6)" "br0's address"
+  assert_eq "$(ip -n "$dtask" -o -4 addr show)" "$(ip -n "$task" -o -4 addr show)" "the container's addresses"
+  assert_eq "$(ip -n "$dtask" route show)" "$(ip -n "$task" route show)" "the container's routes"
+  assert_eq "$(ip -n "$dov" neigh show)" "$(ip -n "$ov" neigh show)" "neighbours"
+  assert_eq "$(fdb "$dov")" "$(fdb "$ov")" "fdb"
+  # vxlan0's tunnel is the node's: its UDP socket listens there, not in the overlay namespace.
+  assert_contains "$(ip netns exec "$node" ss -lun)" ":4789"
+  assert_not_contains "$(ip netns exec "$ov" ss -lun)" ":4789"
+}
+
+test_overlay_dry_run_prints_the_classic_commands_and_changes_nothing() {
+  node=$(new_ns node); ov=$(new_ns ov); task=$(new_ns task)
+  before=$(links "$ov")
+  expect_exit 0 ip netns exec "$node" "$SWARMLB" -n "$ov" overlay create --vni 4097 --subnet 10.0.0.0/24 --gateway 10.0.0.1 --dry-run
+  assert_eq "ip link add br0 type bridge
+ip addr add 10.0.0.1/24 dev br0
+nsenter --net=/run/netns/$node ip link add vxlan0 mtu 1450 netns /run/netns/$ov type vxlan id 4097 dstport 4789 proxy l2miss l3miss
+ip link set vxlan0 master br0
+ip link set vxlan0 up
+ip link set br0 up" "$OUT"
+  assert_eq "$before" "$(links "$ov")" "links after --dry-run"
+  # The lines are a script: run in the overlay namespace, they build what swarmlb builds.
+  replay "$ov" "$OUT"
+  ov2=$(new_ns ov2)
+  ip netns exec "$node" "$SWARMLB" -n "$ov2" overlay create --vni 4098 --subnet 10.0.0.0/24 --gateway 10.0.0.1 >/dev/null
+  assert_eq "$(links "$ov" | sed 's/id 4097/id 4098/')" "$(links "$ov2")" "replayed --dry-run against swarmlb's"
+  expect_exit 0 "$SWARMLB" -n "$ov" overlay attach --container "$task" --ip 10.0.0.5/24 --dry-run
+  assert_eq "ip link add veth0a000005 mtu 1450 type veth peer name eth0 address 02:42:0a:00:00:05 mtu 1450 netns /run/netns/$task
+nsenter --net=/run/netns/$task ip addr add 10.0.0.5/24 dev eth0
+nsenter --net=/run/netns/$task ip link set eth0 up
+ip link set veth0a000005 master br0
+ip link set veth0a000005 up" "$OUT"
+  assert_eq "" "$(ip -n "$task" -o link show | grep -v ': lo:')" "the container after --dry-run"
+  expect_exit 0 "$SWARMLB" -n "$ov" overlay peer add 10.0.0.7 02:42:0a:00:00:07 192.168.99.2 --dry-run
+  assert_eq "ip neigh add 10.0.0.7 lladdr 02:42:0a:00:00:07 dev vxlan0 nud permanent
+bridge fdb add 02:42:0a:00:00:07 dev vxlan0 dst 192.168.99.2 self permanent" "$OUT"
+  assert_eq "" "$(ip -n "$ov" neigh show dev vxlan0)" "neighbours after --dry-run"
+}
+
+test_overlay_commands_are_idempotent() {
+  cluster 2
+  before="$(links "$PREFIX-ov1")$(links "$PREFIX-task1")$(ip -n "$PREFIX-ov1" neigh show)$(bridge -n "$PREFIX-ov1" fdb show)"
+  expect_exit 0 ip netns exec "$PREFIX-node1" "$SWARMLB" -n "$PREFIX-ov1" overlay create --vni 4097 --subnet 10.0.0.0/24 --gateway 10.0.0.1
+  assert_contains "$OUT" "# already present: nsenter --net=/run/netns/$PREFIX-node1 ip link add vxlan0"
+  [ "$(grep -vc '^# already present: ' <<<"$OUT")" = 0 ] || fail "a repeated create changed something: $OUT"
+  expect_exit 0 "$SWARMLB" -n "$PREFIX-ov1" overlay attach --container "$PREFIX-task1" --ip 10.0.0.11/24
+  [ "$(grep -vc '^# already present: ' <<<"$OUT")" = 0 ] || fail "a repeated attach changed something: $OUT"
+  expect_exit 0 "$SWARMLB" -n "$PREFIX-ov1" overlay peer add 10.0.0.12 02:42:0a:00:00:0c 192.168.99.2 --json
+  assert_contains "$OUT" '"changes" : ['
+  assert_contains "$OUT" '"bridge fdb add 02:42:0a:00:00:0c dev vxlan0 dst 192.168.99.2 self permanent"'
+  assert_eq 0 "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["changes"]))' <<<"$OUT")" "changes of a repeated peer add"
+  assert_eq "$before" "$(links "$PREFIX-ov1")$(links "$PREFIX-task1")$(ip -n "$PREFIX-ov1" neigh show)$(bridge -n "$PREFIX-ov1" fdb show)"
+  # Another device of the name is refused, not taken for the one asked for.
+  expect_exit 1 ip netns exec "$PREFIX-node1" "$SWARMLB" -n "$PREFIX-ov1" overlay create --vni 4099 --subnet 10.0.0.0/24 --gateway 10.0.0.1
+  assert_contains "$ERR" "vxlan0 exists with VXLAN id 4097, not 4099"
+  one_line "$ERR"
+}
+
+test_overlay_create_rolls_back_when_a_step_fails() {
+  node=$(new_ns node); ov1=$(new_ns ov1); ov2=$(new_ns ov2)
+  ip netns exec "$node" "$SWARMLB" -n "$ov1" overlay create --vni 4097 --subnet 10.0.0.0/24 --gateway 10.0.0.1 >/dev/null
+  before=$(ip -n "$ov2" -d -o link show)
+  # One node's tunnels cannot share a VNI and port: vxlan0 fails after br0 and its address were made.
+  expect_exit 1 ip netns exec "$node" "$SWARMLB" -n "$ov2" overlay create --vni 4097 --subnet 10.0.1.0/24 --gateway 10.0.1.1
+  assert_contains "$ERR" "creating device vxlan0"
+  assert_contains "$ERR" "earlier steps rolled back, namespace unchanged"
+  one_line "$ERR"
+  assert_eq "$before" "$(ip -n "$ov2" -d -o link show)" "the second overlay namespace after a failed create"
+}
+
+test_overlay_attach_rolls_back_when_a_step_fails() {
+  node=$(new_ns node); ov=$(new_ns ov); task=$(new_ns task)
+  ip netns exec "$node" "$SWARMLB" -n "$ov" overlay create --vni 4097 --subnet 10.0.0.0/24 --gateway 10.0.0.1 >/dev/null
+  before="$(devices "$ov")$(devices "$task")"
+  # No bridge of that name: the veth pair and the container's address were made, then taken back.
+  expect_exit 1 "$SWARMLB" -n "$ov" overlay attach --container "$task" --ip 10.0.0.5/24 --bridge br9
+  assert_contains "$ERR" "br9"
+  assert_contains "$ERR" "earlier steps rolled back, namespace unchanged"
+  assert_eq "$before" "$(devices "$ov")$(devices "$task")" "both namespaces after a failed attach"
+}
+
+test_overlay_peer_del_and_stale_entries() {
+  cluster 2
+  ov=$PREFIX-ov1
+  # A stale entry (the task moved to another node) is replaced, and says so.
+  expect_exit 0 "$SWARMLB" -n "$ov" overlay peer add 10.0.0.12 02:42:0a:00:00:0c 192.168.99.3
+  assert_eq "# already present: ip neigh add 10.0.0.12 lladdr 02:42:0a:00:00:0c dev vxlan0 nud permanent
+bridge fdb replace 02:42:0a:00:00:0c dev vxlan0 dst 192.168.99.3 self permanent" "$OUT"
+  assert_eq "02:42:0a:00:00:0c dst 192.168.99.3 self permanent" "$(fdb "$ov")"
+  # A delete naming another VTEP than the entry's removes nothing.
+  expect_exit 1 "$SWARMLB" -n "$ov" overlay peer del 10.0.0.12 02:42:0a:00:00:0c 192.168.99.2
+  assert_contains "$ERR" "goes to 192.168.99.3, not 192.168.99.2: nothing removed"
+  assert_eq "02:42:0a:00:00:0c dst 192.168.99.3 self permanent" "$(fdb "$ov")"
+  expect_exit 0 "$SWARMLB" -n "$ov" overlay peer del 10.0.0.12 02:42:0a:00:00:0c 192.168.99.3
+  assert_eq "bridge fdb del 02:42:0a:00:00:0c dev vxlan0 dst 192.168.99.3 self
+ip neigh del 10.0.0.12 dev vxlan0" "$OUT"
+  assert_eq "" "$(ip -n "$ov" neigh show dev vxlan0)$(fdb "$ov")" "entries after del"
+  expect_exit 1 "$SWARMLB" -n "$ov" overlay peer del 10.0.0.12 02:42:0a:00:00:0c 192.168.99.3
+  assert_contains "$ERR" "nothing to delete: no fdb entry 02:42:0a:00:00:0c dst 192.168.99.3 on vxlan0; no neighbour entry for 10.0.0.12 on vxlan0"
+  expect_exit 0 "$SWARMLB" -n "$ov" overlay peer del 10.0.0.12 02:42:0a:00:00:0c 192.168.99.3 --if-exists
+  nsx "$PREFIX-task1" busybox ping -c 1 -W 1 10.0.0.12 >/dev/null 2>&1 && fail "task2 still reached without its peer entries"
+  true
+}
+
+test_overlay_bad_input_is_a_usage_error() {
+  ov=$(new_ns ov)
+  expect_exit 2 "$SWARMLB" -n "$ov" overlay create --vni 0 --subnet 10.0.0.0/24 --gateway 10.0.0.1
+  one_line "$ERR"
+  expect_exit 2 "$SWARMLB" -n "$ov" overlay create --vni 4097 --subnet 10.0.0.0/24 --gateway 10.0.1.1
+  assert_contains "$ERR" "not in 10.0.0.0/24"
+  expect_exit 2 "$SWARMLB" -n "$ov" overlay peer add 10.0.0.7 02:42:0a:00:00 192.168.99.2
+  expect_exit 2 "$SWARMLB" -n "$ov" overlay attach --container "$ov" --ip 10.0.0.5
+  assert_eq "" "$(ip -n "$ov" -o link show | grep -v ': lo:')" "namespace after bad input"
+}
+
+# The two halves of the overlay agree: what `overlay create/attach/peer` builds, `inspect` reads back as
+# the overlay network with its peers and no problem; a peer `overlay peer` takes away or points at
+# another node is the problem `inspect --expect` names.
+test_overlay_built_by_swarmlb_is_what_inspect_expects() {
+  cluster 2
+  ov=$PREFIX-ov1
+  cat >/tmp/$PREFIX.services.yaml <<'YAML'
+network: my-net
+subnet: 10.0.0.0/24
+services:
+  - name: my-db
+    endpoint_mode: dnsrr
+    tasks:
+      - {name: my-db.1.a, ip: 10.0.0.11, node: 192.168.99.1}
+      - {name: my-db.2.b, ip: 10.0.0.12, node: 192.168.99.2}
+YAML
+  expect_exit 0 ip netns exec "$PREFIX-node1" "$SWARMLB" -n "$ov" inspect --expect /tmp/$PREFIX.services.yaml
+  assert_contains "$OUT" "$(printf 'PEER       MAC                VTEP\n10.0.0.12  02:42:0a:00:00:0c  192.168.99.2')"
+  assert_contains "$OUT" "no problems found"
+  expect_exit 0 "$SWARMLB" -n "$ov" overlay peer add 10.0.0.12 02:42:0a:00:00:0c 192.168.99.3
+  expect_exit 3 ip netns exec "$PREFIX-node1" "$SWARMLB" -n "$ov" inspect --expect /tmp/$PREFIX.services.yaml
+  assert_contains "$OUT" "task my-db.2.b 10.0.0.12 runs on node 192.168.99.2 but its FDB entry (02:42:0a:00:00:0c) sends to node 192.168.99.3"
+  expect_exit 0 "$SWARMLB" -n "$ov" overlay peer del 10.0.0.12 02:42:0a:00:00:0c 192.168.99.3
+  expect_exit 3 ip netns exec "$PREFIX-node1" "$SWARMLB" -n "$ov" inspect --expect /tmp/$PREFIX.services.yaml
+  assert_contains "$OUT" "task my-db.2.b 10.0.0.12 on node 192.168.99.2 has no neighbour or FDB entry here"
+}
