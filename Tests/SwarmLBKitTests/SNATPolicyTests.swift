@@ -10,7 +10,7 @@ final class SNATPolicyTests: XCTestCase {
     let net = { (s: String) in try! IPv4Subnet(parsing: s) }
 
     /// eth0 with a VIP /32 listed before its own addresses, as a namespace apply already ran in holds them.
-    func namespace(_ own: [(String, UInt8)] = [("10.0.0.2", 32), ("10.0.1.5", 24), ("10.0.0.5", 24)]) -> FakeNamespace {
+    func namespace(_ own: [(String, Int)] = [("10.0.0.2", 32), ("10.0.1.5", 24), ("10.0.0.5", 24)]) -> FakeNamespace {
         let ns = FakeNamespace()
         ns.links["eth1"] = true
         ns.addressList =
