@@ -99,7 +99,7 @@ test_overlay_matches_the_expected_tasks() {
   expect_from_node 0
   assert_contains "$OUT" "no problems found"
   # Docker's own JSON says the same (Info."Host IP" per task).
-  sed -e 's/"Host IP": "192.168.99.1"/"Host IP": "192.168.99.2"/' "$ROOT/Tests/SwarmLBDNSTests/Fixtures/docker-network-inspect.json" |
+  sed -e 's/"Host IP": "192.168.99.1"/"Host IP": "192.168.99.2"/' "$ROOT/Tests/SwarmLBServicesTests/Fixtures/docker-network-inspect.json" |
     python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)[:1]))' >/tmp/$PREFIX.docker.json  # its first network
   expect_exit 3 ip netns exec "$node" "$SWARMLB" -n "$ov" inspect --expect /tmp/$PREFIX.docker.json
   assert_contains "$OUT" "on node 192.168.99.2 has no neighbour or FDB entry here"
