@@ -29,19 +29,9 @@ struct ApplyInvocation: Equatable {
         let peers = try overlay.map { target in (try NetNamespace(target), try OverlayPeer.remote(of: network, localNode: node)) }
         let session = try Session(netns: netns, json: json, backend: CommonOptions.backendChoice(given: backend), wait: wait)
         PhaseTimings.mark("namespace entered")
-        _ = try session.kernel.links().device(dev)
         let state = KernelNamespaceState(session.kernel)
-        let own = try state.orderedAddresses().filter { $0.device == dev && $0.prefixLength < 32 }
-        let subnet = network.subnet ?? own.first.map { IPv4Subnet($0.address, prefixLength: $0.prefixLength) }
-        let snatSource = toSource ?? own.first { subnet?.contains($0.address) ?? false }?.address
+        let intent = try LoadBalancerIntent(network, device: dev, chain: chain, toSource: toSource, in: state)
         PhaseTimings.mark("device and its addresses")
-        let intent = try LoadBalancerIntent(network, device: dev, chain: chain, subnet: subnet, source: snatSource)
-        if intent.snat == nil, !intent.services.isEmpty {
-            throw SwarmLBKit.ValidationError(
-                dev,
-                "device for apply: it has no address within \(subnet.map(String.init(describing:)) ?? "the services file's subnet") to be the SNAT source; give --to-source"
-            )
-        }
         let peerChanges = peers.map { ns, peers in peers.flatMap(\.addChanges).map { KernelChange.elsewhere(ns, $0) } } ?? []
         var report = try Transaction(kernel: session.kernel, state: state).run(
             [.reconcile(intent, prune: prune)] + peerChanges.map { .change($0) }, dryRun: dryRun || check)
