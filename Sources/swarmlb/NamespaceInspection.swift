@@ -27,7 +27,13 @@ enum NamespaceInspection {
                 let kernel: Kernel
                 let namespace: String?
                 if let path {
-                    try NetNamespace(.path(path)).enter()
+                    let entered = Result { try NetNamespace(.path(path)).enter() }
+                    if case .failure = entered, access(path, F_OK) != 0 || !NetNamespace.isMounted(path) {
+                        // Removed between the listing and now: a live node's sandboxes come and go.
+                        CommandRunner.warn("note: skipped \(path): the namespace was removed while inspect ran")
+                        continue
+                    }
+                    try entered.get()
                     kernel = Session.kernel(choice, wait: common.wait)
                     namespace = path
                 } else {
