@@ -208,8 +208,10 @@ YAML
 
 # apply --overlay from a load-balancer namespace (lb: eth0 without an address of the subnet, so no SNAT, and
 # marks in OUTPUT, so none of IPVS's sysctls: the host has no IPVS) over the two-node cluster, whose ov1
-# already holds task2's entries (10.0.0.12). peers OV: vxlan0's neighbours and own FDB entries.
-# A neighbour the kernel learnt shows its current NUD state: LEARNT here. Sorted: the dump is in hash order.
+# already holds task2's entries (10.0.0.12).
+# peers OV: vxlan0's neighbours (one the kernel learnt as LEARNT, whatever its NUD state by now) and own FDB
+# entries, sorted: the dump is in hash order. services TASK@NODE...: one dnsrr service, 10.0.0.TASK on 192.168.99.NODE.
+apply_cluster() { cluster 2; lb=$(new_ns lb); with_eth0 "$lb" 192.168.0.2/24; ov=$PREFIX-ov1; }
 peers() { { ip -n "$1" neigh show dev vxlan0 | sed -E 's/ *$//; s/ (REACHABLE|STALE|DELAY|PROBE)$/ LEARNT/'; fdb "$1"; } | LC_ALL=C sort; }
 apply_peers() {
   "$SWARMLB" -n "$PREFIX-lb" apply --config "/tmp/$PREFIX.services.yaml" --dev eth0 --chain OUTPUT --overlay "$PREFIX-ov1" \
@@ -223,9 +225,7 @@ services() {
 }
 
 test_overlay_apply_prune_removes_the_peers_of_tasks_that_left() {
-  cluster 2
-  lb=$(new_ns lb); with_eth0 "$lb" 192.168.0.2/24
-  ov=$PREFIX-ov1
+  apply_cluster
   services 11@1 12@2 13@2 14@3
   expect_exit 0 apply_peers
   assert_eq "nsenter --net=/run/netns/$ov ip neigh add 10.0.0.13 lladdr 02:42:0a:00:00:0d dev vxlan0 nud permanent
@@ -263,9 +263,7 @@ nsenter --net=/run/netns/$ov ip neigh del 10.0.0.14 dev vxlan0"
 # strace holds each netlink send (sendto, and libnl's sendmsg) a tenth of a second, so that SIGINT lands after
 # the first stale entry went.
 test_overlay_apply_prune_rolled_back_by_sigint_leaves_the_entries_as_they_were() {
-  cluster 2
-  lb=$(new_ns lb); with_eth0 "$lb" 192.168.0.2/24
-  ov=$PREFIX-ov1
+  apply_cluster
   services 11@1 12@2 13@2 14@3
   expect_exit 0 apply_peers
   before=$(peers "$ov")
@@ -285,9 +283,7 @@ test_overlay_apply_prune_rolled_back_by_sigint_leaves_the_entries_as_they_were()
 # Docker's own view as apply's file: `docker network inspect -v` of Docker 28.5 (the real-Docker test's
 # capture, every task on 192.168.99.1) with my-web's tasks moved to node 2 by their Info."Host IP".
 test_overlay_apply_takes_dockers_network_inspect() {
-  cluster 2
-  lb=$(new_ns lb); with_eth0 "$lb" 192.168.0.2/24
-  ov=$PREFIX-ov1
+  apply_cluster
   python3 - "$ROOT/Tests/SwarmLBDNSTests/Fixtures/docker28-network-inspect.json" >"/tmp/$PREFIX.docker.json" <<'PY'
 import json, sys
 net = json.load(open(sys.argv[1]))
