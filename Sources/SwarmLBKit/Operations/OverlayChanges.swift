@@ -39,9 +39,9 @@ extension OverlayPeer {
 
 extension OverlayPeerSet {
     /// `apply --overlay --prune`: the removals of the entries the set owns (permanent neighbour entries
-    /// of its device in its subnet) for addresses neither a peer nor a task of unknown node holds, in address order, each
-    /// MAC's FDB entries (unless a peer uses that MAC) before its neighbour entry, so that a run cut
-    /// short leaves the neighbour entry, which names the address, for the next run to find.
+    /// of its device in its subnet) for addresses neither a peer nor a task of unknown node holds, in
+    /// address order, each MAC's FDB entries (unless a peer uses that MAC) before its neighbour entry,
+    /// so that a run cut short leaves the neighbour entry, which names the address, for the next run.
     func staleChanges(_ state: any NamespaceState) throws(KernelError) -> [KernelChange] {
         guard let subnet else { return [] }
         let addresses = Set(peers.map(\.address)).union(unplaced)
@@ -55,9 +55,7 @@ extension OverlayPeerSet {
             } + [.deleteNeighbour(n)]
         }
     }
-}
 
-extension OverlayPeerSet {
     /// The set a node programs for a network (`apply --overlay`): a peer for every task whose `node`
     /// is another node than `localNode`, its MAC derived from its address as Docker before 25.0
     /// derives it; the addresses of tasks whose node is not given are kept from pruning (they may be
