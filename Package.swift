@@ -99,8 +99,9 @@ let package = Package(
         .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),
         // The executable's own parts: apply's argument reading against the argument parser's.
         .testTarget(name: "swarmlbTests", dependencies: ["swarmlb", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        // The services file's two readers against each other (scanner and libyaml), its bounds and its fuzzer.
-        .testTarget(name: "SwarmLBServicesTests", dependencies: ["SwarmLBServices", "SwarmLBKit"]),
+        // The services file reader: YAML, JSON and Docker's inspect output read, its errors, the scanner against libyaml, its bounds and its fuzzer.
+        // Read by path (Docker's own `docker network inspect -v` capture, and a cut of it the resolver's tests read too), not bundled.
+        .testTarget(name: "SwarmLBServicesTests", dependencies: ["SwarmLBServices", "SwarmLBKit"], exclude: ["Fixtures"]),
         .testTarget(
             name: "SwarmLBDNSTests",
             dependencies: [
@@ -108,8 +109,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            // Read by path (Docker's own `docker network inspect -v` capture), not bundled.
-            exclude: ["Fixtures"]),
+            ]),
     ]
 )

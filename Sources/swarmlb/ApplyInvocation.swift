@@ -29,22 +29,12 @@ struct ApplyInvocation: Equatable {
         let peers = try overlay.map { target in (try NetNamespace(target), try OverlayPeerSet.remote(of: network, localNode: node)) }
         let session = try Session(netns: netns, json: json, backend: CommonOptions.backendChoice(given: backend), wait: wait)
         PhaseTimings.mark("namespace entered")
-        _ = try session.kernel.links().device(dev)
         let state = KernelNamespaceState(session.kernel)
-        let own = try state.orderedAddresses().filter { $0.device == dev && $0.prefixLength < 32 }
-        let subnet = network.subnet ?? own.first.map { IPv4Subnet($0.address, prefixLength: $0.prefixLength) }
-        let snatSource = toSource ?? own.first { subnet?.contains($0.address) ?? false }?.address
+        let intent = try LoadBalancerIntent(network, device: dev, chain: chain, toSource: toSource, in: state)
         PhaseTimings.mark("device and its addresses")
-        let intent = try LoadBalancerIntent(network, device: dev, chain: chain, subnet: subnet, source: snatSource)
-        if intent.snat == nil, !intent.services.isEmpty {
-            throw SwarmLBKit.ValidationError(
-                dev,
-                "device for apply: it has no address within \(subnet.map(String.init(describing:)) ?? "the services file's subnet") to be the SNAT source; give --to-source"
-            )
-        }
         let peerRequests = peers.map { ns, set in
             var set = set
-            set.subnet = subnet  // the file's, or else the device's own
+            set.subnet = set.subnet ?? intent.snat?.subnet  // the file's, or else that of the device's own address
             return [ChangeRequest.overlayPeers(ns, set, prune: prune)]
         }
         var report = try Transaction(kernel: session.kernel, state: state).run(

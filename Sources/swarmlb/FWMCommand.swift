@@ -66,7 +66,7 @@ struct IPVSPrinter {
 
     /// `wholeTable` false prints as `ipvsadm -Ln -f MARK` does, without the version line.
     func print(_ include: (IPVSService) -> Bool, wholeTable: Bool = true) throws {
-        var snapshot = try session.kernel.ipvs().snapshot()
+        var snapshot = try session.kernel.ipvs().dump()
         snapshot.entries = snapshot.entries.filter { include($0.service) }
         if session.json { return try session.printJSON(snapshot.entries.map(JSONViews.Service.init)) }
         Swift.print(IPVSListing(snapshot, versionLine: wholeTable).text, terminator: "")

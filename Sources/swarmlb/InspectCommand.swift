@@ -82,7 +82,7 @@ struct InspectCommand: ParsableCommand {
                 if common.json { return try session.printJSON(list) }
                 return print(IPVSListing.connections(list), terminator: "")
             }
-            let snapshot = try session.kernel.ipvs().snapshot()
+            let snapshot = try session.kernel.ipvs().dump()
             if common.json { return try session.printJSON(snapshot.entries.map(JSONViews.Service.init)) }
             print(IPVSListing(snapshot, columns: stats ? .stats : rate ? .rate : .standard, exact: exact).text, terminator: "")
         }

@@ -109,9 +109,11 @@ final class DNSMessageTests: XCTestCase {
         return labels.joined(separator: ".")
     }
 
-    /// Docker's JSON of two networks (DockerNetworkInspectTests.small), as a container attached to both sees them.
+    /// Docker's JSON of two networks (the services file's fixture), as a container attached to both sees them.
     func testSeveralNetworksAreServedTogether() throws {
-        let both = ServiceDirectory(try ServicesFile.parseNetworks(DockerNetworkInspectTests.small, file: "n.json"))
+        let fixture = #filePath.replacingOccurrences(
+            of: "SwarmLBDNSTests/DNSMessageTests.swift", with: "SwarmLBServicesTests/Fixtures/docker-network-inspect-small.json")
+        let both = ServiceDirectory(try ServicesFile.loadNetworks(path: fixture))
         XCTAssertEqual(addresses("client", from: both), ["10.0.0.9"], "the first network's container")
         XCTAssertEqual(addresses("client.other", from: both), ["10.1.0.9"])
         XCTAssertEqual(addresses("CLIENT.my-network", from: both), ["10.0.0.9"])

@@ -93,7 +93,7 @@ final class ServicesFileScannerTests: XCTestCase {
     func testReadsTheCommonShapesAsLibyamlDoes() throws {
         for text in Self.common { XCTAssertTrue(assertSameOrLeft(text), "left to libyaml:\n\(text)") }
         let fixture = #filePath.replacingOccurrences(
-            of: "ServicesFileScannerTests.swift", with: "../SwarmLBDNSTests/Fixtures/docker-network-inspect.json")
+            of: "ServicesFileScannerTests.swift", with: "Fixtures/docker-network-inspect.json")
         let docker = try String(contentsOfFile: fixture, encoding: .utf8)
         XCTAssertTrue(assertSameOrLeft(docker), "Docker's own output left to libyaml")
     }

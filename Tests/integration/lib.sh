@@ -39,6 +39,21 @@ trap cleanup_ns EXIT
 
 # nsx NS CMD...: runs a classic tool inside NS.
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# docker_overlay NS C: NS built as Docker 20.10's overlay namespace (br0 holding the gateway 10.0.0.1/24,
+# vxlan0 with Docker's settings enslaved to it, both MTU 1450) with a veth port to C's eth0, 10.0.0.2/24
+# with the MAC older Docker derives from it.
+docker_overlay() {
+  ip -n "$1" link add br0 type bridge
+  ip -n "$1" link set br0 mtu 1450 up
+  ip -n "$1" addr add 10.0.0.1/24 dev br0
+  ip -n "$1" link add vxlan0 type vxlan id 4097 dstport 4789 proxy l2miss l3miss
+  ip -n "$1" link set vxlan0 mtu 1450 master br0 up
+  ip -n "$1" link add veth0 type veth peer name eth0 netns "$2"
+  ip -n "$1" link set veth0 mtu 1450 master br0 up
+  ip -n "$2" link set eth0 mtu 1450 address 02:42:0a:00:00:02 up
+  ip -n "$2" addr add 10.0.0.2/24 dev eth0
+}
 # veth_pair NS1 DEV1 NS2 DEV2: joins two namespaces.
 veth_pair() { ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"; ip -n "$1" link set "$2" up; ip -n "$3" link set "$4" up; }
 # with_eth0 NS ADDR/LEN: gives NS an eth0 (a veth whose peer stays in the root namespace).

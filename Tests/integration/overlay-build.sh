@@ -284,7 +284,7 @@ test_overlay_apply_prune_rolled_back_by_sigint_leaves_the_entries_as_they_were()
 # capture, every task on 192.168.99.1) with my-web's tasks moved to node 2 by their Info."Host IP".
 test_overlay_apply_takes_dockers_network_inspect() {
   apply_cluster
-  python3 - "$ROOT/Tests/SwarmLBDNSTests/Fixtures/docker28-network-inspect.json" >"/tmp/$PREFIX.docker.json" <<'PY'
+  python3 - "$ROOT/Tests/SwarmLBServicesTests/Fixtures/docker28-network-inspect.json" >"/tmp/$PREFIX.docker.json" <<'PY'
 import json, sys
 net = json.load(open(sys.argv[1]))
 for name, s in net[0]["Services"].items():

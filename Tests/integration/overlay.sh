@@ -12,15 +12,7 @@ overlay_node() {
   ip -n "$node" link set ul0 up; ip -n "$far" link set ul0 up
   ip -n "$node" addr add 192.168.99.1/24 dev ul0
   ip -n "$far" addr add 192.168.99.2/24 dev ul0; ip -n "$far" addr add 192.168.99.3/24 dev ul0
-  ip -n "$ov" link add br0 type bridge
-  ip -n "$ov" link set br0 mtu 1450 up
-  ip -n "$ov" addr add 10.0.0.1/24 dev br0
-  ip -n "$ov" link add vxlan0 type vxlan id 4097 dstport 4789 proxy l2miss l3miss
-  ip -n "$ov" link set vxlan0 mtu 1450 master br0 up
-  ip -n "$ov" link add veth0 type veth peer name eth0 netns "$c"
-  ip -n "$ov" link set veth0 mtu 1450 master br0 up
-  ip -n "$c" link set eth0 mtu 1450 address 02:42:0a:00:00:02 up
-  ip -n "$c" addr add 10.0.0.2/24 dev eth0
+  docker_overlay "$ov" "$c"
   peer_add 10.0.0.7 02:42:0a:00:00:07 192.168.99.2
   peer_add 10.0.0.8 02:42:0a:00:00:08 192.168.99.3
   file=/tmp/$PREFIX.services.yaml
@@ -99,7 +91,7 @@ test_overlay_matches_the_expected_tasks() {
   expect_from_node 0
   assert_contains "$OUT" "no problems found"
   # Docker's own JSON says the same (Info."Host IP" per task).
-  sed -e 's/"Host IP": "192.168.99.1"/"Host IP": "192.168.99.2"/' "$ROOT/Tests/SwarmLBDNSTests/Fixtures/docker-network-inspect.json" |
+  sed -e 's/"Host IP": "192.168.99.1"/"Host IP": "192.168.99.2"/' "$ROOT/Tests/SwarmLBServicesTests/Fixtures/docker-network-inspect.json" |
     python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)[:1]))' >/tmp/$PREFIX.docker.json  # its first network
   expect_exit 3 ip netns exec "$node" "$SWARMLB" -n "$ov" inspect --expect /tmp/$PREFIX.docker.json
   assert_contains "$OUT" "on node 192.168.99.2 has no neighbour or FDB entry here"

@@ -9,15 +9,7 @@ overlay_rig() {
   local ns c u
   ns=$(new_ns ov); c=$(new_ns ov-c); u=$(new_ns ov-u)
   ip -n "$ns" link set lo up
-  ip -n "$ns" link add br0 type bridge
-  ip -n "$ns" link set br0 mtu 1450 up
-  ip -n "$ns" addr add 10.0.0.1/24 dev br0
-  ip -n "$ns" link add vxlan0 type vxlan id 4097 dstport 4789 proxy l2miss l3miss
-  ip -n "$ns" link set vxlan0 mtu 1450 master br0 up
-  ip -n "$ns" link add veth0 type veth peer name eth0 netns "$c"
-  ip -n "$ns" link set veth0 mtu 1450 master br0 up
-  ip -n "$c" link set eth0 address 02:42:0a:00:00:02 mtu 1450 up
-  ip -n "$c" addr add 10.0.0.2/24 dev eth0
+  docker_overlay "$ns" "$c"
   ip -n "$c" route add default via 10.0.0.1
   # The underlay toward another node, a veth pair in the namespace itself (one end down: M-DOWN), a learning vxlan.
   ip link add ul0 netns "$ns" type veth peer name ul0 netns "$u"

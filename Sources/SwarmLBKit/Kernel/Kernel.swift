@@ -24,6 +24,13 @@ public final class Kernel {
         self.notice = notice
     }
 
+    /// A kernel whose firewall is this backend, chosen, with no selection made: how unit tests run
+    /// transactions against the firewall seam's stub without root.
+    convenience init(firewallBackend: FirewallBackend) {
+        self.init(firewall: .auto)
+        selection = FirewallSelection(backend: firewallBackend, reason: .chosen, conflict: false)
+    }
+
     public func ipvs() throws(KernelError) -> IPVSTable {
         if let t = ipvsTable { return t }
         let t = try IPVSTable()

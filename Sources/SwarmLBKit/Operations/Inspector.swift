@@ -60,7 +60,7 @@ public struct Inspector {
         var timeouts: IPVSTimeouts?
         do throws(KernelError) {
             let table = try kernel.ipvs()
-            ipvs = try table.snapshot()
+            ipvs = try table.dump()
             timeouts = try table.timeouts()
         } catch {
             guard case .ipvsUnavailable = error else { throw error }

@@ -20,7 +20,7 @@ public struct DockerDNSTable: Sendable {
 
     /// The table in the current namespace, or nil when it has no `dns-dnat` chain (or the kernel no nf_tables).
     public static func read(resolver address: IPv4Address) -> DockerDNSTable? {
-        guard let nft = try? NFTables(), let table = try? nft.snapshot(of: name).table,
+        guard let nft = try? NFTables(), let table = try? nft.consistentRead(of: name).table,
             table.chains.contains(where: { $0.name == redirectChain })
         else { return nil }
         return DockerDNSTable(

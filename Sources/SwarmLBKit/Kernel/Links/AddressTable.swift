@@ -16,37 +16,19 @@ public final class AddressTable {
     /// the dump's messages (IFA_LOCAL, else IFA_ADDRESS, as libnl's "local"), not through libnl's
     /// address objects: `apply` reads one per VIP, thousands.
     public func addresses() throws(KernelError) -> [InterfaceAddress] {
-        guard let msg = nlmsg_alloc_simple(Int32(RTM_GETADDR), NLM_F_DUMP) else {
-            throw .netlink(operation: "allocating", object: "netlink message", errno: ENOMEM)
-        }
-        var header = ifaddrmsg()
-        header.ifa_family = UInt8(AF_INET)
-        guard nlmsg_append(msg, &header, MemoryLayout<ifaddrmsg>.size, Int32(NLMSG_ALIGNTO)) == 0 else {
-            nlmsg_free(msg)
-            throw .netlink(operation: "allocating", object: "netlink message", errno: ENOMEM)
-        }
         var found: [(address: UInt32, prefixLength: UInt8, index: Int32)] = []
-        try socket.request(msg, operation: "listing", object: "addresses") { m in
-            guard let nlh = nlmsg_hdr(m), nlh.pointee.nlmsg_type == RTM_NEWADDR,
-                nlmsg_datalen(nlh) >= Int32(MemoryLayout<ifaddrmsg>.size)
-            else { return }
-            let ifa = nlmsg_data(nlh)!.loadUnaligned(as: ifaddrmsg.self)
-            guard ifa.ifa_family == UInt8(AF_INET) else { return }
-            var local: UInt32?
-            var address: UInt32?
-            var attr = nlmsg_attrdata(nlh, Int32(MemoryLayout<ifaddrmsg>.size))
-            var remaining = nlmsg_attrlen(nlh, Int32(MemoryLayout<ifaddrmsg>.size))
-            while let a = attr, nla_ok(a, remaining) != 0 {
-                if nla_len(a) == 4 {
-                    switch Int32(nla_type(a)) {
-                    case Int32(IFA_LOCAL): local = nla_data(a)!.loadUnaligned(as: UInt32.self)
-                    case Int32(IFA_ADDRESS): address = nla_data(a)!.loadUnaligned(as: UInt32.self)
-                    default: break
-                    }
-                }
-                attr = nla_next(a, &remaining)
+        var local: UInt32?
+        var address: UInt32?
+        try dump(family: AF_INET) { type, a in
+            guard nla_len(a) == 4 else { return }
+            switch type {
+            case Int32(IFA_LOCAL): local = nla_data(a)!.loadUnaligned(as: UInt32.self)
+            case Int32(IFA_ADDRESS): address = nla_data(a)!.loadUnaligned(as: UInt32.self)
+            default: break
             }
-            if let raw = local ?? address { found.append((raw, ifa.ifa_prefixlen, Int32(ifa.ifa_index))) }
+        } message: { ifa in
+            if ifa.ifa_family == UInt8(AF_INET), let raw = local ?? address { found.append((raw, ifa.ifa_prefixlen, Int32(ifa.ifa_index))) }
+            (local, address) = (nil, nil)
         }
         var names = DeviceNames(links)
         return found.map {
@@ -55,25 +37,47 @@ public final class AddressTable {
     }
 
     /// Every address of every family, grouped by interface in index order, each interface's IPv4
-    /// addresses before its IPv6 ones, in kernel order: what `ip -o addr show` reads.
+    /// addresses before its IPv6 ones, in kernel order: what `ip -o addr show` reads. From the same
+    /// dump as `addresses()`, read as libnl reads it: the local address is IFA_LOCAL, else
+    /// IFA_ADDRESS; IFA_ADDRESS beside a different IFA_LOCAL is the peer; IFA_FLAGS, when sent,
+    /// extends the header's flags; IFA_PROTO (kernel 5.18+) says who made the address.
     public func details() throws(KernelError) -> [AddressDetail] {
-        let protocols = try protocols()
         var result: [AddressDetail] = []
-        try forEachAddress { addr, device in
-            let family = rtnl_addr_get_family(addr)
-            guard family == AF_INET || family == AF_INET6, let local = rtnl_addr_get_local(addr) else { return }
-            let key = AddressKey(
-                family: UInt8(family), index: rtnl_addr_get_ifindex(addr), prefixLength: UInt8(rtnl_addr_get_prefixlen(addr)),
-                local: Self.bytes(local))
+        var names = DeviceNames(links)
+        var local: [UInt8]?
+        var address: [UInt8]?
+        var broadcast: [UInt8]?
+        var label: String?
+        var lifetimes: (preferred: UInt32, valid: UInt32)?
+        var flags: UInt32?
+        var proto: UInt8?
+        try dump(family: AF_UNSPEC) { type, a in
+            let length = Int(nla_len(a))
+            let bytes = { Array(UnsafeRawBufferPointer(start: nla_data(a), count: length)) }
+            switch type {
+            case Int32(IFA_LOCAL): local = bytes()
+            case Int32(IFA_ADDRESS): address = bytes()
+            case Int32(IFA_BROADCAST): broadcast = bytes()
+            case Int32(IFA_LABEL): label = String(decoding: bytes().prefix { $0 != 0 }, as: UTF8.self)
+            case Int32(IFA_CACHEINFO) where length >= MemoryLayout<ifa_cacheinfo>.size:
+                let info = nla_data(a)!.loadUnaligned(as: ifa_cacheinfo.self)
+                lifetimes = (info.ifa_prefered, info.ifa_valid)
+            case Int32(IFA_FLAGS) where length >= 4: flags = nla_data(a)!.loadUnaligned(as: UInt32.self)
+            case Int32(IFA_PROTO) where length >= 1: proto = nla_data(a)!.load(as: UInt8.self)
+            default: break
+            }
+        } message: { ifa in
+            defer { (local, address, broadcast, label, lifetimes, flags, proto) = (nil, nil, nil, nil, nil, nil, nil) }
+            let family = Int32(ifa.ifa_family)
+            guard family == AF_INET || family == AF_INET6, let own = local ?? address else { return }
+            let peer = local != nil && address != nil && address != local ? address : nil
             result.append(
                 AddressDetail(
-                    interfaceIndex: rtnl_addr_get_ifindex(addr), interface: device, family: family == AF_INET ? "inet" : "inet6",
-                    local: Self.text(local), peer: rtnl_addr_get_peer(addr).map(Self.text),
-                    prefixLength: Int(rtnl_addr_get_prefixlen(addr)),
-                    broadcast: rtnl_addr_get_broadcast(addr).map(Self.text), scope: UInt8(truncatingIfNeeded: rtnl_addr_get_scope(addr)),
-                    flags: rtnl_addr_get_flags(addr), label: rtnl_addr_get_label(addr).map { String(cString: $0) },
-                    validLifetime: rtnl_addr_get_valid_lifetime(addr), preferredLifetime: rtnl_addr_get_preferred_lifetime(addr),
-                    protocol: protocols[key]))
+                    interfaceIndex: Int32(ifa.ifa_index), interface: names[Int32(ifa.ifa_index)],
+                    family: family == AF_INET ? "inet" : "inet6", local: Self.text(own, family), peer: peer.map { Self.text($0, family) },
+                    prefixLength: Int(ifa.ifa_prefixlen), broadcast: broadcast.map { Self.text($0, family) }, scope: ifa.ifa_scope,
+                    flags: flags ?? UInt32(ifa.ifa_flags), label: label, validLifetime: lifetimes?.valid ?? 0,
+                    preferredLifetime: lifetimes?.preferred ?? 0, protocol: proto))
         }
         // A stable sort keeps the kernel's order within each interface and family.
         return result.enumerated().sorted {
@@ -82,72 +86,33 @@ public final class AddressTable {
         }.map(\.element)
     }
 
-    /// An address as the dump identifies it: family, interface, prefix and local bytes.
-    private struct AddressKey: Hashable {
-        var family: UInt8
-        var index: Int32
-        var prefixLength: UInt8
-        var local: [UInt8]
-    }
-
-    /// Each address's IFA_PROTO, from a dump of its own: libnl's address objects do not carry it.
-    private func protocols() throws(KernelError) -> [AddressKey: UInt8] {
+    /// One RTM_GETADDR dump of `family`, read straight from its messages, not through libnl's
+    /// address objects: `attribute` is called with each attribute of a message (its type and
+    /// itself), then `message` with the message's header.
+    private func dump(
+        family: Int32, attribute: @escaping (Int32, UnsafeMutablePointer<nlattr>) -> Void, message: @escaping (ifaddrmsg) -> Void
+    ) throws(KernelError) {
         guard let msg = nlmsg_alloc_simple(Int32(RTM_GETADDR), NLM_F_DUMP) else {
             throw .netlink(operation: "allocating", object: "netlink message", errno: ENOMEM)
         }
         var header = ifaddrmsg()
-        header.ifa_family = UInt8(AF_UNSPEC)
+        header.ifa_family = UInt8(family)
         guard nlmsg_append(msg, &header, MemoryLayout<ifaddrmsg>.size, Int32(NLMSG_ALIGNTO)) == 0 else {
             nlmsg_free(msg)
             throw .netlink(operation: "allocating", object: "netlink message", errno: ENOMEM)
         }
-        var found: [AddressKey: UInt8] = [:]
         try socket.request(msg, operation: "listing", object: "addresses") { m in
             guard let nlh = nlmsg_hdr(m), nlh.pointee.nlmsg_type == RTM_NEWADDR,
                 nlmsg_datalen(nlh) >= Int32(MemoryLayout<ifaddrmsg>.size)
             else { return }
-            let ifa = nlmsg_data(nlh)!.loadUnaligned(as: ifaddrmsg.self)
-            var local: [UInt8]?
-            var address: [UInt8]?
-            var proto: UInt8?
             var attr = nlmsg_attrdata(nlh, Int32(MemoryLayout<ifaddrmsg>.size))
             var remaining = nlmsg_attrlen(nlh, Int32(MemoryLayout<ifaddrmsg>.size))
             while let a = attr, nla_ok(a, remaining) != 0 {
-                let bytes = { Array(UnsafeRawBufferPointer(start: nla_data(a), count: Int(nla_len(a)))) }
-                switch Int32(nla_type(a)) {
-                case Int32(IFA_LOCAL): local = bytes()
-                case Int32(IFA_ADDRESS): address = bytes()
-                case Int32(IFA_PROTO) where nla_len(a) >= 1: proto = nla_data(a)!.load(as: UInt8.self)
-                default: break
-                }
+                attribute(Int32(nla_type(a)), a)
                 attr = nla_next(a, &remaining)
             }
-            if let proto, let raw = local ?? address {
-                found[AddressKey(family: ifa.ifa_family, index: Int32(ifa.ifa_index), prefixLength: ifa.ifa_prefixlen, local: raw)] = proto
-            }
+            message(nlmsg_data(nlh)!.loadUnaligned(as: ifaddrmsg.self))
         }
-        return found
-    }
-
-    /// Dumps the addresses (RTM_GETADDR) and calls `body` with each one and its device's name.
-    private func forEachAddress(_ body: (OpaquePointer, String) -> Void) throws(KernelError) {
-        var cache: OpaquePointer?
-        let r = rtnl_addr_alloc_cache(socket.sock, &cache)
-        guard r == 0, let cache else { throw .netlink(operation: "listing", object: "addresses", errno: NetlinkSocket.errno(fromNL: r)) }
-        defer { nl_cache_free(cache) }
-        var names = DeviceNames(links)
-        var object = nl_cache_get_first(cache)
-        while let addr = object {
-            object = nl_cache_get_next(addr)
-            let device = names[rtnl_addr_get_ifindex(addr)]
-            body(addr, device)
-        }
-    }
-
-    /// An nl_addr's bytes, as the dump's attribute carried them.
-    private static func bytes(_ a: OpaquePointer) -> [UInt8] {
-        guard let data = nl_addr_get_binary_addr(a) else { return [] }
-        return Array(UnsafeRawBufferPointer(start: data, count: Int(nl_addr_get_len(a))))
     }
 
     /// Interface names by index, each looked up once over the table's own socket, so that they are
@@ -168,12 +133,12 @@ public final class AddressTable {
         }
     }
 
-    /// An nl_addr as inet_ntop prints it, without prefix length.
-    private static func text(_ a: OpaquePointer) -> String {
+    /// An address's bytes as inet_ntop prints them, without prefix length.
+    private static func text(_ bytes: [UInt8], _ family: Int32) -> String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        guard let bytes = nl_addr_get_binary_addr(a),
-            inet_ntop(nl_addr_get_family(a), bytes, &buffer, socklen_t(buffer.count)) != nil
-        else { return "?" }
+        guard bytes.count == (family == AF_INET ? 4 : 16), inet_ntop(family, bytes, &buffer, socklen_t(buffer.count)) != nil else {
+            return "?"
+        }
         return String(cString: buffer)
     }
 

@@ -56,7 +56,7 @@ public final class IPVSTable {
     // MARK: virtual services
 
     /// Every service with its counters and real servers, in ipvsadm's order: what `ipvsadm -Ln` reads.
-    public func snapshot() throws(KernelError) -> IPVSSnapshot {
+    public func dump() throws(KernelError) -> IPVSSnapshot {
         let (version, size) = try info()
         let found = try services()
         // Sort positions, not the (large) entries themselves.

@@ -1,7 +1,7 @@
 import CIPTC
 import Glibc
 
-/// One legacy iptables table (`iptables-legacy -t mangle|nat|filter|raw`) as a libiptc snapshot:
+/// One legacy iptables table (`iptables-legacy -t mangle|nat|filter|raw`) as a libiptc handle (its own copy of the table):
 /// read its chains and rules, change them, and commit the whole table back at once.
 /// `LegacyFirewall` is its only user: it holds the xtables lock around `modify`.
 final class IPTablesTable {
@@ -20,14 +20,14 @@ final class IPTablesTable {
 
     deinit { iptc_free(handle) }
 
-    /// A read-only snapshot of the table (which libiptc creates if it does not exist). `iptables-legacy -t TABLE -S`.
+    /// A read-only copy of the table (which libiptc creates if it does not exist). `iptables-legacy -t TABLE -S`.
     static func read(_ name: FirewallTable) throws(KernelError) -> IPTablesTable {
         try IPTablesTable(name)
     }
 
-    /// Runs `body` on a fresh snapshot and commits it if it changed anything. The caller holds
+    /// Runs `body` on a fresh copy and commits it if it changed anything. The caller holds
     /// the xtables lock; a commit refused with EAGAIN (a writer that ignores the lock changed the
-    /// table under us) is retried on a new snapshot.
+    /// table under us) is retried on a new copy.
     @discardableResult
     static func modify<T>(_ name: FirewallTable, _ body: (IPTablesTable) throws(KernelError) -> T) throws(KernelError) -> T {
         var attempt = 0

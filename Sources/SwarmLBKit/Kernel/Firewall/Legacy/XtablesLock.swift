@@ -2,7 +2,7 @@ import Glibc
 
 /// The lock every legacy iptables writer takes around read-modify-commit (`iptables -w`):
 /// an exclusive flock on /run/xtables.lock, or on $XTABLES_LOCKFILE when set.
-/// Without it, two writers each commit their own snapshot and one writer's rules are lost.
+/// Without it, two writers each commit their own copy of the table and one writer's rules are lost.
 /// Held once per process and re-entered by nested users, so a transaction can hold it from
 /// its first change to its last while each table commit inside asks for it again.
 enum XtablesLock {

@@ -22,7 +22,7 @@ public final class NFTFirewall: FirewallBackend {
 
     /// `iptables-nft -t TABLE -S`. Reading a table that does not exist creates nothing.
     public func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
-        guard let t = try nft.snapshot(of: table.rawValue).table else { return IPTablesDump(absent: table) }
+        guard let t = try nft.consistentRead(of: table.rawValue).table else { return IPTablesDump(absent: table) }
         var rules: [String: [IPTablesRule]] = [:]
         for r in t.rules { rules[r.chain, default: []].append(NFTRuleCodec.decode(r.expressions, comment: r.comment)) }
         let builtin = table.builtinChains.map { name -> IPTablesDump.Chain in
@@ -60,11 +60,11 @@ public final class NFTFirewall: FirewallBackend {
             // The first replan is at once, as iptables-nft's; later ones wait for a burst to pass.
             if attempt > 1 { NFTables.pause(retry: attempt - 1) }
             attempt += 1
-            let snapshot = try nft.snapshot(of: table.rawValue)
-            let plan = try Plan(table, snapshot.table, prepared)
+            let read = try nft.consistentRead(of: table.rawValue)
+            let plan = try Plan(table, read.table, prepared)
             if plan.messages.isEmpty { return }
             do {
-                return try nft.commit(plan.messages, generation: snapshot.generation)
+                return try nft.commit(plan.messages, generation: read.generation)
             } catch  where error.errno == ERESTART {
                 continue
             }

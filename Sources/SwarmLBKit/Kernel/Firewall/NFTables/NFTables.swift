@@ -7,7 +7,7 @@ import Glibc
 /// up on a silent kernel after `timeout` seconds. Mirrors `nft list table ip T` and `nft -f`.
 final class NFTables {
     /// One table as read, with the generation it was read at.
-    struct Snapshot {
+    struct ConsistentRead {
         var generation: UInt32
         /// nil when the table does not exist.
         var table: Table?
@@ -141,7 +141,7 @@ final class NFTables {
 
     /// Table `name` with its chains and rules, read between two equal generation ids (as
     /// iptables-nft builds its cache), so that it is one state of the ruleset. `nft list table ip NAME`.
-    func snapshot(of name: String) throws(KernelError) -> Snapshot {
+    func consistentRead(of name: String) throws(KernelError) -> ConsistentRead {
         let start = Self.monotonicSeconds()
         var attempt = 0
         while attempt < 2 || Self.monotonicSeconds() - start < Self.patience {
@@ -154,7 +154,7 @@ final class NFTables {
             } catch  where error.errno == EINTR {
                 continue
             }
-            if try generation() == before { return Snapshot(generation: before, table: table) }
+            if try generation() == before { return ConsistentRead(generation: before, table: table) }
         }
         throw .nftables(operation: "read", object: "table ip \(name) (it kept changing)", errno: EAGAIN)
     }

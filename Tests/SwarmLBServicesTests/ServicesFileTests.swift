@@ -3,8 +3,6 @@ import SwarmLBKit
 import SwarmLBServices
 import XCTest
 
-@testable import SwarmLBDNS
-
 final class ServicesFileTests: XCTestCase {
     let example = """
         network: my-network

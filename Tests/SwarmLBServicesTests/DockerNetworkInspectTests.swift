@@ -1,8 +1,7 @@
+import Foundation
 import SwarmLBKit
 import SwarmLBServices
 import XCTest
-
-@testable import SwarmLBDNS
 
 /// `docker network inspect -v` output read as a services file: the fixture is what Docker 20.10 printed on the
 /// real-Docker test's node (Tests/docker/node.sh, `docker network inspect -v my-network ingress`).
@@ -68,27 +67,10 @@ final class DockerNetworkInspectTests: XCTestCase {
         }
     }
 
-    static let small = """
-        [
-            {
-                "Name": "my-network",
-                "Id": "x",
-                "IPAM": {"Driver": "default", "Options": null, "Config": [{"Subnet": "fd00::/64"}, {"Subnet": "10.0.0.0/24", "Gateway": "10.0.0.1"}]},
-                "Services": {
-                    "": {"VIP": "<nil>", "Ports": [], "LocalLBIndex": 0, "Tasks": [
-                        {"Name": "client", "EndpointID": "e1", "EndpointIP": "10.0.0.9", "Info": {"Host IP": "192.168.99.1"}}]},
-                    "my-web": {"VIP": "10.0.0.2", "Ports": [], "LocalLBIndex": 257, "Tasks": [
-                        {"Name": "my-web.1.aaa", "EndpointID": "e2", "EndpointIP": "10.0.0.3/24", "Info": {}},
-                        {"Name": "my-web.2.bbb", "EndpointID": "e3", "EndpointIP": "10.0.0.4", "Info": {}}]},
-                    "my-rr": {"VIP": "<nil>", "Ports": [], "LocalLBIndex": 258, "Tasks": null}
-                }
-            },
-            {"Name": "other", "IPAM": {"Config": [{"Subnet": "10.1.0.0/24"}]},
-             "Services": {"api": {"VIP": "10.1.0.2", "LocalLBIndex": 259, "Tasks": [{"Name": "api.1.ccc", "EndpointIP": "10.1.0.3"}]},
-                          "": {"VIP": "<nil>", "LocalLBIndex": 0, "Tasks": [{"Name": "client", "EndpointIP": "10.1.0.9"}]}}},
-            {"Name": "bridge", "IPAM": {"Config": [{"Subnet": "172.17.0.0/16"}]}}
-        ]
-        """
+    /// Three networks as `docker network inspect -v` prints them, cut to what a reader meets: an IPv6
+    /// subnet beside the IPv4 one, the containers' service `""`, a dnsrr service, Tasks null, a bridge network.
+    static let small = try! String(
+        contentsOfFile: fixture.replacingOccurrences(of: "inspect.json", with: "inspect-small.json"), encoding: .utf8)
 
     func testReadsEachFieldAsDockerPrintsIt() throws {
         let networks = try ServicesFile.parseNetworks(Self.small, file: "n.json")

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Glibc
+import SwarmLBCommandLine
 import SwarmLBKit
 
 /// `swarmlb inspect [services]` (with `--expect`, the services file already read): reads each
 /// namespace asked for, reports it (with `--all`, headed by its name and role),
 /// and exits 3 when any problem is found, 1 when a namespace of `--all` could not be read.
-public enum NamespaceInspection {
-    public static func run(_ common: CommonOptions, all: Bool, expected: NetworkServices? = nil) throws {
+enum NamespaceInspection {
+    static func run(_ common: CommonOptions, all: Bool, expected: NetworkServices? = nil) throws {
         var reports: [LoadBalancerReport] = []
         var facts: [Inspector.Facts] = []
         var headings: [String] = []

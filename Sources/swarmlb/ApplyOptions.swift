@@ -1,42 +1,43 @@
 import ArgumentParser
+import SwarmLBCommandLine
 import SwarmLBKit
 import SwarmLBServices
 
 /// The options of `swarmlb apply` beyond the common ones.
-public struct ApplyOptions: ParsableArguments {
-    public init() {}
+struct ApplyOptions: ParsableArguments {
+    init() {}
 
     @Option(
         help:
             "The services file (YAML or JSON), as dns serve reads it, or the output of docker network inspect -v NET (one network). \(ServicesFileLimits.summary)",
         completion: .file())
-    public var config: String
+    var config: String
     @Option(help: "Device that gets the VIPs and whose address is the SNAT source (the overlay interface).", transform: Parse.device)
-    public var dev: String
+    var dev: String
     @Option(
         help:
             "mangle chain of the mark rules: INPUT (Docker's load-balancer namespace, with its IPVS sysctls) or OUTPUT (per container, Docker 1.12-17.x). Default: INPUT.",
         transform: Parse.vipChain)
-    public var chain = Self.defaultChain
+    var chain = Self.defaultChain
     @Option(help: "Source of the ipvs SNAT rule. Default: the namespace's address on --dev within the subnet.", transform: Parse.address)
-    public var toSource: IPv4Address?
-    @Flag(help: "Also remove the load-balancing objects the file does not name (see docs/apply.md for exactly which).") public var prune =
+    var toSource: IPv4Address?
+    @Flag(help: "Also remove the load-balancing objects the file does not name (see docs/apply.md for exactly which).") var prune =
         false
     @Option(
         help:
             "The overlay namespace (Docker's 1-<network id>) where each task whose node: is another node gets its peer entries (neighbour + FDB, MAC derived from its address).",
         completion: Completions.namespaces, transform: Parse.namespace)
-    public var overlay: NamespaceTarget?
+    var overlay: NamespaceTarget?
     @Option(
         help:
             "This node's underlay address (its tasks get no peer entries). Default: the task node: among the addresses of the namespace swarmlb starts in.",
         transform: Parse.address)
-    public var node: IPv4Address?
+    var node: IPv4Address?
     @Flag(help: "Change nothing: exit 0 when the namespace matches the file, 3 with the differences (as commands) when not.")
-    public var check = false
+    var check = false
 }
 
 extension ApplyOptions {
     /// --chain's default: Docker's load-balancer namespace.
-    public static let defaultChain = "INPUT"
+    static let defaultChain = "INPUT"
 }
