@@ -12,7 +12,8 @@ struct ApplyCommand: ParsableCommand {
             Reads the namespace once (IPVS, addresses, the firewall backend's tables), compares it with the file, and \
             changes only what differs: one commit per iptables table (one nf_tables batch). A run that changes nothing \
             prints nothing. --check changes nothing and exits 3 when the namespace differs; --prune also removes the \
-            fwmark services, INPUT/OUTPUT VIP mark rules, their VIPs and ipvs SNAT rules the file does not name.
+            fwmark services, INPUT/OUTPUT VIP mark rules, their VIPs and ipvs SNAT rules the file does not name, and \
+            with --overlay the peer entries (in the subnet) of addresses no task on another node holds.
             """)
     @OptionGroup var common: CommonOptions
     @OptionGroup var change: ChangeOptions

@@ -26,15 +26,19 @@ struct ApplyInvocation: Equatable {
         PhaseTimings.mark("arguments")
         let network = try ServicesFile.load(path: config)
         PhaseTimings.mark("services file")
-        let peers = try overlay.map { target in (try NetNamespace(target), try OverlayPeer.remote(of: network, localNode: node)) }
+        let peers = try overlay.map { target in (try NetNamespace(target), try OverlayPeerSet.remote(of: network, localNode: node)) }
         let session = try Session(netns: netns, json: json, backend: CommonOptions.backendChoice(given: backend), wait: wait)
         PhaseTimings.mark("namespace entered")
         let state = KernelNamespaceState(session.kernel)
         let intent = try LoadBalancerIntent(network, device: dev, chain: chain, toSource: toSource, in: state)
         PhaseTimings.mark("device and its addresses")
-        let peerChanges = peers.map { ns, peers in peers.flatMap(\.addChanges).map { KernelChange.elsewhere(ns, $0) } } ?? []
+        let peerRequests = peers.map { ns, set in
+            var set = set
+            set.subnet = set.subnet ?? intent.snat?.subnet  // the file's, or else that of the device's own address
+            return [ChangeRequest.overlayPeers(ns, set, prune: prune)]
+        }
         var report = try Transaction(kernel: session.kernel, state: state).run(
-            [.reconcile(intent, prune: prune)] + peerChanges.map { .change($0) }, dryRun: dryRun || check)
+            [.reconcile(intent, prune: prune)] + (peerRequests ?? []), dryRun: dryRun || check)
         // As the reconciler's, what is already so is not listed: a run that changes nothing prints nothing.
         report.decisions.removeAll { if case .alreadyDone = $0 { true } else { false } }
         PhaseTimings.mark(dryRun || check ? "intent" : "intent and changes")

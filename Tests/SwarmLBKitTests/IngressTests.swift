@@ -106,6 +106,9 @@ final class IngressTests: XCTestCase {
                 ])
         }
         let task = facts(addresses: [InterfaceAddress(address: a("10.255.0.4"), prefixLength: 16, device: "eth0")], marks: [], entries: [])
+        func peer(_ address: String, _ mac: String, _ vtep: String?) -> OverlayNetwork.Peer {
+            OverlayNetwork.Peer(address: a(address), mac: try! MACAddress(parsing: mac), vtep: vtep.map(a))
+        }
         func overlay(_ bridge: String, _ peers: [OverlayNetwork.Peer]) -> Inspector.Facts {
             let parts = bridge.split(separator: "/")
             return facts(
@@ -122,10 +125,10 @@ final class IngressTests: XCTestCase {
         let ingress = overlay(
             "10.255.0.1/16",
             [
-                .init(address: "10.255.0.7", mac: "02:42:0a:ff:00:07", vtep: "192.168.99.2"),
-                .init(address: "10.255.0.8", mac: "02:42:0a:ff:00:08", vtep: nil),
+                peer("10.255.0.7", "02:42:0a:ff:00:07", "192.168.99.2"),
+                peer("10.255.0.8", "02:42:0a:ff:00:08", nil),
             ])
-        let other = overlay("10.0.0.1/24", [.init(address: "10.255.0.9", mac: "02:42:0a:00:00:09", vtep: "192.168.99.3")])
+        let other = overlay("10.0.0.1/24", [peer("10.255.0.9", "02:42:0a:00:00:09", "192.168.99.3")])
         func trace(_ reals: [String], complete: Bool = true) -> [LoadBalancerReport] {
             let all = [host, sandbox(reals), task, ingress, other]
             let paths: [String?] = [nil, "/run/netns/sbox", "/run/netns/task", "/run/docker/netns/1-abc", "/run/docker/netns/1-def"]

@@ -13,7 +13,14 @@ final class OverlayCheckTests: XCTestCase {
             bridgeMTU: mtu, endpoints: [], peers: peers)
     }
 
-    private let peer7 = OverlayNetwork.Peer(address: "10.0.0.7", mac: "02:42:0a:00:00:07", vtep: "192.168.99.2")
+    /// A peer as the reader gives it; nil for an entry that is missing.
+    private static func peer(_ address: String?, _ mac: String, _ vtep: String?) -> OverlayNetwork.Peer {
+        OverlayNetwork.Peer(
+            address: address.map { try! IPv4Address(parsing: $0) }, mac: try! MACAddress(parsing: mac),
+            vtep: vtep.map { try! IPv4Address(parsing: $0) })
+    }
+
+    private let peer7 = peer("10.0.0.7", "02:42:0a:00:00:07", "192.168.99.2")
 
     private func network(_ tasks: [(String, String, String?)]) -> NetworkServices {
         NetworkServices(
@@ -32,16 +39,15 @@ final class OverlayCheckTests: XCTestCase {
                 kindSettings: LinkSettings([.init("id", .number(4097), text: ""), .init("learning", .flag(false), text: "")]),
                 slaveSettings: LinkSettings())
         ]
-        let neighbours = [
-            NeighbourEntry(
-                family: "inet", destination: "10.0.0.7", device: "vxlan0", lladdr: "02:42:0a:00:00:07", flags: [], states: ["PERMANENT"])
-        ]
+        let mac = { (s: String) in try! MACAddress(parsing: s) }
+        let neighbours = [PeerNeighbour(address: ip("10.0.0.7"), mac: mac("02:42:0a:00:00:07"), device: "vxlan0")]
         let fdb = [
-            FDBEntry(mac: "02:42:0a:00:00:07", device: "vxlan0", destination: "192.168.99.2", flags: ["self"], state: "permanent"),
-            FDBEntry(mac: "02:42:0a:00:00:08", device: "vxlan0", destination: "192.168.99.3", flags: ["self"], state: "permanent"),
+            PeerForwarding(mac: mac("02:42:0a:00:00:07"), device: "vxlan0", destination: ip("192.168.99.2")),
+            PeerForwarding(mac: mac("02:42:0a:00:00:08"), device: "vxlan0", destination: ip("192.168.99.3")),
+            PeerForwarding(mac: .zero, device: "vxlan0", destination: ip("192.168.99.4")),
         ]
         let o = OverlayNetwork.all(links: links, neighbours: neighbours, fdb: fdb)
-        XCTAssertEqual(o.map(\.peers), [[peer7, .init(address: nil, mac: "02:42:0a:00:00:08", vtep: "192.168.99.3")]])
+        XCTAssertEqual(o.map(\.peers), [[peer7, Self.peer(nil, "02:42:0a:00:00:08", "192.168.99.3")]])
         XCTAssertEqual(o.first?.vni, 4097)
         XCTAssertEqual(o.first?.learning, false)
         XCTAssertEqual(OverlayCheck.incomplete(o[0]).map(\.kind), [.overlayPeerIncomplete])
@@ -68,7 +74,7 @@ final class OverlayCheckTests: XCTestCase {
         }
         let host = Underlay(routes: [route("192.168.99.0/24"), route("192.168.99.2", type: 6)], mtus: ["eth0": 1400], addresses: [])
         let problems = OverlayCheck.underlay(
-            overlay([peer7, .init(address: "10.0.0.8", mac: "02:42:0a:00:00:08", vtep: "192.168.99.3")]), host: host)
+            overlay([peer7, Self.peer("10.0.0.8", "02:42:0a:00:00:08", "192.168.99.3")]), host: host)
         XCTAssertEqual(problems.map(\.kind), [.vtepUnreachable, .overlayMTU])
         XCTAssertEqual(
             OverlayCheck.underlay(

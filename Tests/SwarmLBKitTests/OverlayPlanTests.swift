@@ -131,4 +131,93 @@ final class OverlayPlanTests: XCTestCase {
             XCTAssertEqual("\(error)", "br0 exists as a device of kind dummy, not bridge; nothing changed")
         }
     }
+
+    /// A load-balancer namespace whose overlay namespace (/run/netns/ov1) holds the entries of 10.0.0.7
+    /// and 10.0.0.8 (node 192.168.99.2) and of 10.0.0.9 (node 192.168.99.3), a learnt (not permanent)
+    /// neighbour 10.0.0.20 and a permanent one outside the subnet (10.1.0.5).
+    func applyNamespace() -> (lb: FakeNamespace, ov: FakeNamespace, path: NetNamespace) {
+        let ov = overlayNamespace()
+        for p in [peer("10.0.0.7", vtep: "192.168.99.2"), peer("10.0.0.8", vtep: "192.168.99.2"), peer("10.0.0.9", vtep: "192.168.99.3")] {
+            ov.neighbourEntries.append(p.neighbour)
+            ov.fdbEntries.append(p.fdbEntry)
+        }
+        ov.neighbourEntries.append(
+            PeerNeighbour(address: a("10.0.0.20"), mac: MACAddress(derivedFrom: a("10.0.0.20")), device: "vxlan0", permanent: false))
+        ov.neighbourEntries.append(PeerNeighbour(address: a("10.1.0.5"), mac: MACAddress(derivedFrom: a("10.1.0.5")), device: "vxlan0"))
+        let lb = FakeNamespace()
+        lb.others["/run/netns/ov1"] = ov
+        return (lb, ov, NetNamespace(verified: "/run/netns/ov1"))
+    }
+
+    func testApplyPruneRemovesThePeersOfTasksThatLeftAndItsUndoPutsThemBack() throws {
+        let (lb, ov, path) = applyNamespace()
+        let before = ov.listing.sorted()
+        // 10.0.0.8's task left the network, 10.0.0.9's moved to this node; 10.0.0.10 is new.
+        let set = try OverlayPeerSet(
+            subnet: IPv4Subnet(parsing: "10.0.0.0/24"),
+            peers: [peer("10.0.0.7", vtep: "192.168.99.2"), peer("10.0.0.10", vtep: "192.168.99.3")])
+        let report = try Transaction.plan([.overlayPeers(path, set, prune: true)], in: lb, ifExists: false)
+        XCTAssertEqual(
+            report.scriptLines,
+            [
+                "# already present: nsenter --net=/run/netns/ov1 ip neigh add 10.0.0.7 lladdr 02:42:0a:00:00:07 dev vxlan0 nud permanent",
+                "# already present: nsenter --net=/run/netns/ov1 bridge fdb add 02:42:0a:00:00:07 dev vxlan0 dst 192.168.99.2 self permanent",
+                "nsenter --net=/run/netns/ov1 ip neigh add 10.0.0.10 lladdr 02:42:0a:00:00:0a dev vxlan0 nud permanent",
+                "nsenter --net=/run/netns/ov1 bridge fdb add 02:42:0a:00:00:0a dev vxlan0 dst 192.168.99.3 self permanent",
+                "nsenter --net=/run/netns/ov1 bridge fdb del 02:42:0a:00:00:08 dev vxlan0 dst 192.168.99.2 self",
+                "nsenter --net=/run/netns/ov1 ip neigh del 10.0.0.8 dev vxlan0",
+                "nsenter --net=/run/netns/ov1 bridge fdb del 02:42:0a:00:00:09 dev vxlan0 dst 192.168.99.3 self",
+                "nsenter --net=/run/netns/ov1 ip neigh del 10.0.0.9 dev vxlan0",
+            ])
+        report.performed.forEach(lb.make)
+        XCTAssertEqual(ov.neighbourEntries.filter(\.permanent).map(\.address.description).sorted(), ["10.0.0.10", "10.0.0.7", "10.1.0.5"])
+        XCTAssertEqual(ov.fdbEntries.map(\.mac.description).sorted(), ["02:42:0a:00:00:07", "02:42:0a:00:00:0a"])
+        XCTAssertEqual(
+            try Transaction.plan([.overlayPeers(path, set, prune: true)], in: lb, ifExists: false).performed, [],
+            "a second run finds nothing to do")
+        let undos = report.decisions.flatMap { d -> [KernelChange] in if case .perform(_, let undo) = d { undo } else { [] } }
+        undos.reversed().forEach(lb.make)
+        XCTAssertEqual(ov.listing.sorted(), before, "rollback leaves the overlay namespace as it was")
+    }
+
+    func testApplyWithoutPruneLeavesThePeersOfTasksThatLeft() throws {
+        let (lb, ov, path) = applyNamespace()
+        let before = ov.listing
+        let set = try OverlayPeerSet(
+            subnet: IPv4Subnet(parsing: "10.0.0.0/24"),
+            peers: [peer("10.0.0.7", vtep: "192.168.99.2"), peer("10.0.0.8", vtep: "192.168.99.2")])
+        let report = try Transaction.plan([.overlayPeers(path, set, prune: false)], in: lb, ifExists: false)
+        XCTAssertEqual(report.performed, [])
+        XCTAssertEqual(ov.listing, before)
+    }
+
+    func testApplyPruneKeepsTheEntriesOfTasksOfUnknownNodeAndOwnsNothingWithoutASubnet() throws {
+        let (lb, _, path) = applyNamespace()
+        var set = try OverlayPeerSet(
+            subnet: IPv4Subnet(parsing: "10.0.0.0/24"), peers: [peer("10.0.0.7", vtep: "192.168.99.2")], unplaced: [a("10.0.0.8")])
+        XCTAssertEqual(
+            try Transaction.plan([.overlayPeers(path, set, prune: true)], in: lb, ifExists: false).performed.map {
+                $0.command(iptables: "")
+            },
+            [
+                "nsenter --net=/run/netns/ov1 bridge fdb del 02:42:0a:00:00:09 dev vxlan0 dst 192.168.99.3 self",
+                "nsenter --net=/run/netns/ov1 ip neigh del 10.0.0.9 dev vxlan0",
+            ])
+        set.subnet = nil
+        XCTAssertEqual(try Transaction.plan([.overlayPeers(path, set, prune: true)], in: lb, ifExists: false).performed, [])
+    }
+
+    func testApplyPruneLeavesAnFDBEntryWhoseMACAPeerUses() throws {
+        let (lb, ov, path) = applyNamespace()
+        // 10.0.0.8's task left, and its MAC is now 10.0.0.7's (a random MAC of Docker 25+ reused).
+        ov.neighbourEntries[0].mac = MACAddress(derivedFrom: a("10.0.0.8"))
+        var kept = peer("10.0.0.7", vtep: "192.168.99.2")
+        kept.mac = MACAddress(derivedFrom: a("10.0.0.8"))
+        let set = try OverlayPeerSet(subnet: IPv4Subnet(parsing: "10.0.0.0/24"), peers: [kept], unplaced: [a("10.0.0.9")])
+        XCTAssertEqual(
+            try Transaction.plan([.overlayPeers(path, set, prune: true)], in: lb, ifExists: false).performed.map {
+                $0.command(iptables: "")
+            },
+            ["nsenter --net=/run/netns/ov1 ip neigh del 10.0.0.8 dev vxlan0"])
+    }
 }

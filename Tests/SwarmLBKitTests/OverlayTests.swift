@@ -59,7 +59,7 @@ final class OverlayTests: XCTestCase {
         let network = NetworkServices(
             network: "ov", services: [web], containers: [.init(name: "c", ip: a("10.0.0.9"), node: a("192.168.99.3"))])
         XCTAssertEqual(
-            try OverlayPeer.remote(of: network, localNode: a("192.168.99.1")),
+            try OverlayPeerSet.remote(of: network, localNode: a("192.168.99.1")).peers,
             [
                 OverlayPeer(address: a("10.0.0.4"), mac: MACAddress(derivedFrom: a("10.0.0.4")), vtep: a("192.168.99.2")),
                 OverlayPeer(address: a("10.0.0.9"), mac: MACAddress(derivedFrom: a("10.0.0.9")), vtep: a("192.168.99.3")),

@@ -34,6 +34,31 @@ final class DockerNetworkInspectTests: XCTestCase {
         XCTAssertEqual(ingress.services.map(\.name), ["my-pub"])
     }
 
+    /// What Docker 28.5.2 printed for `docker network inspect -v my-network` on the real-Docker test's
+    /// node (sid; Tests/docker/node.sh's network-my-network.json): each task's `Info."Host IP"` is its
+    /// node, and the peers `apply --overlay` programs on another node are every task of the network.
+    func testDocker28TasksCarryTheirNodeIntoApplysPeers() throws {
+        let path = URL(fileURLWithPath: Self.fixture).deletingLastPathComponent().appendingPathComponent("docker28-network-inspect.json")
+        let net = try ServicesFile.load(path: path.path)
+        XCTAssertEqual(net.network, "my-network")
+        XCTAssertEqual(net.subnet?.description, "10.0.0.0/24")
+        let tasks = net.services.flatMap(\.tasks) + net.containers
+        XCTAssertEqual(tasks.count, 8, "my-web 3, my-pub 2, my-rr 2, the container client")
+        XCTAssertEqual(Set(tasks.map(\.node)), [try IPv4Address(parsing: "192.168.99.1")])
+        let here = try OverlayPeerSet.remote(of: net, localNode: IPv4Address(parsing: "192.168.99.1"))
+        XCTAssertEqual(here.peers, [], "no peer for the tasks of this node")
+        let other = try OverlayPeerSet.remote(of: net, localNode: IPv4Address(parsing: "192.168.99.2"))
+        XCTAssertEqual(
+            other.peers.map { "\($0.address) \($0.mac) \($0.vtep)" }.sorted(),
+            [
+                "10.0.0.10 02:42:0a:00:00:0a 192.168.99.1", "10.0.0.12 02:42:0a:00:00:0c 192.168.99.1",
+                "10.0.0.3 02:42:0a:00:00:03 192.168.99.1", "10.0.0.4 02:42:0a:00:00:04 192.168.99.1",
+                "10.0.0.5 02:42:0a:00:00:05 192.168.99.1", "10.0.0.7 02:42:0a:00:00:07 192.168.99.1",
+                "10.0.0.8 02:42:0a:00:00:08 192.168.99.1", "10.0.0.9 02:42:0a:00:00:09 192.168.99.1",
+            ])
+        XCTAssertEqual(other.subnet, net.subnet)
+    }
+
     func testApplyTakesOneNetworkOnly() throws {
         let text = try String(contentsOfFile: Self.fixture, encoding: .utf8)
         XCTAssertThrowsError(try ServicesFile.parse(text, file: "n.json")) { error in

@@ -205,3 +205,106 @@ YAML
   expect_exit 3 ip netns exec "$PREFIX-node1" "$SWARMLB" -n "$ov" inspect --expect /tmp/$PREFIX.services.yaml
   assert_contains "$OUT" "task my-db.2.b 10.0.0.12 on node 192.168.99.2 has no neighbour or FDB entry here"
 }
+
+# apply --overlay from a load-balancer namespace (lb: eth0 without an address of the subnet, so no SNAT, and
+# marks in OUTPUT, so none of IPVS's sysctls: the host has no IPVS) over the two-node cluster, whose ov1
+# already holds task2's entries (10.0.0.12).
+# peers OV: vxlan0's neighbours (one the kernel learnt as LEARNT, whatever its NUD state by now) and own FDB
+# entries, sorted: the dump is in hash order. services TASK@NODE...: one dnsrr service, 10.0.0.TASK on 192.168.99.NODE.
+apply_cluster() { cluster 2; lb=$(new_ns lb); with_eth0 "$lb" 192.168.0.2/24; ov=$PREFIX-ov1; }
+peers() { { ip -n "$1" neigh show dev vxlan0 | sed -E 's/ *$//; s/ (REACHABLE|STALE|DELAY|PROBE)$/ LEARNT/'; fdb "$1"; } | LC_ALL=C sort; }
+apply_peers() {
+  "$SWARMLB" -n "$PREFIX-lb" apply --config "/tmp/$PREFIX.services.yaml" --dev eth0 --chain OUTPUT --overlay "$PREFIX-ov1" \
+    --node 192.168.99.1 "$@"
+}
+services() {
+  printf 'network: my-net\nsubnet: 10.0.0.0/24\nservices:\n  - name: my-db\n    endpoint_mode: dnsrr\n    tasks:\n' \
+    >"/tmp/$PREFIX.services.yaml"
+  for t in "$@"; do printf '      - {name: my-db.%s, ip: 10.0.0.%s, node: 192.168.99.%s}\n' "${t%@*}" "${t%@*}" "${t#*@}"; done \
+    >>"/tmp/$PREFIX.services.yaml"
+}
+
+test_overlay_apply_prune_removes_the_peers_of_tasks_that_left() {
+  apply_cluster
+  services 11@1 12@2 13@2 14@3
+  expect_exit 0 apply_peers
+  assert_eq "nsenter --net=/run/netns/$ov ip neigh add 10.0.0.13 lladdr 02:42:0a:00:00:0d dev vxlan0 nud permanent
+nsenter --net=/run/netns/$ov bridge fdb add 02:42:0a:00:00:0d dev vxlan0 dst 192.168.99.2 self permanent
+nsenter --net=/run/netns/$ov ip neigh add 10.0.0.14 lladdr 02:42:0a:00:00:0e dev vxlan0 nud permanent
+nsenter --net=/run/netns/$ov bridge fdb add 02:42:0a:00:00:0e dev vxlan0 dst 192.168.99.3 self permanent" "$OUT"
+  # A neighbour the kernel learnt (not permanent) and a permanent one outside the subnet are not apply's.
+  ip -n "$ov" neigh add 10.0.0.30 lladdr 02:42:0a:00:00:1e dev vxlan0 nud reachable
+  ip -n "$ov" neigh add 10.1.0.5 lladdr 02:42:0a:01:00:05 dev vxlan0 nud permanent
+  all=$(peers "$ov")
+  # Tasks 13 and 14 leave the network: without --prune their entries stay.
+  services 11@1 12@2
+  expect_exit 0 apply_peers
+  assert_eq "" "$OUT" "apply without --prune"
+  assert_eq "$all" "$(peers "$ov")" "entries after apply without --prune"
+  expect_exit 3 apply_peers --prune --check
+  expect_exit 0 apply_peers --prune --dry-run
+  assert_eq "$all" "$(peers "$ov")" "entries after --dry-run"
+  stale="nsenter --net=/run/netns/$ov bridge fdb del 02:42:0a:00:00:0d dev vxlan0 dst 192.168.99.2 self
+nsenter --net=/run/netns/$ov ip neigh del 10.0.0.13 dev vxlan0
+nsenter --net=/run/netns/$ov bridge fdb del 02:42:0a:00:00:0e dev vxlan0 dst 192.168.99.3 self
+nsenter --net=/run/netns/$ov ip neigh del 10.0.0.14 dev vxlan0"
+  assert_eq "$stale" "$OUT" "the plan of --prune"
+  expect_exit 0 apply_peers --prune
+  assert_eq "$stale" "$OUT" "apply --prune"
+  assert_eq "02:42:0a:00:00:0c dst 192.168.99.2 self permanent
+10.0.0.12 lladdr 02:42:0a:00:00:0c PERMANENT
+10.0.0.30 lladdr 02:42:0a:00:00:1e LEARNT
+10.1.0.5 lladdr 02:42:0a:01:00:05 PERMANENT" "$(peers "$ov")" "entries after apply --prune"
+  expect_exit 0 apply_peers --prune --check
+  assert_eq "" "$OUT" "a second apply --prune"
+  nsx "$PREFIX-task1" busybox ping -c 1 -W 3 10.0.0.12 >/dev/null || fail "task1 no longer reaches task2"
+}
+
+# strace holds each netlink send (sendto, and libnl's sendmsg) a tenth of a second, so that SIGINT lands after
+# the first stale entry went.
+test_overlay_apply_prune_rolled_back_by_sigint_leaves_the_entries_as_they_were() {
+  apply_cluster
+  services 11@1 12@2 13@2 14@3
+  expect_exit 0 apply_peers
+  before=$(peers "$ov")
+  services 11@1 12@2 15@3
+  env --default-signal=INT strace -o /dev/null -e trace=sendto,sendmsg -e inject=sendto,sendmsg:delay_exit=100000 \
+    "$SWARMLB" -n "$lb" apply --config "/tmp/$PREFIX.services.yaml" --dev eth0 --chain OUTPUT --overlay "$ov" --node 192.168.99.1 \
+    --prune >/tmp/$PREFIX.out 2>/tmp/$PREFIX.err & tracer=$!
+  for i in $(seq 1 500); do ip -n "$ov" neigh show 10.0.0.13 dev vxlan0 | grep -q . || break; sleep 0.02; done
+  ip -n "$ov" neigh show 10.0.0.13 dev vxlan0 | grep -q . && fail "10.0.0.13's entry never went: $(cat /tmp/$PREFIX.err)"
+  kill -INT "$(ps -o pid= --ppid $tracer)"
+  rc=0; wait $tracer || rc=$?
+  assert_eq 130 "$rc" "exit status"
+  assert_eq "swarmlb: interrupted by SIGINT; earlier steps rolled back, namespace unchanged" "$(cat /tmp/$PREFIX.err)"
+  assert_eq "$before" "$(peers "$ov")" "entries after the rollback"
+}
+
+# Docker's own view as apply's file: `docker network inspect -v` of Docker 28.5 (the real-Docker test's
+# capture, every task on 192.168.99.1) with my-web's tasks moved to node 2 by their Info."Host IP".
+test_overlay_apply_takes_dockers_network_inspect() {
+  apply_cluster
+  python3 - "$ROOT/Tests/SwarmLBServicesTests/Fixtures/docker28-network-inspect.json" >"/tmp/$PREFIX.docker.json" <<'PY'
+import json, sys
+net = json.load(open(sys.argv[1]))
+for name, s in net[0]["Services"].items():
+    if name:
+        s["VIP"] = "<nil>"  # the host has no IPVS: every service as dnsrr, so apply makes peers only
+for t in net[0]["Services"]["my-web"]["Tasks"]:
+    t["Info"]["Host IP"] = "192.168.99.2"
+json.dump(net, sys.stdout, indent=4)
+PY
+  expect_exit 0 ip netns exec "$PREFIX-node1" "$SWARMLB" -n "$lb" apply --config "/tmp/$PREFIX.docker.json" --dev eth0 --chain OUTPUT \
+    --overlay "$ov" --prune
+  assert_eq "nsenter --net=/run/netns/$ov ip neigh add 10.0.0.3 lladdr 02:42:0a:00:00:03 dev vxlan0 nud permanent
+nsenter --net=/run/netns/$ov bridge fdb add 02:42:0a:00:00:03 dev vxlan0 dst 192.168.99.2 self permanent
+nsenter --net=/run/netns/$ov ip neigh add 10.0.0.4 lladdr 02:42:0a:00:00:04 dev vxlan0 nud permanent
+nsenter --net=/run/netns/$ov bridge fdb add 02:42:0a:00:00:04 dev vxlan0 dst 192.168.99.2 self permanent
+nsenter --net=/run/netns/$ov ip neigh add 10.0.0.5 lladdr 02:42:0a:00:00:05 dev vxlan0 nud permanent
+nsenter --net=/run/netns/$ov bridge fdb add 02:42:0a:00:00:05 dev vxlan0 dst 192.168.99.2 self permanent
+nsenter --net=/run/netns/$ov bridge fdb del 02:42:0a:00:00:0c dev vxlan0 dst 192.168.99.2 self
+nsenter --net=/run/netns/$ov ip neigh del 10.0.0.12 dev vxlan0" "$OUT"
+  # inspect --expect reads the same file with the same reader and finds the peers as apply made them.
+  expect_exit 0 ip netns exec "$PREFIX-node1" "$SWARMLB" -n "$ov" inspect --expect "/tmp/$PREFIX.docker.json"
+  assert_contains "$OUT" "no problems found"
+}

@@ -29,6 +29,9 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
         self.init(bytes: [0x02, 0x42, UInt8(v >> 24), UInt8(v >> 16 & 0xff), UInt8(v >> 8 & 0xff), UInt8(v & 0xff)])
     }
 
+    /// All zeros: the key of a VXLAN device's default destinations in its FDB, no peer's.
+    public static let zero = MACAddress(bytes: [0, 0, 0, 0, 0, 0])
+
     /// A random locally administered unicast address, as Docker 25+ gives an endpoint without one.
     public static func random() -> MACAddress {
         var bytes = (0..<6).map { _ in UInt8.random(in: 0...255) }

@@ -14,12 +14,22 @@ public struct OverlayNetwork: Sendable, Encodable, Equatable {
         public var netnsid: Int32?
     }
 
-    /// A remote task's entries: `address` from the neighbour entry, `vtep` from the FDB entry, both
-    /// keyed by `mac`; either is nil when its entry is missing.
+    /// A remote task's entries as this namespace holds them: `address` from the neighbour entry,
+    /// `vtep` from the FDB entry, both keyed by `mac`; either is nil when its entry is missing. What
+    /// `overlay peer add` makes (`OverlayPeer`) reads back as one with both.
     public struct Peer: Sendable, Encodable, Equatable {
-        public var address: String?
-        public var mac: String
-        public var vtep: String?
+        public var address: IPv4Address?
+        public var mac: MACAddress
+        public var vtep: IPv4Address?
+
+        enum CodingKeys: String, CodingKey { case address, mac, vtep }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encodeIfPresent(address?.description, forKey: .address)
+            try c.encode(mac.description, forKey: .mac)
+            try c.encodeIfPresent(vtep?.description, forKey: .vtep)
+        }
     }
 
     public var device: String
@@ -42,10 +52,11 @@ public struct OverlayNetwork: Sendable, Encodable, Equatable {
     /// What the overlay reads as its name in one-line problems: `vxlan0 (VNI 4097)`.
     public var label: String { device + (vni.map { " (VNI \($0))" } ?? "") }
 
-    /// The overlay networks of a namespace, one per vxlan device, from its links, neighbours and FDB;
-    /// `namespaces`: the namespace files by the id this namespace gives each.
+    /// The overlay networks of a namespace, one per vxlan device, from its links and each vxlan device's
+    /// neighbour and own FDB entries (as the overlay planner reads them); `namespaces`: the namespace
+    /// files by the id this namespace gives each.
     public static func all(
-        links: [LinkDetail], neighbours: [NeighbourEntry], fdb: [FDBEntry], namespaces: [Int32: String] = [:]
+        links: [LinkDetail], neighbours: [PeerNeighbour], fdb: [PeerForwarding], namespaces: [Int32: String] = [:]
     ) -> [OverlayNetwork] {
         links.filter { $0.kind == "vxlan" }.map { v in
             let settings = v.kindSettings
@@ -55,27 +66,20 @@ public struct OverlayNetwork: Sendable, Encodable, Equatable {
             let endpoints = links.filter { $0.master == v.master && v.master != nil && $0.name != v.name }.map {
                 Endpoint(device: $0.name, mtu: $0.mtu, namespace: $0.linkNetnsid.flatMap { namespaces[$0] }, netnsid: $0.linkNetnsid)
             }
-            // Docker's entries: permanent IPv4 neighbours with a MAC, and the device's own FDB entries with a VTEP.
-            let macByAddress = neighbours.filter { $0.device == v.name && $0.family == "inet" && $0.lladdr != nil }
-            let vtepByMAC = fdb.filter { $0.device == v.name && $0.destination != nil && $0.mac != nil && $0.mac != "00:00:00:00:00:00" }
-            var peers: [Peer] = []
-            var seen: [String: Int] = [:]
-            for n in macByAddress {
-                let mac = n.lladdr!
-                seen[mac] = peers.count
-                peers.append(Peer(address: n.destination, mac: mac, vtep: vtepByMAC.first { $0.mac == mac }?.destination))
+            // Docker's entries: the device's IPv4 neighbours, and its own FDB entries but the default destinations (MAC zero).
+            let vtepByMAC = fdb.filter { $0.device == v.name && $0.mac != MACAddress.zero }
+            var peers = neighbours.filter { $0.device == v.name }.map { n in
+                Peer(address: n.address, mac: n.mac, vtep: vtepByMAC.first { $0.mac == n.mac }?.destination)
             }
-            for e in vtepByMAC where seen[e.mac!] == nil {
-                seen[e.mac!] = peers.count
-                peers.append(Peer(address: nil, mac: e.mac!, vtep: e.destination))
-            }
+            var seen = Set(peers.map(\.mac))
+            for e in vtepByMAC where seen.insert(e.mac).inserted { peers.append(Peer(address: nil, mac: e.mac, vtep: e.destination)) }
             // By address (then MAC), so that the report does not follow the kernel's hash order.
             peers.sort { a, b in
-                switch (a.address.flatMap { try? IPv4Address(parsing: $0) }, b.address.flatMap { try? IPv4Address(parsing: $0) }) {
+                switch (a.address, b.address) {
                 case let (x?, y?) where x != y: return x < y
                 case (_?, nil): return true
                 case (nil, _?): return false
-                default: return a.mac < b.mac
+                default: return a.mac.bytes.lexicographicallyPrecedes(b.mac.bytes)
                 }
             }
             return OverlayNetwork(

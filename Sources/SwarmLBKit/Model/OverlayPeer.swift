@@ -26,14 +26,7 @@ public struct PeerNeighbour: Hashable, Sendable {
     public var mac: MACAddress
     public var device: String
     /// Whether the kernel holds it as permanent (NUD_PERMANENT); what swarmlb adds always is.
-    public var permanent: Bool
-
-    public init(address: IPv4Address, mac: MACAddress, device: String, permanent: Bool = true) {
-        self.address = address
-        self.mac = mac
-        self.device = device
-        self.permanent = permanent
-    }
+    public var permanent = true
 }
 
 /// A permanent forwarding entry of a VXLAN device's own table (`self`, not the bridge's):
@@ -42,12 +35,5 @@ public struct PeerForwarding: Hashable, Sendable {
     public var mac: MACAddress
     public var device: String
     public var destination: IPv4Address
-    public var permanent: Bool
-
-    public init(mac: MACAddress, device: String, destination: IPv4Address, permanent: Bool = true) {
-        self.mac = mac
-        self.device = device
-        self.destination = destination
-        self.permanent = permanent
-    }
+    public var permanent = true
 }

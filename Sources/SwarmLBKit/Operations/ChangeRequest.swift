@@ -19,6 +19,9 @@ public enum ChangeRequest: Hashable, Sendable {
     /// `apply`: the namespace holds what the intent says for its services, removing what they own
     /// and no longer name (with `prune`, also what apply owns and the intent does not name). `Reconciler`.
     case reconcile(LoadBalancerIntent, prune: Bool)
+    /// `apply --overlay`: the overlay namespace holds the peer entries of the set; with `prune`, the
+    /// entries it owns for an address no peer of the set holds are removed, FDB entry first.
+    case overlayPeers(NetNamespace, OverlayPeerSet, prune: Bool)
     /// `service add`: the intent's services exist as it says, planned by `apply`'s reconciler in
     /// its order, adding and updating only.
     case balance(LoadBalancerIntent)

@@ -79,9 +79,10 @@ public enum IngressTracer {
                     f.addresses.contains(where: {
                         $0.device == o.bridge && IPv4Subnet($0.address, prefixLength: $0.prefixLength).contains(address)
                     }),
-                    let vtep = o.peers.first(where: { $0.address == address.description && $0.vtep != nil })?.vtep
+                    let vtep = o.peers.first(where: { $0.address == address && $0.vtep != nil })?.vtep
                 else { continue }
-                return .init(address: address.description, node: vtep, overlay: reports[i].namespace ?? "", device: o.device, vni: o.vni)
+                return .init(
+                    address: address.description, node: vtep.description, overlay: reports[i].namespace ?? "", device: o.device, vni: o.vni)
             }
         }
         return nil

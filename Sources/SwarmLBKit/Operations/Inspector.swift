@@ -77,9 +77,13 @@ public struct Inspector {
             for directory in [NetNamespace.iprouteDirectory, NetNamespace.dockerDirectory] {
                 for (id, name) in links.namespaceIDs(in: directory) { paths[id] = directory + "/" + name }
             }
-            overlays = OverlayNetwork.all(
-                links: try links.details(), neighbours: try neighbours.neighbours(), fdb: try neighbours.forwardingEntries(),
-                namespaces: paths)
+            // The peers' entries as the overlay planner reads them: one reader for what is checked and what is changed.
+            var entries: ([PeerNeighbour], [PeerForwarding]) = ([], [])
+            for device in kinds.filter({ $0.value == "vxlan" }).keys.sorted() {
+                entries.0 += try neighbours.neighbours(device: device)
+                entries.1 += try neighbours.forwardingEntries(device: device)
+            }
+            overlays = OverlayNetwork.all(links: try links.details(), neighbours: entries.0, fdb: entries.1, namespaces: paths)
         }
         return Facts(
             marks: MarkRule.all(in: try firewall.dump(.mangle)),

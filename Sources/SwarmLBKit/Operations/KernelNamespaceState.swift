@@ -72,12 +72,16 @@ public final class KernelNamespaceState: NamespaceState {
 
     public func plan(link name: String) { plannedLinks.insert(name) }
 
-    /// Every IPv4 fwmark service (settings, no real servers), read in one IPVS dump.
+    /// Every IPv4 fwmark service (settings, no real servers), read in one IPVS dump; none where the kernel has no IPVS.
     public func fwmarkServices() throws(KernelError) -> [FirewallMark: IPVSService] {
         if let fwmarkTable { return fwmarkTable }
         var byMark: [FirewallMark: IPVSService] = [:]
         let services = try PhaseTimings.measure("read: IPVS services (one dump)") { () throws(KernelError) in
-            try kernel.ipvs().serviceSettings()
+            do throws(KernelError) { return try kernel.ipvs().serviceSettings() } catch {
+                // A kernel without IPVS holds no service: `apply --prune` of peers alone needs none (as inspect's empty columns).
+                guard case .ipvsUnavailable = error else { throw error }
+                return []
+            }
         }
         for s in services { if let mark = s.key.fwmark { byMark[mark] = s } }
         fwmarkTable = byMark

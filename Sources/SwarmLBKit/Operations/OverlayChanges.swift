@@ -37,14 +37,35 @@ extension OverlayPeer {
     public var deleteChanges: [KernelChange] { [.deleteForwardingEntry(fdbEntry), .deleteNeighbour(neighbour)] }
 }
 
-extension OverlayPeer {
-    /// The peers a node programs for a network (`apply --overlay`): every task whose `node` is another
-    /// node than `localNode`, its MAC derived from its address as Docker before 25.0 derives it.
-    /// Without `localNode`, this node is the task node among the addresses of the namespace the
-    /// thread is in (call before entering another).
-    public static func remote(of network: NetworkServices, localNode: IPv4Address?) throws -> [OverlayPeer] {
-        let tasks = (network.services.flatMap(\.tasks) + network.containers).filter { $0.node != nil }
-        guard !tasks.isEmpty else { return [] }
+extension OverlayPeerSet {
+    /// `apply --overlay --prune`: the removals of the entries the set owns (permanent neighbour entries
+    /// of its device in its subnet) for addresses neither a peer nor a task of unknown node holds, in
+    /// address order, each MAC's FDB entries (unless a peer uses that MAC) before its neighbour entry,
+    /// so that a run cut short leaves the neighbour entry, which names the address, for the next run.
+    func staleChanges(_ state: any NamespaceState) throws(KernelError) -> [KernelChange] {
+        guard let subnet else { return [] }
+        let addresses = Set(peers.map(\.address)).union(unplaced)
+        let macs = Set(peers.map(\.mac))
+        let fdb = try state.forwardingEntries(device)
+        let stale = try state.neighbours(device).filter { $0.permanent && subnet.contains($0.address) && !addresses.contains($0.address) }
+        var removed = Set<PeerForwarding>()  // two stale addresses on one MAC: its entries go once
+        return stale.sorted { $0.address < $1.address }.flatMap { n in
+            fdb.filter { $0.mac == n.mac && $0.permanent && !macs.contains($0.mac) && removed.insert($0).inserted }.map {
+                KernelChange.deleteForwardingEntry($0)
+            } + [.deleteNeighbour(n)]
+        }
+    }
+
+    /// The set a node programs for a network (`apply --overlay`): a peer for every task whose `node`
+    /// is another node than `localNode`, its MAC derived from its address as Docker before 25.0
+    /// derives it; the addresses of tasks whose node is not given are kept from pruning (they may be
+    /// on another node). Without `localNode`, this node is the task node among the addresses of the
+    /// namespace the thread is in (call before entering another).
+    public static func remote(of network: NetworkServices, localNode: IPv4Address?) throws -> OverlayPeerSet {
+        let all = network.services.flatMap(\.tasks) + network.containers
+        let tasks = all.filter { $0.node != nil }
+        var set = OverlayPeerSet(subnet: network.subnet, peers: [], unplaced: Set(all.filter { $0.node == nil }.map(\.ip)))
+        guard !tasks.isEmpty else { return set }
         let local: IPv4Address
         if let localNode {
             local = localNode
@@ -61,9 +82,10 @@ extension OverlayPeer {
             local = only
         }
         var seen = Set<IPv4Address>()
-        return tasks.compactMap { t in
+        set.peers = tasks.compactMap { t in
             guard let node = t.node, node != local, seen.insert(t.ip).inserted else { return nil }
             return OverlayPeer(address: t.ip, mac: MACAddress(derivedFrom: t.ip), vtep: node)
         }
+        return set
     }
 }

@@ -32,9 +32,7 @@ public enum OverlayCheck {
         let tasks = expected.services.flatMap { s in s.tasks.map { (s.name, $0) } } + expected.containers.map { ("", $0) }
         var byAddress: [IPv4Address: (service: String, task: NetworkServices.Task)] = [:]
         for (s, t) in tasks where byAddress[t.ip] == nil { byAddress[t.ip] = (s, t) }
-        let peerByAddress = Dictionary(
-            o.peers.compactMap { p in p.address.flatMap { try? IPv4Address(parsing: $0) }.map { ($0, p) } }, uniquingKeysWith: { a, _ in a }
-        )
+        let peerByAddress = Dictionary(o.peers.compactMap { p in p.address.map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
         var problems: [Problem] = []
         for (address, (_, task)) in byAddress.sorted(by: { $0.key < $1.key }) {
             guard let node = task.node, !localNode.contains(node) else { continue }
@@ -47,7 +45,7 @@ public enum OverlayCheck {
                     ))
                 continue
             }
-            if let vtep = peer.vtep, vtep != node.description {
+            if let vtep = peer.vtep, vtep != node {
                 problems.append(
                     Problem(
                         kind: .overlayPeerWrongVTEP,
@@ -63,7 +61,9 @@ public enum OverlayCheck {
                 problems.append(
                     Problem(
                         kind: .overlayPeerStale,
-                        message: "overlay \(name): entries for \(address) (\(peer.mac), node \(peer.vtep ?? "unknown")) but \(why)"))
+                        message:
+                            "overlay \(name): entries for \(address) (\(peer.mac), node \(peer.vtep?.description ?? "unknown")) but \(why)")
+                )
             }
         }
         return problems
@@ -75,11 +75,11 @@ public enum OverlayCheck {
         let name = label(o, nil)
         let overlayMTU = max(o.mtu ?? 0, o.bridgeMTU ?? 0)
         var problems: [Problem] = []
-        var seen: Set<String> = []
+        var seen: Set<IPv4Address> = []
         for p in o.peers {
-            guard let vtep = p.vtep, seen.insert(vtep).inserted, let node = try? IPv4Address(parsing: vtep) else { continue }
+            guard let vtep = p.vtep, seen.insert(vtep).inserted else { continue }
             let peer = p.address.map { "peer \($0)" } ?? "FDB entry \(p.mac)"
-            guard let way = host.route(to: node) else {
+            guard let way = host.route(to: vtep) else {
                 problems.append(
                     Problem(
                         kind: .vtepUnreachable, message: "overlay \(name): no route from the host to node \(vtep) (the VTEP of \(peer))"))

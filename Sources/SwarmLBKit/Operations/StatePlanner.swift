@@ -32,6 +32,9 @@ struct StatePlanner {
             return [try removeVIPAddress(address, except: [except])]
         case let .reconcile(intent, prune):
             return try Reconciler(intent: intent, scope: .file(prune: prune)).plan(state)
+        case let .overlayPeers(namespace, set, prune):
+            let stale = prune ? try set.staleChanges(state.elsewhere(namespace)) : []
+            return try (set.peers.flatMap(\.addChanges) + stale).map { c throws in try decide(.elsewhere(namespace, c)) }
         case .balance(let intent):
             return try Reconciler(intent: intent, scope: .command).plan(state)
         case .balanceIngress(let b):

@@ -145,7 +145,7 @@ public struct Transaction {
         requests.contains {
             switch $0 {
             case .change(let c): c.firewallEdit != nil
-            case .service, .real: false
+            case .service, .real, .overlayPeers: false
             default: true
             }
         }

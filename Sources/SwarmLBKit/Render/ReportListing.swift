@@ -88,7 +88,9 @@ public enum ReportListing {
         out +=
             o.peers.isEmpty
             ? "no peers\n"
-            : TextTable.render(["PEER", "MAC", "VTEP"], o.peers.map { [$0.address ?? "NONE", $0.mac, $0.vtep ?? "NONE"] })
+            : TextTable.render(
+                ["PEER", "MAC", "VTEP"],
+                o.peers.map { [$0.address?.description ?? "NONE", $0.mac.description, $0.vtep?.description ?? "NONE"] })
         return out
     }
 }
