@@ -29,7 +29,9 @@ final class RuleCodecExactnessTests: XCTestCase {
             ? nil
             : .init(mask: .random(in: 1...0x3f, using: &g), compare: .random(in: 0...0x3f, using: &g), negated: Bool.random(using: &g))
         return [
-            .mark(value: .random(in: 0...UInt32.max, using: &g), mask: .random(in: 0...UInt32.max, using: &g), negated: Bool.random(using: &g)),
+            .mark(
+                value: .random(in: 0...UInt32.max, using: &g), mask: .random(in: 0...UInt32.max, using: &g),
+                negated: Bool.random(using: &g)),
             .ports(.tcp, source: ports(), destination: ports(), tcpFlags: flags),
             .ports(.udp, source: ports(), destination: ports()),
         ]

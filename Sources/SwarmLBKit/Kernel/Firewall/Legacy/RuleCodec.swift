@@ -308,7 +308,8 @@ enum RuleCodec {
             let payload = UnsafeRawBufferPointer(start: raw + offset + matchHeader, count: size - matchHeader)
             var m = decodeMatch(name: name, revision: revision, payload)
             if spelled, case let .opaque(n, r, d, _) = m {
-                m = .opaque(name: n, revision: r, data: d, printed: .init(XtablesPrinter.text(record: raw + offset, ip: raw, target: false)))
+                let text = XtablesPrinter.text(record: raw + offset, ip: raw, target: false)
+                m = .opaque(name: n, revision: r, data: d, printed: .init(text))
             }
             rule.matches.append(m)
             offset += size
