@@ -105,7 +105,9 @@ struct InspectCommand: ParsableCommand {
             let names = try table.map { [$0] } ?? (save ? firewall.existingTables() : [.filter])
             let dumps = try names.map { try firewall.dump($0) }
             if common.json { return try session.printJSON(dumps.map(JSONViews.Table.init)) }
-            print(save ? IPTablesListing.save(dumps, backend: firewall.kind) : dumps.map(IPTablesListing.rules).joined(), terminator: "")
+            var out = TextBuffer(capacity: 0)
+            out.write(save ? IPTablesListing.save(dumps, backend: firewall.kind) : dumps.map(IPTablesListing.rules).joined())
+            try Session.write(out)
         }
     }
 

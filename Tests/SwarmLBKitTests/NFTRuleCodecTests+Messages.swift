@@ -1,3 +1,4 @@
+import CNFTables
 import XCTest
 
 @testable import SwarmLBKit
@@ -46,6 +47,34 @@ extension NFTRuleCodecTests {
             let (direct, libnftnl) = readings(expressions)
             XCTAssertEqual(direct?.expressions, expressions)
             XCTAssertEqual(direct, libnftnl)
+        }
+    }
+
+    /// nft's limit (iptables-nft 1.8.9 writes `-m limit` so) is read directly as libnftnl reads it, its
+    /// text too: every unit, a burst, bytes and packets, a unit libnftnl has no name for.
+    func testLimitIsReadAsLibnftnlReadsIt() throws {
+        for (rate, unit, burst, type, flags) in [
+            (5, 60, 5, 0, 0), (1, 1, 0, 0, 0), (1000, 86400, 3, 1, 0), (7, 3600, 1, 0, 1), (2, 604800, 9, 0, 0), (3, 7, 2, 0, 0),
+        ] as [(UInt64, UInt64, UInt32, UInt32, UInt32)] {
+            let r = try XCTUnwrap(nftnl_rule_alloc())
+            defer { nftnl_rule_free(r) }
+            nftnl_rule_set_str(r, UInt16(NFTNL_RULE_TABLE.rawValue), "mangle")
+            nftnl_rule_set_str(r, UInt16(NFTNL_RULE_CHAIN.rawValue), "INPUT")
+            let e = try XCTUnwrap(nftnl_expr_alloc("limit"))
+            nftnl_expr_set_u64(e, UInt16(NFTNL_EXPR_LIMIT_RATE), rate)
+            nftnl_expr_set_u64(e, UInt16(NFTNL_EXPR_LIMIT_UNIT), unit)
+            nftnl_expr_set_u32(e, UInt16(NFTNL_EXPR_LIMIT_BURST), burst)
+            nftnl_expr_set_u32(e, UInt16(NFTNL_EXPR_LIMIT_TYPE), type)
+            nftnl_expr_set_u32(e, UInt16(NFTNL_EXPR_LIMIT_FLAGS), flags)
+            nftnl_rule_add_expr(r, e)
+            var buffer = [CChar](repeating: 0, count: 8192)
+            buffer.withUnsafeMutableBufferPointer { buf in
+                let nlh = nftnl_nlmsg_build_hdr(buf.baseAddress, UInt16(NFT_MSG_NEWRULE.rawValue), UInt16(NFPROTO_IPV4), 0, 1)!
+                nftnl_rule_nlmsg_build_payload(nlh, r)
+                let direct = NFTRuleMessage.rule(UnsafePointer(nlh))
+                XCTAssertNotNil(direct)
+                XCTAssertEqual(direct, NFTables.libnftnlRule(UnsafePointer(nlh)), "rate \(rate)/\(unit) burst \(burst)")
+            }
         }
     }
 }

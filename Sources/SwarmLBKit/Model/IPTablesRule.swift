@@ -61,8 +61,9 @@ public struct IPTablesRule: Hashable, Sendable {
         case ipvs(IPVSMatch)
         /// `-m addrtype [--src-type T] [--dst-type T]`.
         case addrtype(source: AddressTypes, destination: AddressTypes)
-        /// A match swarmlb does not decode, kept byte for byte so it is never dropped.
-        case opaque(name: String, revision: UInt8, data: [UInt8])
+        /// A match swarmlb does not decode, kept byte for byte so it is never dropped, with its
+        /// printed text (` -m NAME OPTIONS`) when the reader found a libxtables plugin for it.
+        case opaque(name: String, revision: UInt8, data: [UInt8], printed: PrintedText = .unprinted)
         /// nf_tables expressions that map to no iptables match (a rule nft itself wrote, say),
         /// as `nft --debug=netlink` prints them; shown, compared and deleted, never written.
         case unmapped(String)
@@ -84,8 +85,21 @@ public struct IPTablesRule: Hashable, Sendable {
         case jump(String)
         /// No target: the rule only counts.
         case none
-        /// A target swarmlb does not decode, kept byte for byte.
-        case opaque(name: String, revision: UInt8, data: [UInt8])
+        /// A target swarmlb does not decode, kept byte for byte, with its printed text
+        /// (` -j NAME OPTIONS`) when the reader found a libxtables plugin for it.
+        case opaque(name: String, revision: UInt8, data: [UInt8], printed: PrintedText = .unprinted)
+    }
+
+    /// How iptables' own extension plugin prints an opaque match or target, as the reader asked it:
+    /// a function of the extension's bytes (and the rule's IP part), so it takes no part in
+    /// comparing rules: a rule read with it equals the same rule read or built without it.
+    public struct PrintedText: Hashable, Sendable {
+        public var text: String?
+        public init(_ text: String?) { self.text = text }
+        /// Not printed: no plugin prints the extension (it is shown marked), or nobody asked.
+        public static let unprinted = PrintedText(nil)
+        public static func == (_: PrintedText, _: PrintedText) -> Bool { true }
+        public func hash(into hasher: inout Hasher) {}
     }
 
     /// A port or port range of a tcp/udp match.

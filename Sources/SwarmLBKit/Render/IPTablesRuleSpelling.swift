@@ -3,38 +3,43 @@
 extension IPTablesRule {
     /// The rule as `iptables -S` prints it after `-A CHAIN`.
     public var specification: String {
-        var parts: [String] = []
-        func add(_ field: Negations, _ text: String) { parts.append(negated.contains(field) ? "! " + text : text) }
-        if let s = source { add(.source, "-s " + (sourceMask.map { "\(s.network)/\(IPv4Address($0))" } ?? "\(s)")) }
-        if let d = destination { add(.destination, "-d " + (destinationMask.map { "\(d.network)/\(IPv4Address($0))" } ?? "\(d)")) }
-        if let i = inInterface { add(.inInterface, "-i \(i)") }
-        if let o = outInterface { add(.outInterface, "-o \(o)") }
-        if let p = proto { add(.proto, "-p \(ProtocolName.name(p))") }
-        if fragment { add(.fragment, "-f") }
-        // Extensions swarmlb does not decode are spelled by their own libxtables printer, which reads the IP part too.
-        var ip: [UInt8]?
-        func ipPart() -> [UInt8] {
-            if let ip { return ip }
-            ip = RuleCodec.ipPart(self)
-            return ip!
+        var out = ""
+        write(to: &out)
+        return out.isEmpty ? out : String(out.dropFirst())
+    }
+
+    /// Appends the rule's words to `out`, each with its leading space (a listing builds one string).
+    func write(to out: inout String) {
+        func add(_ field: Negations, _ text: String) {
+            out += negated.contains(field) ? " ! " : " "
+            out += text
         }
+        if let s = source { add(.source, "-s " + Self.address(s, sourceMask)) }
+        if let d = destination { add(.destination, "-d " + Self.address(d, destinationMask)) }
+        if let i = inInterface { add(.inInterface, "-i " + i) }
+        if let o = outInterface { add(.outInterface, "-o " + o) }
+        if let p = proto { add(.proto, "-p " + ProtocolName.name(p)) }
+        if fragment { add(.fragment, "-f") }
         for m in matches {
-            if case let .opaque(name, revision, data) = m,
-                let text = XtablesPrinter.match(XTExtension(name: name, revision: revision, payload: data), ip: ipPart())
-            {
-                parts.append(String(text.dropFirst()))
+            // An extension swarmlb does not decode: the text its libxtables plugin printed when it was read.
+            if case let .opaque(_, _, _, printed) = m, let text = printed.text {
+                out += text
             } else {
-                parts.append(m.specification)
+                out += " "
+                out += m.specification
             }
         }
-        if case let .opaque(name, revision, data) = target,
-            let text = XtablesPrinter.target(XTExtension(name: name, revision: revision, payload: data), ip: ipPart())
-        {
-            parts.append(String(text.dropFirst()))
+        if case let .opaque(_, _, _, printed) = target, let text = printed.text {
+            out += text
         } else if let t = target.specification {
-            parts.append(goto ? "-g" + t.dropFirst(2) : t)
+            out += goto ? " -g" + t.dropFirst(2) : " " + t
         }
-        return parts.joined(separator: " ")
+    }
+
+    /// `10.0.0.2/32`, or the dotted mask when it is no prefix.
+    private static func address(_ subnet: IPv4Subnet, _ mask: UInt32?) -> String {
+        guard let mask else { return subnet.description }
+        return subnet.network.description + "/" + IPv4Address(mask).description
     }
 }
 
@@ -67,7 +72,7 @@ extension IPTablesRule.Match {
             if !source.isEmpty { s += " --src-type \(source.text)" }
             if !destination.isEmpty { s += " --dst-type \(destination.text)" }
             return s
-        case let .opaque(name, revision, data):
+        case let .opaque(name, revision, data, _):
             return "-m \(name) [undecoded revision \(revision): \(data.hexString)]"
         case .unmapped(let expressions):
             return "[unsupported nft expressions: \(expressions)]"
@@ -121,7 +126,7 @@ extension IPTablesRule.Target {
         case .redirect(let r): return "-j REDIRECT" + r.toPorts + r.flags
         case .jump(let chain): return "-j \(chain)"
         case .none: return nil
-        case let .opaque(name, revision, data): return "-j \(name) [undecoded revision \(revision): \(data.hexString)]"
+        case let .opaque(name, revision, data, _): return "-j \(name) [undecoded revision \(revision): \(data.hexString)]"
         }
     }
 }

@@ -92,7 +92,7 @@ final class IPTablesTable {
                 let counters = builtin ? policyCounters(of: chain) : (0, 0)
                 return IPTablesDump.Chain(
                     name: chain, policy: builtin ? policy(of: chain) : nil,
-                    packets: counters.0, bytes: counters.1, rules: rules(in: chain))
+                    packets: counters.0, bytes: counters.1, rules: rules(in: chain, spelled: true))
             })
     }
 
@@ -106,12 +106,14 @@ final class IPTablesTable {
         return names.split(separator: "\n").compactMap { FirewallTable(rawValue: String($0)) }
     }
 
-    /// The rules of a chain, in order.
-    func rules(in chain: String) -> [IPTablesRule] {
+    /// The rules of a chain, in order; `spelled`: extensions swarmlb does not decode carry
+    /// libxtables' text (for listing; planning compares bytes and needs none).
+    func rules(in chain: String, spelled: Bool = false) -> [IPTablesRule] {
         var result: [IPTablesRule] = []
         var e = iptc_first_rule(chain, handle)
         while let entry = e {
-            result.append(RuleCodec.decode(entry, targetName: String(cString: iptc_get_target(entry, handle))))
+            let target = String(cString: iptc_get_target(entry, handle))
+            result.append(RuleCodec.decode(entry, targetName: target, spelled: spelled))
             e = iptc_next_rule(entry, handle)
         }
         return result

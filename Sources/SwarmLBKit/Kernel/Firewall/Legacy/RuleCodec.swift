@@ -161,7 +161,7 @@ enum RuleCodec {
                 $0.dest = destination.rawValue
             }
             return padded("addrtype", 1, info)
-        case let .opaque(name, revision, data):
+        case let .opaque(name, revision, data, _):
             return XTExtension(name: name, revision: revision, payload: data)
         case .unmapped:
             // Read from nf_tables and not understood: there are no bytes to write. The empty
@@ -192,7 +192,7 @@ enum RuleCodec {
             return padded("REDIRECT", 0, compatRange(r))
         case .jump, .none:
             return nil
-        case let .opaque(name, revision, data):
+        case let .opaque(name, revision, data, _):
             return XTExtension(name: name, revision: revision, payload: data)
         }
     }
@@ -281,8 +281,9 @@ enum RuleCodec {
     // MARK: decoding
 
     /// Decodes an entry read through libiptc; `targetName` is libiptc's view of the target
-    /// (a verdict, a chain name, or an extension name).
-    static func decode(_ entry: UnsafePointer<ipt_entry>, targetName: String) -> IPTablesRule {
+    /// (a verdict, a chain name, or an extension name). `spelled`: each extension left opaque gets
+    /// its printed text from libxtables, its record and the entry's IP part passed in place.
+    static func decode(_ entry: UnsafePointer<ipt_entry>, targetName: String, spelled: Bool = false) -> IPTablesRule {
         let e = entry.pointee
         let raw = UnsafeRawPointer(entry)
         var rule = IPTablesRule(target: .none)
@@ -305,7 +306,12 @@ enum RuleCodec {
             let (size, name, revision) = recordHeader(raw + offset)
             guard size >= matchHeader else { break }
             let payload = UnsafeRawBufferPointer(start: raw + offset + matchHeader, count: size - matchHeader)
-            rule.matches.append(decodeMatch(name: name, revision: revision, payload))
+            var m = decodeMatch(name: name, revision: revision, payload)
+            if spelled, case let .opaque(n, r, d, _) = m {
+                let text = XtablesPrinter.text(record: raw + offset, ip: raw, target: false)
+                m = .opaque(name: n, revision: r, data: d, printed: .init(text))
+            }
+            rule.matches.append(m)
             offset += size
         }
         let (tsize, tname, trevision) = recordHeader(raw + Int(e.target_offset))
@@ -316,6 +322,10 @@ enum RuleCodec {
             rule.target = targetName.isEmpty ? .none : .jump(targetName)
         } else {
             rule.target = decodeTarget(name: tname, revision: trevision, tpayload)
+            if spelled, case let .opaque(n, r, d, _) = rule.target {
+                let text = XtablesPrinter.text(record: raw + Int(e.target_offset), ip: raw, target: true)
+                rule.target = .opaque(name: n, revision: r, data: d, printed: .init(text))
+            }
         }
         return rule
     }
@@ -391,11 +401,22 @@ enum RuleCodec {
         return padded("limit", 0, info)
     }
 
-    /// The record bytes (header, payload) of a match extension, as an entry holds them.
-    static func matchRecord(_ x: XTExtension) -> [UInt8] { record(header: matchHeader, x) }
-
-    /// The record bytes (header, payload) of a target extension, as an entry holds them.
-    static func targetRecord(_ x: XTExtension) -> [UInt8] { record(header: targetHeader, x) }
+    /// `body` given the record (header, payload) of a match or target extension as an entry holds
+    /// it, built on the stack.
+    static func withRecord<R>(
+        name: String, revision: UInt8, payload: [UInt8], target: Bool, _ body: (UnsafeRawPointer) -> R
+    ) -> R {
+        let header = target ? targetHeader : matchHeader
+        let total = Int(swlb_xt_align(UInt32(header + payload.count)))
+        return withUnsafeTemporaryAllocation(byteCount: total, alignment: 8) { bytes in
+            bytes.initializeMemory(as: UInt8.self, repeating: 0)
+            bytes.storeBytes(of: UInt16(total), as: UInt16.self)
+            for (i, c) in name.utf8.prefix(28).enumerated() { bytes[2 + i] = c }
+            bytes[header - 1] = revision
+            payload.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: bytes[header..<header + $0.count]).copyMemory(from: $0) }
+            return body(UnsafeRawPointer(bytes.baseAddress!))
+        }
+    }
 
     /// The ipt_ip part of `rule`'s entry (addresses, interfaces, protocol, inversions), as the
     /// extensions' printers read it.
@@ -407,23 +428,64 @@ enum RuleCodec {
 
     /// A decoded match only when it encodes back to exactly the kernel's bytes: a field swarmlb does not
     /// model (a flag, an option, another state bit) leaves the match opaque, for libxtables to print.
+    /// The kinds `encodesExactly` checks byte by byte skip the re-encoding.
     private static func decodeMatch(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match {
-        let m = decodeMatchFields(name: name, revision: revision, payload)
-        if case .opaque = m { return m }
-        let x = xtExtension(m)
-        return x.name == name && x.revision == revision && x.payload.elementsEqual(payload)
-            ? m : .opaque(name: name, revision: revision, data: Array(payload))
+        if let m = decodeMatchFields(name: name, revision: revision, payload),
+            encodesExactly(m, payload) || reencodes(m, name: name, revision: revision, payload)
+        {
+            return m
+        }
+        return .opaque(name: name, revision: revision, data: Array(payload))
     }
 
-    private static func decodeMatchFields(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match {
-        let opaque = IPTablesRule.Match.opaque(name: name, revision: revision, data: Array(payload))
+    /// Whether `m`, decoded from `payload`, encodes back to exactly these bytes (name and revision too).
+    static func reencodes(_ m: IPTablesRule.Match, name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> Bool {
+        let x = xtExtension(m)
+        return x.name == name && x.revision == revision && x.payload.elementsEqual(payload)
+    }
+
+    /// Whether `t`, decoded from `payload`, encodes back to exactly these bytes (name and revision too).
+    static func reencodes(_ t: IPTablesRule.Target, name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> Bool {
+        guard let x = xtExtension(t) else { return false }
+        return x.name == name && x.revision == revision && x.payload.elementsEqual(payload)
+    }
+
+    /// A byte check standing for `reencodes` where it is cheap and sure (the mark, tcp and udp matches,
+    /// most of a listing): the payload has exactly the padded size and every byte the decoder does not
+    /// read back into a field is as the encoder writes it. False means only "not checked here".
+    /// RuleCodecExactnessTests holds that it never says true where `reencodes` says false.
+    static func encodesExactly(_ m: IPTablesRule.Match, _ payload: UnsafeRawBufferPointer) -> Bool {
+        func zero(_ from: Int) -> Bool { payload[from...].allSatisfy { $0 == 0 } }
+        switch m {
+        case .mark(_, _, let negated):
+            // mark, mask, invert (0 or 1), then padding.
+            return payload.count == Int(swlb_xt_align(swlb_xt_mark_mtinfo1_size())) && payload[8] == (negated ? 1 : 0) && zero(9)
+        case .ports(.tcp, _, _, let flags):
+            // ports, option (0), flag mask and compare (both zero when no --tcp-flags), invflags, then padding.
+            return payload.count == Int(swlb_xt_align(swlb_xt_tcp_size())) && (flags != nil || payload[10] == 0) && zero(12)
+        case .ports(.udp, _, _, _):
+            // ports, invflags, then padding.
+            return payload.count == Int(swlb_xt_align(swlb_xt_udp_size())) && zero(9)
+        default:
+            return false
+        }
+    }
+
+    /// As `encodesExactly`, for targets: MARK revision 2 (mark and mask fill its payload).
+    static func encodesExactly(_ t: IPTablesRule.Target, _ payload: UnsafeRawBufferPointer) -> Bool {
+        if case .mark = t { return payload.count == Int(swlb_xt_align(swlb_xt_mark_tginfo2_size())) }
+        return false
+    }
+
+    /// The fields of a match swarmlb models; nil when it does not model this one.
+    static func decodeMatchFields(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match? {
         func range(_ r: (UInt16, UInt16), _ negated: Bool) -> IPTablesRule.PortRange? {
             r == (0, 0xffff) && !negated ? nil : .init(r.0, r.1, negated: negated)
         }
         switch (name, revision) {
         case ("tcp", 0):
             guard let t = load(payload, xt_tcp.self, size: swlb_xt_tcp_size()), t.invflags & ~0x07 == 0, t.option == 0
-            else { return opaque }
+            else { return nil }
             let flags =
                 t.flg_mask != 0 || t.invflags & 0x04 != 0
                 ? IPTablesRule.TCPFlags(mask: t.flg_mask, compare: t.flg_cmp, negated: t.invflags & 0x04 != 0) : nil
@@ -431,28 +493,28 @@ enum RuleCodec {
                 .tcp, source: range(t.spts, t.invflags & 0x01 != 0), destination: range(t.dpts, t.invflags & 0x02 != 0),
                 tcpFlags: flags)
         case ("udp", 0):
-            guard let u = load(payload, xt_udp.self, size: swlb_xt_udp_size()), u.invflags & ~0x03 == 0 else { return opaque }
+            guard let u = load(payload, xt_udp.self, size: swlb_xt_udp_size()), u.invflags & ~0x03 == 0 else { return nil }
             return .ports(.udp, source: range(u.spts, u.invflags & 0x01 != 0), destination: range(u.dpts, u.invflags & 0x02 != 0))
         case ("sctp", 0):
             let ports = UInt32(XT_SCTP_SRC_PORTS | XT_SCTP_DEST_PORTS)
             guard let c = load(payload, xt_sctp_info.self, size: swlb_xt_sctp_info_size()), c.flags & ~ports == 0,
                 c.invflags & ~c.flags == 0, c.chunk_match_type == 0, c.flag_count == 0
-            else { return opaque }
+            else { return nil }
             func given(_ flag: Int32, _ r: (UInt16, UInt16)) -> IPTablesRule.PortRange? {
                 c.flags & UInt32(flag) == 0 ? nil : .init(r.0, r.1, negated: c.invflags & UInt32(flag) != 0)
             }
             let m = IPTablesRule.Match.ports(
                 .sctp, source: given(XT_SCTP_SRC_PORTS, c.spts), destination: given(XT_SCTP_DEST_PORTS, c.dpts))
             // Only what libxt_sctp itself writes for these options reads as them (the unused fields as it leaves them).
-            return xtExtension(m).payload == Array(payload) ? m : opaque
+            return xtExtension(m).payload.elementsEqual(payload) ? m : nil
         case ("mark", 1):
-            guard let m = load(payload, xt_mark_mtinfo1.self, size: swlb_xt_mark_mtinfo1_size()) else { return opaque }
+            guard let m = load(payload, xt_mark_mtinfo1.self, size: swlb_xt_mark_mtinfo1_size()) else { return nil }
             return .mark(value: m.mark, mask: m.mask, negated: m.invert != 0)
         case ("conntrack", 3):
             let stateOnly = UInt16(XT_CONNTRACK_STATE), alias = UInt16(XT_CONNTRACK_STATE_ALIAS)
             guard let c = load(payload, xt_conntrack_mtinfo3.self, size: swlb_xt_conntrack_mtinfo3_size()),
                 c.match_flags & ~alias == stateOnly, c.invert_flags & ~stateOnly == 0
-            else { return opaque }
+            else { return nil }
             let states = IPTablesRule.ConntrackStates(rawValue: UInt32(c.state_mask))
             return c.match_flags & alias != 0
                 ? .state(states, negated: c.invert_flags != 0)
@@ -462,67 +524,67 @@ enum RuleCodec {
         case ("ipvs", 0):
             guard let v = load(payload, xt_ipvs_mtinfo.self, size: swlb_xt_ipvs_size()),
                 let method = IPVSMatch.Method(rawValue: v.fwd_method)
-            else { return opaque }
+            else { return nil }
             var m = IPVSMatch()
             m.given = .init(rawValue: v.bitmask)
             m.negated = .init(rawValue: v.invert)
             (m.proto, m.port, m.method, m.controlPort) = (v.l4proto, UInt16(bigEndian: v.vport), method, UInt16(bigEndian: v.vportctl))
             (m.address, m.mask) = (IPv4Address(UInt32(bigEndian: v.vaddr.ip)), UInt32(bigEndian: v.vmask.ip))
             // Only what libxt_ipvs itself writes reads as options (no stray bits, the unused fields zero).
-            return xtExtension(.ipvs(m)).payload == Array(payload) ? .ipvs(m) : opaque
+            return xtExtension(.ipvs(m)).payload.elementsEqual(payload) ? .ipvs(m) : nil
         case ("addrtype", 1):
             guard let a = load(payload, xt_addrtype_info_v1.self, size: swlb_xt_addrtype_v1_size()), a.flags == 0
-            else { return opaque }
+            else { return nil }
             return .addrtype(source: .init(rawValue: a.source), destination: .init(rawValue: a.dest))
         default:
-            return opaque
+            return nil
         }
     }
 
     /// A decoded target only when it encodes back to exactly the kernel's bytes (a NAT range with a
     /// port offset, say, stays opaque for libxtables to print).
     private static func decodeTarget(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Target {
-        let t = decodeTargetFields(name: name, revision: revision, payload)
-        if case .opaque = t { return t }
-        guard let x = xtExtension(t), x.name == name, x.revision == revision, x.payload.elementsEqual(payload) else {
-            return .opaque(name: name, revision: revision, data: Array(payload))
+        if let t = decodeTargetFields(name: name, revision: revision, payload),
+            encodesExactly(t, payload) || reencodes(t, name: name, revision: revision, payload)
+        {
+            return t
         }
-        return t
+        return .opaque(name: name, revision: revision, data: Array(payload))
     }
 
-    private static func decodeTargetFields(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Target {
-        let opaque = IPTablesRule.Target.opaque(name: name, revision: revision, data: Array(payload))
+    /// The fields of a target swarmlb models; nil when it does not model this one.
+    static func decodeTargetFields(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Target? {
         switch (name, revision) {
         case ("MARK", 2):
-            guard let m = load(payload, xt_mark_tginfo2.self, size: swlb_xt_mark_tginfo2_size()) else { return opaque }
+            guard let m = load(payload, xt_mark_tginfo2.self, size: swlb_xt_mark_tginfo2_size()) else { return nil }
             return .mark(value: m.mark, mask: m.mask)
         case ("SNAT", 2), ("DNAT", 2):
-            guard let r = load(payload, nf_nat_range2.self, size: swlb_nf_nat_range2_size()) else { return opaque }
+            guard let r = load(payload, nf_nat_range2.self, size: swlb_nf_nat_range2_size()) else { return nil }
             let range = natRange(
                 flags: r.flags, minIP: r.min_addr.ip, maxIP: r.max_addr.ip,
                 minPort: r.min_proto.all, maxPort: r.max_proto.all)
             return name == "SNAT" ? .snat(range) : .dnat(range)
         case ("SNAT", 1), ("DNAT", 1):
-            guard let r = load(payload, nf_nat_range.self, size: swlb_nf_nat_range_size()) else { return opaque }
+            guard let r = load(payload, nf_nat_range.self, size: swlb_nf_nat_range_size()) else { return nil }
             let range = natRange(
                 flags: r.flags, minIP: r.min_addr.ip, maxIP: r.max_addr.ip,
                 minPort: r.min_proto.all, maxPort: r.max_proto.all)
             return name == "SNAT" ? .snat(range) : .dnat(range)
         case ("SNAT", 0), ("DNAT", 0):
             guard let c = load(payload, nf_nat_ipv4_multi_range_compat.self, size: swlb_nat_compat_size()), c.rangesize == 1
-            else { return opaque }
+            else { return nil }
             let r = c.range
             let range = natRange(flags: r.flags, minIP: r.min_ip, maxIP: r.max_ip, minPort: r.min.all, maxPort: r.max.all)
             return name == "SNAT" ? .snat(range) : .dnat(range)
         case ("MASQUERADE", 0), ("REDIRECT", 0):
             guard let c = load(payload, nf_nat_ipv4_multi_range_compat.self, size: swlb_nat_compat_size()), c.rangesize == 1,
                 c.range.flags & UInt32(NF_NAT_RANGE_MAP_IPS) == 0
-            else { return opaque }
+            else { return nil }
             let r = c.range
             let range = natRange(flags: r.flags, minIP: r.min_ip, maxIP: r.max_ip, minPort: r.min.all, maxPort: r.max.all)
             return name == "MASQUERADE" ? .masquerade(range) : .redirect(range)
         default:
-            return opaque
+            return nil
         }
     }
 

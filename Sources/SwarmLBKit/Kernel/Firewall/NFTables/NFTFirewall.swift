@@ -24,7 +24,11 @@ public final class NFTFirewall: FirewallBackend {
     public func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
         guard let t = try nft.consistentRead(of: table.rawValue).table else { return IPTablesDump(absent: table) }
         var rules: [String: [IPTablesRule]] = [:]
-        for r in t.rules { rules[r.chain, default: []].append(NFTRuleCodec.decode(r.expressions, comment: r.comment)) }
+        for r in t.rules {
+            var rule = NFTRuleCodec.decode(r.expressions, comment: r.comment)
+            XtablesPrinter.spell(&rule)
+            rules[r.chain, default: []].append(rule)
+        }
         let builtin = table.builtinChains.map { name -> IPTablesDump.Chain in
             // A base chain iptables-nft has not needed yet lists as iptables does: ACCEPT, no counters.
             let c = t.chains.first { $0.name == name }
