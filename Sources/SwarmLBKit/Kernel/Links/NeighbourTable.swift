@@ -207,7 +207,7 @@ public final class NeighbourTable {
         header.ndm_state = UInt16(NUD_PERMANENT)
         header.ndm_flags = flags
         let create = replace.map { $0 ? NLM_F_CREATE | NLM_F_REPLACE : NLM_F_CREATE | NLM_F_EXCL } ?? 0
-        return try RouteRequest(type: Int32(type), flags: create, header: header, object: object)
+        return try RouteRequest(type: Int32(type), flags: create, header: header, object: object, size: 128)
     }
 
     private func dump(family: Int32) throws(KernelError) -> [RouteMessage] {
