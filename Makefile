@@ -39,7 +39,9 @@ demo: build
 # Benchmarks of a release build: inspect in the VM (bench/results.txt), apply in the VM against the
 # classic batch tools and Docker's way (bench/apply-results.txt; 4 GB for 10,000 services), then on
 # this machine one firewall commit of 10,000 mark rules against iptables-nft/legacy-restore
-# (bench/firewall-results.txt) and the resolver against knot and dnsmasq (bench/dns-results.txt).
+# (bench/firewall-results.txt), the resolver against knot and dnsmasq (bench/dns-results.txt), and the
+# overlay plane: 1,000 peers against ip/bridge, batch and one process per entry, and inspect --all of a
+# node of scripts/demo-cluster against the classic tools per namespace (bench/overlay-results.txt).
 # Linked -no-pie: a static executable with no load-time relocations (40,000 otherwise), which
 # emulation makes costly at every start (docs/benchmarks.md); the binaries lose ASLR, so only here.
 bench: deps
@@ -49,6 +51,7 @@ bench: deps
 	SWARMLB_VM_CPUS=1 SWARMLB_VM_MEM=4G Tests/vm/run 'SWARMLB=.build/release/swarmlb scripts/bench-apply'
 	scripts/bench-firewall
 	scripts/bench-dns
+	scripts/bench-overlay
 
 # libFuzzer on the DNS query parser (FUZZ_SECONDS, default 60); corpus seeds in Tests/fuzz/corpus. Then the
 # services-file readers against each other (ServicesFileFuzzTests) for as long, from a new seed.

@@ -386,3 +386,21 @@ test_inspect_addr_is_byte_identical_to_ip_o_addr() {
   assert_eq "$a" "$b" "ip -o addr show"
   python3 -c 'import json,sys; d=json.load(sys.stdin); assert any(x["device"]=="eth0" and x["local"]=="10.0.0.2" and x["prefix_length"]==32 and x["family"]=="inet" for x in d), d' <<<"$("$SWARMLB" -n "$ns" inspect addr --json)"
 }
+
+test_inspect_finds_the_resolvers_sockets_as_ss_does() {
+  ns=$(new_ns c); ip -n "$ns" link set lo up
+  # A bound UDP socket and a listening TCP one on 127.0.0.11 are a resolver's; a TCP connection (its
+  # two ends, on 127.0.0.11 too) and a bound TCP socket that does not listen are not listeners.
+  ip netns exec "$ns" python3 -c '
+import socket, time
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.11", 41000))
+t = socket.socket(); t.bind(("127.0.0.11", 41001)); t.listen()
+c = socket.create_connection(("127.0.0.11", 41001), source_address=("127.0.0.11", 41003)); a, _ = t.accept()
+b = socket.socket(); b.bind(("127.0.0.11", 41002))
+open("/tmp/'"$PREFIX"'.ready", "w").close(); time.sleep(30)' &
+  for _ in $(seq 50); do [ -e "/tmp/$PREFIX.ready" ] && break; sleep 0.1; done
+  assert_eq "41000 41001" "$(ip netns exec "$ns" ss -Hlnut4 src 127.0.0.11 | awk '{split($5, a, ":"); print a[2]}' | sort | xargs)" "ss's listeners"
+  expect_exit 3 "$SWARMLB" -n "$ns" inspect
+  assert_contains "$OUT" "a resolver listens on 127.0.0.11 (udp/41000, tcp/41001) but the nat chain DOCKER_OUTPUT that sends port 53 there is missing"
+  kill %1; rm -f "/tmp/$PREFIX.ready"
+}

@@ -1,7 +1,7 @@
 /// Performs kernel changes: a run of rule changes to one table as one firewall commit (one libiptc
-/// commit or one nf_tables batch); runs of consecutive IPVS changes, and of address changes, as
-/// pipelined netlink messages (sent without waiting for each answer, every answer checked); links
-/// and sysctls one at a time.
+/// commit or one nf_tables batch); runs of consecutive IPVS changes, of address changes, and of
+/// neighbour and FDB changes in one namespace (an overlay's peers), as pipelined netlink messages
+/// (sent without waiting for each answer, every answer checked); links and sysctls one at a time.
 struct ChangeExecutor {
     let kernel: Kernel
 
@@ -14,7 +14,7 @@ struct ChangeExecutor {
 
     /// Performs the steps in order (each a run of rule changes to one table, or one other change),
     /// calling `made` with the position of each step made. Consecutive one-change IPVS steps, and
-    /// address steps, go out as one pipelined run; `shouldStop` is asked before each run.
+    /// address steps, and neighbour and FDB steps of one namespace, go out as one pipelined run; `shouldStop` is asked before each run.
     /// Stops at the first failed run unless `keepGoing` (a rollback undoes all it can).
     func perform(
         _ steps: [[KernelChange]], keepGoing: Bool = false, made: (Int) -> Void = { _ in },
@@ -51,22 +51,44 @@ struct ChangeExecutor {
         return outcome
     }
 
-    /// The netlink socket a one-change step can be pipelined on, if any.
-    private enum PipelineKind { case ipvs, addresses }
+    /// The netlink socket a one-change step can be pipelined on, if any: neighbour tables by
+    /// namespace (nil: this one), as `apply --overlay` writes peers in the overlay namespace.
+    private enum PipelineKind: Equatable { case ipvs, addresses, neighbours(NetNamespace?) }
 
     private static func pipelineKind(_ step: [KernelChange]) -> PipelineKind? {
         guard step.count == 1 else { return nil }
         switch step[0] {
         case .addService, .updateService, .deleteService, .addReal, .updateReal, .deleteReal: return .ipvs
         case .addAddress, .deleteAddress: return .addresses
+        case .addNeighbour, .deleteNeighbour, .addForwardingEntry, .deleteForwardingEntry: return .neighbours(nil)
+        case let .elsewhere(ns, c) where neighbourWrite(c) != nil: return .neighbours(ns)
         default: return nil
         }
     }
 
-    /// A run of IPVS changes or of address changes (as `pipelineKind` groups them), pipelined.
+    /// A run of IPVS changes, of address changes, or of neighbour changes (as `pipelineKind` groups them), pipelined.
     private func pipeline(_ changes: [KernelChange]) throws(KernelError) -> NetlinkSocket.Outcome {
-        if Self.addressWrite(changes[0]) != nil { return try kernel.addresses().pipeline(changes.compactMap(Self.addressWrite)) }
-        return try kernel.ipvs().pipeline(changes.compactMap(Self.ipvsWrite))
+        switch Self.pipelineKind([changes[0]]) {
+        case .addresses: return try kernel.addresses().pipeline(changes.compactMap(Self.addressWrite))
+        case .neighbours(let ns):
+            let writes = changes.compactMap { c in
+                if case .elsewhere(_, let inner) = c { return Self.neighbourWrite(inner) }
+                return Self.neighbourWrite(c)
+            }
+            let target = try ns.map { ns throws(KernelError) in try kernel.kernel(in: ns) } ?? kernel
+            return try target.neighbours().pipeline(writes)
+        default: return try kernel.ipvs().pipeline(changes.compactMap(Self.ipvsWrite))
+        }
+    }
+
+    private static func neighbourWrite(_ change: KernelChange) -> NeighbourTable.Write? {
+        switch change {
+        case let .addNeighbour(n, replace): return .addNeighbour(n, replace: replace)
+        case .deleteNeighbour(let n): return .deleteNeighbour(n)
+        case let .addForwardingEntry(f, replace): return .addForwarding(f, replace: replace)
+        case .deleteForwardingEntry(let f): return .deleteForwarding(f)
+        default: return nil
+        }
     }
 
     private static func addressWrite(_ change: KernelChange) -> AddressTable.Write? {

@@ -121,48 +121,93 @@ public final class NeighbourTable {
 
     /// `ip neigh add|replace IP lladdr MAC dev DEV nud permanent`.
     public func add(_ n: PeerNeighbour, replace: Bool) throws(KernelError) {
-        let m = try message(RTM_NEWNEIGH, family: AF_INET, device: n.device, flags: 0, replace: replace, object: "neighbour \(n.address)")
-        try m.put(Int32(NDA_DST), address: n.address)
-        try m.put(Int32(NDA_LLADDR), bytes: n.mac.bytes)
-        try socket.request(m.message, operation: replace ? "replacing" : "adding", object: "neighbour \(n.address) on \(n.device)")
+        try pipeline([.addNeighbour(n, replace: replace)]).check()
     }
 
     /// `ip neigh del IP dev DEV`.
-    public func delete(_ n: PeerNeighbour) throws(KernelError) {
-        let m = try message(RTM_DELNEIGH, family: AF_INET, device: n.device, flags: 0, replace: nil, object: "neighbour \(n.address)")
-        try m.put(Int32(NDA_DST), address: n.address)
-        try socket.request(m.message, operation: "deleting", object: "neighbour \(n.address) on \(n.device)")
-    }
+    public func delete(_ n: PeerNeighbour) throws(KernelError) { try pipeline([.deleteNeighbour(n)]).check() }
 
     /// `bridge fdb add|replace MAC dev DEV dst VTEP self permanent`.
     public func add(_ f: PeerForwarding, replace: Bool) throws(KernelError) {
-        let m = try message(
-            RTM_NEWNEIGH, family: AF_BRIDGE, device: f.device, flags: UInt8(NTF_SELF), replace: replace, object: "fdb entry \(f.mac)")
-        try m.put(Int32(NDA_LLADDR), bytes: f.mac.bytes)
-        try m.put(Int32(NDA_DST), address: f.destination)
-        try socket.request(m.message, operation: replace ? "replacing" : "adding", object: "fdb entry \(f.mac) on \(f.device)")
+        try pipeline([.addForwarding(f, replace: replace)]).check()
     }
 
     /// `bridge fdb del MAC dev DEV dst VTEP self`.
-    public func delete(_ f: PeerForwarding) throws(KernelError) {
-        let m = try message(
-            RTM_DELNEIGH, family: AF_BRIDGE, device: f.device, flags: UInt8(NTF_SELF), replace: nil, object: "fdb entry \(f.mac)")
-        try m.put(Int32(NDA_LLADDR), bytes: f.mac.bytes)
-        try m.put(Int32(NDA_DST), address: f.destination)
-        try socket.request(m.message, operation: "deleting", object: "fdb entry \(f.mac) on \(f.device)")
+    public func delete(_ f: PeerForwarding) throws(KernelError) { try pipeline([.deleteForwarding(f)]).check() }
+
+    /// One change of the neighbour tables: `ip neigh add|replace|del` or `bridge fdb add|replace|del`.
+    enum Write {
+        case addNeighbour(PeerNeighbour, replace: Bool), deleteNeighbour(PeerNeighbour)
+        case addForwarding(PeerForwarding, replace: Bool), deleteForwarding(PeerForwarding)
+    }
+
+    /// Sends the changes without waiting for the kernel's answer to each (as `ip -batch` and
+    /// `bridge -batch` do): see `NetlinkSocket.pipeline`. Throws only when a message cannot be built
+    /// (nothing sent).
+    func pipeline(_ writes: [Write]) throws(KernelError) -> NetlinkSocket.Outcome {
+        var indexes: [String: Int32] = [:]  // a peer list names vxlan0 a thousand times: looked up once
+        var requests: [NetlinkSocket.Request] = []
+        requests.reserveCapacity(writes.count)
+        do throws(KernelError) {
+            for w in writes {
+                let device: String
+                switch w {
+                case .addNeighbour(let n, _), .deleteNeighbour(let n): device = n.device
+                case .addForwarding(let f, _), .deleteForwarding(let f): device = f.device
+                }
+                let index: Int32
+                if let known = indexes[device] {
+                    index = known
+                } else {
+                    index = try links.device(device).index
+                    indexes[device] = index
+                }
+                requests.append(try request(w, index: index))
+            }
+        } catch {
+            for r in requests { nlmsg_free(r.message) }
+            throw error
+        }
+        return socket.pipeline(requests)
+    }
+
+    private func request(_ write: Write, index: Int32) throws(KernelError) -> NetlinkSocket.Request {
+        switch write {
+        case let .addNeighbour(n, replace):
+            let m = try message(RTM_NEWNEIGH, family: AF_INET, index: index, flags: 0, replace: replace, object: "neighbour \(n.address)")
+            try m.put(Int32(NDA_DST), address: n.address)
+            try m.put(Int32(NDA_LLADDR), bytes: n.mac.bytes)
+            return .init(message: m.message, operation: replace ? "replacing" : "adding", object: "neighbour \(n.address) on \(n.device)")
+        case .deleteNeighbour(let n):
+            let m = try message(RTM_DELNEIGH, family: AF_INET, index: index, flags: 0, replace: nil, object: "neighbour \(n.address)")
+            try m.put(Int32(NDA_DST), address: n.address)
+            return .init(message: m.message, operation: "deleting", object: "neighbour \(n.address) on \(n.device)")
+        case let .addForwarding(f, replace):
+            let m = try message(
+                RTM_NEWNEIGH, family: AF_BRIDGE, index: index, flags: UInt8(NTF_SELF), replace: replace, object: "fdb entry \(f.mac)")
+            try m.put(Int32(NDA_LLADDR), bytes: f.mac.bytes)
+            try m.put(Int32(NDA_DST), address: f.destination)
+            return .init(message: m.message, operation: replace ? "replacing" : "adding", object: "fdb entry \(f.mac) on \(f.device)")
+        case .deleteForwarding(let f):
+            let m = try message(
+                RTM_DELNEIGH, family: AF_BRIDGE, index: index, flags: UInt8(NTF_SELF), replace: nil, object: "fdb entry \(f.mac)")
+            try m.put(Int32(NDA_LLADDR), bytes: f.mac.bytes)
+            try m.put(Int32(NDA_DST), address: f.destination)
+            return .init(message: m.message, operation: "deleting", object: "fdb entry \(f.mac) on \(f.device)")
+        }
     }
 
     /// A neighbour message for a device: permanent, created (or replaced) when `replace` is not nil.
     private func message(
-        _ type: Int, family: Int32, device: String, flags: UInt8, replace: Bool?, object: String
+        _ type: Int, family: Int32, index: Int32, flags: UInt8, replace: Bool?, object: String
     ) throws(KernelError) -> RouteRequest {
         var header = ndmsg()
         header.ndm_family = UInt8(family)
-        header.ndm_ifindex = try links.device(device).index
+        header.ndm_ifindex = index
         header.ndm_state = UInt16(NUD_PERMANENT)
         header.ndm_flags = flags
         let create = replace.map { $0 ? NLM_F_CREATE | NLM_F_REPLACE : NLM_F_CREATE | NLM_F_EXCL } ?? 0
-        return try RouteRequest(type: Int32(type), flags: create, header: header, object: object)
+        return try RouteRequest(type: Int32(type), flags: create, header: header, object: object, size: 128)
     }
 
     private func dump(family: Int32) throws(KernelError) -> [RouteMessage] {

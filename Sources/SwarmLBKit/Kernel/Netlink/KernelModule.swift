@@ -3,8 +3,19 @@ import Glibc
 /// Loads a kernel module the way ipvsadm does when IPVS is missing: by running
 /// `/sbin/modprobe -q -- NAME` (the kernel offers no other loader for an unloaded module).
 enum KernelModule {
-    /// Returns true when modprobe exited 0.
+    /// Each module's outcome, once per process: modules are the kernel's, not a namespace's, so
+    /// `inspect --all` on a kernel without IPVS runs modprobe once, not once per namespace.
+    nonisolated(unsafe) private static var outcomes: [String: Bool] = [:]
+
+    /// Returns true when modprobe exited 0 (now or at this process's earlier attempt).
     static func load(_ name: String) -> Bool {
+        if let known = outcomes[name] { return known }
+        let loaded = run(name)
+        outcomes[name] = loaded
+        return loaded
+    }
+
+    private static func run(_ name: String) -> Bool {
         let candidates = ["/sbin/modprobe", "/usr/sbin/modprobe"]
         guard let modprobe = candidates.first(where: { access($0, X_OK) == 0 }) else { return false }
         var pid: pid_t = 0

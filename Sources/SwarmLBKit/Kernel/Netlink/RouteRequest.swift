@@ -8,16 +8,30 @@ struct RouteRequest {
     let message: OpaquePointer
     private let object: String
 
-    /// A message of `type` with `flags` (NLM_F_CREATE, ...) and `header` (ifinfomsg, ndmsg) as its fixed part.
-    init<Header>(type: Int32, flags: Int32, header: Header, object: String) throws(KernelError) {
+    /// A message of `type` with `flags` (NLM_F_CREATE, ...) and `header` (ifinfomsg, ndmsg) as its fixed
+    /// part, in a buffer of `size` bytes (nil: libnl's default, a page; a pipelined run of a thousand
+    /// small messages would otherwise zero a page for each).
+    init<Header>(type: Int32, flags: Int32, header: Header, object: String, size: Int? = nil) throws(KernelError) {
         self.object = object
-        guard let m = nlmsg_alloc_simple(type, flags) else { throw .netlink(operation: "allocating", object: object, errno: ENOMEM) }
+        guard let m = size.map({ Self.sized($0, type: type, flags: flags) }) ?? nlmsg_alloc_simple(type, flags) else {
+            throw .netlink(operation: "allocating", object: object, errno: ENOMEM)
+        }
         message = m
         var h = header
         guard nlmsg_append(m, &h, MemoryLayout<Header>.size, Int32(NLMSG_ALIGNTO)) == 0 else {
             nlmsg_free(m)
             throw .netlink(operation: "allocating", object: object, errno: ENOMEM)
         }
+    }
+
+    /// nlmsg_alloc_simple's message (port and sequence 0: libnl's "fill in when sent") in `size` bytes.
+    private static func sized(_ size: Int, type: Int32, flags: Int32) -> OpaquePointer? {
+        guard let m = nlmsg_alloc_size(size) else { return nil }
+        if nlmsg_put(m, 0, 0, type, 0, flags) == nil {
+            nlmsg_free(m)
+            return nil
+        }
+        return m
     }
 
     /// Appends raw bytes to the message (a nested ifinfomsg, as veth's peer carries).
