@@ -56,7 +56,8 @@ final class DockerNetworkInspectTests: XCTestCase {
                         {"Name": "my-web.1.aaa", "EndpointID": "e2", "EndpointIP": "10.0.0.3/24", "Info": {}},
                         {"Name": "my-web.2.bbb", "EndpointID": "e3", "EndpointIP": "10.0.0.4", "Info": {}}]},
                     "my-rr": {"VIP": "<nil>", "Ports": [], "LocalLBIndex": 258, "Tasks": null}
-                }
+                },
+                "Peers": [{"Name": "892eab1eb5f0", "IP": "192.168.99.2"}, {"Name": "72d3b898d803", "IP": "192.168.99.1"}]
             },
             {"Name": "other", "IPAM": {"Config": [{"Subnet": "10.1.0.0/24"}]},
              "Services": {"api": {"VIP": "10.1.0.2", "LocalLBIndex": 259, "Tasks": [{"Name": "api.1.ccc", "EndpointIP": "10.1.0.3"}]},
@@ -69,6 +70,8 @@ final class DockerNetworkInspectTests: XCTestCase {
         let networks = try ServicesFile.parseNetworks(Self.small, file: "n.json")
         XCTAssertEqual(networks.map(\.network), ["my-network", "other", "bridge"])
         XCTAssertEqual(networks[0].subnet?.description, "10.0.0.0/24", "the IPv4 subnet of IPAM.Config")
+        XCTAssertEqual(networks[0].nodes.map(\.description), ["192.168.99.2", "192.168.99.1"], "Peers[].IP: the network's nodes")
+        XCTAssertEqual(networks[1].nodes, [], "no Peers")
         XCTAssertEqual(
             networks[0].containers,
             [
