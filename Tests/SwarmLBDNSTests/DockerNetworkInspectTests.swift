@@ -47,7 +47,7 @@ final class DockerNetworkInspectTests: XCTestCase {
         [
             {
                 "Name": "my-network",
-                "Id": "x",
+                "Id": "x", "Peers": [{"Name": "892eab1eb5f0", "IP": "192.168.99.2"}, {"Name": "72d3b898d803", "IP": "192.168.99.1"}],
                 "IPAM": {"Driver": "default", "Options": null, "Config": [{"Subnet": "fd00::/64"}, {"Subnet": "10.0.0.0/24", "Gateway": "10.0.0.1"}]},
                 "Services": {
                     "": {"VIP": "<nil>", "Ports": [], "LocalLBIndex": 0, "Tasks": [
@@ -56,8 +56,7 @@ final class DockerNetworkInspectTests: XCTestCase {
                         {"Name": "my-web.1.aaa", "EndpointID": "e2", "EndpointIP": "10.0.0.3/24", "Info": {}},
                         {"Name": "my-web.2.bbb", "EndpointID": "e3", "EndpointIP": "10.0.0.4", "Info": {}}]},
                     "my-rr": {"VIP": "<nil>", "Ports": [], "LocalLBIndex": 258, "Tasks": null}
-                },
-                "Peers": [{"Name": "892eab1eb5f0", "IP": "192.168.99.2"}, {"Name": "72d3b898d803", "IP": "192.168.99.1"}]
+                }
             },
             {"Name": "other", "IPAM": {"Config": [{"Subnet": "10.1.0.0/24"}]},
              "Services": {"api": {"VIP": "10.1.0.2", "LocalLBIndex": 259, "Tasks": [{"Name": "api.1.ccc", "EndpointIP": "10.1.0.3"}]},
