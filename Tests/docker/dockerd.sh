@@ -1,5 +1,5 @@
 # Tests/docker/dockerd.sh -- sourced INSIDE the test VM by node.sh (one-node swarm) and pair.sh (two-node swarm) with
-# backend (nft or legacy), out (the directory of this node's logs), dev and addr set: the helpers both use, then
+# backend (nft or legacy), out (the directory of this node's logs), dev and addr set (abort_file optional): the helpers both use, then
 # the VM made a Docker host: cgroups, the modules of overlay networks and IPVS, `iptables` switched to
 # iptables-$backend (in the VM's throwaway root only), $addr/24 on $dev (a dummy device d0 is made first), a default
 # route via 192.168.99.254, an upstream resolver on 192.168.99.1 (only where $addr is that) that knows one name,
@@ -9,7 +9,8 @@ log() { echo "docker node [$((SECONDS - start)) s] $*"; }
 # phase NAME: the seconds since the previous phase ended, then the next phase starts.
 phase() { echo "docker node: phase $1: $((SECONDS - phase_start)) s"; echo "$1 $((SECONDS - phase_start))" >> "$out/phases.txt"; phase_start=$SECONDS; }
 # broken WHAT: the node never became what the checks need; one failed test, so the run never passes or skips.
-broken() { log "FAILED: $*"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+# With abort_file set (pair.sh), that file tells the other node at once, instead of letting it wait out its timeouts.
+broken() { log "FAILED: $*"; [ -z "${abort_file:-}" ] || touch "$abort_file"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 # wait_for SECONDS WHAT CMD...: runs CMD every second until it succeeds; false after SECONDS, naming WHAT.
 wait_for() {
   local limit=$1 what=$2; shift 2; local until=$((SECONDS + limit))

@@ -18,10 +18,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 other=$((3 - node)) out=$pair/node$node
 rm -rf "$out"; mkdir -p "$out"
 hostname "swarmlb-node$node"
-dev=eth0 addr=192.168.99.$node
+dev=eth0 addr=192.168.99.$node abort_file=$pair/abort.$node
 . "$root/Tests/docker/dockerd.sh"
-# Giving up tells the other node at once, instead of letting it wait out its timeouts.
-broken() { log "FAILED: $*"; touch "$pair/abort.$node"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 # barrier NAME SECONDS: waits for the file DIR/NAME; fails the run when the other node gave up or after SECONDS.
 barrier() {
   local until=$((SECONDS + $2))
