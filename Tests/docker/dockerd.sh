@@ -1,9 +1,10 @@
-# Tests/docker/dockerd.sh -- sourced INSIDE the test VM by node.sh (one-node swarm) and pair.sh (two-node swarm) with
-# backend (nft or legacy), out (the directory of this node's logs), dev and addr set (abort_file optional): the
-# helpers both use, then the VM made a Docker host: cgroups, the modules of overlay networks and IPVS, `iptables` switched to
-# iptables-$backend (in the VM's throwaway root only), $addr/24 on $dev (a dummy device d0 is made first), a default
-# route via 192.168.99.254, an upstream resolver on 192.168.99.1 (only where $addr is that) that knows one name,
-# elsewhere.test; containerd and dockerd (the booted suite's docker.io; their data on tmpfs) started and answering.
+# Tests/docker/dockerd.sh -- sourced INSIDE the test VM by node.sh (one-node swarm) and pair.sh (two-node swarm)
+# with backend (nft or legacy), out (the directory of this node's logs), dev and addr set (abort_file optional):
+# the helpers both use, then the VM made a Docker host: cgroups, the modules of overlay networks and IPVS,
+# `iptables` switched to iptables-$backend (in the VM's throwaway root only), $addr/24 on $dev (a dummy device d0 is
+# made first), a default route via 192.168.99.254, an upstream resolver on 192.168.99.1 (only where $addr is that)
+# that knows one name, elsewhere.test; containerd and dockerd (the booted suite's docker.io; their data on tmpfs)
+# started and answering.
 start=$SECONDS phase_start=$SECONDS
 log() { echo "docker node [$((SECONDS - start)) s] $*"; }
 # phase NAME: the seconds since the previous phase ended, then the next phase starts.
