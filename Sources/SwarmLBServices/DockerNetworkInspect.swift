@@ -4,7 +4,7 @@ import SwarmLBKit
 /// or more networks: each network's `Name`, its IPv4 subnet from `IPAM.Config`, and `Services`
 /// keyed by service name with `VIP` (`"<nil>"`: dnsrr), `LocalLBIndex` (the node's fwmark, 0:
 /// none) and `Tasks[].Name/EndpointIP` (a `/prefix` dropped); the service `""` lists the plain
-/// containers; a task's `Info."Host IP"` is its node. Docker's other fields are left alone, since each Docker version adds some; a
+/// containers; a task's `Info."Host IP"` is its node; `Peers[].IP` are the network's nodes. Docker's other fields are left alone, since each Docker version adds some; a
 /// field that is read must have the type Docker gives it. Errors name the field by its path in
 /// the array (`[0].Services.my-web.Tasks[1].EndpointIP`) and its line.
 extension ServicesFile.Reader {
@@ -104,6 +104,11 @@ extension ServicesFile.Reader {
                     service.fwmark = mark
                 }
                 result.services.append(service)
+            }
+        }
+        for (i, peer) in try array(m["Peers"], "\(field).Peers").enumerated() {
+            if let ip = try object(peer, "\(field).Peers[\(i)]")["IP"] {
+                result.nodes.append(try address(ip, "\(field).Peers[\(i)].IP", parent: peer))
             }
         }
         if let problem = result.firstProblem() {

@@ -66,6 +66,23 @@ final class OverlayCheckTests: XCTestCase {
         XCTAssertEqual(OverlayCheck.compare(overlay([peer7]), expected: network([]), localNode: local).map(\.kind), [.overlayPeerStale])
     }
 
+    /// Docker programs each other node's own endpoint on the network (lb-NET, ingress-endpoint) as a peer, and
+    /// `docker network inspect -v` lists it only on that node: one untracked entry per node of Peers is that.
+    func testOneEntryPerNodeOfTheNetworkIsThatNodesEndpoint() {
+        let local: Set = [ip("192.168.99.1")]
+        var withNodes = network([("db.1", "10.0.0.2", "192.168.99.1")])
+        withNodes.nodes = [ip("192.168.99.1"), ip("192.168.99.2")]
+        XCTAssertEqual(OverlayCheck.compare(overlay([peer7]), expected: withNodes, localNode: local), [])
+        let peer8 = OverlayNetwork.Peer(address: "10.0.0.8", mac: "02:42:0a:00:00:08", vtep: "192.168.99.2")
+        XCTAssertEqual(
+            OverlayCheck.compare(overlay([peer7, peer8]), expected: withNodes, localNode: local).map(\.kind),
+            [.overlayPeerStale, .overlayPeerStale], "two entries no task holds on one node: which is stale is unknown, both named")
+        let peer9 = OverlayNetwork.Peer(address: "10.0.0.9", mac: "02:42:0a:00:00:09", vtep: "192.168.99.3")
+        XCTAssertEqual(
+            OverlayCheck.compare(overlay([peer7, peer9]), expected: withNodes, localNode: local).map(\.kind), [.overlayPeerStale],
+            "a node that is not among the network's nodes has no endpoint on it")
+    }
+
     func testTheWayToEachNode() {
         func route(_ destination: String, type: UInt8 = 1, device: String? = "eth0") -> RouteEntry {
             RouteEntry(

@@ -66,6 +66,20 @@ final class ServicesComparisonTests: XCTestCase {
         XCTAssertEqual(Inspector.report(namespace: nil, f).problems, [], "the per-container OUTPUT model was never tuned")
     }
 
+    /// An overlay namespace (1-<id>) balances nothing: --expect there compares its peers only, no VIP or real.
+    func testAnOverlayNamespaceIsComparedForItsPeersOnly() {
+        let f = Inspector.Facts(
+            marks: [], ipvs: IPVSSnapshot(version: 0, tableSize: 0, entries: []), addresses: [], snat: [], conntrack: nil,
+            dnsRedirects: [], dnsRedirectSite: nil, listeners: [], backend: .nft, backendsConflict: false, connReuseMode: nil,
+            deviceKinds: ["br0": "bridge", "vxlan0": "vxlan", "veth0": "veth", "lo": ""])
+        let report = Inspector.report(namespace: "/run/docker/netns/1-v8y1ubibmq", f, expected: network)
+        XCTAssertEqual(report.role, .overlay)
+        XCTAssertEqual(report.problems, [])
+        XCTAssertFalse(
+            Inspector.report(namespace: nil, facts(reals: []), expected: network).problems.isEmpty,
+            "the same file in a load balancer without reals")
+    }
+
     func testRoles() {
         func role(
             marks: [MarkRule] = [], services: Int = 0, resolver: Bool = false, publishes: Bool = false, kinds: [String] = []

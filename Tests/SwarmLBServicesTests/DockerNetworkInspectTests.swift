@@ -76,6 +76,8 @@ final class DockerNetworkInspectTests: XCTestCase {
         let networks = try ServicesFile.parseNetworks(Self.small, file: "n.json")
         XCTAssertEqual(networks.map(\.network), ["my-network", "other", "bridge"])
         XCTAssertEqual(networks[0].subnet?.description, "10.0.0.0/24", "the IPv4 subnet of IPAM.Config")
+        XCTAssertEqual(networks[0].nodes.map(\.description), ["192.168.99.2", "192.168.99.1"], "Peers[].IP: the network's nodes")
+        XCTAssertEqual(networks[1].nodes, [], "no Peers")
         XCTAssertEqual(
             networks[0].containers,
             [

@@ -14,50 +14,9 @@ backend=$1 image=$2 out=$3
 [ "${SWARMLB_IN_VM:-}" = 1 ] || { echo "node.sh runs inside the test VM (Tests/docker/run)" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/../.." && pwd)
 rm -rf "$out"; mkdir -p "$out"
-start=$SECONDS phase_start=$SECONDS
-log() { echo "docker node [$((SECONDS - start)) s] $*"; }
-# phase NAME: the seconds since the previous phase ended, then the next phase starts.
-phase() { echo "docker node: phase $1: $((SECONDS - phase_start)) s"; echo "$1 $((SECONDS - phase_start))" >> "$out/phases.txt"; phase_start=$SECONDS; }
-# broken WHAT: the node never became what the checks need; one failed test, so the run never passes or skips.
-broken() { log "FAILED: $*"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
-# wait_for SECONDS WHAT CMD...: runs CMD every second until it succeeds; false after SECONDS, naming WHAT.
-wait_for() {
-  local limit=$1 what=$2; shift 2; local until=$((SECONDS + limit))
-  until "$@"; do [ $SECONDS -lt $until ] || { log "after $limit s, still not: $what"; return 1; }; sleep 1; done
-}
-docker() { timeout 240 /usr/bin/docker "$@"; }  # the suite's own CLI (docker.io, or docker-cli since trixie)
-
-# The VM: cgroups for runc, the modules of overlay networks and IPVS, the iptables Docker will run, an uplink
-# (192.168.99.1 on a dummy device) and an upstream resolver there that knows one name, elsewhere.test.
-mountpoint -q /sys/fs/cgroup || mount -t cgroup2 cgroup2 /sys/fs/cgroup
-modprobe -a dummy overlay br_netfilter vxlan veth bridge ip_vs ip_vs_rr xt_ipvs nf_tables nft_compat
-update-alternatives --quiet --set iptables "/usr/sbin/iptables-$backend"
-update-alternatives --quiet --set ip6tables "/usr/sbin/ip6tables-$backend"
-readlink -f "$(command -v iptables)" > "$out/iptables-binary"
-ip link add d0 type dummy && ip addr add 192.168.99.1/24 dev d0 && ip link set d0 up
-ip route add default via 192.168.99.254 dev d0
-printf 'network: upstream\nservices:\n  - {name: elsewhere.test, vip: 192.0.2.7}\n' > /tmp/upstream.yaml
-"$root/.build/debug/swarmlb" dns serve --config /tmp/upstream.yaml --listen 192.168.99.1 --port 53 --upstream 127.0.0.1:9 \
-  > "$out/upstream-dns.log" 2>&1 &
-printf 'nameserver 192.168.99.1\n' > /etc/resolv.conf
 hostname swarmlb-node
-mkdir -p /var/lib/docker /var/lib/containerd
-mount -t tmpfs -o size=1500m tmpfs /var/lib/docker && mount -t tmpfs tmpfs /var/lib/containerd
-
-containerd > "$out/containerd.log" 2>&1 &
-wait_for 240 "containerd listens on /run/containerd/containerd.sock" test -S /run/containerd/containerd.sock ||
-  broken "containerd did not start ($out/containerd.log)"
-# DOCKER_SERVICE_PREFER_OFFLINE_IMAGE: a task's image is not pulled first when it is there (no registry is reachable).
-DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 dockerd --containerd=/run/containerd/containerd.sock --storage-driver overlay2 \
-  > "$out/dockerd.log" 2>&1 &
-dockerd_pid=$!
-dockerd_answers() { kill -0 $dockerd_pid 2>/dev/null || return 0; docker info > /dev/null 2>&1; }
-wait_for 240 "dockerd answers docker info" dockerd_answers && kill -0 $dockerd_pid 2>/dev/null ||
-  { tail -20 "$out/dockerd.log"; broken "dockerd did not start ($out/dockerd.log)"; }
-# The suites read Docker's version (DOCKER_NODE/docker-version) where releases differ.
-docker version --format '{{.Server.Version}}' > "$out/docker-version" || broken "docker version"
-log "dockerd up ($(cat "$out/docker-version"), $(uname -r), $(ip -V), iptables: $(cat "$out/iptables-binary"))"
-phase dockerd
+dev=d0 addr=192.168.99.1
+. "$root/Tests/docker/dockerd.sh"
 
 docker import "$image" local/bb:latest > /dev/null || broken "docker import $image"
 # A long heartbeat: under emulation on a busy machine the 5 s default misses, the node goes down and its tasks move.

@@ -35,11 +35,14 @@ public struct AddressProtocolNames: Sendable {
     }
 
     /// Whether a Debian version of iproute2 (`[EPOCH:]MAJOR.MINOR...`) is 6.4 or later.
-    static func printsProtocol(version: String) -> Bool {
+    static func printsProtocol(version: String) -> Bool { isAtLeast(version, (6, 4)) }
+
+    /// Whether a Debian version (`[EPOCH:]MAJOR.MINOR...`) is at least MAJOR.MINOR; one that cannot be read counts as new.
+    static func isAtLeast(_ version: String, _ least: (Int, Int)) -> Bool {
         let upstream = version.split(separator: ":").last ?? ""
         let numbers = upstream.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
         guard numbers.count == 2 else { return true }
-        return (numbers[0], numbers[1]) >= (6, 4)
+        return (numbers[0], numbers[1]) >= least
     }
 
     /// iproute2's rtnl_addrprot_n2a: the name, else the number as `%#x`.

@@ -54,6 +54,9 @@ public struct NetworkServices: Sendable, Equatable {
     /// Containers attached to the network outside any service: each name resolves to its address
     /// (PTR `<name>.<network>`); no load balancing (`weight` unused).
     public var containers: [Task]
+    /// The underlay addresses of the nodes that have the network (Docker's `Peers[].IP`): each holds an
+    /// endpoint of its own on it (`lb-NET`, ingress's `ingress-endpoint`) that is no task. Empty: not said.
+    public var nodes: [IPv4Address] = []
 
     public init(network: String, subnet: IPv4Subnet? = nil, services: [Service], containers: [Task] = []) {
         self.network = network

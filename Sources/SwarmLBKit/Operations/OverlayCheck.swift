@@ -26,7 +26,8 @@ public enum OverlayCheck {
     /// With the network's tasks and their nodes (`inspect --expect`) and the addresses of this node:
     /// overlay_peer_missing (a task on another node without its entries), overlay_peer_wrong_vtep
     /// (its FDB entry sends to another node) and overlay_peer_stale (entries for an address no task
-    /// on another node holds). Tasks whose node is unknown are judged only for staleness.
+    /// on another node holds, but the one endpoint of each node of the network). Tasks whose node is unknown are
+    /// judged only for staleness.
     public static func compare(_ o: OverlayNetwork, expected: NetworkServices, localNode: Set<IPv4Address>) -> [Problem] {
         let name = label(o, expected.network)
         let tasks = expected.services.flatMap { s in s.tasks.map { (s.name, $0) } } + expected.containers.map { ("", $0) }
@@ -54,8 +55,14 @@ public enum OverlayCheck {
                     ))
             }
         }
+        // Entries no task holds: on a node of the network (Peers), exactly one is that node's own endpoint (lb-NET,
+        // ingress-endpoint), which Docker programs as a peer and `docker network inspect -v` lists on that node only.
+        let untracked = peerByAddress.filter { byAddress[$0.key] == nil }
+        let perNode = Dictionary(grouping: untracked.values.compactMap(\.vtep), by: { $0 }).mapValues(\.count)
+        let nodes = Set(expected.nodes.map(\.description))
         for (address, peer) in peerByAddress.sorted(by: { $0.key < $1.key }) {
             let holder = byAddress[address]
+            if holder == nil, let vtep = peer.vtep, nodes.contains(vtep), perNode[vtep] == 1 { continue }
             if holder == nil || holder!.task.node.map(localNode.contains) == true {
                 let why = holder == nil ? "no task of the network holds it" : "its task \(holder!.task.name) runs on this node"
                 problems.append(

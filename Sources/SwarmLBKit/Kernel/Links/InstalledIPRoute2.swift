@@ -13,3 +13,13 @@ extension AddressProtocolNames {
         return AddressProtocolNames(shown: file != nil || access("/usr/share/iproute2", F_OK) == 0, file: file)
     }
 }
+
+extension LinkListing {
+    /// Whether the installed `ip` prints `qlen 0` (see zeroQueueLength): dpkg's record of iproute2, else not.
+    public static func installedPrintsZeroQueueLength() -> Bool {
+        guard let status = try? ProcFile.read("/var/lib/dpkg/status"),
+            let version = AddressProtocolNames.installedVersion(of: "iproute2", dpkgStatus: status)
+        else { return false }
+        return printsZeroQueueLength(version: version)
+    }
+}
