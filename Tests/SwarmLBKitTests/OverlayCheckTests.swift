@@ -73,11 +73,11 @@ final class OverlayCheckTests: XCTestCase {
         var withNodes = network([("db.1", "10.0.0.2", "192.168.99.1")])
         withNodes.nodes = [ip("192.168.99.1"), ip("192.168.99.2")]
         XCTAssertEqual(OverlayCheck.compare(overlay([peer7]), expected: withNodes, localNode: local), [])
-        let peer8 = OverlayNetwork.Peer(address: "10.0.0.8", mac: "02:42:0a:00:00:08", vtep: "192.168.99.2")
+        let peer8 = Self.peer("10.0.0.8", "02:42:0a:00:00:08", "192.168.99.2")
         XCTAssertEqual(
             OverlayCheck.compare(overlay([peer7, peer8]), expected: withNodes, localNode: local).map(\.kind),
             [.overlayPeerStale, .overlayPeerStale], "two entries no task holds on one node: which is stale is unknown, both named")
-        let peer9 = OverlayNetwork.Peer(address: "10.0.0.9", mac: "02:42:0a:00:00:09", vtep: "192.168.99.3")
+        let peer9 = Self.peer("10.0.0.9", "02:42:0a:00:00:09", "192.168.99.3")
         XCTAssertEqual(
             OverlayCheck.compare(overlay([peer7, peer9]), expected: withNodes, localNode: local).map(\.kind), [.overlayPeerStale],
             "a node that is not among the network's nodes has no endpoint on it")

@@ -59,7 +59,7 @@ public enum OverlayCheck {
         // ingress-endpoint), which Docker programs as a peer and `docker network inspect -v` lists on that node only.
         let untracked = peerByAddress.filter { byAddress[$0.key] == nil }
         let perNode = Dictionary(grouping: untracked.values.compactMap(\.vtep), by: { $0 }).mapValues(\.count)
-        let nodes = Set(expected.nodes.map(\.description))
+        let nodes = Set(expected.nodes)
         for (address, peer) in peerByAddress.sorted(by: { $0.key < $1.key }) {
             let holder = byAddress[address]
             if holder == nil, let vtep = peer.vtep, nodes.contains(vtep), perNode[vtep] == 1 { continue }
