@@ -134,7 +134,11 @@ struct InspectCommand: ParsableCommand {
             let session = try Session(common)
             let links = try session.kernel.links().details()
             if common.json { return try session.printJSON(links) }
-            print(LinkListing.oneLine(links, details: details), terminator: "")
+            print(
+                LinkListing.oneLine(
+                    links, details: details,
+                    zeroQueueLength: links.contains { $0.txQueueLength == 0 } && ZeroQueueLength.printedByInstalledIP()),
+                terminator: "")
         }
     }
 

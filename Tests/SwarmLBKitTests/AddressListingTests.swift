@@ -46,8 +46,8 @@ final class AddressListingTests: XCTestCase {
         XCTAssertTrue(AddressProtocolNames.printsProtocol(version: "6.15.0-1"), "trixie")
         XCTAssertTrue(AddressProtocolNames.printsProtocol(version: "1:7.3.0-1"), "an epoch")
         XCTAssertFalse(AddressProtocolNames.printsProtocol(version: "5.10.0-4~bpo10+1"))
-        XCTAssertFalse(LinkListing.printsZeroQueueLength(version: "6.15.0-1"), "trixie: no qlen 0")
-        XCTAssertTrue(LinkListing.printsZeroQueueLength(version: "7.3.0-1"), "sid: qlen 0")
+        XCTAssertFalse(ZeroQueueLength.printed(byVersion: "6.15.0-1"), "trixie: no qlen 0")
+        XCTAssertTrue(ZeroQueueLength.printed(byVersion: "7.3.0-1"), "sid: qlen 0")
     }
 
     func testRtAddrprotosNamesAsIproute2ReadsThem() {

@@ -1,18 +1,13 @@
 /// Prints devices exactly as `ip -o link show` (and, with details, `ip -d -o link show`) of
 /// iproute2 6.1 does: print_linkinfo's fields in its order, `\` where it breaks a line.
 public enum LinkListing {
-    /// `zeroQueueLength`: whether a device whose IFLA_TXQLEN is 0 (Docker 28's veths) gets `qlen 0`, as the
-    /// `ip` of iproute2 7.3 prints it and 6.15 and earlier do not; nil: as the installed iproute2 does.
-    public static func oneLine(_ links: [LinkDetail], details: Bool = false, zeroQueueLength: Bool? = nil) -> String {
+    /// `zeroQueueLength`: whether a device whose IFLA_TXQLEN is 0 (Docker 28's veths) gets `qlen 0`
+    /// (ZeroQueueLength: as the installed iproute2 prints it).
+    public static func oneLine(_ links: [LinkDetail], details: Bool = false, zeroQueueLength: Bool = false) -> String {
         var out = TextBuffer(capacity: (details ? 1200 : 200) * links.count)
-        let zero = zeroQueueLength ?? (links.contains { $0.txQueueLength == 0 } && installedPrintsZeroQueueLength())
-        for l in links { line(l, details: details, zeroQueueLength: zero, into: &out) }
+        for l in links { line(l, details: details, zeroQueueLength: zeroQueueLength, into: &out) }
         return out.text
     }
-
-    /// Whether a Debian version of iproute2 prints `qlen 0`: 7.3 does (sid's), 6.15 (trixie's) does not; the
-    /// releases between were not seen, and count as the older behaviour.
-    static func printsZeroQueueLength(version: String) -> Bool { AddressProtocolNames.isAtLeast(version, (7, 3)) }
 
     static func line(_ l: LinkDetail, details: Bool, zeroQueueLength: Bool = false, into out: inout TextBuffer) {
         out.write(UInt64(UInt32(bitPattern: l.index)))

@@ -14,12 +14,12 @@ extension AddressProtocolNames {
     }
 }
 
-extension LinkListing {
-    /// Whether the installed `ip` prints `qlen 0` (see zeroQueueLength): dpkg's record of iproute2, else not.
-    public static func installedPrintsZeroQueueLength() -> Bool {
+extension ZeroQueueLength {
+    /// Whether the installed `ip` prints `qlen 0`: dpkg's record of iproute2, else not.
+    public static func printedByInstalledIP() -> Bool {
         guard let status = try? ProcFile.read("/var/lib/dpkg/status"),
             let version = AddressProtocolNames.installedVersion(of: "iproute2", dpkgStatus: status)
         else { return false }
-        return printsZeroQueueLength(version: version)
+        return printed(byVersion: version)
     }
 }
