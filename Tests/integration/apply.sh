@@ -136,10 +136,11 @@ test_apply_killed_midway_converges_when_run_again() {
   assert_eq 200 "$(nsx "$ns" "$IPT" -t mangle -S INPUT | grep -c MARK)" "mark rules"
 }
 
-test_apply_reads_the_services_proc_skips_beside_other_namespaces() {
+test_apply_reads_every_service_beside_other_namespaces() {
   # Kernel 6.1 restarts each 4 KiB chunk of /proc/net/ip_vs at a position that also counts other
-  # namespaces' services, so beside them the listing leaves out some of this namespace's. Apply must
-  # read those over netlink, never take them for absent (that would add them again).
+  # namespaces' services, so beside them the listing leaves out some of this namespace's. Apply's
+  # read (getsockopt, one call per service) must see those too, never take them for absent (that
+  # would add them again), and read their reals exactly (thresholds included).
   other=$(lb_ns other); ns=$(lb_ns lb)
   ip -n "$other" addr add 10.0.0.10/16 dev eth0; ip -n "$ns" addr add 10.0.0.10/16 dev eth0
   many_services /tmp/$PREFIX-other.yaml 150; "$SWARMLB" -n "$other" apply --config /tmp/$PREFIX-other.yaml --dev eth0 >/dev/null
@@ -152,11 +153,15 @@ test_apply_reads_the_services_proc_skips_beside_other_namespaces() {
   # Nothing to change: no service the listing left out is added again.
   expect_exit 0 "$SWARMLB" -n "$ns" apply --config /tmp/$PREFIX.yaml --dev eth0 --check
   assert_eq "" "$OUT" "--check beside another namespace"
-  # A service the listing leaves out, changed: exactly its changes.
+  # A threshold set by hand on it is not apply's: still nothing to change.
+  nsx "$ns" ipvsadm -e -f "$missing" -r "$old:0" -m -w 1 -x 50
+  expect_exit 0 "$SWARMLB" -n "$ns" apply --config /tmp/$PREFIX.yaml --dev eth0 --check
+  assert_eq "" "$OUT" "--check with a threshold set by hand"
+  # That service, changed: exactly its changes, the drained real keeping its threshold.
   many_services /tmp/$PREFIX.yaml 300 "$i" "$new"
   expect_exit 0 "$SWARMLB" -n "$ns" apply --config /tmp/$PREFIX.yaml --dev eth0
   assert_eq "ipvsadm -a -f $missing -r $new:0 -m -w 1
-ipvsadm -e -f $missing -r $old:0 -m -w 0
+ipvsadm -e -f $missing -r $old:0 -m -w 0 -x 50
 ipvsadm -d -f $missing -r $old:0" "$OUT" "the changed service left out of /proc/net/ip_vs"
   expect_exit 0 "$SWARMLB" -n "$ns" apply --config /tmp/$PREFIX.yaml --dev eth0
   assert_eq "" "$OUT" "a second apply prints nothing"

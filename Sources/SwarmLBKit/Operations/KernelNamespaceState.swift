@@ -1,8 +1,8 @@
 /// The namespace's state as the kernel holds it, each part read once, when first needed, and
 /// never again during one plan: the IPVS services with their real servers (for `apply`
-/// every service and real in one read of /proc/net/ip_vs, netlink asked only about services whose
-/// scheduler or reals differ, and in one dump of every service only when the listing leaves one out
-/// or to prune; one service at a time for a one-object command), the IPv4 addresses, the firewall
+/// every fwmark service and real in one listing, `IPVSTable.fwmarkListing()`, netlink asked only
+/// about services whose scheduler or reals differ, and in one dump of every service to prune; one
+/// service at a time for a one-object command), the IPv4 addresses, the firewall
 /// tables of the backend in use, links and the IPVS sysctls; for the overlay plane, devices with
 /// their neighbour and FDB entries, and the other namespaces a plan changes (`elsewhere`).
 /// `Transaction` reads what a plan needs (`read(for:)`) before planning from it.
@@ -88,21 +88,19 @@ public final class KernelNamespaceState: NamespaceState {
         return byMark
     }
 
-    /// The IPv4 fwmark service of this mark: settled as /proc/net/ip_vs (read once for all services)
-    /// lists it, otherwise read exactly over netlink. A mark the listing leaves out is looked up in
-    /// the one dump of every service, not taken as absent: kernels that keep every namespace's
-    /// services in one table lose their place between two reads of the file and skip some.
-    /// `ipvsadm -Ln -f MARK`.
+    /// The IPv4 fwmark service of this mark: settled as the listing of every fwmark service (read once
+    /// for all of them) has it, absent when the listing certainly has none, otherwise read exactly
+    /// over netlink. `ipvsadm -Ln -f MARK`.
     public func fwmarkService(
         _ mark: FirewallMark, unlessSettledAs scheduler: IPVSScheduler, reals wanted: [IPv4Address: Int32]
     ) throws(KernelError) -> FwmarkServiceState {
         if let known = fwmarkStates[mark] { return known }
-        let listing = try procListing()
+        let listing = try fwmarkListing()
         let state: FwmarkServiceState
         if listing.lists(mark, scheduler: scheduler, exactly: wanted) {
             state = .settled
         } else if listing.listsNoService(mark) {
-            state = try fwmarkServices()[mark].map { .present($0) } ?? .absent
+            state = .absent
         } else {
             state = try entry(.fwmark(mark)).map { .present($0.service) } ?? .absent
         }
@@ -110,26 +108,25 @@ public final class KernelNamespaceState: NamespaceState {
         return state
     }
 
-    private func procListing() throws(KernelError) -> IPVSRealListing {
+    private func fwmarkListing() throws(KernelError) -> IPVSRealListing {
         if let realListing { return realListing }
-        let listing = try PhaseTimings.measure("read: /proc/net/ip_vs") { () throws(KernelError) in try kernel.ipvs().realListing() }
+        let listing = try PhaseTimings.measure("read: IPVS fwmark services and reals (sockopt)") { () throws(KernelError) in
+            try kernel.ipvs().fwmarkListing()
+        }
         realListing = listing
         return listing
     }
 
-    /// The real servers of the IPv4 fwmark service of this mark. When /proc/net/ip_vs (read once for
-    /// all services) lists exactly `wanted`, those, as nothing about them will change; otherwise
-    /// read exactly, thresholds included, over netlink, so a change or its undo keeps every setting.
+    /// The real servers of the IPv4 fwmark service of this mark: as the listing of every fwmark service
+    /// (read once for all of them) has them, thresholds included, so a change or its undo keeps every
+    /// setting; over netlink when the listing cannot vouch for them.
     public func reals(of mark: FirewallMark, unlessExactly wanted: [IPv4Address: Int32]) throws(KernelError) -> [RealServer] {
-        if try procListing().lists(mark, exactly: wanted) {
-            return wanted.map { RealServer(address: $0.key, weight: $0.value) }
-        }
+        if let reals = try fwmarkListing().reals(of: mark) { return reals }
         return try entry(.fwmark(mark))?.reals ?? []
     }
 
     /// One service with its real servers, or nil when there is none. An IPv4 fwmark service the
-    /// one dump of every service has read needs only its reals asked for (the services that
-    /// /proc/net/ip_vs skips are read that way, hundreds of them on a busy node).
+    /// one dump of every service has read (to prune) needs only its reals asked for.
     public func entry(_ key: IPVSService.Key) throws(KernelError) -> IPVSSnapshot.Entry? {
         if let known = entries[key] { return known }
         let ipvs = try kernel.ipvs()

@@ -3,10 +3,12 @@ import Glibc
 
 /// The IPVS table of the current network namespace, over generic netlink (family "IPVS").
 /// Mirrors `ipvsadm`: -A/-E/-D for services, -a/-e/-d for real servers, -L for listing.
-/// Create it after entering the namespace: the socket stays bound to the namespace it was made in.
+/// Create it after entering the namespace: the sockets stay bound to the namespace they were made in.
 public final class IPVSTable {
     private let socket: NetlinkSocket
     private let family: Int32
+    /// A raw IPv4 socket for ipvsadm's first interface (getsockopt IP_VS_SO_GET_*): see `fwmarkListing`.
+    private let optionSocket: Int32
 
     public init() throws(KernelError) {
         var socket = try NetlinkSocket(protocol: NETLINK_GENERIC)
@@ -23,9 +25,14 @@ public final class IPVSTable {
                         : "no IPVS netlink family, and modprobe ip_vs failed")
             }
         }
+        optionSocket = try syscall("socket", "IPVS sockopt (raw IPv4)") {
+            Glibc.socket(AF_INET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), Int32(IPPROTO_RAW))
+        }
         self.socket = socket
         self.family = family
     }
+
+    deinit { close(optionSocket) }
 
     // MARK: information
 
@@ -94,10 +101,92 @@ public final class IPVSTable {
         return found
     }
 
-    /// The real servers of every fwmark service from /proc/net/ip_vs, in one read (netlink takes
-    /// one dump per service, and refuses a second dump in flight on a socket).
-    public func realListing() throws(KernelError) -> IPVSRealListing {
-        IPVSRealListing(procBytes: try ProcFile.bytes("/proc/thread-self/net/ip_vs"))
+    /// Every IPv4 fwmark service with its scheduler and real servers (thresholds included, counters
+    /// not), for `apply` to check its file against: ipvsadm's first interface, getsockopt on a raw
+    /// socket, IP_VS_SO_GET_SERVICES for every service at once, then IP_VS_SO_GET_DESTS per fwmark
+    /// service, one system call each where netlink takes a dump per service (IPVS_CMD_GET_DEST needs
+    /// the service, and a socket refuses a second dump in flight). Not /proc/net/ip_vs: kernel 6.1
+    /// restarts each 4 KiB chunk of that listing at a position that also counts other namespaces'
+    /// services, so beside them it leaves some of this namespace's out, and every restart walks the
+    /// table from its start. Each request holds one slot more than the table had, so that a table
+    /// that grew between two calls is seen; a service whose reals are not exactly the ones it was
+    /// counted with (a change in between, or reals of the other family, which this interface leaves
+    /// out) is listed without reals.
+    public func fwmarkListing() throws(KernelError) -> IPVSRealListing {
+        var info = ip_vs_getinfo()
+        var length = socklen_t(MemoryLayout<ip_vs_getinfo>.size)
+        try syscall("getsockopt IP_VS_SO_GET_INFO", "IPVS") {
+            getsockopt(optionSocket, Int32(IPPROTO_IP), swlb_ip_vs_so_get_info(), &info, &length)
+        }
+        let slots = Int(info.num_services) + 1
+        let serviceSize = MemoryLayout<ip_vs_service_entry>.stride
+        let servicesAt = swlb_ip_vs_services_offset()
+        var table = [UInt8](repeating: 0, count: servicesAt + slots * serviceSize)
+        table.withUnsafeMutableBytes { $0.storeBytes(of: UInt32(slots), as: UInt32.self) }  // num_services
+        length = socklen_t(table.count)
+        try syscall("getsockopt IP_VS_SO_GET_SERVICES", "IPVS") {
+            getsockopt(optionSocket, Int32(IPPROTO_IP), swlb_ip_vs_so_get_services(), &table, &length)
+        }
+        var found: [(mark: FirewallMark, scheduler: IPVSScheduler?, reals: Int)] = []
+        var filled = 0
+        table.withUnsafeBytes { raw in
+            for i in 0..<slots {
+                let e = raw.loadUnaligned(fromByteOffset: servicesAt + i * serviceSize, as: ip_vs_service_entry.self)
+                guard e.protocol != 0 || e.fwmark != 0 else { break }  // the slots the kernel left empty
+                filled += 1
+                guard e.fwmark != 0 else { continue }
+                let name = withUnsafeBytes(of: e.sched_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                found.append((FirewallMark(e.fwmark), IPVSScheduler(rawValue: name), Int(e.num_dests)))
+            }
+        }
+        var services: [FirewallMark: IPVSRealListing.Service] = [:]
+        services.reserveCapacity(found.count)
+        var dests: [UInt8] = []
+        for s in found {
+            let reals = try reals(ofMark: s.mark, counted: s.reals, buffer: &dests)
+            services[s.mark] = IPVSRealListing.Service(scheduler: s.scheduler, reals: reals)
+        }
+        return IPVSRealListing(services: services, complete: filled < slots)
+    }
+
+    /// The reals of one IPv4 fwmark service by IP_VS_SO_GET_DESTS, or nil unless there are exactly
+    /// `counted` (the kernel fills as many slots as it has reals of the service's family).
+    private func reals(ofMark mark: FirewallMark, counted: Int, buffer: inout [UInt8]) throws(KernelError) -> [RealServer]? {
+        let destSize = MemoryLayout<ip_vs_dest_entry>.stride
+        let destsAt = swlb_ip_vs_dests_offset()
+        let slots = counted + 1
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: repeatElement(0, count: destsAt + slots * destSize))
+        var request = ip_vs_get_dests()
+        request.fwmark = mark.value
+        request.num_dests = UInt32(slots)
+        var empty = ip_vs_dest_entry()
+        empty.conn_flags = .max  // no real's flags: marks a slot the kernel did not fill
+        buffer.withUnsafeMutableBytes { raw in
+            raw.storeBytes(of: request, as: ip_vs_get_dests.self)
+            for i in 0..<slots { raw.storeBytes(of: empty, toByteOffset: destsAt + i * destSize, as: ip_vs_dest_entry.self) }
+        }
+        var length = socklen_t(buffer.count)
+        let r = getsockopt(optionSocket, Int32(IPPROTO_IP), swlb_ip_vs_so_get_dests(), &buffer, &length)
+        if r < 0 {
+            if errno == ESRCH { return nil }  // deleted since the services were read
+            throw .syscall(call: "getsockopt IP_VS_SO_GET_DESTS", object: "FWM \(mark.value)", errno: errno)
+        }
+        var reals: [RealServer] = []
+        reals.reserveCapacity(counted)
+        buffer.withUnsafeBytes { raw in
+            for i in 0..<slots {
+                let e = raw.loadUnaligned(fromByteOffset: destsAt + i * destSize, as: ip_vs_dest_entry.self)
+                guard e.conn_flags != .max else { break }
+                var real = RealServer(
+                    address: IPv4Address(networkOrder: e.addr), port: UInt16(bigEndian: e.port), weight: e.weight,
+                    forwarding: ForwardingMethod(kernelValue: e.conn_flags), upperThreshold: e.u_threshold,
+                    lowerThreshold: e.l_threshold, activeConnections: e.activeconns, inactiveConnections: e.inactconns)
+                real.persistentConnections = e.persistconns
+                reals.append(real)
+            }
+        }
+        return reals.count == counted ? reals : nil
     }
 
     /// The service with this key, or nil. `ipvsadm -Ln -f 257`.
