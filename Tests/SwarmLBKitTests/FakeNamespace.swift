@@ -83,7 +83,7 @@ final class FakeNamespace: NamespaceState {
         return exact ? .settled : .present(e.service)
     }
 
-    func reals(of mark: FirewallMark, unlessExactly wanted: [IPv4Address: Int32]) -> [RealServer] {
+    func reals(of mark: FirewallMark) -> [RealServer] {
         entry(.fwmark(mark))?.reals ?? []
     }
 

@@ -120,7 +120,7 @@ public final class KernelNamespaceState: NamespaceState {
     /// The real servers of the IPv4 fwmark service of this mark: as the listing of every fwmark service
     /// (read once for all of them) has them, thresholds included, so a change or its undo keeps every
     /// setting; over netlink when the listing cannot vouch for them.
-    public func reals(of mark: FirewallMark, unlessExactly wanted: [IPv4Address: Int32]) throws(KernelError) -> [RealServer] {
+    public func reals(of mark: FirewallMark) throws(KernelError) -> [RealServer] {
         if let reals = try fwmarkListing().reals(of: mark) { return reals }
         return try entry(.fwmark(mark))?.reals ?? []
     }

@@ -13,9 +13,9 @@ public protocol NamespaceState: AnyObject {
         _ mark: FirewallMark, unlessSettledAs scheduler: IPVSScheduler, reals wanted: [IPv4Address: Int32]
     ) throws(KernelError) -> FwmarkServiceState
 
-    /// The real servers of the fwmark service of this mark (none when there is no service); exactly
-    /// `wanted` when that is what it holds. `ipvsadm -Ln -f MARK`.
-    func reals(of mark: FirewallMark, unlessExactly wanted: [IPv4Address: Int32]) throws(KernelError) -> [RealServer]
+    /// The real servers of the fwmark service of this mark (none when there is no service), thresholds
+    /// included. `ipvsadm -Ln -f MARK`.
+    func reals(of mark: FirewallMark) throws(KernelError) -> [RealServer]
 
     /// One service with its real servers, or nil when there is none. `ipvsadm -Ln -t|-u|-f ...`.
     func entry(_ key: IPVSService.Key) throws(KernelError) -> IPVSSnapshot.Entry?

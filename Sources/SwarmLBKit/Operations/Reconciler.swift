@@ -45,7 +45,7 @@ struct Reconciler {
         switch try serviceState(svc, state) {
         case .settled: nil
         case .absent: []
-        case .present: owning ? try state.reals(of: svc.mark, unlessExactly: svc.reals) : try state.entry(.fwmark(svc.mark))?.reals ?? []
+        case .present: owning ? try state.reals(of: svc.mark) : try state.entry(.fwmark(svc.mark))?.reals ?? []
         }
     }
 

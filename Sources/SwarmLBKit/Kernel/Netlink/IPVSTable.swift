@@ -7,8 +7,9 @@ import Glibc
 public final class IPVSTable {
     private let socket: NetlinkSocket
     private let family: Int32
-    /// A raw IPv4 socket for ipvsadm's first interface (getsockopt IP_VS_SO_GET_*): see `fwmarkListing`.
-    private let optionSocket: Int32
+    /// A raw IPv4 socket for ipvsadm's first interface (getsockopt IP_VS_SO_GET_*), opened by the first
+    /// `fwmarkListing`, which alone needs it (and CAP_NET_RAW); -1 until then.
+    private var optionSocket: Int32 = -1
 
     public init() throws(KernelError) {
         var socket = try NetlinkSocket(protocol: NETLINK_GENERIC)
@@ -25,14 +26,11 @@ public final class IPVSTable {
                         : "no IPVS netlink family, and modprobe ip_vs failed")
             }
         }
-        optionSocket = try syscall("socket", "IPVS sockopt (raw IPv4)") {
-            Glibc.socket(AF_INET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), Int32(IPPROTO_RAW))
-        }
         self.socket = socket
         self.family = family
     }
 
-    deinit { close(optionSocket) }
+    deinit { if optionSocket >= 0 { close(optionSocket) } }
 
     // MARK: information
 
@@ -112,7 +110,16 @@ public final class IPVSTable {
     /// that grew between two calls is seen; a service whose reals are not exactly the ones it was
     /// counted with (a change in between, or reals of the other family, which this interface leaves
     /// out) is listed without reals.
+    /// Without CAP_NET_RAW (a raw socket refused), the listing vouches for nothing: netlink reads each service.
     public func fwmarkListing() throws(KernelError) -> IPVSRealListing {
+        if optionSocket < 0 {
+            optionSocket = Glibc.socket(AF_INET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), Int32(IPPROTO_RAW))
+            if optionSocket < 0 {
+                let e = errno
+                if e == EPERM || e == EACCES { return IPVSRealListing(services: [:], complete: false) }
+                throw .syscall(call: "socket", object: "IPVS sockopt (raw IPv4)", errno: e)
+            }
+        }
         var info = ip_vs_getinfo()
         var length = socklen_t(MemoryLayout<ip_vs_getinfo>.size)
         try syscall("getsockopt IP_VS_SO_GET_INFO", "IPVS") {
