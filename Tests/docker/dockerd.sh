@@ -18,6 +18,17 @@ wait_for() {
   until "$@"; do [ $SECONDS -lt $until ] || { log "after $limit s, still not: $what"; return 1; }; sleep 1; done
 }
 docker() { timeout 240 /usr/bin/docker "$@"; }  # the suite's own CLI (docker.io, or docker-cli since trixie)
+# services_listed EXPECTED: `docker service ls` shows exactly EXPECTED ("NAME RUNNING/WANTED" lines, sorted).
+services_listed() {
+  docker service ls --format '{{.Name}} {{.Replicas}}' | sort > "$out/service-ls.txt"
+  [ "$(cat "$out/service-ls.txt")" = "$1" ]
+}
+# await_services EXPECTED: every task running as services_listed EXPECTED says, or the node is broken after 900 s,
+# with Docker's view of where each task is.
+await_services() {
+  wait_for 900 "every task running (docker service ls: ${1//$'\n'/, })" services_listed "$1" ||
+    { cat "$out/service-ls.txt"; docker service ps --no-trunc my-web my-rr my-pub; broken "the services did not converge"; }
+}
 
 mountpoint -q /sys/fs/cgroup || mount -t cgroup2 cgroup2 /sys/fs/cgroup
 modprobe -a dummy overlay br_netfilter vxlan veth bridge ip_vs ip_vs_rr xt_ipvs nf_tables nft_compat

@@ -43,12 +43,7 @@ phase create
 
 # Converged: every task running, Docker's view of my-network holding them all and the plain container, and the
 # load balancers programmed (my-network's: my-web's 3 tasks and my-pub's 2; the ingress sandbox: my-pub's 2).
-services_running() {
-  docker service ls --format '{{.Name}} {{.Replicas}}' | sort > "$out/service-ls.txt"
-  [ "$(cat "$out/service-ls.txt")" = "$(printf 'my-pub 2/2\nmy-rr 2/2\nmy-web 3/3')" ]
-}
-wait_for 900 "every task running (docker service ls: my-pub 2/2, my-rr 2/2, my-web 3/3)" services_running ||
-  { cat "$out/service-ls.txt"; docker service ps --no-trunc my-web my-rr my-pub; broken "the services did not converge"; }
+await_services "$(printf 'my-pub 2/2\nmy-rr 2/2\nmy-web 3/3')"
 phase converge
 network_complete() {
   docker network inspect -v my-network > "$out/network-my-network.json" && python3 -c '

@@ -54,12 +54,7 @@ if [ "$node" = 1 ]; then
   wait $creates  # (not every job: dockerd, containerd and the upstream resolver run in the background too)
   [ ! -s "$out/failed-creates" ] || broken "could not create: $(cat "$out/failed-creates")"
   phase create
-  services_running() {
-    docker service ls --format '{{.Name}} {{.Replicas}}' | sort > "$out/service-ls.txt"
-    [ "$(cat "$out/service-ls.txt")" = "$(printf 'my-pub 2/2\nmy-rr 2/2\nmy-web 2/2')" ]
-  }
-  wait_for 900 "every task running (docker service ls: my-pub 2/2, my-rr 2/2, my-web 2/2)" services_running ||
-    { cat "$out/service-ls.txt"; docker service ps --no-trunc my-web my-rr my-pub; broken "the services did not converge"; }
+  await_services "$(printf 'my-pub 2/2\nmy-rr 2/2\nmy-web 2/2')"
   phase converge
 else
   barrier join-token 900
