@@ -96,12 +96,15 @@ let package = Package(
         ),
         // The firewall backends driven with iptables-style arguments, for the parity tests and `make bench`.
         .executableTarget(name: "swarmlb-fw", dependencies: ["SwarmLBKit"], path: "Tests/swarmlb-fw"),
-        .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit"]),
+        // What more than one test target uses: the seeded generator of generated inputs.
+        .target(name: "SwarmLBTestSupport", path: "Tests/SwarmLBTestSupport"),
+        .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit", "SwarmLBTestSupport"]),
         // The executable's own parts: apply's argument reading against the argument parser's.
         .testTarget(name: "swarmlbTests", dependencies: ["swarmlb", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The services file reader: YAML, JSON and Docker's inspect output read, its errors, the scanner against libyaml, its bounds and its fuzzer.
         // Read by path (Docker's own `docker network inspect -v` capture, and a cut of it the resolver's tests read too), not bundled.
-        .testTarget(name: "SwarmLBServicesTests", dependencies: ["SwarmLBServices", "SwarmLBKit"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "SwarmLBServicesTests", dependencies: ["SwarmLBServices", "SwarmLBKit", "SwarmLBTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "SwarmLBDNSTests",
             dependencies: [

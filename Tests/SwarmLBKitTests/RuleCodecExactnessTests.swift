@@ -1,3 +1,4 @@
+import SwarmLBTestSupport
 import XCTest
 
 @testable import SwarmLBKit
@@ -6,20 +7,8 @@ import XCTest
 /// wherever `RuleCodec.encodesExactly` accepts a payload, encoding the decoded value gives back exactly
 /// those bytes (`reencodes`), on what iptables writes for these kinds and on those bytes disturbed.
 final class RuleCodecExactnessTests: XCTestCase {
-    /// SplitMix64: the same payloads on every run.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A value of each kind, as a rule of iptables would hold it.
-    func matches(_ g: inout Seeded) -> [IPTablesRule.Match] {
+    func matches(_ g: inout SplitMix) -> [IPTablesRule.Match] {
         func ports() -> IPTablesRule.PortRange? {
             let low = UInt16.random(in: 0...0xffff, using: &g)
             return Bool.random(using: &g) ? nil : .init(low, UInt16.random(in: low...0xffff, using: &g), negated: Bool.random(using: &g))
@@ -38,7 +27,7 @@ final class RuleCodecExactnessTests: XCTestCase {
     }
 
     /// The payload with a few bytes changed, or cut or grown by a few.
-    func disturbed(_ payload: [UInt8], _ g: inout Seeded) -> [UInt8] {
+    func disturbed(_ payload: [UInt8], _ g: inout SplitMix) -> [UInt8] {
         var p = payload
         switch Int.random(in: 0..<4, using: &g) {
         case 0: p.removeLast(Int.random(in: 1...min(8, p.count), using: &g))
@@ -53,7 +42,7 @@ final class RuleCodecExactnessTests: XCTestCase {
     }
 
     func testMatchesSkippingTheGuardReencodeExactly() {
-        var g = Seeded(state: 26)
+        var g = SplitMix(seed: 26)
         var (skipped, guarded, disturbedSkipped) = (0, 0, 0)
         for _ in 0..<5_000 {
             for m in matches(&g) {
@@ -81,7 +70,7 @@ final class RuleCodecExactnessTests: XCTestCase {
     }
 
     func testMarkTargetSkippingTheGuardReencodesExactly() {
-        var g = Seeded(state: 27)
+        var g = SplitMix(seed: 27)
         var (skipped, guarded) = (0, 0)
         for _ in 0..<5_000 {
             let t = IPTablesRule.Target.mark(value: .random(in: 0...UInt32.max, using: &g), mask: .random(in: 0...UInt32.max, using: &g))

@@ -1,4 +1,5 @@
 import Foundation
+import SwarmLBTestSupport
 import XCTest
 
 @testable import SwarmLBServices
