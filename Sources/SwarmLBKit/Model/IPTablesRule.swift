@@ -63,7 +63,8 @@ public struct IPTablesRule: Hashable, Sendable {
         case addrtype(source: AddressTypes, destination: AddressTypes)
         /// A match swarmlb does not decode, kept byte for byte so it is never dropped, with its
         /// printed text (` -m NAME OPTIONS`) when the reader found a libxtables plugin for it.
-        case opaque(name: String, revision: UInt8, data: [UInt8], printed: PrintedText = .unprinted)
+        /// Boxed, so that the kinds swarmlb writes keep the rule value small.
+        indirect case opaque(name: String, revision: UInt8, data: [UInt8], printed: PrintedText = .unprinted)
         /// nf_tables expressions that map to no iptables match (a rule nft itself wrote, say),
         /// as `nft --debug=netlink` prints them; shown, compared and deleted, never written.
         case unmapped(String)
@@ -86,8 +87,9 @@ public struct IPTablesRule: Hashable, Sendable {
         /// No target: the rule only counts.
         case none
         /// A target swarmlb does not decode, kept byte for byte, with its printed text
-        /// (` -j NAME OPTIONS`) when the reader found a libxtables plugin for it.
-        case opaque(name: String, revision: UInt8, data: [UInt8], printed: PrintedText = .unprinted)
+        /// (` -j NAME OPTIONS`) when the reader found a libxtables plugin for it. Boxed: the rule
+        /// value, copied several times on every commit, stays the size of the kinds swarmlb writes.
+        indirect case opaque(name: String, revision: UInt8, data: [UInt8], printed: PrintedText = .unprinted)
     }
 
     /// How iptables' own extension plugin prints an opaque match or target, as the reader asked it:

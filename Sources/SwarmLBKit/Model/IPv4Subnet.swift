@@ -2,11 +2,13 @@
 /// A bare address is a /32.
 public struct IPv4Subnet: Hashable, Sendable, CustomStringConvertible {
     public let network: IPv4Address
-    public let prefixLength: Int
+    /// The prefix length in a byte: every rule holds two subnets, and rules are copied by the thousand.
+    private let length: UInt8
+    public var prefixLength: Int { Int(length) }
 
     public init(_ address: IPv4Address, prefixLength: Int) {
-        self.prefixLength = prefixLength
         network = IPv4Address(address.value & Self.mask(prefixLength))
+        length = UInt8(prefixLength)
     }
 
     public init(parsing text: String) throws(ValidationError) {

@@ -57,6 +57,7 @@ public final class NFTFirewall: FirewallBackend {
     /// encoded once, before the first read, to keep the window between read and commit short.
     public func commit(_ table: FirewallTable, _ edits: [FirewallEdit]) throws(KernelError) {
         var prepared: [Prepared] = []
+        prepared.reserveCapacity(edits.count)
         for edit in edits { prepared.append(try Prepared(edit)) }
         let start = NFTables.monotonicSeconds()
         var attempt = 0
@@ -114,6 +115,8 @@ public final class NFTFirewall: FirewallBackend {
         private var chains: [String: Chain] = [:]
         /// The message index of each rule added (by its id - 1), so a later message naming it can give it its id.
         private var addedMessages: [Int] = []
+        /// How many rules the edits add to each chain, so that a chain's room for them is made once.
+        private let adds: [String: Int]
 
         /// A chain's rules, each as read from the kernel (decoded) or as added by this batch (as given),
         /// with counts of each, so that a commit of thousands of rules stays linear.
@@ -123,12 +126,31 @@ public final class NFTFirewall: FirewallBackend {
                 case added(IPTablesRule, [NFTExpression])
             }
             var rules: [(rule: Rule, reference: NFTables.RuleReference)] = []
-            var read: [IPTablesRule: Int] = [:]
-            var added: [IPTablesRule: Int] = [:]
+            var read: [Key: Int] = [:]
+            var added: [Key: Int] = [:]
 
-            /// Whether the chain holds `rule` (as given), or a rule reading back as it does.
-            func contains(_ rule: IPTablesRule, _ p: Prepared) -> Bool {
-                added[rule] != nil || (!read.isEmpty && read[p.readBack] != nil)
+            /// A rule with its hash worked out once: a rule is looked up more than once, and a growing
+            /// table hashes every key again.
+            struct Key: Hashable {
+                let rule: IPTablesRule
+                let hash: Int
+                init(_ rule: IPTablesRule) {
+                    self.rule = rule
+                    hash = rule.hashValue
+                }
+                static func == (a: Key, b: Key) -> Bool { a.hash == b.hash && a.rule == b.rule }
+                func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+            }
+
+            /// Whether the chain holds the rule `key` names (as given), or a rule reading back as it does.
+            func contains(_ key: Key, _ p: Prepared) -> Bool {
+                added[key] != nil || (!read.isEmpty && read[Key(p.readBack)] != nil)
+            }
+
+            /// Room for `count` more added rules.
+            mutating func reserve(_ count: Int) {
+                rules.reserveCapacity(rules.count + count)
+                added.reserveCapacity(added.count + count)
             }
 
             /// Removes the first rule reading back as `wanted`; returns its reference.
@@ -148,9 +170,10 @@ public final class NFTFirewall: FirewallBackend {
                 return entry.reference
             }
 
-            private static func decrement(_ counts: inout [IPTablesRule: Int], _ r: IPTablesRule) {
-                counts[r]! -= 1
-                if counts[r] == 0 { counts[r] = nil }
+            private static func decrement(_ counts: inout [Key: Int], _ r: IPTablesRule) {
+                let key = Key(r)
+                counts[key]! -= 1
+                if counts[key] == 0 { counts[key] = nil }
             }
         }
 
@@ -158,13 +181,22 @@ public final class NFTFirewall: FirewallBackend {
             self.table = table
             tableExists = read != nil
             tableHoldsMore = read.map { t in t.holdsMoreThanChains || t.chains.contains { $0.policy == UInt32(NF_DROP) } } ?? false
+            var adds: [String: Int] = [:]
+            for p in edits {
+                switch p.edit {
+                case .append(let chain, _), .insert(let chain, _, _): adds[chain, default: 0] += 1
+                case .delete, .createChain, .deleteChain: break
+                }
+            }
+            self.adds = adds
             for c in read?.chains ?? [] { chains[c.name] = Chain() }
             for r in read?.rules ?? [] {
                 let rule = NFTRuleCodec.decode(r.expressions, comment: r.comment)
                 chains[r.chain, default: Chain()].rules.append((.read(rule), .handle(r.handle)))
-                chains[r.chain]!.read[rule, default: 0] += 1
+                chains[r.chain]!.read[Chain.Key(rule), default: 0] += 1
             }
-            messages.reserveCapacity(edits.count)
+            // A message per edit, and the table and base chains the first adds may create.
+            messages.reserveCapacity(edits.count + table.builtinChains.count + 2)
             for edit in edits { try apply(edit) }
             deleteTableLeftEmpty()
         }
@@ -211,15 +243,19 @@ public final class NFTFirewall: FirewallBackend {
         /// Appends (`index` nil) or inserts, unless the chain already holds the rule.
         private mutating func add(_ rule: IPTablesRule, _ p: Prepared, to chain: String, at index: Int?) throws(KernelError) {
             createBuiltin(chain)
-            // No copy of the chain kept alive here: it would make the insert below copy its rules.
-            guard let count = chains[chain]?.rules.count else {
+            // The chain found once and changed in place through its index: a copy of it kept alive here
+            // would make the insert below copy its rules.
+            guard let c = chains.index(forKey: chain) else {
                 throw .nftables(
                     operation: index == nil ? "append" : "insert",
                     object: "to chain \(chain) in table ip \(name): no such chain", errno: ENOENT)
             }
-            if chains[chain]!.contains(rule, p) { return }
+            let key = Chain.Key(rule)
+            if chains.values[c].contains(key, p) { return }
+            if chains.values[c].added.isEmpty { chains.values[c].reserve(adds[chain] ?? 0) }
+            let count = chains.values[c].rules.count
             let at = min(index ?? count, count)
-            let before = at < count ? named(chains[chain]!.rules[at].reference) : nil
+            let before = at < count ? named(chains.values[c].rules[at].reference) : nil
             // Only rules that later messages name get an id, as iptables-nft gives them (see `named`).
             messages.append(
                 .newRule(
@@ -227,8 +263,12 @@ public final class NFTFirewall: FirewallBackend {
                     id: nil, before: before, rule: rule))
             addedMessages.append(messages.count - 1)
             let id = UInt32(addedMessages.count)
-            chains[chain]!.rules.insert((.added(rule, p.expressions!), .id(id)), at: at)
-            chains[chain]!.added[rule, default: 0] += 1
+            if at == count {
+                chains.values[c].rules.append((.added(rule, p.expressions!), .id(id)))
+            } else {
+                chains.values[c].rules.insert((.added(rule, p.expressions!), .id(id)), at: at)
+            }
+            chains.values[c].added[key, default: 0] += 1
         }
 
         /// A reference a message is about to use: a rule added earlier in the batch gets its id now.

@@ -245,7 +245,8 @@ final class NFTables {
     func commit(_ messages: [Message], generation: UInt32) throws(KernelError) {
         guard !messages.isEmpty else { return }
         var batch: [UInt8] = []
-        batch.reserveCapacity(256 * (messages.count + 2))  // a rule message is about 200 bytes: one allocation
+        // Room for rule messages of every usual size: one allocation, never grown, and pages not written are never touched.
+        batch.reserveCapacity(512 * (messages.count + 2))
         let begin = nextSequence()
         append(to: &batch) { buf in
             let nlh = nftnl_batch_begin(buf, begin)!
@@ -254,10 +255,13 @@ final class NFTables {
         }
         // Message i carries sequence number begin + 1 + i; its description is made only if the kernel refuses it.
         var last: UInt32 = begin
-        for (index, m) in messages.enumerated() {
-            let seq = nextSequence()
-            last = seq
-            append(to: &batch) { buf in Self.build(m, into: buf, sequence: seq, acknowledged: index == messages.count - 1) }
+        // Each message read in place: a copy would retain and release every rule and expression it holds.
+        messages.withUnsafeBufferPointer { all in
+            for index in all.indices {
+                let seq = nextSequence()
+                last = seq
+                append(to: &batch) { buf in Self.build(all[index], into: buf, sequence: seq, acknowledged: index == all.count - 1) }
+            }
         }
         let end = nextSequence()
         append(to: &batch) { buf in nftnl_batch_end(buf, end)! }
@@ -422,8 +426,9 @@ final class NFTables {
     private static func ruleObject(_ table: String, _ chain: String) -> OpaquePointer {
         let r = nftnl_rule_alloc()!
         nftnl_rule_set_u32(r, attr(NFTNL_RULE_FAMILY), UInt32(family))
-        nftnl_rule_set_str(r, attr(NFTNL_RULE_TABLE), table)
-        nftnl_rule_set_str(r, attr(NFTNL_RULE_CHAIN), chain)
+        // In place, as a rule's attributes are (see RuleAttributes.strz): one of these is built per deleted rule.
+        table.withCString { nftnl_rule_set_str(r, attr(NFTNL_RULE_TABLE), $0) }
+        chain.withCString { nftnl_rule_set_str(r, attr(NFTNL_RULE_CHAIN), $0) }
         return r
     }
 
@@ -441,8 +446,8 @@ final class NFTables {
             table: String, chain: String, _ expressions: [NFTExpression], compat: (proto: UInt32, negated: Bool),
             id: UInt32?, before: RuleReference?
         ) {
-            mnl_attr_put_strz(nlh, UInt16(NFTA_RULE_TABLE.rawValue), table)
-            mnl_attr_put_strz(nlh, UInt16(NFTA_RULE_CHAIN.rawValue), chain)
+            strz(NFTA_RULE_TABLE.rawValue, table)
+            strz(NFTA_RULE_CHAIN.rawValue, chain)
             if case .handle(let h)? = before { mnl_attr_put_u64(nlh, UInt16(NFTA_RULE_POSITION.rawValue), h.bigEndian) }
             nest(NFTA_RULE_EXPRESSIONS.rawValue) {
                 for e in expressions { nest(NFTA_LIST_ELEM.rawValue) { put(e) } }
@@ -457,7 +462,7 @@ final class NFTables {
 
         /// NFTA_EXPR_NAME, then the expression's attributes nested in NFTA_EXPR_DATA, as iptables-nft sets them.
         private func put(_ e: NFTExpression) {
-            mnl_attr_put_strz(nlh, UInt16(NFTA_EXPR_NAME.rawValue), e.name)
+            strz(NFTA_EXPR_NAME.rawValue, e.name)
             nest(NFTA_EXPR_DATA.rawValue) {
                 switch e {
                 case let .meta(key, register):
@@ -496,19 +501,19 @@ final class NFTables {
                             case .return: u32(NFTA_VERDICT_CODE.rawValue, UInt32(bitPattern: NFT_RETURN.rawValue))
                             case .jump(let chain):
                                 u32(NFTA_VERDICT_CODE.rawValue, UInt32(bitPattern: NFT_JUMP.rawValue))
-                                mnl_attr_put_strz(nlh, UInt16(NFTA_VERDICT_CHAIN.rawValue), chain)
+                                strz(NFTA_VERDICT_CHAIN.rawValue, chain)
                             case .goto(let chain):
                                 u32(NFTA_VERDICT_CODE.rawValue, UInt32(bitPattern: NFT_GOTO.rawValue))
-                                mnl_attr_put_strz(nlh, UInt16(NFTA_VERDICT_CHAIN.rawValue), chain)
+                                strz(NFTA_VERDICT_CHAIN.rawValue, chain)
                             }
                         }
                     }
                 case let .match(name, revision, info):
-                    mnl_attr_put_strz(nlh, UInt16(NFTA_MATCH_NAME.rawValue), name)
+                    strz(NFTA_MATCH_NAME.rawValue, name)
                     u32(NFTA_MATCH_REV.rawValue, revision)
                     bytes(NFTA_MATCH_INFO.rawValue, info)
                 case let .target(name, revision, info):
-                    mnl_attr_put_strz(nlh, UInt16(NFTA_TARGET_NAME.rawValue), name)
+                    strz(NFTA_TARGET_NAME.rawValue, name)
                     u32(NFTA_TARGET_REV.rawValue, revision)
                     bytes(NFTA_TARGET_INFO.rawValue, info)
                 case .immediate, .metaSet, .nat, .other, .translated:
@@ -518,6 +523,9 @@ final class NFTables {
         }
 
         private func u32(_ type: UInt32, _ v: UInt32) { mnl_attr_put_u32(nlh, UInt16(type), v.bigEndian) }
+
+        /// A NUL-terminated string, passed in place (an implicit String-to-pointer conversion copies it twice).
+        private func strz(_ type: UInt32, _ s: String) { s.withCString { mnl_attr_put_strz(nlh, UInt16(type), $0) } }
 
         private func bytes(_ type: UInt32, _ data: [UInt8]) {
             data.withUnsafeBytes { mnl_attr_put(nlh, UInt16(type), $0.count, $0.baseAddress) }
