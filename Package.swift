@@ -7,6 +7,15 @@ import PackageDescription
 // behaviour. An unsafe flag, so the package exports executables only, no library product.
 let directMetadata: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])]
 
+// The static Swift runtime's C++ library (libstdc++) linked into swarmlb instead of loaded at each start:
+// loading libstdc++.so and binding its symbols was more than half of the user-space instructions of
+// `swarmlb inspect iptables` once the argument parser was out of its way (docs/iptables-mirror.md).
+// link/static-libstdc++ holds a linker script named libstdc++.so that names libstdc++.a. Release builds of
+// the executable only; with a shared Swift runtime (which loads libstdc++.so itself) nothing is linked in.
+let staticLibstdcxx: [LinkerSetting] = [
+    .unsafeFlags(["-L", Context.packageDirectory + "/link/static-libstdc++"], .when(platforms: [.linux], configuration: .release))
+]
+
 let package = Package(
     name: "swarmlb",
     platforms: [.macOS(.v13)],
@@ -81,7 +90,8 @@ let package = Package(
                 "SwarmLBKit", "SwarmLBCommandLine", "SwarmLBServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: directMetadata
+            swiftSettings: directMetadata,
+            linkerSettings: staticLibstdcxx
         ),
         // The resolver behind `swarmlb dns serve`.
         .executableTarget(

@@ -99,15 +99,12 @@ struct InspectCommand: ParsableCommand {
         var table: FirewallTable?
         @Flag(help: "Print the iptables-save format.") var save = false
 
-        func run() throws {
-            let session = try Session(common)
-            let firewall = try session.kernel.firewall()
-            let names = try table.map { [$0] } ?? (save ? firewall.existingTables() : [.filter])
-            let dumps = try names.map { try firewall.dump($0) }
-            if common.json { return try session.printJSON(dumps.map(JSONViews.Table.init)) }
-            var out = TextBuffer(capacity: 0)
-            out.write(save ? IPTablesListing.save(dumps, backend: firewall.kind) : dumps.map(IPTablesListing.rules).joined())
-            try Session.write(out)
+        func run() throws { try invocation.run() }
+
+        /// The parsed options as the invocation they stand for.
+        var invocation: InspectIPTablesInvocation {
+            InspectIPTablesInvocation(
+                netns: common.netns, json: common.json, backend: common.backend, wait: common.wait, table: table, save: save)
         }
     }
 

@@ -8,9 +8,14 @@ import SwarmLBKit
 enum Main {
     static func main() {
         PhaseTimings.mark("start-up")
-        // `swarmlb apply` with plain arguments runs without building the command tree (ApplyCommandLine).
-        if let apply = ApplyCommandLine(Array(CommandLine.arguments.dropFirst()))?.invocation {
+        // `swarmlb apply` and `swarmlb inspect iptables` with plain arguments run without building the
+        // command tree (PlainCommandLine).
+        let args = Array(CommandLine.arguments.dropFirst())
+        if let apply = ApplyCommandLine(args)?.invocation {
             CommandRunner.run(ApplyCommand.self, json: apply.json, usageHint: "swarmlb", apply.run)
+        }
+        if let iptables = InspectIPTablesCommandLine(args)?.invocation {
+            CommandRunner.run(InspectCommand.IPTables.self, json: iptables.json, usageHint: "swarmlb", iptables.run)
         }
         CommandRunner.run(SwarmLB.self)
     }
