@@ -103,7 +103,7 @@ struct InspectCommand: ParsableCommand {
             let session = try Session(common)
             let firewall = try session.kernel.firewall()
             let names = try table.map { [$0] } ?? (save ? firewall.existingTables() : [.filter])
-            let dumps = try names.map { try firewall.dump($0) }
+            let dumps = try names.map { try firewall.listing($0) }
             if common.json { return try session.printJSON(dumps.map(JSONViews.Table.init)) }
             var out = TextBuffer(capacity: 0)
             out.write(save ? IPTablesListing.save(dumps, backend: firewall.kind) : dumps.map(IPTablesListing.rules).joined())

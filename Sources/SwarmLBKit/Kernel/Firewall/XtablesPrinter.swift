@@ -2,8 +2,8 @@ import CXtables
 
 /// iptables' own printers for the match and target extensions swarmlb does not decode: libxtables
 /// finds the extension's plugin by name and revision and its `save` function prints the options,
-/// exactly as `iptables -S` and `iptables-save` print them. The readers ask it while reading a rule,
-/// so the rule value carries its text (`IPTablesRule.PrintedText`) and the renderers need no kernel
+/// exactly as `iptables -S` and `iptables-save` print them. The listing reads ask it while reading a
+/// rule, so the rule value carries its text (`IPTablesRule.PrintedText`) and the renderers need no kernel
 /// code. The process-wide state this touches (libxtables' globals, the plugins it loads, C's `stdout`
 /// for the length of a call) is described on swlb_xt_save in the CXtables module.
 enum XtablesPrinter {

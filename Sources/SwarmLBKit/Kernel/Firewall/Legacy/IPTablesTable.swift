@@ -83,8 +83,9 @@ final class IPTablesTable {
         return (counters.pcnt, counters.bcnt)
     }
 
-    /// The whole table as a value: chains in iptables' order with their policies and rules.
-    func dump() -> IPTablesDump {
+    /// The whole table as a value: chains in iptables' order with their policies and rules;
+    /// `spelled` as for `rules(in:spelled:)`.
+    func dump(spelled: Bool) -> IPTablesDump {
         IPTablesDump(
             table: name,
             chains: chains.map { chain in
@@ -92,7 +93,7 @@ final class IPTablesTable {
                 let counters = builtin ? policyCounters(of: chain) : (0, 0)
                 return IPTablesDump.Chain(
                     name: chain, policy: builtin ? policy(of: chain) : nil,
-                    packets: counters.0, bytes: counters.1, rules: rules(in: chain, spelled: true))
+                    packets: counters.0, bytes: counters.1, rules: rules(in: chain, spelled: spelled))
             })
     }
 

@@ -20,13 +20,19 @@ public final class NFTFirewall: FirewallBackend {
 
     // MARK: reading
 
-    /// `iptables-nft -t TABLE -S`. Reading a table that does not exist creates nothing.
-    public func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
+    /// Reading a table that does not exist creates nothing.
+    public func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump { try read(table, spelled: false) }
+
+    /// `iptables-nft -t TABLE -S`.
+    public func listing(_ table: FirewallTable) throws(KernelError) -> IPTablesDump { try read(table, spelled: true) }
+
+    /// `spelled`: each extension left opaque gets libxtables' text (for a listing).
+    private func read(_ table: FirewallTable, spelled: Bool) throws(KernelError) -> IPTablesDump {
         guard let t = try nft.consistentRead(of: table.rawValue).table else { return IPTablesDump(absent: table) }
         var rules: [String: [IPTablesRule]] = [:]
         for r in t.rules {
             var rule = NFTRuleCodec.decode(r.expressions, comment: r.comment)
-            XtablesPrinter.spell(&rule)
+            if spelled { XtablesPrinter.spell(&rule) }
             rules[r.chain, default: []].append(rule)
         }
         let builtin = table.builtinChains.map { name -> IPTablesDump.Chain in
