@@ -106,7 +106,11 @@ struct InspectCommand: ParsableCommand {
             let dumps = try names.map { try firewall.listing($0) }
             if common.json { return try session.printJSON(dumps.map(JSONViews.Table.init)) }
             var out = TextBuffer(capacity: 0)
-            out.write(save ? IPTablesListing.save(dumps, backend: firewall.kind) : dumps.map(IPTablesListing.rules).joined())
+            if save {
+                IPTablesListing.save(dumps, backend: firewall.kind, into: &out)
+            } else {
+                for d in dumps { IPTablesListing.rules(d, into: &out) }
+            }
             try Session.write(out)
         }
     }
