@@ -31,18 +31,17 @@ enum XtablesPrinter {
     static func spell(_ rule: inout IPTablesRule) {
         let opaqueTarget = if case .opaque = rule.target { true } else { false }
         guard opaqueTarget || rule.matches.contains(where: { if case .opaque = $0 { true } else { false } }) else { return }
-        let ip = RuleCodec.ipPart(rule)
-        ip.withUnsafeBytes { ip in
+        RuleCodec.withIPPart(rule) { ip in
             for i in rule.matches.indices {
                 guard case let .opaque(name, revision, data, _) = rule.matches[i] else { continue }
                 let text = RuleCodec.withRecord(name: name, revision: revision, payload: data, target: false) {
-                    Self.text(record: $0, ip: ip.baseAddress!, target: false)
+                    Self.text(record: $0, ip: ip, target: false)
                 }
                 rule.matches[i] = .opaque(name: name, revision: revision, data: data, printed: .init(text))
             }
             if case let .opaque(name, revision, data, _) = rule.target {
                 let text = RuleCodec.withRecord(name: name, revision: revision, payload: data, target: true) {
-                    Self.text(record: $0, ip: ip.baseAddress!, target: true)
+                    Self.text(record: $0, ip: ip, target: true)
                 }
                 rule.target = .opaque(name: name, revision: revision, data: data, printed: .init(text))
             }
