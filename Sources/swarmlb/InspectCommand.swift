@@ -112,6 +112,7 @@ struct InspectCommand: ParsableCommand {
                 for d in dumps { IPTablesListing.rules(d, into: &out) }
             }
             try Session.write(out)
+            Session.keepUntilExit(dumps)
         }
     }
 
