@@ -111,6 +111,14 @@ final class IPTablesTable {
     /// libxtables' text (for listing; planning compares bytes and needs none).
     func rules(in chain: String, spelled: Bool = false) -> [IPTablesRule] {
         var result: [IPTablesRule] = []
+        // Counted first, so the array is allocated once: growing it would touch twice its pages.
+        var count = 0
+        var c = iptc_first_rule(chain, handle)
+        while let entry = c {
+            count += 1
+            c = iptc_next_rule(entry, handle)
+        }
+        result.reserveCapacity(count)
         var e = iptc_first_rule(chain, handle)
         while let entry = e {
             let target = String(cString: iptc_get_target(entry, handle))
