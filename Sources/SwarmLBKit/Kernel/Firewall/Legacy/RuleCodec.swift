@@ -306,7 +306,17 @@ enum RuleCodec {
         rule.fragment = e.ip.flags & UInt8(IPT_F_FRAG) != 0
         rule.goto = e.ip.flags & UInt8(IPT_F_GOTO) != 0
 
+        // The matches counted first, so their array is allocated once.
+        var count = 0
         var offset = entrySize
+        while offset + matchHeader <= Int(e.target_offset) {
+            let size = Int((raw + offset).loadUnaligned(as: UInt16.self))
+            guard size >= matchHeader else { break }
+            count += 1
+            offset += size
+        }
+        if count > 0 { rule.matches.reserveCapacity(count) }
+        offset = entrySize
         while offset + matchHeader <= Int(e.target_offset) {
             let (size, name, revision) = recordHeader(raw + offset)
             guard size >= matchHeader else { break }
@@ -361,7 +371,9 @@ enum RuleCodec {
     private static func recordHeader(_ p: UnsafeRawPointer) -> (size: Int, name: String, revision: UInt8) {
         let size = Int(p.loadUnaligned(as: UInt16.self))
         let nameBytes = UnsafeRawBufferPointer(start: p + 2, count: 29)
-        let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
+        // A typed buffer of the name's length, not a slice: String's contiguous fast path.
+        let start = (p + 2).assumingMemoryBound(to: UInt8.self)
+        let name = String(decoding: UnsafeBufferPointer(start: start, count: nameBytes.firstIndex(of: 0) ?? 29), as: UTF8.self)
         return (size, name, p.load(fromByteOffset: matchHeader - 1, as: UInt8.self))
     }
 
