@@ -96,7 +96,8 @@ static inline long swlb_xt_save(const void *ip, const void *record, int target, 
         save = mt->save;
     }
     text.length = 0;
-    fprintf(stream, target ? " -j %s" : " -m %s", shown);
+    fputs(target ? " -j " : " -m ", stream);  // no format to parse: a call per extension of a listing
+    fputs(shown, stream);
     fflush(stdout);
     FILE *saved = stdout;
     stdout = stream;

@@ -16,10 +16,15 @@ struct InspectIPTablesInvocation: Equatable {
         let session = try Session(netns: netns, json: json, backend: CommonOptions.backendChoice(given: backend), wait: wait)
         let firewall = try session.kernel.firewall()
         let names = try table.map { [$0] } ?? (save ? firewall.existingTables() : [.filter])
-        let dumps = try names.map { try firewall.dump($0) }
+        let dumps = try names.map { try firewall.listing($0) }
         if json { return try session.printJSON(dumps.map(JSONViews.Table.init)) }
         var out = TextBuffer(capacity: 0)
-        out.write(save ? IPTablesListing.save(dumps, backend: firewall.kind) : dumps.map(IPTablesListing.rules).joined())
+        if save {
+            IPTablesListing.save(dumps, backend: firewall.kind, into: &out)
+        } else {
+            for d in dumps { IPTablesListing.rules(d, into: &out) }
+        }
         try Session.write(out)
+        Session.keepUntilExit(dumps)
     }
 }

@@ -10,6 +10,8 @@ final class FakeFirewall: FirewallBackend {
 
     func dump(_ table: FirewallTable) -> IPTablesDump { tables[table] ?? IPTablesDump(absent: table) }
 
+    func listing(_ table: FirewallTable) -> IPTablesDump { dump(table) }
+
     func existingTables() -> [FirewallTable] { FirewallTable.allCases.filter { tables[$0] != nil } }
 
     func takeWriteLock() {}

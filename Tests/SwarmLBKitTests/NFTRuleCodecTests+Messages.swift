@@ -66,6 +66,9 @@ extension NFTRuleCodecTests {
             nftnl_expr_set_u32(e, UInt16(NFTNL_EXPR_LIMIT_BURST), burst)
             nftnl_expr_set_u32(e, UInt16(NFTNL_EXPR_LIMIT_TYPE), type)
             nftnl_expr_set_u32(e, UInt16(NFTNL_EXPR_LIMIT_FLAGS), flags)
+            var text = [CChar](repeating: 0, count: 256)
+            _ = nftnl_expr_snprintf(&text, text.count, e, UInt32(NFTNL_OUTPUT_DEFAULT.rawValue), 0)
+            let libnftnlText = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             nftnl_rule_add_expr(r, e)
             var buffer = [CChar](repeating: 0, count: 8192)
             buffer.withUnsafeMutableBufferPointer { buf in
@@ -74,6 +77,7 @@ extension NFTRuleCodecTests {
                 let direct = NFTRuleMessage.rule(UnsafePointer(nlh))
                 XCTAssertNotNil(direct)
                 XCTAssertEqual(direct, NFTables.libnftnlRule(UnsafePointer(nlh)), "rate \(rate)/\(unit) burst \(burst)")
+                XCTAssertEqual(direct?.expressions.first?.description, "[ limit \(libnftnlText)]")
             }
         }
     }

@@ -359,9 +359,8 @@ final class NFTRuleCodecTests: XCTestCase {
         let log = NFTExpression.translated(
             name: "log", attributes: "group 2 snaplen 0 qthreshold 0 ",
             RuleCodec.nflog(group: 2, threshold: 0, snaplen: nil, prefix: "x: "), target: true)
-        let limit = NFTExpression.translated(
-            name: "limit", attributes: "rate 5/minute burst 5 type packets flags 0x0 ",
-            RuleCodec.limit(rate: 5, unit: 60, burst: 5), target: false)
+        let limit = NFTExpression.limit(.init(rate: 5, unit: 60, burst: 5, type: 0, flags: 0))
+        XCTAssertEqual(limit.description, "[ limit rate 5/minute burst 5 type packets flags 0x0 ]")
         // Spelled by libxtables' plugins as the nft reader spells what it does not decode.
         var logged = NFTRuleCodec.decode([limit, .counter(packets: 0, bytes: 0), log])
         XtablesPrinter.spell(&logged)

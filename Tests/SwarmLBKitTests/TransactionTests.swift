@@ -17,6 +17,8 @@ final class RecordingFirewall: FirewallBackend {
 
     func dump(_ table: FirewallTable) -> IPTablesDump { tables.dump(table) }
 
+    func listing(_ table: FirewallTable) -> IPTablesDump { tables.listing(table) }
+
     func existingTables() -> [FirewallTable] { tables.existingTables() }
 
     func takeWriteLock() { log.append("lock") }

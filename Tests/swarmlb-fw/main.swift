@@ -230,10 +230,10 @@ do {
     if args == ["--tables"] {
         out(try fw.existingTables().map { $0.rawValue + "\n" }.joined())
     } else if args == ["--save"] {
-        out(IPTablesListing.save(try fw.existingTables().map { t in try fw.dump(t) }, backend: kind))
+        out(IPTablesListing.save(try fw.existingTables().map { t in try fw.listing(t) }, backend: kind))
     } else if args.last == "-S" {
         let table = args.count == 3 ? try FirewallTable(parsing: args[1]) : .filter
-        out(IPTablesListing.rules(try fw.dump(table)))
+        out(IPTablesListing.rules(try fw.listing(table)))
     } else if args.first == "--marks", args.count == 2, let n = Int(args[1]) {
         let edits = (1...n).map { i in
             FirewallEdit.append(

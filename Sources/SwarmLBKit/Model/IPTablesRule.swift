@@ -92,7 +92,7 @@ public struct IPTablesRule: Hashable, Sendable {
         indirect case opaque(name: String, revision: UInt8, data: [UInt8], printed: PrintedText = .unprinted)
     }
 
-    /// How iptables' own extension plugin prints an opaque match or target, as the reader asked it:
+    /// How iptables' own extension plugin prints an opaque match or target, as a listing read asked it:
     /// a function of the extension's bytes (and the rule's IP part), so it takes no part in
     /// comparing rules: a rule read with it equals the same rule read or built without it.
     public struct PrintedText: Hashable, Sendable {

@@ -3,79 +3,122 @@
 extension IPTablesRule {
     /// The rule as `iptables -S` prints it after `-A CHAIN`.
     public var specification: String {
-        var out = ""
+        var out = TextBuffer(capacity: 128)
         write(to: &out)
-        return out.isEmpty ? out : String(out.dropFirst())
+        return out.bytes.isEmpty ? "" : String(decoding: out.bytes.dropFirst(), as: UTF8.self)
     }
 
-    /// Appends the rule's words to `out`, each with its leading space (a listing builds one string).
-    func write(to out: inout String) {
-        func add(_ field: Negations, _ text: String) {
-            out += negated.contains(field) ? " ! " : " "
-            out += text
+    /// Appends the rule's words to `out`, each with its leading space (a listing writes one buffer).
+    func write(to out: inout TextBuffer) {
+        func option(_ field: Negations, _ text: String) {
+            out.write(negated.contains(field) ? " ! " : " ")
+            out.write(text)
         }
-        if let s = source { add(.source, "-s " + Self.address(s, sourceMask)) }
-        if let d = destination { add(.destination, "-d " + Self.address(d, destinationMask)) }
-        if let i = inInterface { add(.inInterface, "-i " + i) }
-        if let o = outInterface { add(.outInterface, "-o " + o) }
-        if let p = proto { add(.proto, "-p " + ProtocolName.name(p)) }
-        if fragment { add(.fragment, "-f") }
+        if let s = source {
+            option(.source, "-s ")
+            Self.write(s, sourceMask, to: &out)
+        }
+        if let d = destination {
+            option(.destination, "-d ")
+            Self.write(d, destinationMask, to: &out)
+        }
+        if let i = inInterface {
+            option(.inInterface, "-i ")
+            out.write(i)
+        }
+        if let o = outInterface {
+            option(.outInterface, "-o ")
+            out.write(o)
+        }
+        if let p = proto {
+            option(.proto, "-p ")
+            out.write(ProtocolName.name(p))
+        }
+        if fragment { option(.fragment, "-f") }
         for m in matches {
             // An extension swarmlb does not decode: the text its libxtables plugin printed when it was read.
             if case let .opaque(_, _, _, printed) = m, let text = printed.text {
-                out += text
+                out.write(text)
             } else {
-                out += " "
-                out += m.specification
+                out.write(UInt8(ascii: " "))
+                m.write(to: &out)
             }
         }
-        if case let .opaque(_, _, _, printed) = target, let text = printed.text {
-            out += text
-        } else if let t = target.specification {
-            out += goto ? " -g" + t.dropFirst(2) : " " + t
+        switch target {
+        case let .opaque(_, _, _, printed) where printed.text != nil:
+            out.write(printed.text!)
+        case let .mark(value, mask):
+            out.write(goto ? " -g MARK --set-xmark 0x" : " -j MARK --set-xmark 0x")
+            out.write(hex: value)
+            out.write("/0x")
+            out.write(hex: mask)
+        case .jump(let chain):
+            out.write(goto ? " -g " : " -j ")
+            out.write(chain)
+        default:
+            guard let t = target.specification else { return }
+            out.write(goto ? " -g" + t.dropFirst(2) : " " + t)
         }
     }
 
     /// `10.0.0.2/32`, or the dotted mask when it is no prefix.
-    private static func address(_ subnet: IPv4Subnet, _ mask: UInt32?) -> String {
-        guard let mask else { return subnet.description }
-        return subnet.network.description + "/" + IPv4Address(mask).description
+    private static func write(_ subnet: IPv4Subnet, _ mask: UInt32?, to out: inout TextBuffer) {
+        out.write(subnet.network)
+        out.write(UInt8(ascii: "/"))
+        if let mask { out.write(IPv4Address(mask)) } else { out.write(UInt64(subnet.prefixLength)) }
     }
 }
 
 extension IPTablesRule.Match {
     var specification: String {
+        var out = TextBuffer(capacity: 64)
+        write(to: &out)
+        return out.text
+    }
+
+    /// The match's words (`-m NAME ...`), the common ones written byte by byte.
+    func write(to out: inout TextBuffer) {
         switch self {
         case let .ports(proto, source, destination, tcpFlags):
-            var s = "-m \(proto.rawValue)"
-            if let r = source { s += (r.negated ? " !" : "") + " --sport \(r.text)" }
-            if let r = destination { s += (r.negated ? " !" : "") + " --dport \(r.text)" }
-            if let f = tcpFlags {
-                s +=
-                    (f.negated ? " !" : "")
-                    + " --tcp-flags \(IPTablesRule.TCPFlags.names(f.mask)) \(IPTablesRule.TCPFlags.names(f.compare))"
+            out.write("-m ")
+            out.write(proto.rawValue)
+            if let r = source {
+                out.write(r.negated ? " ! --sport " : " --sport ")
+                r.write(to: &out)
             }
-            return s
+            if let r = destination {
+                out.write(r.negated ? " ! --dport " : " --dport ")
+                r.write(to: &out)
+            }
+            if let f = tcpFlags {
+                out.write(f.negated ? " ! --tcp-flags " : " --tcp-flags ")
+                out.write(IPTablesRule.TCPFlags.names(f.mask))
+                out.write(UInt8(ascii: " "))
+                out.write(IPTablesRule.TCPFlags.names(f.compare))
+            }
         case let .mark(value, mask, negated):
-            let m = mask == 0xffff_ffff ? "" : "/0x\(String(mask, radix: 16))"
-            return "-m mark" + (negated ? " !" : "") + " --mark 0x\(String(value, radix: 16))\(m)"
+            out.write(negated ? "-m mark ! --mark 0x" : "-m mark --mark 0x")
+            out.write(hex: value)
+            if mask != 0xffff_ffff {
+                out.write("/0x")
+                out.write(hex: mask)
+            }
         case let .conntrackState(states, negated):
-            return "-m conntrack" + (negated ? " !" : "") + " --ctstate" + states.text
+            out.write("-m conntrack" + (negated ? " !" : "") + " --ctstate" + states.text)
         case let .state(states, negated):
-            return "-m state" + (negated ? " !" : "") + " --state" + states.text
+            out.write("-m state" + (negated ? " !" : "") + " --state" + states.text)
         case .comment(let text):
-            return "-m comment --comment" + quotedForSave(text)
+            out.write("-m comment --comment" + quotedForSave(text))
         case .ipvs(let m):
-            return "-m ipvs" + m.specification
+            out.write("-m ipvs" + m.specification)
         case let .addrtype(source, destination):
-            var s = "-m addrtype"
-            if !source.isEmpty { s += " --src-type \(source.text)" }
-            if !destination.isEmpty { s += " --dst-type \(destination.text)" }
-            return s
+            out.write("-m addrtype")
+            if !source.isEmpty { out.write(" --src-type \(source.text)") }
+            if !destination.isEmpty { out.write(" --dst-type \(destination.text)") }
         case let .opaque(name, revision, data, _):
-            return "-m \(name) [undecoded revision \(revision): \(data.hexString)]"
+            out.write("-m \(name) [undecoded revision \(revision): \(data.hexString)]")
         case .unmapped(let expressions):
-            return "[unsupported nft expressions: \(expressions)]"
+            out.write("[unsupported nft expressions: \(expressions)]")
         }
     }
 }
@@ -133,7 +176,13 @@ extension IPTablesRule.Target {
 
 extension IPTablesRule.PortRange {
     /// `80` or `1000:2000`.
-    var text: String { low == high ? "\(low)" : "\(low):\(high)" }
+    func write(to out: inout TextBuffer) {
+        out.write(UInt64(low))
+        if low != high {
+            out.write(UInt8(ascii: ":"))
+            out.write(UInt64(high))
+        }
+    }
 }
 
 extension IPTablesRule.TCPFlags {

@@ -3,13 +3,24 @@ import Glibc
 /// IP protocol names as iptables prints them: its own short table first, then /etc/protocols,
 /// else the number.
 enum ProtocolName {
-    private static let known: [UInt16: String] = [
-        6: "tcp", 17: "udp", 136: "udplite", 1: "icmp", 58: "ipv6-icmp",
-        50: "esp", 51: "ah", 132: "sctp", 135: "mh",
-    ]
+    /// Its own short table (a switch: asked once a rule in a listing).
+    private static func known(_ number: UInt16) -> String? {
+        switch number {
+        case 6: "tcp"
+        case 17: "udp"
+        case 136: "udplite"
+        case 1: "icmp"
+        case 58: "ipv6-icmp"
+        case 50: "esp"
+        case 51: "ah"
+        case 132: "sctp"
+        case 135: "mh"
+        default: nil
+        }
+    }
 
     static func name(_ number: UInt16) -> String {
-        if let n = known[number] { return n }
+        if let n = known(number) { return n }
         if let p = getprotobynumber(Int32(number)), let n = p.pointee.p_name { return String(cString: n) }
         return String(number)
     }

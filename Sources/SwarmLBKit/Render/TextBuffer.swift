@@ -33,6 +33,13 @@ public struct TextBuffer {
 
     /// The decimal digits of `n`.
     public mutating func write(_ n: UInt64) {
+        // Up to three digits (address octets, prefix lengths, ports below 1000) byte by byte.
+        if n < 1000 {
+            if n >= 100 { bytes.append(UInt8(ascii: "0") + UInt8(n / 100)) }
+            if n >= 10 { bytes.append(UInt8(ascii: "0") + UInt8(n / 10 % 10)) }
+            bytes.append(UInt8(ascii: "0") + UInt8(n % 10))
+            return
+        }
         var digits:
             (
                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
@@ -63,6 +70,18 @@ public struct TextBuffer {
         spaces(width - Self.digitCount(n))
         write(n)
     }
+
+    /// The lower-case hexadecimal digits of `n`, no `0x`.
+    public mutating func write(hex n: UInt32) {
+        let digits = max(1, (32 - n.leadingZeroBitCount + 3) / 4)
+        for i in stride(from: digits - 1, through: 0, by: -1) {
+            let d = UInt8(truncatingIfNeeded: n >> UInt32(4 * i)) & 0xf
+            bytes.append(d < 10 ? UInt8(ascii: "0") + d : UInt8(ascii: "a") - 10 + d)
+        }
+    }
+
+    /// Room for `count` more bytes, so a listing of known size grows its buffer once.
+    public mutating func reserve(_ count: Int) { bytes.reserveCapacity(bytes.count + count) }
 
     /// An IPv4 address as dotted quad.
     public mutating func write(_ a: IPv4Address) {

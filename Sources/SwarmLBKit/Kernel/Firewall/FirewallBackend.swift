@@ -17,10 +17,15 @@ public enum FirewallEdit: Sendable, Hashable {
 public protocol FirewallBackend: AnyObject {
     var kind: FirewallBackendKind { get }
 
-    /// The table with every chain (built-in chains in hook order, then user chains by name) and rule.
+    /// The table with every chain (built-in chains in hook order, then user chains by name) and rule,
+    /// as planning compares them: a match or target swarmlb does not decode is kept as its bytes.
     /// A table that does not exist reads as its built-in chains with ACCEPT policies and is not created.
-    /// `iptables -t TABLE -S`.
     func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump
+
+    /// The table as `dump` reads it, each match and target swarmlb does not decode given the text
+    /// iptables' own plugin prints for it (`IPTablesRule.PrintedText`), which only a listing needs.
+    /// `iptables -t TABLE -S`.
+    func listing(_ table: FirewallTable) throws(KernelError) -> IPTablesDump
 
     /// The tables that exist in this namespace, in the order `iptables-save` prints them. Creates nothing.
     func existingTables() throws(KernelError) -> [FirewallTable]

@@ -2,8 +2,8 @@ import CXtables
 
 /// iptables' own printers for the match and target extensions swarmlb does not decode: libxtables
 /// finds the extension's plugin by name and revision and its `save` function prints the options,
-/// exactly as `iptables -S` and `iptables-save` print them. The readers ask it while reading a rule,
-/// so the rule value carries its text (`IPTablesRule.PrintedText`) and the renderers need no kernel
+/// exactly as `iptables -S` and `iptables-save` print them. The listing reads ask it while reading a
+/// rule, so the rule value carries its text (`IPTablesRule.PrintedText`) and the renderers need no kernel
 /// code. The process-wide state this touches (libxtables' globals, the plugins it loads, C's `stdout`
 /// for the length of a call) is described on swlb_xt_save in the CXtables module.
 enum XtablesPrinter {
@@ -31,18 +31,17 @@ enum XtablesPrinter {
     static func spell(_ rule: inout IPTablesRule) {
         let opaqueTarget = if case .opaque = rule.target { true } else { false }
         guard opaqueTarget || rule.matches.contains(where: { if case .opaque = $0 { true } else { false } }) else { return }
-        let ip = RuleCodec.ipPart(rule)
-        ip.withUnsafeBytes { ip in
+        RuleCodec.withIPPart(rule) { ip in
             for i in rule.matches.indices {
                 guard case let .opaque(name, revision, data, _) = rule.matches[i] else { continue }
                 let text = RuleCodec.withRecord(name: name, revision: revision, payload: data, target: false) {
-                    Self.text(record: $0, ip: ip.baseAddress!, target: false)
+                    Self.text(record: $0, ip: ip, target: false)
                 }
                 rule.matches[i] = .opaque(name: name, revision: revision, data: data, printed: .init(text))
             }
             if case let .opaque(name, revision, data, _) = rule.target {
                 let text = RuleCodec.withRecord(name: name, revision: revision, payload: data, target: true) {
-                    Self.text(record: $0, ip: ip.baseAddress!, target: true)
+                    Self.text(record: $0, ip: ip, target: true)
                 }
                 rule.target = .opaque(name: name, revision: revision, data: data, printed: .init(text))
             }

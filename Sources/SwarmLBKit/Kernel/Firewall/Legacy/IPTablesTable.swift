@@ -83,8 +83,9 @@ final class IPTablesTable {
         return (counters.pcnt, counters.bcnt)
     }
 
-    /// The whole table as a value: chains in iptables' order with their policies and rules.
-    func dump() -> IPTablesDump {
+    /// The whole table as a value: chains in iptables' order with their policies and rules;
+    /// `spelled` as for `rules(in:spelled:)`.
+    func dump(spelled: Bool) -> IPTablesDump {
         IPTablesDump(
             table: name,
             chains: chains.map { chain in
@@ -92,7 +93,7 @@ final class IPTablesTable {
                 let counters = builtin ? policyCounters(of: chain) : (0, 0)
                 return IPTablesDump.Chain(
                     name: chain, policy: builtin ? policy(of: chain) : nil,
-                    packets: counters.0, bytes: counters.1, rules: rules(in: chain, spelled: true))
+                    packets: counters.0, bytes: counters.1, rules: rules(in: chain, spelled: spelled))
             })
     }
 
@@ -110,6 +111,14 @@ final class IPTablesTable {
     /// libxtables' text (for listing; planning compares bytes and needs none).
     func rules(in chain: String, spelled: Bool = false) -> [IPTablesRule] {
         var result: [IPTablesRule] = []
+        // Counted first, so the array is allocated once: growing it would touch twice its pages.
+        var count = 0
+        var c = iptc_first_rule(chain, handle)
+        while let entry = c {
+            count += 1
+            c = iptc_next_rule(entry, handle)
+        }
+        result.reserveCapacity(count)
         var e = iptc_first_rule(chain, handle)
         while let entry = e {
             let target = String(cString: iptc_get_target(entry, handle))

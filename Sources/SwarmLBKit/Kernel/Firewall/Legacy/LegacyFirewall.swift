@@ -14,9 +14,13 @@ public final class LegacyFirewall: FirewallBackend {
 
     /// Reads a table without creating it: a table not instantiated in this namespace
     /// (/proc/net/ip_tables_names) reads as its empty built-in chains, as iptables lists it.
-    public func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
+    public func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump { try read(table, spelled: false) }
+
+    public func listing(_ table: FirewallTable) throws(KernelError) -> IPTablesDump { try read(table, spelled: true) }
+
+    private func read(_ table: FirewallTable, spelled: Bool) throws(KernelError) -> IPTablesDump {
         guard try existingTables().contains(table) else { return IPTablesDump(absent: table) }
-        return try IPTablesTable.read(table).dump()
+        return try IPTablesTable.read(table).dump(spelled: spelled)
     }
 
     public func existingTables() throws(KernelError) -> [FirewallTable] { try IPTablesTable.instantiated() }

@@ -27,31 +27,36 @@ enum RuleCodec {
         var bytes = [UInt8](repeating: 0, count: entrySize + matches.count + target.count)
         bytes.withUnsafeMutableBytes { raw in
             let e = raw.baseAddress!.assumingMemoryBound(to: ipt_entry.self)
-            if let s = rule.source {
-                e.pointee.ip.src.s_addr = s.network.networkOrder
-                e.pointee.ip.smsk.s_addr = (rule.sourceMask ?? s.mask).bigEndian
-            }
-            if let d = rule.destination {
-                e.pointee.ip.dst.s_addr = d.network.networkOrder
-                e.pointee.ip.dmsk.s_addr = (rule.destinationMask ?? d.mask).bigEndian
-            }
-            if let i = rule.inInterface {
-                withUnsafeMutableBytes(of: &e.pointee.ip.iniface) { setInterface(i, name: $0) }
-                withUnsafeMutableBytes(of: &e.pointee.ip.iniface_mask) { setInterfaceMask(i, mask: $0) }
-            }
-            if let o = rule.outInterface {
-                withUnsafeMutableBytes(of: &e.pointee.ip.outiface) { setInterface(o, name: $0) }
-                withUnsafeMutableBytes(of: &e.pointee.ip.outiface_mask) { setInterfaceMask(o, mask: $0) }
-            }
-            e.pointee.ip.proto = rule.proto ?? 0
-            e.pointee.ip.invflags = rule.negated.rawValue
-            e.pointee.ip.flags = (rule.fragment ? UInt8(IPT_F_FRAG) : 0) | (rule.goto ? UInt8(IPT_F_GOTO) : 0)
+            fillIP(e, rule)
             e.pointee.target_offset = UInt16(entrySize + matches.count)
             e.pointee.next_offset = UInt16(entrySize + matches.count + target.count)
             raw.baseAddress!.advanced(by: entrySize).copyMemory(from: matches, byteCount: matches.count)
             raw.baseAddress!.advanced(by: entrySize + matches.count).copyMemory(from: target, byteCount: target.count)
         }
         return bytes
+    }
+
+    /// The ipt_ip part of the zeroed entry `e`: addresses, interfaces, protocol, inversions, flags.
+    private static func fillIP(_ e: UnsafeMutablePointer<ipt_entry>, _ rule: IPTablesRule) {
+        if let s = rule.source {
+            e.pointee.ip.src.s_addr = s.network.networkOrder
+            e.pointee.ip.smsk.s_addr = (rule.sourceMask ?? s.mask).bigEndian
+        }
+        if let d = rule.destination {
+            e.pointee.ip.dst.s_addr = d.network.networkOrder
+            e.pointee.ip.dmsk.s_addr = (rule.destinationMask ?? d.mask).bigEndian
+        }
+        if let i = rule.inInterface {
+            withUnsafeMutableBytes(of: &e.pointee.ip.iniface) { setInterface(i, name: $0) }
+            withUnsafeMutableBytes(of: &e.pointee.ip.iniface_mask) { setInterfaceMask(i, mask: $0) }
+        }
+        if let o = rule.outInterface {
+            withUnsafeMutableBytes(of: &e.pointee.ip.outiface) { setInterface(o, name: $0) }
+            withUnsafeMutableBytes(of: &e.pointee.ip.outiface_mask) { setInterfaceMask(o, mask: $0) }
+        }
+        e.pointee.ip.proto = rule.proto ?? 0
+        e.pointee.ip.invflags = rule.negated.rawValue
+        e.pointee.ip.flags = (rule.fragment ? UInt8(IPT_F_FRAG) : 0) | (rule.goto ? UInt8(IPT_F_GOTO) : 0)
     }
 
     private static func setInterface(_ name: String, name buffer: UnsafeMutableRawBufferPointer) {
@@ -301,7 +306,17 @@ enum RuleCodec {
         rule.fragment = e.ip.flags & UInt8(IPT_F_FRAG) != 0
         rule.goto = e.ip.flags & UInt8(IPT_F_GOTO) != 0
 
+        // The matches counted first, so their array is allocated once.
+        var count = 0
         var offset = entrySize
+        while offset + matchHeader <= Int(e.target_offset) {
+            let size = Int((raw + offset).loadUnaligned(as: UInt16.self))
+            guard size >= matchHeader else { break }
+            count += 1
+            offset += size
+        }
+        if count > 0 { rule.matches.reserveCapacity(count) }
+        offset = entrySize
         while offset + matchHeader <= Int(e.target_offset) {
             let (size, name, revision) = recordHeader(raw + offset)
             guard size >= matchHeader else { break }
@@ -356,7 +371,9 @@ enum RuleCodec {
     private static func recordHeader(_ p: UnsafeRawPointer) -> (size: Int, name: String, revision: UInt8) {
         let size = Int(p.loadUnaligned(as: UInt16.self))
         let nameBytes = UnsafeRawBufferPointer(start: p + 2, count: 29)
-        let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
+        // A typed buffer of the name's length, not a slice: String's contiguous fast path.
+        let start = (p + 2).assumingMemoryBound(to: UInt8.self)
+        let name = String(decoding: UnsafeBufferPointer(start: start, count: nameBytes.firstIndex(of: 0) ?? 29), as: UTF8.self)
         return (size, name, p.load(fromByteOffset: matchHeader - 1, as: UInt8.self))
     }
 
@@ -365,14 +382,17 @@ enum RuleCodec {
         return payload.baseAddress!.loadUnaligned(as: T.self)
     }
 
-    /// The match an x_tables match extension spells; one swarmlb does not decode stays opaque.
+    /// The match an x_tables match extension spells; one swarmlb does not decode stays opaque (its
+    /// payload shared, not copied).
     static func decodeMatch(_ x: XTExtension) -> IPTablesRule.Match {
-        x.payload.withUnsafeBytes { decodeMatch(name: x.name, revision: x.revision, $0) }
+        x.payload.withUnsafeBytes { decodedMatch(name: x.name, revision: x.revision, $0) }
+            ?? .opaque(name: x.name, revision: x.revision, data: x.payload)
     }
 
     /// The target an x_tables target extension spells; one swarmlb does not decode stays opaque.
     static func decodeTarget(_ x: XTExtension) -> IPTablesRule.Target {
-        x.payload.withUnsafeBytes { decodeTarget(name: x.name, revision: x.revision, $0) }
+        x.payload.withUnsafeBytes { decodedTarget(name: x.name, revision: x.revision, $0) }
+            ?? .opaque(name: x.name, revision: x.revision, data: x.payload)
     }
 
     /// The NFLOG target iptables-nft reads an nft `log` expression as (nft_parse_log): xt_nflog_info's
@@ -394,11 +414,16 @@ enum RuleCodec {
     /// with the average in XT_LIMIT_SCALE units per second and the burst, the rest zero.
     static func limit(rate: UInt64, unit: UInt64, burst: UInt32) -> XTExtension {
         let average = rate == 0 ? 0 : UInt32(truncatingIfNeeded: UInt64(XT_LIMIT_SCALE) &* unit / rate)
-        let info = zeroed(xt_rateinfo.self, size: swlb_xt_rateinfo_size()) {
-            $0.avg = average
-            $0.burst = burst
+        // Filled in place at its padded size: an nft listing reads one per rule.
+        let size = swlb_xt_rateinfo_size()
+        var payload = [UInt8](repeating: 0, count: max(Int(swlb_xt_align(size)), MemoryLayout<xt_rateinfo>.size))
+        payload.withUnsafeMutableBytes { raw in
+            let info = raw.baseAddress!.bindMemory(to: xt_rateinfo.self, capacity: 1)
+            info.pointee.avg = average
+            info.pointee.burst = burst
         }
-        return padded("limit", 0, info)
+        payload.removeLast(payload.count - Int(swlb_xt_align(size)))
+        return XTExtension(name: "limit", revision: 0, payload: payload)
     }
 
     /// `body` given the record (header, payload) of a match or target extension as an entry holds
@@ -418,24 +443,30 @@ enum RuleCodec {
         }
     }
 
-    /// The ipt_ip part of `rule`'s entry (addresses, interfaces, protocol, inversions), as the
-    /// extensions' printers read it.
-    static func ipPart(_ rule: IPTablesRule) -> [UInt8] {
-        var bare = rule
-        (bare.matches, bare.target) = ([], .none)
-        return Array(encode(bare).prefix(MemoryLayout<ipt_ip>.size))
+    /// `body` given the ipt_ip part of `rule`'s entry (addresses, interfaces, protocol, inversions), as
+    /// the extensions' printers read it, built on the stack.
+    static func withIPPart<R>(_ rule: IPTablesRule, _ body: (UnsafeRawPointer) -> R) -> R {
+        withUnsafeTemporaryAllocation(byteCount: entrySize, alignment: MemoryLayout<ipt_entry>.alignment) { bytes in
+            bytes.initializeMemory(as: UInt8.self, repeating: 0)
+            let e = bytes.baseAddress!.bindMemory(to: ipt_entry.self, capacity: 1)
+            fillIP(e, rule)
+            return body(UnsafeRawPointer(e))
+        }
     }
 
     /// A decoded match only when it encodes back to exactly the kernel's bytes: a field swarmlb does not
     /// model (a flag, an option, another state bit) leaves the match opaque, for libxtables to print.
     /// The kinds `encodesExactly` checks byte by byte skip the re-encoding.
     private static func decodeMatch(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match {
-        if let m = decodeMatchFields(name: name, revision: revision, payload),
+        decodedMatch(name: name, revision: revision, payload) ?? .opaque(name: name, revision: revision, data: Array(payload))
+    }
+
+    /// The decoded match, nil when it stays opaque.
+    private static func decodedMatch(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match? {
+        guard let m = decodeMatchFields(name: name, revision: revision, payload),
             encodesExactly(m, payload) || reencodes(m, name: name, revision: revision, payload)
-        {
-            return m
-        }
-        return .opaque(name: name, revision: revision, data: Array(payload))
+        else { return nil }
+        return m
     }
 
     /// Whether `m`, decoded from `payload`, encodes back to exactly these bytes (name and revision too).
@@ -544,12 +575,15 @@ enum RuleCodec {
     /// A decoded target only when it encodes back to exactly the kernel's bytes (a NAT range with a
     /// port offset, say, stays opaque for libxtables to print).
     private static func decodeTarget(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Target {
-        if let t = decodeTargetFields(name: name, revision: revision, payload),
+        decodedTarget(name: name, revision: revision, payload) ?? .opaque(name: name, revision: revision, data: Array(payload))
+    }
+
+    /// The decoded target, nil when it stays opaque.
+    private static func decodedTarget(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Target? {
+        guard let t = decodeTargetFields(name: name, revision: revision, payload),
             encodesExactly(t, payload) || reencodes(t, name: name, revision: revision, payload)
-        {
-            return t
-        }
-        return .opaque(name: name, revision: revision, data: Array(payload))
+        else { return nil }
+        return t
     }
 
     /// The fields of a target swarmlb models; nil when it does not model this one.

@@ -29,11 +29,22 @@ enum NFTExpression: Hashable, Sendable, CustomStringConvertible {
     /// `target name NAME rev N`: an x_tables target run through nft_compat; `info` is its payload.
     case target(name: String, revision: UInt32, info: [UInt8])
     /// A native expression iptables-nft reads back as an x_tables extension (`log` as the NFLOG target,
-    /// `limit` as the limit match, as its nft_parse_log/nft_parse_limit build them): libnftnl's name and
-    /// text of it, and that extension.
+    /// as its nft_parse_log builds it): libnftnl's name and text of it, and that extension.
     case translated(name: String, attributes: String, XTExtension, target: Bool)
+    /// `limit rate R/UNIT burst B type packets|bytes flags 0xF`: nft's native limit, which iptables-nft
+    /// reads back as the limit match (nft_parse_limit); its text is made only when printed.
+    case limit(Limit)
     /// Any other expression: its name and its attributes as libnftnl prints them.
     case other(name: String, attributes: String)
+
+    /// A native limit: packets (or bytes) per `unit` seconds, the burst, NFT_LIMIT_* type and flags.
+    struct Limit: Hashable, Sendable {
+        var rate: UInt64
+        var unit: UInt64
+        var burst: UInt32
+        var type: UInt32
+        var flags: UInt32
+    }
 
     /// A native NAT expression: the registers holding its address and port range (nil: not given).
     struct NAT: Hashable, Sendable {
@@ -90,6 +101,7 @@ enum NFTExpression: Hashable, Sendable, CustomStringConvertible {
         case .nat: return "nat"
         case .match: return "match"
         case .target: return "target"
+        case .limit: return "limit"
         case .other(let name, _), .translated(let name, _, _, _): return name
         }
     }
@@ -133,6 +145,11 @@ enum NFTExpression: Hashable, Sendable, CustomStringConvertible {
                 + (n.flags.map { "flags 0x\(String($0, radix: 16)) " } ?? "")
         case let .match(name, revision, _), let .target(name, revision, _):
             return "name \(name) rev \(revision) "
+        case .limit(let l):
+            // libnftnl's names of the units it knows (nftnl_expr_limit_snprintf); NFT_LIMIT_PKT_BYTES is 1.
+            let units: [UInt64: String] = [1: "second", 60: "minute", 3600: "hour", 86400: "day", 604800: "week"]
+            return "rate \(l.rate)/\(units[l.unit] ?? "error") burst \(l.burst) type \(l.type == 1 ? "bytes" : "packets") "
+                + "flags 0x\(String(l.flags, radix: 16)) "
         case .other(_, let attributes), .translated(_, let attributes, _, _):
             return attributes
         }

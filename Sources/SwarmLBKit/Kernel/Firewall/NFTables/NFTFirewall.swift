@@ -20,14 +20,30 @@ public final class NFTFirewall: FirewallBackend {
 
     // MARK: reading
 
-    /// `iptables-nft -t TABLE -S`. Reading a table that does not exist creates nothing.
-    public func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
+    /// Reading a table that does not exist creates nothing.
+    public func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump { try read(table, spelled: false) }
+
+    /// `iptables-nft -t TABLE -S`.
+    public func listing(_ table: FirewallTable) throws(KernelError) -> IPTablesDump { try read(table, spelled: true) }
+
+    /// `spelled`: each extension left opaque gets libxtables' text (for a listing).
+    private func read(_ table: FirewallTable, spelled: Bool) throws(KernelError) -> IPTablesDump {
         guard let t = try nft.consistentRead(of: table.rawValue).table else { return IPTablesDump(absent: table) }
         var rules: [String: [IPTablesRule]] = [:]
-        for r in t.rules {
-            var rule = NFTRuleCodec.decode(r.expressions, comment: r.comment)
-            XtablesPrinter.spell(&rule)
-            rules[r.chain, default: []].append(rule)
+        // A chain's rules come as one run: each run's array is allocated once, at its length.
+        var start = t.rules.startIndex
+        while start < t.rules.endIndex {
+            let chain = t.rules[start].chain
+            let end = t.rules[start...].firstIndex { $0.chain != chain } ?? t.rules.endIndex
+            var list = rules.removeValue(forKey: chain) ?? []
+            list.reserveCapacity(list.count + end - start)
+            for r in t.rules[start..<end] {
+                var rule = NFTRuleCodec.decode(r.expressions, comment: r.comment)
+                if spelled { XtablesPrinter.spell(&rule) }
+                list.append(rule)
+            }
+            rules[chain] = list
+            start = end
         }
         let builtin = table.builtinChains.map { name -> IPTablesDump.Chain in
             // A base chain iptables-nft has not needed yet lists as iptables does: ACCEPT, no counters.

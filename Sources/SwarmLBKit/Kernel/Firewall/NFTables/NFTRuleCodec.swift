@@ -255,6 +255,9 @@ enum NFTRuleCodec {
                 guard !hasVerdict, let rev = UInt8(exactly: revision) else { return unmapped.append(index) }
                 hasVerdict = true
                 rule.target = RuleCodec.decodeTarget(XTExtension(name: name, revision: rev, payload: info))
+            case .limit(let l):
+                let x = RuleCodec.limit(rate: l.rate, unit: l.unit, burst: l.burst)
+                rule.matches.append(.opaque(name: x.name, revision: x.revision, data: x.payload))
             case let .translated(_, _, x, target: false):
                 rule.matches.append(.opaque(name: x.name, revision: x.revision, data: x.payload))
             case let .translated(_, _, x, target: true):

@@ -97,15 +97,11 @@ enum NFTRuleMessage {
                     protoMin: register(NFTA_NAT_REG_PROTO_MIN.rawValue), protoMax: register(NFTA_NAT_REG_PROTO_MAX.rawValue),
                     flags: register(NFTA_NAT_FLAGS.rawValue)))
         case .limit:
-            // iptables-nft reads nft's limit as the limit match (nft_parse_limit); the text is libnftnl's.
-            let rate = a[Int(NFTA_LIMIT_RATE.rawValue)].flatMap(be64) ?? 0, unit = a[Int(NFTA_LIMIT_UNIT.rawValue)].flatMap(be64) ?? 0
-            let burst = u32(NFTA_LIMIT_BURST.rawValue)
-            let units: [UInt64: String] = [1: "second", 60: "minute", 3600: "hour", 86400: "day", 604800: "week"]
-            let type = u32(NFTA_LIMIT_TYPE.rawValue) == NFT_LIMIT_PKT_BYTES.rawValue ? "bytes" : "packets"
-            let attributes =
-                "rate \(rate)/\(units[unit] ?? "error") burst \(burst) type \(type) flags 0x\(String(u32(NFTA_LIMIT_FLAGS.rawValue), radix: 16)) "
-            return .translated(
-                name: "limit", attributes: attributes, RuleCodec.limit(rate: rate, unit: unit, burst: burst), target: false)
+            // iptables-nft reads nft's limit as the limit match (nft_parse_limit); NFTRuleCodec makes it so.
+            return .limit(
+                .init(
+                    rate: a[Int(NFTA_LIMIT_RATE.rawValue)].flatMap(be64) ?? 0, unit: a[Int(NFTA_LIMIT_UNIT.rawValue)].flatMap(be64) ?? 0,
+                    burst: u32(NFTA_LIMIT_BURST.rawValue), type: u32(NFTA_LIMIT_TYPE.rawValue), flags: u32(NFTA_LIMIT_FLAGS.rawValue)))
         case .match, .target:
             // NFTA_MATCH_* and NFTA_TARGET_* number NAME, REV and INFO alike.
             guard let n = a[Int(NFTA_MATCH_NAME.rawValue)].flatMap(string), let info = a[Int(NFTA_MATCH_INFO.rawValue)] else {

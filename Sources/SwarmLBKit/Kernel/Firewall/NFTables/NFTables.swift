@@ -516,7 +516,7 @@ final class NFTables {
                     strz(NFTA_TARGET_NAME.rawValue, name)
                     u32(NFTA_TARGET_REV.rawValue, revision)
                     bytes(NFTA_TARGET_INFO.rawValue, info)
-                case .immediate, .metaSet, .nat, .other, .translated:
+                case .immediate, .metaSet, .nat, .other, .translated, .limit:
                     break  // only ever read, never written: NFTRuleCodec refuses rules carrying them
                 }
             }
@@ -614,6 +614,11 @@ final class NFTables {
             return .target(
                 name: string(nftnl_expr_get_str(x, UInt16(NFTNL_EXPR_TG_NAME))) ?? "", revision: u32(NFTNL_EXPR_TG_REV),
                 info: data(NFTNL_EXPR_TG_INFO))
+        case "limit":
+            return .limit(
+                .init(
+                    rate: nftnl_expr_get_u64(x, UInt16(NFTNL_EXPR_LIMIT_RATE)), unit: nftnl_expr_get_u64(x, UInt16(NFTNL_EXPR_LIMIT_UNIT)),
+                    burst: u32(NFTNL_EXPR_LIMIT_BURST), type: u32(NFTNL_EXPR_LIMIT_TYPE), flags: u32(NFTNL_EXPR_LIMIT_FLAGS)))
         default:
             break
         }
@@ -628,11 +633,6 @@ final class NFTables {
                 threshold: nftnl_expr_get_u16(x, UInt16(NFTNL_EXPR_LOG_QTHRESHOLD)),
                 snaplen: set(NFTNL_EXPR_LOG_SNAPLEN) ? u32(NFTNL_EXPR_LOG_SNAPLEN) : nil, prefix: prefix)
             return .translated(name: name, attributes: attributes, x, target: true)
-        case "limit":
-            let x = RuleCodec.limit(
-                rate: nftnl_expr_get_u64(x, UInt16(NFTNL_EXPR_LIMIT_RATE)), unit: nftnl_expr_get_u64(x, UInt16(NFTNL_EXPR_LIMIT_UNIT)),
-                burst: u32(NFTNL_EXPR_LIMIT_BURST))
-            return .translated(name: name, attributes: attributes, x, target: false)
         default:
             return .other(name: name, attributes: attributes)
         }
