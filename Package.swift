@@ -7,7 +7,8 @@ import PackageDescription
 // behaviour. An unsafe flag, so the package exports executables only, no library product.
 let directMetadata: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])]
 
-// The static Swift runtime's C++ library (libstdc++) linked into swarmlb instead of loaded at each start:
+// The static Swift runtime's C++ library (libstdc++) linked into swarmlb (and swarmlb-fw, which stands in for
+// its firewall commit in make bench) instead of loaded at each start:
 // loading libstdc++.so and binding its symbols was more than half of the user-space instructions of
 // `swarmlb inspect iptables` once the argument parser was out of its way (docs/iptables-mirror.md).
 // link/static-libstdc++ holds a linker script named libstdc++.so that names libstdc++.a. Release builds of
@@ -105,7 +106,7 @@ let package = Package(
             ]
         ),
         // The firewall backends driven with iptables-style arguments, for the parity tests and `make bench`.
-        .executableTarget(name: "swarmlb-fw", dependencies: ["SwarmLBKit"], path: "Tests/swarmlb-fw"),
+        .executableTarget(name: "swarmlb-fw", dependencies: ["SwarmLBKit"], path: "Tests/swarmlb-fw", linkerSettings: staticLibstdcxx),
         // What more than one test target uses: the seeded generator of generated inputs.
         .target(name: "SwarmLBTestSupport", path: "Tests/SwarmLBTestSupport"),
         .testTarget(name: "SwarmLBKitTests", dependencies: ["SwarmLBKit", "SwarmLBTestSupport"]),
