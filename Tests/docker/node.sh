@@ -33,11 +33,13 @@ wait $creates  # (not every job: dockerd, containerd and the upstream resolver r
 [ ! -s "$out/failed-creates" ] || broken "could not create: $(cat "$out/failed-creates")"
 # The attachable container, once the services are made: attaching waits on the manager, and under load gives up
 # ("attaching to network failed ... context deadline exceeded"), so it is tried again, from scratch, a few times.
+# Each try gets 600 s, not the CLI's usual 240: a try killed while dockerd is still attaching leaves no error, and
+# the next one starts over (both bookworm boots once spent their 600 s so, three tries cut short).
 client() {
   docker rm -f client > /dev/null 2>&1
-  docker run -d --network my-network --name client local/bb:latest sleep 100000 > /dev/null 2>> "$out/client-run.err"
+  timeout 600 /usr/bin/docker run -d --network my-network --name client local/bb:latest sleep 100000 > /dev/null 2>> "$out/client-run.err"
 }
-wait_for 600 "docker run --network my-network --name client succeeds ($out/client-run.err)" client ||
+wait_for 1200 "docker run --network my-network --name client succeeds ($out/client-run.err)" client ||
   broken "could not start the container client"
 phase create
 
