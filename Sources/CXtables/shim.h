@@ -42,6 +42,44 @@ static inline ssize_t swlb_xt_text_write(void *cookie, const char *bytes, size_t
     return (ssize_t)size;
 }
 
+/// A plugin libxtables found for an extension name and revision (NULL: none prints it), so a listing
+/// of thousands of rules looks each kind up once.
+struct swlb_xt_found {
+    char name[XT_EXTENSION_MAXNAMELEN];
+    unsigned char revision;
+    int target;
+    const void *plugin;  // struct xtables_match or struct xtables_target
+};
+
+/// The plugin that prints `name` at `revision` (a target's when `target`), as iptables finds it: the
+/// extension by name, then its registration of that revision; NULL where iptables prints
+/// "[unsupported revision]" or nothing. Called under swlb_xt_save's lock.
+static inline const void *swlb_xt_plugin(const char *name, unsigned char revision, int target) {
+    static struct swlb_xt_found found[32];
+    static int count;
+    const void *plugin = NULL;
+    for (int i = 0; i < count; i++)
+        if (found[i].revision == revision && found[i].target == target && strcmp(found[i].name, name) == 0)
+            return found[i].plugin;
+    if (target) {
+        struct xtables_target *any = xtables_find_target(name, XTF_TRY_LOAD), *tg;
+        tg = any ? xtables_find_target_revision(name, XTF_TRY_LOAD, any, revision) : NULL;
+        plugin = tg && !(!tg->save && any->save) ? tg : NULL;  // iptables: "[unsupported revision]"
+    } else {
+        struct xtables_match *any = xtables_find_match(name, XTF_TRY_LOAD, NULL), *mt;
+        mt = any ? xtables_find_match_revision(name, XTF_TRY_LOAD, any, revision) : NULL;
+        plugin = mt && !(!mt->save && any->save) ? mt : NULL;
+    }
+    if (count < (int)(sizeof found / sizeof found[0])) {
+        strcpy(found[count].name, name);
+        found[count].revision = revision;
+        found[count].target = target;
+        found[count].plugin = plugin;
+        count++;
+    }
+    return plugin;
+}
+
 /// What iptables prints for one match (`target` 0) or target (1) record (xt_entry_match or
 /// xt_entry_target, header then payload) of a rule whose IP part is `ip` (a struct ipt_ip): " -m NAME" or
 /// " -j NAME" (the plugin's alias if it has one) then the plugin's save output, if it has a save
@@ -50,10 +88,13 @@ static inline ssize_t swlb_xt_text_write(void *cookie, const char *bytes, size_t
 /// plugin of that name, or none of that revision (the caller marks the record instead).
 ///
 /// Process-wide state touched: libxtables' globals (xt_params, the IPv4 family, set once), the plugins
-/// it dlopens from its library directory (kept loaded), one cookie stream and its buffer (kept), and
-/// C's `stdout` variable, which points at that stream for the length of the plugin's call (plugins
-/// print with printf; glibc lets `stdout` be assigned); one lock serialises all of it, and stdout is
-/// flushed first so nothing pending moves.
+/// it dlopens from its library directory (kept loaded, each found once per name and revision), one
+/// cookie stream and its buffer (kept), and C's `stdout` variable, which points at that stream for the
+/// length of the plugin's call (plugins print with printf; glibc lets `stdout` be assigned); one lock
+/// serialises all of it. What is pending
+/// in the real stdout stays in its own buffer, in order: only the variable changes, so it is not
+/// flushed. Another thread printing to stdout during the call would print into the stream instead:
+/// swarmlb prints from one thread.
 static inline long swlb_xt_save(const void *ip, const void *record, int target, char *out, size_t capacity) {
     // Function-local: a header's file-scope statics are not emitted for Swift.
     static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -80,25 +121,23 @@ static inline long swlb_xt_save(const void *ip, const void *record, int target, 
         ready = !stream || xtables_init_all(&globals, NFPROTO_IPV4) < 0 ? -1 : 1;
     }
     if (ready < 0 || strnlen(name, XT_EXTENSION_MAXNAMELEN) == XT_EXTENSION_MAXNAMELEN) goto out;
+    const void *plugin = swlb_xt_plugin(name, m->u.user.revision, target);
+    if (!plugin) goto out;
     if (target) {
-        struct xtables_target *any = xtables_find_target(name, XTF_TRY_LOAD), *tg;
-        if (!any) goto out;
-        tg = xtables_find_target_revision(name, XTF_TRY_LOAD, any, m->u.user.revision);
-        if (!tg || (!tg->save && any->save)) goto out;  // iptables: "[unsupported revision]"
+        const struct xtables_target *tg = plugin;
         shown = tg->alias ? tg->alias(record) : name;
         save_target = tg->save;
     } else {
-        struct xtables_match *any = xtables_find_match(name, XTF_TRY_LOAD, NULL), *mt;
-        if (!any) goto out;
-        mt = xtables_find_match_revision(name, XTF_TRY_LOAD, any, m->u.user.revision);
-        if (!mt || (!mt->save && any->save)) goto out;
+        const struct xtables_match *mt = plugin;
         shown = mt->alias ? mt->alias(record) : name;
         save = mt->save;
     }
+    // The stream is empty here (flushed at the end of each call), so the words before the plugin's go
+    // straight into its buffer.
     text.length = 0;
-    fputs(target ? " -j " : " -m ", stream);  // no format to parse: a call per extension of a listing
-    fputs(shown, stream);
-    fflush(stdout);
+    size_t shownLength = strlen(shown);
+    if (swlb_xt_text_write(&text, target ? " -j " : " -m ", 4) != 4 || swlb_xt_text_write(&text, shown, shownLength) != (ssize_t)shownLength)
+        goto out;
     FILE *saved = stdout;
     stdout = stream;
     if (save) save(ip, record);

@@ -54,17 +54,6 @@ public struct Session {
         try Self.write(out)
     }
 
-    /// Leaves `value` to the process's exit instead of freeing it, as clang's -disable-free does: the
-    /// rules of a listing of thousands are freed object by object at a cost near that of reading them.
-    public static func keepUntilExit<T>(_ value: T) {
-        _ = Unmanaged.passRetained(Kept(value))
-    }
-
-    private final class Kept<T> {
-        let value: T
-        init(_ value: T) { self.value = value }
-    }
-
     /// Writes the text to standard output after what `print` buffered; not through `print`, whose
     /// first dynamic cast of its argument walks every protocol conformance of the executable (a
     /// fifth of a small apply's start under emulation).

@@ -10,7 +10,16 @@ final class FakeFirewall: FirewallBackend {
 
     func dump(_ table: FirewallTable) -> IPTablesDump { tables[table] ?? IPTablesDump(absent: table) }
 
-    func listing(_ table: FirewallTable) -> IPTablesDump { dump(table) }
+    func listing(
+        _ table: FirewallTable, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
+        rule: (_ chain: Int, _ rule: IPTablesRule) throws(KernelError) -> Void
+    ) throws(KernelError) {
+        let d = dump(table)
+        try chains(d.chains.map { IPTablesDump.Chain(name: $0.name, policy: $0.policy, packets: $0.packets, bytes: $0.bytes, rules: []) })
+        for (i, c) in d.chains.enumerated() {
+            for r in c.rules { try rule(i, r) }
+        }
+    }
 
     func existingTables() -> [FirewallTable] { FirewallTable.allCases.filter { tables[$0] != nil } }
 

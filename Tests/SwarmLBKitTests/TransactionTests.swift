@@ -17,7 +17,12 @@ final class RecordingFirewall: FirewallBackend {
 
     func dump(_ table: FirewallTable) -> IPTablesDump { tables.dump(table) }
 
-    func listing(_ table: FirewallTable) -> IPTablesDump { tables.listing(table) }
+    func listing(
+        _ table: FirewallTable, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
+        rule: (_ chain: Int, _ rule: IPTablesRule) throws(KernelError) -> Void
+    ) throws(KernelError) {
+        try tables.listing(table, chains: chains, rule: rule)
+    }
 
     func existingTables() -> [FirewallTable] { tables.existingTables() }
 

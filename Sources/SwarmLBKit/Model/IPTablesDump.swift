@@ -32,4 +32,15 @@ public struct IPTablesDump: Sendable {
     }
 
     public func chain(_ name: String) -> Chain? { chains.first { $0.name == name } }
+
+    /// The table a streamed read gives (as `FirewallBackend.listing` streams it: the chains without
+    /// their rules, then each rule with its chain's index), gathered into one value.
+    public static func gathered<E: Error>(
+        _ table: FirewallTable,
+        _ read: (_ chains: ([Chain]) throws(E) -> Void, _ rule: (Int, IPTablesRule) throws(E) -> Void) throws(E) -> Void
+    ) throws(E) -> IPTablesDump {
+        var dump = IPTablesDump(table: table, chains: [])
+        try read({ dump.chains = $0 }, { dump.chains[$0].rules.append($1) })
+        return dump
+    }
 }

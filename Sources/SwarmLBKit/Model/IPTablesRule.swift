@@ -63,8 +63,8 @@ public struct IPTablesRule: Hashable, Sendable {
         case addrtype(source: AddressTypes, destination: AddressTypes)
         /// A match swarmlb does not decode, kept byte for byte so it is never dropped, with its
         /// printed text (` -m NAME OPTIONS`) when the reader found a libxtables plugin for it.
-        /// Boxed, so that the kinds swarmlb writes keep the rule value small.
-        indirect case opaque(name: String, revision: UInt8, data: [UInt8], printed: PrintedText = .unprinted)
+        /// Not boxed: matches live in the rule's array, so their size does not weigh on the rule value.
+        case opaque(name: String, revision: UInt8, data: [UInt8], printed: PrintedText = .unprinted)
         /// nf_tables expressions that map to no iptables match (a rule nft itself wrote, say),
         /// as `nft --debug=netlink` prints them; shown, compared and deleted, never written.
         case unmapped(String)
@@ -95,9 +95,10 @@ public struct IPTablesRule: Hashable, Sendable {
     /// How iptables' own extension plugin prints an opaque match or target, as a listing read asked it:
     /// a function of the extension's bytes (and the rule's IP part), so it takes no part in
     /// comparing rules: a rule read with it equals the same rule read or built without it.
+    /// Held as the bytes the plugin wrote: a listing copies them to its output unread.
     public struct PrintedText: Hashable, Sendable {
-        public var text: String?
-        public init(_ text: String?) { self.text = text }
+        public var bytes: [UInt8]?
+        public init(_ bytes: [UInt8]?) { self.bytes = bytes }
         /// Not printed: no plugin prints the extension (it is shown marked), or nobody asked.
         public static let unprinted = PrintedText(nil)
         public static func == (_: PrintedText, _: PrintedText) -> Bool { true }

@@ -37,7 +37,7 @@ extension IPTablesRule {
         if fragment { option(.fragment, "-f") }
         for m in matches {
             // An extension swarmlb does not decode: the text its libxtables plugin printed when it was read.
-            if case let .opaque(_, _, _, printed) = m, let text = printed.text {
+            if case let .opaque(_, _, _, printed) = m, let text = printed.bytes {
                 out.write(text)
             } else {
                 out.write(UInt8(ascii: " "))
@@ -45,8 +45,8 @@ extension IPTablesRule {
             }
         }
         switch target {
-        case let .opaque(_, _, _, printed) where printed.text != nil:
-            out.write(printed.text!)
+        case let .opaque(_, _, _, printed) where printed.bytes != nil:
+            out.write(printed.bytes!)
         case let .mark(value, mask):
             out.write(goto ? " -g MARK --set-xmark 0x" : " -j MARK --set-xmark 0x")
             out.write(hex: value)

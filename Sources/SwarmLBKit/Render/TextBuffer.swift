@@ -7,12 +7,11 @@ public struct TextBuffer {
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    public mutating func write(_ s: String) {
-        var s = s
-        s.withUTF8 { bytes.append(contentsOf: $0) }
-    }
+    public mutating func write(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
     public mutating func write(_ byte: UInt8) { bytes.append(byte) }
+
+    public mutating func write(_ text: [UInt8]) { bytes.append(contentsOf: text) }
 
     public mutating func spaces(_ n: Int) {
         if n > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
@@ -79,6 +78,9 @@ public struct TextBuffer {
             bytes.append(d < 10 ? UInt8(ascii: "0") + d : UInt8(ascii: "a") - 10 + d)
         }
     }
+
+    /// Empties the buffer, keeping its room (a listing written out in parts).
+    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
 
     /// Room for `count` more bytes, so a listing of known size grows its buffer once.
     public mutating func reserve(_ count: Int) { bytes.reserveCapacity(bytes.count + count) }

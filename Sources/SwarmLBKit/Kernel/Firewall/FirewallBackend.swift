@@ -22,10 +22,15 @@ public protocol FirewallBackend: AnyObject {
     /// A table that does not exist reads as its built-in chains with ACCEPT policies and is not created.
     func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump
 
-    /// The table as `dump` reads it, each match and target swarmlb does not decode given the text
-    /// iptables' own plugin prints for it (`IPTablesRule.PrintedText`), which only a listing needs.
-    /// `iptables -t TABLE -S`.
-    func listing(_ table: FirewallTable) throws(KernelError) -> IPTablesDump
+    /// `iptables -t TABLE -S`, streamed: the table's chains as `dump` reads them but without their
+    /// rules, given to `chains`, then every rule in order, given to `rule` with its chain's index there.
+    /// Each match and target swarmlb does not decode carries the text iptables' own plugin prints for
+    /// it (`IPTablesRule.PrintedText`), which only a listing needs. A rule is decoded when it is given
+    /// and not kept: a listing of any length holds one rule at a time, as iptables does.
+    func listing(
+        _ table: FirewallTable, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
+        rule: (_ chain: Int, _ rule: IPTablesRule) throws(KernelError) -> Void
+    ) throws(KernelError)
 
     /// The tables that exist in this namespace, in the order `iptables-save` prints them. Creates nothing.
     func existingTables() throws(KernelError) -> [FirewallTable]
@@ -41,4 +46,11 @@ public protocol FirewallBackend: AnyObject {
     /// needs none: its batches are atomic and generation-checked.
     func takeWriteLock() throws(KernelError)
     func releaseWriteLock()
+}
+
+extension FirewallBackend {
+    /// The whole listing as one value (`inspect iptables --json`, the parity tests).
+    public func listing(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
+        try IPTablesDump.gathered(table) { (chains, rule) throws(KernelError) in try listing(table, chains: chains, rule: rule) }
+    }
 }

@@ -8,19 +8,19 @@ import CXtables
 /// for the length of a call) is described on swlb_xt_save in the CXtables module.
 enum XtablesPrinter {
     /// ` -m NAME OPTIONS` (` -j NAME OPTIONS` for a target) for the x_tables record at `record`
-    /// (header then payload, as an entry holds it) of a rule whose `ipt_ip` is at `ip`; nil when no
-    /// plugin prints that extension at that revision.
-    static func text(record: UnsafeRawPointer, ip: UnsafeRawPointer, target: Bool) -> String? {
+    /// (header then payload, as an entry holds it) of a rule whose `ipt_ip` is at `ip`, as the bytes the
+    /// plugin wrote; nil when no plugin prints that extension at that revision.
+    static func text(record: UnsafeRawPointer, ip: UnsafeRawPointer, target: Bool) -> [UInt8]? {
         // Most texts fit the stack buffer; a longer one is printed again into one of its length.
         var capacity = 512
         while true {
-            let text = withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer -> (Int, String?) in
+            let text = withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer -> (Int, [UInt8]?) in
                 let length = swlb_xt_save(ip, record, target ? 1 : 0, buffer.baseAddress, capacity)
                 guard length >= 0, length <= capacity else { return (length, nil) }
-                return (length, String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: length), as: UTF8.self))
+                return (length, Array(UnsafeRawBufferPointer(start: buffer.baseAddress, count: length)))
             }
             if text.0 < 0 { return nil }
-            if let string = text.1 { return string }
+            if let bytes = text.1 { return bytes }
             capacity = text.0
         }
     }

@@ -83,18 +83,24 @@ final class IPTablesTable {
         return (counters.pcnt, counters.bcnt)
     }
 
-    /// The whole table as a value: chains in iptables' order with their policies and rules;
-    /// `spelled` as for `rules(in:spelled:)`.
-    func dump(spelled: Bool) -> IPTablesDump {
-        IPTablesDump(
-            table: name,
-            chains: chains.map { chain in
+    /// The whole table streamed: its chains in iptables' order with their policies (and no rules) given
+    /// to `chains`, then each chain's rules in order, each decoded as it is given to `rule` with its
+    /// chain's index; `spelled` as for `forEachRule`.
+    func stream(
+        spelled: Bool, chains give: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
+        rule: (Int, IPTablesRule) throws(KernelError) -> Void
+    ) throws(KernelError) {
+        let names = chains
+        try give(
+            names.map { chain in
                 let builtin = isBuiltin(chain: chain)
                 let counters = builtin ? policyCounters(of: chain) : (0, 0)
                 return IPTablesDump.Chain(
-                    name: chain, policy: builtin ? policy(of: chain) : nil,
-                    packets: counters.0, bytes: counters.1, rules: rules(in: chain, spelled: spelled))
+                    name: chain, policy: builtin ? policy(of: chain) : nil, packets: counters.0, bytes: counters.1, rules: [])
             })
+        for (i, chain) in names.enumerated() {
+            try forEachRule(in: chain, spelled: spelled) { (r) throws(KernelError) in try rule(i, r) }
+        }
     }
 
     /// The tables instantiated in this namespace, in the kernel's order (/proc/net/ip_tables_names),
@@ -107,9 +113,8 @@ final class IPTablesTable {
         return names.split(separator: "\n").compactMap { FirewallTable(rawValue: String($0)) }
     }
 
-    /// The rules of a chain, in order; `spelled`: extensions swarmlb does not decode carry
-    /// libxtables' text (for listing; planning compares bytes and needs none).
-    func rules(in chain: String, spelled: Bool = false) -> [IPTablesRule] {
+    /// The rules of a chain, in order, as planning compares them.
+    func rules(in chain: String) -> [IPTablesRule] {
         var result: [IPTablesRule] = []
         // Counted first, so the array is allocated once: growing it would touch twice its pages.
         var count = 0
@@ -119,13 +124,18 @@ final class IPTablesTable {
             c = iptc_next_rule(entry, handle)
         }
         result.reserveCapacity(count)
+        forEachRule(in: chain, spelled: false) { result.append($0) }
+        return result
+    }
+
+    /// Each rule of a chain in order, decoded as it is given to `body`; `spelled`: extensions swarmlb
+    /// does not decode carry libxtables' text (for listing; planning compares bytes and needs none).
+    func forEachRule<E: Error>(in chain: String, spelled: Bool, _ body: (IPTablesRule) throws(E) -> Void) throws(E) {
         var e = iptc_first_rule(chain, handle)
         while let entry = e {
-            let target = String(cString: iptc_get_target(entry, handle))
-            result.append(RuleCodec.decode(entry, targetName: target, spelled: spelled))
+            try body(RuleCodec.decode(entry, targetName: String(cString: iptc_get_target(entry, handle)), spelled: spelled))
             e = iptc_next_rule(entry, handle)
         }
-        return result
     }
 
     // MARK: changing (take effect at commit, inside `modify`)

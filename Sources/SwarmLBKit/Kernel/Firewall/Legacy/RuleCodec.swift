@@ -321,12 +321,11 @@ enum RuleCodec {
             let (size, name, revision) = recordHeader(raw + offset)
             guard size >= matchHeader else { break }
             let payload = UnsafeRawBufferPointer(start: raw + offset + matchHeader, count: size - matchHeader)
-            var m = decodeMatch(name: name, revision: revision, payload)
-            if spelled, case let .opaque(n, r, d, _) = m {
-                let text = XtablesPrinter.text(record: raw + offset, ip: raw, target: false)
-                m = .opaque(name: n, revision: r, data: d, printed: .init(text))
-            }
-            rule.matches.append(m)
+            rule.matches.append(
+                decodedMatch(name: name, revision: revision, payload)
+                    ?? .opaque(
+                        name: name, revision: revision, data: Array(payload),
+                        printed: spelled ? .init(XtablesPrinter.text(record: raw + offset, ip: raw, target: false)) : .unprinted))
             offset += size
         }
         let (tsize, tname, trevision) = recordHeader(raw + Int(e.target_offset))
@@ -336,11 +335,11 @@ enum RuleCodec {
         if tname.isEmpty || tname == XT_STANDARD_TARGET || tname == XT_ERROR_TARGET {
             rule.target = targetName.isEmpty ? .none : .jump(targetName)
         } else {
-            rule.target = decodeTarget(name: tname, revision: trevision, tpayload)
-            if spelled, case let .opaque(n, r, d, _) = rule.target {
-                let text = XtablesPrinter.text(record: raw + Int(e.target_offset), ip: raw, target: true)
-                rule.target = .opaque(name: n, revision: r, data: d, printed: .init(text))
-            }
+            rule.target =
+                decodedTarget(name: tname, revision: trevision, tpayload)
+                ?? .opaque(
+                    name: tname, revision: trevision, data: Array(tpayload),
+                    printed: spelled ? .init(XtablesPrinter.text(record: raw + Int(e.target_offset), ip: raw, target: true)) : .unprinted)
         }
         return rule
     }
@@ -454,14 +453,10 @@ enum RuleCodec {
         }
     }
 
-    /// A decoded match only when it encodes back to exactly the kernel's bytes: a field swarmlb does not
-    /// model (a flag, an option, another state bit) leaves the match opaque, for libxtables to print.
-    /// The kinds `encodesExactly` checks byte by byte skip the re-encoding.
-    private static func decodeMatch(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match {
-        decodedMatch(name: name, revision: revision, payload) ?? .opaque(name: name, revision: revision, data: Array(payload))
-    }
-
-    /// The decoded match, nil when it stays opaque.
+    /// The decoded match, nil when it stays opaque: decoded only when it encodes back to exactly the
+    /// kernel's bytes (a field swarmlb does not model, such as a flag, an option or another state bit,
+    /// leaves the match opaque, for libxtables to print). The kinds `encodesExactly` checks byte by byte
+    /// skip the re-encoding.
     private static func decodedMatch(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match? {
         guard let m = decodeMatchFields(name: name, revision: revision, payload),
             encodesExactly(m, payload) || reencodes(m, name: name, revision: revision, payload)
@@ -513,8 +508,8 @@ enum RuleCodec {
         func range(_ r: (UInt16, UInt16), _ negated: Bool) -> IPTablesRule.PortRange? {
             r == (0, 0xffff) && !negated ? nil : .init(r.0, r.1, negated: negated)
         }
-        switch (name, revision) {
-        case ("tcp", 0):
+        switch (revision, name) {  // the revision first: most cases fail on it, before comparing names
+        case (0, "tcp"):
             guard let t = load(payload, xt_tcp.self, size: swlb_xt_tcp_size()), t.invflags & ~0x07 == 0, t.option == 0
             else { return nil }
             let flags =
@@ -523,10 +518,10 @@ enum RuleCodec {
             return .ports(
                 .tcp, source: range(t.spts, t.invflags & 0x01 != 0), destination: range(t.dpts, t.invflags & 0x02 != 0),
                 tcpFlags: flags)
-        case ("udp", 0):
+        case (0, "udp"):
             guard let u = load(payload, xt_udp.self, size: swlb_xt_udp_size()), u.invflags & ~0x03 == 0 else { return nil }
             return .ports(.udp, source: range(u.spts, u.invflags & 0x01 != 0), destination: range(u.dpts, u.invflags & 0x02 != 0))
-        case ("sctp", 0):
+        case (0, "sctp"):
             let ports = UInt32(XT_SCTP_SRC_PORTS | XT_SCTP_DEST_PORTS)
             guard let c = load(payload, xt_sctp_info.self, size: swlb_xt_sctp_info_size()), c.flags & ~ports == 0,
                 c.invflags & ~c.flags == 0, c.chunk_match_type == 0, c.flag_count == 0
@@ -538,10 +533,10 @@ enum RuleCodec {
                 .sctp, source: given(XT_SCTP_SRC_PORTS, c.spts), destination: given(XT_SCTP_DEST_PORTS, c.dpts))
             // Only what libxt_sctp itself writes for these options reads as them (the unused fields as it leaves them).
             return xtExtension(m).payload.elementsEqual(payload) ? m : nil
-        case ("mark", 1):
+        case (1, "mark"):
             guard let m = load(payload, xt_mark_mtinfo1.self, size: swlb_xt_mark_mtinfo1_size()) else { return nil }
             return .mark(value: m.mark, mask: m.mask, negated: m.invert != 0)
-        case ("conntrack", 3):
+        case (3, "conntrack"):
             let stateOnly = UInt16(XT_CONNTRACK_STATE), alias = UInt16(XT_CONNTRACK_STATE_ALIAS)
             guard let c = load(payload, xt_conntrack_mtinfo3.self, size: swlb_xt_conntrack_mtinfo3_size()),
                 c.match_flags & ~alias == stateOnly, c.invert_flags & ~stateOnly == 0
@@ -550,9 +545,9 @@ enum RuleCodec {
             return c.match_flags & alias != 0
                 ? .state(states, negated: c.invert_flags != 0)
                 : .conntrackState(states, negated: c.invert_flags != 0)
-        case ("comment", 0):
+        case (0, "comment"):
             return .comment(String(decoding: payload.prefix { $0 != 0 }, as: UTF8.self))
-        case ("ipvs", 0):
+        case (0, "ipvs"):
             guard let v = load(payload, xt_ipvs_mtinfo.self, size: swlb_xt_ipvs_size()),
                 let method = IPVSMatch.Method(rawValue: v.fwd_method)
             else { return nil }
@@ -563,7 +558,7 @@ enum RuleCodec {
             (m.address, m.mask) = (IPv4Address(UInt32(bigEndian: v.vaddr.ip)), UInt32(bigEndian: v.vmask.ip))
             // Only what libxt_ipvs itself writes reads as options (no stray bits, the unused fields zero).
             return xtExtension(.ipvs(m)).payload.elementsEqual(payload) ? .ipvs(m) : nil
-        case ("addrtype", 1):
+        case (1, "addrtype"):
             guard let a = load(payload, xt_addrtype_info_v1.self, size: swlb_xt_addrtype_v1_size()), a.flags == 0
             else { return nil }
             return .addrtype(source: .init(rawValue: a.source), destination: .init(rawValue: a.dest))
@@ -572,13 +567,8 @@ enum RuleCodec {
         }
     }
 
-    /// A decoded target only when it encodes back to exactly the kernel's bytes (a NAT range with a
-    /// port offset, say, stays opaque for libxtables to print).
-    private static func decodeTarget(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Target {
-        decodedTarget(name: name, revision: revision, payload) ?? .opaque(name: name, revision: revision, data: Array(payload))
-    }
-
-    /// The decoded target, nil when it stays opaque.
+    /// The decoded target, nil when it stays opaque: decoded only when it encodes back to exactly the
+    /// kernel's bytes (a NAT range with a port offset, say, stays opaque for libxtables to print).
     private static func decodedTarget(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Target? {
         guard let t = decodeTargetFields(name: name, revision: revision, payload),
             encodesExactly(t, payload) || reencodes(t, name: name, revision: revision, payload)
@@ -588,29 +578,29 @@ enum RuleCodec {
 
     /// The fields of a target swarmlb models; nil when it does not model this one.
     static func decodeTargetFields(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Target? {
-        switch (name, revision) {
-        case ("MARK", 2):
+        switch (revision, name) {  // the revision first: most cases fail on it, before comparing names
+        case (2, "MARK"):
             guard let m = load(payload, xt_mark_tginfo2.self, size: swlb_xt_mark_tginfo2_size()) else { return nil }
             return .mark(value: m.mark, mask: m.mask)
-        case ("SNAT", 2), ("DNAT", 2):
+        case (2, "SNAT"), (2, "DNAT"):
             guard let r = load(payload, nf_nat_range2.self, size: swlb_nf_nat_range2_size()) else { return nil }
             let range = natRange(
                 flags: r.flags, minIP: r.min_addr.ip, maxIP: r.max_addr.ip,
                 minPort: r.min_proto.all, maxPort: r.max_proto.all)
             return name == "SNAT" ? .snat(range) : .dnat(range)
-        case ("SNAT", 1), ("DNAT", 1):
+        case (1, "SNAT"), (1, "DNAT"):
             guard let r = load(payload, nf_nat_range.self, size: swlb_nf_nat_range_size()) else { return nil }
             let range = natRange(
                 flags: r.flags, minIP: r.min_addr.ip, maxIP: r.max_addr.ip,
                 minPort: r.min_proto.all, maxPort: r.max_proto.all)
             return name == "SNAT" ? .snat(range) : .dnat(range)
-        case ("SNAT", 0), ("DNAT", 0):
+        case (0, "SNAT"), (0, "DNAT"):
             guard let c = load(payload, nf_nat_ipv4_multi_range_compat.self, size: swlb_nat_compat_size()), c.rangesize == 1
             else { return nil }
             let r = c.range
             let range = natRange(flags: r.flags, minIP: r.min_ip, maxIP: r.max_ip, minPort: r.min.all, maxPort: r.max.all)
             return name == "SNAT" ? .snat(range) : .dnat(range)
-        case ("MASQUERADE", 0), ("REDIRECT", 0):
+        case (0, "MASQUERADE"), (0, "REDIRECT"):
             guard let c = load(payload, nf_nat_ipv4_multi_range_compat.self, size: swlb_nat_compat_size()), c.rangesize == 1,
                 c.range.flags & UInt32(NF_NAT_RANGE_MAP_IPS) == 0
             else { return nil }

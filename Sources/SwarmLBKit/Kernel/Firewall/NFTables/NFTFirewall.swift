@@ -21,42 +21,56 @@ public final class NFTFirewall: FirewallBackend {
     // MARK: reading
 
     /// Reading a table that does not exist creates nothing.
-    public func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump { try read(table, spelled: false) }
+    public func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
+        try IPTablesDump.gathered(table) { (chains, rule) throws(KernelError) in try read(table, spelled: false, chains: chains, rule: rule)
+        }
+    }
 
     /// `iptables-nft -t TABLE -S`.
-    public func listing(_ table: FirewallTable) throws(KernelError) -> IPTablesDump { try read(table, spelled: true) }
+    public func listing(
+        _ table: FirewallTable, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
+        rule: (_ chain: Int, _ rule: IPTablesRule) throws(KernelError) -> Void
+    ) throws(KernelError) {
+        try read(table, spelled: true, chains: chains, rule: rule)
+    }
 
-    /// `spelled`: each extension left opaque gets libxtables' text (for a listing).
-    private func read(_ table: FirewallTable, spelled: Bool) throws(KernelError) -> IPTablesDump {
-        guard let t = try nft.consistentRead(of: table.rawValue).table else { return IPTablesDump(absent: table) }
-        var rules: [String: [IPTablesRule]] = [:]
-        // A chain's rules come as one run: each run's array is allocated once, at its length.
-        var start = t.rules.startIndex
-        while start < t.rules.endIndex {
-            let chain = t.rules[start].chain
-            let end = t.rules[start...].firstIndex { $0.chain != chain } ?? t.rules.endIndex
-            var list = rules.removeValue(forKey: chain) ?? []
-            list.reserveCapacity(list.count + end - start)
-            for r in t.rules[start..<end] {
-                var rule = NFTRuleCodec.decode(r.expressions, comment: r.comment)
-                if spelled { XtablesPrinter.spell(&rule) }
-                list.append(rule)
-            }
-            rules[chain] = list
-            start = end
-        }
+    /// The table streamed as `listing` gives it; `spelled`: each extension left opaque gets
+    /// libxtables' text (for a listing).
+    private func read(
+        _ table: FirewallTable, spelled: Bool, chains give: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
+        rule: (Int, IPTablesRule) throws(KernelError) -> Void
+    ) throws(KernelError) {
+        guard let t = try nft.consistentRead(of: table.rawValue).table else { return try give(IPTablesDump(absent: table).chains) }
         let builtin = table.builtinChains.map { name -> IPTablesDump.Chain in
             // A base chain iptables-nft has not needed yet lists as iptables does: ACCEPT, no counters.
             let c = t.chains.first { $0.name == name }
             let policy = c?.policy == UInt32(NF_DROP) ? "DROP" : "ACCEPT"
             return IPTablesDump.Chain(
-                name: name, policy: policy, packets: c?.counters?.packets ?? 0,
-                bytes: c?.counters?.bytes ?? 0, rules: rules[name] ?? [])
+                name: name, policy: policy, packets: c?.counters?.packets ?? 0, bytes: c?.counters?.bytes ?? 0, rules: [])
         }
         let user = t.chains.filter { !table.builtinChains.contains($0.name) }
             .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
-            .map { IPTablesDump.Chain(name: $0.name, policy: nil, packets: 0, bytes: 0, rules: rules[$0.name] ?? []) }
-        return IPTablesDump(table: table, chains: builtin + user)
+            .map { IPTablesDump.Chain(name: $0.name, policy: nil, packets: 0, bytes: 0, rules: []) }
+        let chains = builtin + user
+        try give(chains)
+        // A chain's rules come as runs of the table's rules, in order.
+        var runs: [String: [Range<Int>]] = [:]
+        var start = t.rules.startIndex
+        while start < t.rules.endIndex {
+            let chain = t.rules[start].chain
+            let end = t.rules[start...].firstIndex { $0.chain != chain } ?? t.rules.endIndex
+            runs[chain, default: []].append(start..<end)
+            start = end
+        }
+        for (i, c) in chains.enumerated() {
+            for run in runs[c.name] ?? [] {
+                for r in t.rules[run] {
+                    var decoded = NFTRuleCodec.decode(r.expressions, comment: r.comment)
+                    if spelled { XtablesPrinter.spell(&decoded) }
+                    try rule(i, decoded)
+                }
+            }
+        }
     }
 
     /// The iptables tables present in family ip, in the order iptables-nft-save prints them. Creates nothing.
@@ -75,6 +89,14 @@ public final class NFTFirewall: FirewallBackend {
         var prepared: [Prepared] = []
         prepared.reserveCapacity(edits.count)
         for edit in edits { prepared.append(try Prepared(edit)) }
+        // How many rules the edits add to each chain: a function of the edits alone, counted once.
+        var adds: [String: Int] = [:]
+        for edit in edits {
+            switch edit {
+            case .append(let chain, _), .insert(let chain, _, _): adds[chain, default: 0] += 1
+            case .delete, .createChain, .deleteChain: break
+            }
+        }
         let start = NFTables.monotonicSeconds()
         var attempt = 0
         while attempt < 2 || NFTables.monotonicSeconds() - start < NFTables.patience {
@@ -82,7 +104,7 @@ public final class NFTFirewall: FirewallBackend {
             if attempt > 1 { NFTables.pause(retry: attempt - 1) }
             attempt += 1
             let read = try nft.consistentRead(of: table.rawValue)
-            let plan = try Plan(table, read.table, prepared)
+            let plan = try Plan(table, read.table, prepared, adds: adds)
             if plan.messages.isEmpty { return }
             do {
                 return try nft.commit(plan.messages, generation: read.generation)
@@ -193,17 +215,10 @@ public final class NFTFirewall: FirewallBackend {
             }
         }
 
-        init(_ table: FirewallTable, _ read: NFTables.Table?, _ edits: [Prepared]) throws(KernelError) {
+        init(_ table: FirewallTable, _ read: NFTables.Table?, _ edits: [Prepared], adds: [String: Int]) throws(KernelError) {
             self.table = table
             tableExists = read != nil
             tableHoldsMore = read.map { t in t.holdsMoreThanChains || t.chains.contains { $0.policy == UInt32(NF_DROP) } } ?? false
-            var adds: [String: Int] = [:]
-            for p in edits {
-                switch p.edit {
-                case .append(let chain, _), .insert(let chain, _, _): adds[chain, default: 0] += 1
-                case .delete, .createChain, .deleteChain: break
-                }
-            }
             self.adds = adds
             for c in read?.chains ?? [] { chains[c.name] = Chain() }
             for r in read?.rules ?? [] {
