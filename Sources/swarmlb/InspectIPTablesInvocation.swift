@@ -27,8 +27,8 @@ struct InspectIPTablesInvocation: Equatable {
         var out = TextBuffer(capacity: Self.chunk + 4096)
         for name in names {
             var chainNames: [String] = []
-            try firewall.listing(
-                name,
+            try firewall.read(
+                name, forListing: true,
                 chains: { chains in
                     chainNames = chains.map(\.name)
                     if save {

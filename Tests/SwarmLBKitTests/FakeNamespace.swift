@@ -8,13 +8,14 @@ final class FakeFirewall: FirewallBackend {
 
     init(_ kind: FirewallBackendKind = .nft) { self.kind = kind }
 
-    func dump(_ table: FirewallTable) -> IPTablesDump { tables[table] ?? IPTablesDump(absent: table) }
+    /// The table as held, or as iptables lists one that does not exist.
+    func table(_ table: FirewallTable) -> IPTablesDump { tables[table] ?? IPTablesDump(absent: table) }
 
-    func listing(
-        _ table: FirewallTable, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
+    func read(
+        _ table: FirewallTable, forListing: Bool, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
         rule: (_ chain: Int, _ rule: IPTablesRule) throws(KernelError) -> Void
     ) throws(KernelError) {
-        let d = dump(table)
+        let d = self.table(table)
         try chains(d.chains.map { IPTablesDump.Chain(name: $0.name, policy: $0.policy, packets: $0.packets, bytes: $0.bytes, rules: []) })
         for (i, c) in d.chains.enumerated() {
             for r in c.rules { try rule(i, r) }
@@ -30,7 +31,7 @@ final class FakeFirewall: FirewallBackend {
     /// Each edit as the kernel backends judge it: an append or insert of a rule the chain holds,
     /// a delete of one it does not, and a chain created twice or deleted when absent change nothing.
     func commit(_ table: FirewallTable, _ edits: [FirewallEdit]) {
-        var t = dump(table)
+        var t = self.table(table)
         func index(_ chain: String) -> Int {
             if let i = t.chains.firstIndex(where: { $0.name == chain }) { return i }
             t.chains.append(IPTablesDump.Chain(name: chain, policy: nil, packets: 0, bytes: 0, rules: []))
@@ -101,7 +102,7 @@ final class FakeNamespace: NamespaceState {
     func entry(_ key: IPVSService.Key) -> IPVSSnapshot.Entry? { services.first { $0.service.key == key } }
     func orderedAddresses() -> [InterfaceAddress] { addressList }
     func addresses() -> Set<InterfaceAddress> { Set(addressList) }
-    func dump(_ table: FirewallTable) -> IPTablesDump { firewall.dump(table) }
+    func dump(_ table: FirewallTable) -> IPTablesDump { firewall.table(table) }
     func iptables() -> String { firewall.kind.tool }
 
     func requireDevice(_ name: String) throws(KernelError) {

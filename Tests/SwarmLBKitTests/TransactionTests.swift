@@ -15,13 +15,11 @@ final class RecordingFirewall: FirewallBackend {
 
     var kind: FirewallBackendKind { tables.kind }
 
-    func dump(_ table: FirewallTable) -> IPTablesDump { tables.dump(table) }
-
-    func listing(
-        _ table: FirewallTable, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
+    func read(
+        _ table: FirewallTable, forListing: Bool, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
         rule: (_ chain: Int, _ rule: IPTablesRule) throws(KernelError) -> Void
     ) throws(KernelError) {
-        try tables.listing(table, chains: chains, rule: rule)
+        try tables.read(table, forListing: forListing, chains: chains, rule: rule)
     }
 
     func existingTables() -> [FirewallTable] { tables.existingTables() }
@@ -82,7 +80,7 @@ final class TransactionTests: XCTestCase {
 
     func rules(_ firewall: RecordingFirewall) -> [String] {
         [FirewallTable.mangle, .nat].flatMap { t in
-            firewall.dump(t).chains.flatMap { c in c.rules.map { "\(t.rawValue) -A \(c.name) \($0.specification)" } }
+            firewall.tables.table(t).chains.flatMap { c in c.rules.map { "\(t.rawValue) -A \(c.name) \($0.specification)" } }
         }
     }
 

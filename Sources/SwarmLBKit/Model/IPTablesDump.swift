@@ -33,7 +33,7 @@ public struct IPTablesDump: Sendable {
 
     public func chain(_ name: String) -> Chain? { chains.first { $0.name == name } }
 
-    /// The table a streamed read gives (as `FirewallBackend.listing` streams it: the chains without
+    /// The table a streamed read gives (as `FirewallBackend.read` streams it: the chains without
     /// their rules, then each rule with its chain's index), gathered into one value.
     public static func gathered<E: Error>(
         _ table: FirewallTable,

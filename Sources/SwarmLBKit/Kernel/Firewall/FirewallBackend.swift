@@ -17,18 +17,14 @@ public enum FirewallEdit: Sendable, Hashable {
 public protocol FirewallBackend: AnyObject {
     var kind: FirewallBackendKind { get }
 
-    /// The table with every chain (built-in chains in hook order, then user chains by name) and rule,
-    /// as planning compares them: a match or target swarmlb does not decode is kept as its bytes.
-    /// A table that does not exist reads as its built-in chains with ACCEPT policies and is not created.
-    func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump
-
-    /// `iptables -t TABLE -S`, streamed: the table's chains as `dump` reads them but without their
-    /// rules, given to `chains`, then every rule in order, given to `rule` with its chain's index there.
-    /// Each match and target swarmlb does not decode carries the text iptables' own plugin prints for
-    /// it (`IPTablesRule.PrintedText`), which only a listing needs. A rule is decoded when it is given
-    /// and not kept: a listing of any length holds one rule at a time, as iptables does.
-    func listing(
-        _ table: FirewallTable, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
+    /// The table streamed: its chains (built-in chains in hook order, then user chains by name) with
+    /// their policies but not their rules, given to `chains`, then every rule in order, decoded as it is
+    /// given to `rule` with its chain's index there, and not kept. A match or target swarmlb does not
+    /// decode is kept as its bytes, as planning compares them; `forListing`, it also carries the text
+    /// iptables' own plugin prints for it (`IPTablesRule.PrintedText`), which only a listing needs. A
+    /// table that does not exist reads as its built-in chains with ACCEPT policies and is not created.
+    func read(
+        _ table: FirewallTable, forListing: Bool, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
         rule: (_ chain: Int, _ rule: IPTablesRule) throws(KernelError) -> Void
     ) throws(KernelError)
 
@@ -49,8 +45,19 @@ public protocol FirewallBackend: AnyObject {
 }
 
 extension FirewallBackend {
-    /// The whole listing as one value (`inspect iptables --json`, the parity tests).
+    /// The whole table as one value, as planning compares it.
+    public func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
+        try IPTablesDump.gathered(table) { (chains, rule) throws(KernelError) in
+            try read(table, forListing: false, chains: chains, rule: rule)
+        }
+    }
+
+    /// `iptables -t TABLE -S` as one value (`inspect iptables --json`, swarmlb-fw); `inspect iptables`
+    /// streams it with `read(_:forListing:chains:rule:)`, a listing of any length holding one rule at a
+    /// time, as iptables does.
     public func listing(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
-        try IPTablesDump.gathered(table) { (chains, rule) throws(KernelError) in try listing(table, chains: chains, rule: rule) }
+        try IPTablesDump.gathered(table) { (chains, rule) throws(KernelError) in
+            try read(table, forListing: true, chains: chains, rule: rule)
+        }
     }
 }

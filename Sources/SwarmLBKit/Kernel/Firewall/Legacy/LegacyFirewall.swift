@@ -14,25 +14,12 @@ public final class LegacyFirewall: FirewallBackend {
 
     /// Reads a table without creating it: a table not instantiated in this namespace
     /// (/proc/net/ip_tables_names) reads as its empty built-in chains, as iptables lists it.
-    public func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
-        try IPTablesDump.gathered(table) { (chains, rule) throws(KernelError) in try read(table, spelled: false, chains: chains, rule: rule)
-        }
-    }
-
-    public func listing(
-        _ table: FirewallTable, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
+    public func read(
+        _ table: FirewallTable, forListing: Bool, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
         rule: (_ chain: Int, _ rule: IPTablesRule) throws(KernelError) -> Void
     ) throws(KernelError) {
-        try read(table, spelled: true, chains: chains, rule: rule)
-    }
-
-    /// The table streamed as `listing` gives it; `spelled` as for `IPTablesTable.forEachRule`.
-    private func read(
-        _ table: FirewallTable, spelled: Bool, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
-        rule: (Int, IPTablesRule) throws(KernelError) -> Void
-    ) throws(KernelError) {
         guard try existingTables().contains(table) else { return try chains(IPTablesDump(absent: table).chains) }
-        try IPTablesTable.read(table).stream(spelled: spelled, chains: chains, rule: rule)
+        try IPTablesTable.read(table).stream(spelled: forListing, chains: chains, rule: rule)
     }
 
     public func existingTables() throws(KernelError) -> [FirewallTable] { try IPTablesTable.instantiated() }

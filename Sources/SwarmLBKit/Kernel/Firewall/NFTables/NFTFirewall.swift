@@ -20,25 +20,10 @@ public final class NFTFirewall: FirewallBackend {
 
     // MARK: reading
 
-    /// Reading a table that does not exist creates nothing.
-    public func dump(_ table: FirewallTable) throws(KernelError) -> IPTablesDump {
-        try IPTablesDump.gathered(table) { (chains, rule) throws(KernelError) in try read(table, spelled: false, chains: chains, rule: rule)
-        }
-    }
-
-    /// `iptables-nft -t TABLE -S`.
-    public func listing(
-        _ table: FirewallTable, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
+    /// Reading a table that does not exist creates nothing. `iptables-nft -t TABLE -S` when `forListing`.
+    public func read(
+        _ table: FirewallTable, forListing: Bool, chains give: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
         rule: (_ chain: Int, _ rule: IPTablesRule) throws(KernelError) -> Void
-    ) throws(KernelError) {
-        try read(table, spelled: true, chains: chains, rule: rule)
-    }
-
-    /// The table streamed as `listing` gives it; `spelled`: each extension left opaque gets
-    /// libxtables' text (for a listing).
-    private func read(
-        _ table: FirewallTable, spelled: Bool, chains give: ([IPTablesDump.Chain]) throws(KernelError) -> Void,
-        rule: (Int, IPTablesRule) throws(KernelError) -> Void
     ) throws(KernelError) {
         guard let t = try nft.consistentRead(of: table.rawValue).table else { return try give(IPTablesDump(absent: table).chains) }
         let builtin = table.builtinChains.map { name -> IPTablesDump.Chain in
@@ -66,7 +51,7 @@ public final class NFTFirewall: FirewallBackend {
             for run in runs[c.name] ?? [] {
                 for r in t.rules[run] {
                     var decoded = NFTRuleCodec.decode(r.expressions, comment: r.comment)
-                    if spelled { XtablesPrinter.spell(&decoded) }
+                    if forListing { XtablesPrinter.spell(&decoded) }
                     try rule(i, decoded)
                 }
             }
