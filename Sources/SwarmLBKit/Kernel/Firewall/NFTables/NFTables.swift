@@ -229,7 +229,7 @@ final class NFTables {
         func build(_ nlh: UnsafeMutablePointer<nlmsghdr>) {
             guard let r = nftnl_rule_alloc() else { return }
             defer { nftnl_rule_free(r) }
-            table.withCString { nftnl_rule_set_str(r, NFTables.attr(NFTNL_RULE_TABLE), $0) }
+            _ = table.withCString { nftnl_rule_set_str(r, NFTables.attr(NFTNL_RULE_TABLE), $0) }
             nftnl_rule_nlmsg_build_payload(nlh, r)
         }
     }
@@ -356,7 +356,7 @@ final class NFTables {
             let t = nftnl_table_alloc()!
             defer { nftnl_table_free(t) }
             nftnl_table_set_u32(t, attr(NFTNL_TABLE_FAMILY), UInt32(family))
-            name.withCString { nftnl_table_set_str(t, attr(NFTNL_TABLE_NAME), $0) }
+            _ = name.withCString { nftnl_table_set_str(t, attr(NFTNL_TABLE_NAME), $0) }
             let nlh = header(NFT_MSG_NEWTABLE, NLM_F_CREATE)
             nftnl_table_nlmsg_build_payload(nlh, t)
             return nlh
@@ -366,7 +366,7 @@ final class NFTables {
             nftnl_chain_set_u32(c, attr(NFTNL_CHAIN_HOOKNUM), hook)
             nftnl_chain_set_s32(c, attr(NFTNL_CHAIN_PRIO), priority)
             nftnl_chain_set_u32(c, attr(NFTNL_CHAIN_POLICY), UInt32(NF_ACCEPT))
-            type.withCString { nftnl_chain_set_str(c, attr(NFTNL_CHAIN_TYPE), $0) }
+            _ = type.withCString { nftnl_chain_set_str(c, attr(NFTNL_CHAIN_TYPE), $0) }
             let nlh = header(NFT_MSG_NEWCHAIN, NLM_F_CREATE)
             nftnl_chain_nlmsg_build_payload(nlh, c)
             return nlh
@@ -408,7 +408,7 @@ final class NFTables {
             let t = nftnl_table_alloc()!
             defer { nftnl_table_free(t) }
             nftnl_table_set_u32(t, attr(NFTNL_TABLE_FAMILY), UInt32(family))
-            name.withCString { nftnl_table_set_str(t, attr(NFTNL_TABLE_NAME), $0) }
+            _ = name.withCString { nftnl_table_set_str(t, attr(NFTNL_TABLE_NAME), $0) }
             let nlh = header(NFT_MSG_DELTABLE, 0)
             nftnl_table_nlmsg_build_payload(nlh, t)
             return nlh
@@ -418,16 +418,16 @@ final class NFTables {
     private static func chainObject(_ table: String, _ chain: String) -> OpaquePointer {
         let c = nftnl_chain_alloc()!
         nftnl_chain_set_u32(c, attr(NFTNL_CHAIN_FAMILY), UInt32(family))
-        table.withCString { nftnl_chain_set_str(c, attr(NFTNL_CHAIN_TABLE), $0) }
-        chain.withCString { nftnl_chain_set_str(c, attr(NFTNL_CHAIN_NAME), $0) }
+        _ = table.withCString { nftnl_chain_set_str(c, attr(NFTNL_CHAIN_TABLE), $0) }
+        _ = chain.withCString { nftnl_chain_set_str(c, attr(NFTNL_CHAIN_NAME), $0) }
         return c
     }
 
     private static func ruleObject(_ table: String, _ chain: String) -> OpaquePointer {
         let r = nftnl_rule_alloc()!
         nftnl_rule_set_u32(r, attr(NFTNL_RULE_FAMILY), UInt32(family))
-        table.withCString { nftnl_rule_set_str(r, attr(NFTNL_RULE_TABLE), $0) }
-        chain.withCString { nftnl_rule_set_str(r, attr(NFTNL_RULE_CHAIN), $0) }
+        _ = table.withCString { nftnl_rule_set_str(r, attr(NFTNL_RULE_TABLE), $0) }
+        _ = chain.withCString { nftnl_rule_set_str(r, attr(NFTNL_RULE_CHAIN), $0) }
         return r
     }
 
