@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -22,10 +23,12 @@ struct swlb_cookie_io {
 extern FILE *swlb_fopencookie(void *cookie, const char *mode, struct swlb_cookie_io io) __asm__("fopencookie");
 
 /// The stream the plugins print into while swlb_xt_save runs: a cookie stream over one growing buffer,
-/// made once and reused, so a listing of thousands of rules opens and closes no stream per call.
+/// made once and reused, so a listing of thousands of rules opens and closes no stream per call. What
+/// the stream's own buffer (`pending`, given by setvbuf) cannot hold is written into `data`.
 struct swlb_xt_text {
     char *data;
     size_t length, capacity;
+    char pending[4096];
 };
 
 static inline ssize_t swlb_xt_text_write(void *cookie, const char *bytes, size_t size) {
@@ -89,7 +92,8 @@ static inline const void *swlb_xt_plugin(const char *name, unsigned char revisio
 ///
 /// Process-wide state touched: libxtables' globals (xt_params, the IPv4 family, set once), the plugins
 /// it dlopens from its library directory (kept loaded, each found once per name and revision), one
-/// cookie stream and its buffer (kept), and C's `stdout` variable, which points at that stream for the
+/// cookie stream and its buffers (kept; what a call leaves in the stream's buffer is taken with
+/// __fpending and dropped with __fpurge, not flushed), and C's `stdout` variable, which points at that stream for the
 /// length of the plugin's call (plugins print with printf; glibc lets `stdout` be assigned); one lock
 /// serialises all of it. What is pending
 /// in the real stdout stays in its own buffer, in order: only the variable changes, so it is not
@@ -118,7 +122,10 @@ static inline long swlb_xt_save(const void *ip, const void *record, int target, 
     if (ready == 0) {
         struct swlb_cookie_io io = {.write = swlb_xt_text_write};
         stream = swlb_fopencookie(&text, "w", io);
-        ready = !stream || xtables_init_all(&globals, NFPROTO_IPV4) < 0 ? -1 : 1;
+        ready = !stream || setvbuf(stream, text.pending, _IOFBF, sizeof text.pending) != 0 ||
+                        xtables_init_all(&globals, NFPROTO_IPV4) < 0
+                    ? -1
+                    : 1;
     }
     if (ready < 0 || strnlen(name, XT_EXTENSION_MAXNAMELEN) == XT_EXTENSION_MAXNAMELEN) goto out;
     const void *plugin = swlb_xt_plugin(name, m->u.user.revision, target);
@@ -132,8 +139,8 @@ static inline long swlb_xt_save(const void *ip, const void *record, int target, 
         shown = mt->alias ? mt->alias(record) : name;
         save = mt->save;
     }
-    // The stream is empty here (flushed at the end of each call), so the words before the plugin's go
-    // straight into its buffer.
+    // The stream is empty here (emptied at the end of each call), so the words before the plugin's go
+    // straight into its written part, which what overflows the stream's buffer follows.
     text.length = 0;
     size_t shownLength = strlen(shown);
     if (swlb_xt_text_write(&text, target ? " -j " : " -m ", 4) != 4 || swlb_xt_text_write(&text, shown, shownLength) != (ssize_t)shownLength)
@@ -143,12 +150,16 @@ static inline long swlb_xt_save(const void *ip, const void *record, int target, 
     if (save) save(ip, record);
     if (save_target) save_target(ip, record);
     stdout = saved;
-    if (fflush(stream) != 0) {
+    size_t pending = __fpending(stream);
+    __fpurge(stream);
+    if (ferror(stream)) {
         clearerr(stream);
         goto out;
     }
-    length = (long)text.length;
-    memcpy(out, text.data, text.length < capacity ? text.length : capacity);
+    length = (long)(text.length + pending);
+    size_t first = text.length < capacity ? text.length : capacity;
+    memcpy(out, text.data, first);
+    memcpy(out + first, text.pending, pending < capacity - first ? pending : capacity - first);
 out:
     pthread_mutex_unlock(&lock);
     return length;

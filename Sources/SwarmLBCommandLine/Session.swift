@@ -59,7 +59,7 @@ public struct Session {
     /// fifth of a small apply's start under emulation).
     public static func write(_ text: TextBuffer) throws(KernelError) {
         fflush(nil)
-        let failure: Int32? = text.bytes.withUnsafeBytes { all in
+        let failure: Int32? = text.withBytes { all in
             var done = 0
             while done < all.count {
                 let n = Glibc.write(1, all.baseAddress! + done, all.count - done)

@@ -39,7 +39,7 @@ struct InspectIPTablesInvocation: Equatable {
                 },
                 rule: { (chain, rule) throws(KernelError) in
                     IPTablesListing.rule(rule, in: chainNames[chain], into: &out)
-                    if out.bytes.count >= Self.chunk {
+                    if out.count >= Self.chunk {
                         try Session.write(out)
                         out.removeAll()
                     }

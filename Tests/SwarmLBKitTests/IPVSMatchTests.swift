@@ -106,7 +106,7 @@ final class IPVSMatchTests: XCTestCase {
         bypass[39] = 0x21
         for payload in [strayProto, bypass] {
             let decoded = RuleCodec.decodeMatch(XTExtension(name: "ipvs", revision: 0, payload: payload))
-            XCTAssertEqual(decoded, .opaque(name: "ipvs", revision: 0, data: payload))
+            XCTAssertEqual(decoded, .opaque(OpaqueExtension(name: "ipvs", revision: 0, data: payload)))
         }
     }
 }

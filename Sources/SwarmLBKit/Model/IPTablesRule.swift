@@ -61,10 +61,8 @@ public struct IPTablesRule: Hashable, Sendable {
         case ipvs(IPVSMatch)
         /// `-m addrtype [--src-type T] [--dst-type T]`.
         case addrtype(source: AddressTypes, destination: AddressTypes)
-        /// A match swarmlb does not decode, kept byte for byte so it is never dropped, with its
-        /// printed text (` -m NAME OPTIONS`) when the reader found a libxtables plugin for it.
-        /// Not boxed: matches live in the rule's array, so their size does not weigh on the rule value.
-        case opaque(name: String, revision: UInt8, data: [UInt8], printed: PrintedText = .unprinted)
+        /// A match swarmlb does not decode, kept byte for byte, with its printed text when a listing read it.
+        case opaque(OpaqueExtension)
         /// nf_tables expressions that map to no iptables match (a rule nft itself wrote, say),
         /// as `nft --debug=netlink` prints them; shown, compared and deleted, never written.
         case unmapped(String)
@@ -86,23 +84,8 @@ public struct IPTablesRule: Hashable, Sendable {
         case jump(String)
         /// No target: the rule only counts.
         case none
-        /// A target swarmlb does not decode, kept byte for byte, with its printed text
-        /// (` -j NAME OPTIONS`) when the reader found a libxtables plugin for it. Boxed: the rule
-        /// value, copied several times on every commit, stays the size of the kinds swarmlb writes.
-        indirect case opaque(name: String, revision: UInt8, data: [UInt8], printed: PrintedText = .unprinted)
-    }
-
-    /// How iptables' own extension plugin prints an opaque match or target, as a listing read asked it:
-    /// a function of the extension's bytes (and the rule's IP part), so it takes no part in
-    /// comparing rules: a rule read with it equals the same rule read or built without it.
-    /// Held as the bytes the plugin wrote: a listing copies them to its output unread.
-    public struct PrintedText: Hashable, Sendable {
-        public var bytes: [UInt8]?
-        public init(_ bytes: [UInt8]?) { self.bytes = bytes }
-        /// Not printed: no plugin prints the extension (it is shown marked), or nobody asked.
-        public static let unprinted = PrintedText(nil)
-        public static func == (_: PrintedText, _: PrintedText) -> Bool { true }
-        public func hash(into hasher: inout Hasher) {}
+        /// A target swarmlb does not decode, kept byte for byte, with its printed text when a listing read it.
+        case opaque(OpaqueExtension)
     }
 
     /// A port or port range of a tcp/udp match.

@@ -38,7 +38,7 @@ public enum IPTablesListing {
     /// One `-A CHAIN RULE` line, as `iptables -S` and `iptables-save` print each rule: a listing of
     /// thousands of rules is written as bytes, with no String made per rule or per word.
     public static func rule(_ rule: IPTablesRule, in chain: String, into out: inout TextBuffer) {
-        out.write("-A ")
+        out.write("-A " as StaticString)
         out.write(chain)
         rule.write(to: &out)
         out.write(UInt8(ascii: "\n"))

@@ -5,13 +5,14 @@ extension IPTablesRule {
     public var specification: String {
         var out = TextBuffer(capacity: 128)
         write(to: &out)
-        return out.bytes.isEmpty ? "" : String(decoding: out.bytes.dropFirst(), as: UTF8.self)
+        return out.withBytes { $0.isEmpty ? "" : String(decoding: $0.dropFirst(), as: UTF8.self) }
     }
 
     /// Appends the rule's words to `out`, each with its leading space (a listing writes one buffer).
     func write(to out: inout TextBuffer) {
-        func option(_ field: Negations, _ text: String) {
-            out.write(negated.contains(field) ? " ! " : " ")
+        func option(_ field: Negations, _ text: StaticString) {
+            let separator: StaticString = negated.contains(field) ? " ! " : " "
+            out.write(separator)
             out.write(text)
         }
         if let s = source {
@@ -32,28 +33,30 @@ extension IPTablesRule {
         }
         if let p = proto {
             option(.proto, "-p ")
-            out.write(ProtocolName.name(p))
+            ProtocolName.write(p, to: &out)
         }
         if fragment { option(.fragment, "-f") }
         for m in matches {
             // An extension swarmlb does not decode: the text its libxtables plugin printed when it was read.
-            if case let .opaque(_, _, _, printed) = m, let text = printed.bytes {
-                out.write(text)
+            if case let .opaque(x) = m, x.isPrinted {
+                x.withText { out.write($0!) }
             } else {
                 out.write(UInt8(ascii: " "))
                 m.write(to: &out)
             }
         }
         switch target {
-        case let .opaque(_, _, _, printed) where printed.bytes != nil:
-            out.write(printed.bytes!)
+        case let .opaque(x) where x.isPrinted:
+            x.withText { out.write($0!) }
         case let .mark(value, mask):
-            out.write(goto ? " -g MARK --set-xmark 0x" : " -j MARK --set-xmark 0x")
+            let word: StaticString = goto ? " -g MARK --set-xmark 0x" : " -j MARK --set-xmark 0x"
+            out.write(word)
             out.write(hex: value)
-            out.write("/0x")
+            out.write("/0x" as StaticString)
             out.write(hex: mask)
         case .jump(let chain):
-            out.write(goto ? " -g " : " -j ")
+            let word: StaticString = goto ? " -g " : " -j "
+            out.write(word)
             out.write(chain)
         default:
             guard let t = target.specification else { return }
@@ -115,8 +118,8 @@ extension IPTablesRule.Match {
             out.write("-m addrtype")
             if !source.isEmpty { out.write(" --src-type \(source.text)") }
             if !destination.isEmpty { out.write(" --dst-type \(destination.text)") }
-        case let .opaque(name, revision, data, _):
-            out.write("-m \(name) [undecoded revision \(revision): \(data.hexString)]")
+        case let .opaque(x):
+            out.write("-m \(x.name) [undecoded revision \(x.revision): \(x.data.hexString)]")
         case .unmapped(let expressions):
             out.write("[unsupported nft expressions: \(expressions)]")
         }
@@ -169,7 +172,7 @@ extension IPTablesRule.Target {
         case .redirect(let r): return "-j REDIRECT" + r.toPorts + r.flags
         case .jump(let chain): return "-j \(chain)"
         case .none: return nil
-        case let .opaque(name, revision, data, _): return "-j \(name) [undecoded revision \(revision): \(data.hexString)]"
+        case let .opaque(x): return "-j \(x.name) [undecoded revision \(x.revision): \(x.data.hexString)]"
         }
     }
 }

@@ -112,7 +112,7 @@ public struct IPVSListing {
         // "  -> " then the endpoint padded to 28 (ipvsadm cuts an IPv4 one at 28, which is never reached,
         // and lets an IPv6 one overflow).
         out.write("  -> ")
-        let start = out.bytes.count
+        let start = out.count
         switch r.address {
         case .v4(let a):
             out.write(a)
@@ -121,7 +121,7 @@ public struct IPVSListing {
         case .v6:
             out.write(r.endpoint)
         }
-        out.spaces(28 - (out.bytes.count - start))
+        out.spaces(28 - (out.count - start))
         let s = r.stats
         switch columns {
         case .stats:
@@ -176,13 +176,13 @@ public struct IPVSListing {
         for c in list {
             out.left(c.proto, 3)
             out.write(UInt8(ascii: " "))
-            let start = out.bytes.count
+            let start = out.count
             if c.expires / 60 < 10 { out.write(UInt8(ascii: "0")) }
             out.write(UInt64(c.expires / 60))
             out.write(UInt8(ascii: ":"))
             if c.expires % 60 < 10 { out.write(UInt8(ascii: "0")) }
             out.write(UInt64(c.expires % 60))
-            out.spaces(6 - (out.bytes.count - start))
+            out.spaces(6 - (out.count - start))
             out.write(UInt8(ascii: " "))
             out.left(c.state, 11)
             out.write(UInt8(ascii: " "))

@@ -4,7 +4,7 @@ import Glibc
 /// else the number.
 enum ProtocolName {
     /// Its own short table (a switch: asked once a rule in a listing).
-    private static func known(_ number: UInt16) -> String? {
+    private static func known(_ number: UInt16) -> StaticString? {
         switch number {
         case 6: "tcp"
         case 17: "udp"
@@ -19,9 +19,10 @@ enum ProtocolName {
         }
     }
 
-    static func name(_ number: UInt16) -> String {
-        if let n = known(number) { return n }
-        if let p = getprotobynumber(Int32(number)), let n = p.pointee.p_name { return String(cString: n) }
-        return String(number)
+    /// Writes the protocol's name (`-p NAME` of iptables -S): the short table's, else /etc/protocols', else the number.
+    static func write(_ number: UInt16, to out: inout TextBuffer) {
+        if let n = known(number) { return out.write(n) }
+        if let p = getprotobynumber(Int32(number)), let n = p.pointee.p_name { return out.write(String(cString: n)) }
+        out.write(UInt64(number))
     }
 }

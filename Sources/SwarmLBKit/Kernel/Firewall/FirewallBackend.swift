@@ -21,7 +21,7 @@ public protocol FirewallBackend: AnyObject {
     /// their policies but not their rules, given to `chains`, then every rule in order, decoded as it is
     /// given to `rule` with its chain's index there, and not kept. A match or target swarmlb does not
     /// decode is kept as its bytes, as planning compares them; `forListing`, it also carries the text
-    /// iptables' own plugin prints for it (`IPTablesRule.PrintedText`), which only a listing needs. A
+    /// iptables' own plugin prints for it (`OpaqueExtension`), which only a listing needs. A
     /// table that does not exist reads as its built-in chains with ACCEPT policies and is not created.
     func read(
         _ table: FirewallTable, forListing: Bool, chains: ([IPTablesDump.Chain]) throws(KernelError) -> Void,

@@ -3,25 +3,28 @@ import CXtables
 /// iptables' own printers for the match and target extensions swarmlb does not decode: libxtables
 /// finds the extension's plugin by name and revision and its `save` function prints the options,
 /// exactly as `iptables -S` and `iptables-save` print them. The listing reads ask it while reading a
-/// rule, so the rule value carries its text (`IPTablesRule.PrintedText`) and the renderers need no kernel
+/// rule, so the rule value carries its text (`OpaqueExtension`) and the renderers need no kernel
 /// code. The process-wide state this touches (libxtables' globals, the plugins it loads, C's `stdout`
 /// for the length of a call) is described on swlb_xt_save in the CXtables module.
 enum XtablesPrinter {
-    /// ` -m NAME OPTIONS` (` -j NAME OPTIONS` for a target) for the x_tables record at `record`
-    /// (header then payload, as an entry holds it) of a rule whose `ipt_ip` is at `ip`, as the bytes the
-    /// plugin wrote; nil when no plugin prints that extension at that revision.
-    static func text(record: UnsafeRawPointer, ip: UnsafeRawPointer, target: Bool) -> [UInt8]? {
+    /// `body` given ` -m NAME OPTIONS` (` -j NAME OPTIONS` for a target) for the x_tables record at
+    /// `record` (header then payload, as an entry holds it) of a rule whose `ipt_ip` is at `ip`, as the
+    /// bytes the plugin wrote, or nil when no plugin prints that extension at that revision. The bytes
+    /// are valid only inside `body`.
+    static func withText<R>(record: UnsafeRawPointer, ip: UnsafeRawPointer, target: Bool, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
         // Most texts fit the stack buffer; a longer one is printed again into one of its length.
         var capacity = 512
         while true {
-            let text = withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer -> (Int, [UInt8]?) in
+            let result: R? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in
                 let length = swlb_xt_save(ip, record, target ? 1 : 0, buffer.baseAddress, capacity)
-                guard length >= 0, length <= capacity else { return (length, nil) }
-                return (length, Array(UnsafeRawBufferPointer(start: buffer.baseAddress, count: length)))
+                if length < 0 { return body(nil) }
+                guard length <= capacity else {
+                    capacity = length
+                    return nil
+                }
+                return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: length))
             }
-            if text.0 < 0 { return nil }
-            if let bytes = text.1 { return bytes }
-            capacity = text.0
+            if let result { return result }
         }
     }
 
@@ -33,17 +36,19 @@ enum XtablesPrinter {
         guard opaqueTarget || rule.matches.contains(where: { if case .opaque = $0 { true } else { false } }) else { return }
         RuleCodec.withIPPart(rule) { ip in
             for i in rule.matches.indices {
-                guard case let .opaque(name, revision, data, _) = rule.matches[i] else { continue }
-                let text = RuleCodec.withRecord(name: name, revision: revision, payload: data, target: false) {
-                    Self.text(record: $0, ip: ip, target: false)
-                }
-                rule.matches[i] = .opaque(name: name, revision: revision, data: data, printed: .init(text))
+                guard case .opaque(let x) = rule.matches[i] else { continue }
+                rule.matches[i] = .opaque(printed(x, ip: ip, target: false))
             }
-            if case let .opaque(name, revision, data, _) = rule.target {
-                let text = RuleCodec.withRecord(name: name, revision: revision, payload: data, target: true) {
-                    Self.text(record: $0, ip: ip, target: true)
-                }
-                rule.target = .opaque(name: name, revision: revision, data: data, printed: .init(text))
+            if case .opaque(let x) = rule.target {
+                rule.target = .opaque(printed(x, ip: ip, target: true))
+            }
+        }
+    }
+
+    private static func printed(_ x: OpaqueExtension, ip: UnsafeRawPointer, target: Bool) -> OpaqueExtension {
+        x.withData { data in
+            RuleCodec.withRecord(name: x.name, revision: x.revision, payload: data, target: target) {
+                withText(record: $0, ip: ip, target: target) { x.printed($0) }
             }
         }
     }

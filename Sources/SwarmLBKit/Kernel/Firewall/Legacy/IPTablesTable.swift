@@ -131,9 +131,12 @@ final class IPTablesTable {
     /// Each rule of a chain in order, decoded as it is given to `body`; `spelled`: extensions swarmlb
     /// does not decode carry libxtables' text (for listing; planning compares bytes and needs none).
     func forEachRule<E: Error>(in chain: String, spelled: Bool, _ body: (IPTablesRule) throws(E) -> Void) throws(E) {
+        var names = ExtensionNames()
         var e = iptc_first_rule(chain, handle)
         while let entry = e {
-            try body(RuleCodec.decode(entry, targetName: String(cString: iptc_get_target(entry, handle)), spelled: spelled))
+            let rule = RuleCodec.decode(
+                entry, targetName: { String(cString: iptc_get_target(entry, handle)) }, names: &names, spelled: spelled)
+            try body(rule)
             e = iptc_next_rule(entry, handle)
         }
     }

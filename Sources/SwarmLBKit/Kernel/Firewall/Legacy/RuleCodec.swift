@@ -166,8 +166,8 @@ enum RuleCodec {
                 $0.dest = destination.rawValue
             }
             return padded("addrtype", 1, info)
-        case let .opaque(name, revision, data, _):
-            return XTExtension(name: name, revision: revision, payload: data)
+        case .opaque(let x):
+            return XTExtension(name: x.name, revision: x.revision, payload: x.data)
         case .unmapped:
             // Read from nf_tables and not understood: there are no bytes to write. The empty
             // name is no extension, so the kernel refuses the rule instead of widening it.
@@ -197,8 +197,8 @@ enum RuleCodec {
             return padded("REDIRECT", 0, compatRange(r))
         case .jump, .none:
             return nil
-        case let .opaque(name, revision, data, _):
-            return XTExtension(name: name, revision: revision, payload: data)
+        case .opaque(let x):
+            return XTExtension(name: x.name, revision: x.revision, payload: x.data)
         }
     }
 
@@ -288,25 +288,12 @@ enum RuleCodec {
     /// Decodes an entry read through libiptc; `targetName` is libiptc's view of the target
     /// (a verdict, a chain name, or an extension name). `spelled`: each extension left opaque gets
     /// its printed text from libxtables, its record and the entry's IP part passed in place.
-    static func decode(_ entry: UnsafePointer<ipt_entry>, targetName: String, spelled: Bool = false) -> IPTablesRule {
+    static func decode(
+        _ entry: UnsafePointer<ipt_entry>, targetName: () -> String, names: inout ExtensionNames, spelled: Bool = false
+    ) -> IPTablesRule {
         let e = entry.pointee
         let raw = UnsafeRawPointer(entry)
-        var rule = IPTablesRule(target: .none)
-        if e.ip.smsk.s_addr != 0 || e.ip.src.s_addr != 0 {
-            (rule.source, rule.sourceMask) = subnet(e.ip.src.s_addr, e.ip.smsk.s_addr)
-        }
-        if e.ip.dmsk.s_addr != 0 || e.ip.dst.s_addr != 0 {
-            (rule.destination, rule.destinationMask) = subnet(e.ip.dst.s_addr, e.ip.dmsk.s_addr)
-        }
-        var ip = e.ip
-        rule.inInterface = withUnsafeBytes(of: &ip.iniface) { n in withUnsafeBytes(of: &ip.iniface_mask) { interface(n, $0) } }
-        rule.outInterface = withUnsafeBytes(of: &ip.outiface) { n in withUnsafeBytes(of: &ip.outiface_mask) { interface(n, $0) } }
-        if e.ip.proto != 0 { rule.proto = e.ip.proto }
-        rule.negated = IPTablesRule.Negations(rawValue: e.ip.invflags)
-        rule.fragment = e.ip.flags & UInt8(IPT_F_FRAG) != 0
-        rule.goto = e.ip.flags & UInt8(IPT_F_GOTO) != 0
-
-        // The matches counted first, so their array is allocated once.
+        // The matches counted first, so their array is allocated once; the rule is made once, at the end.
         var count = 0
         var offset = entrySize
         while offset + matchHeader <= Int(e.target_offset) {
@@ -315,42 +302,69 @@ enum RuleCodec {
             count += 1
             offset += size
         }
-        if count > 0 { rule.matches.reserveCapacity(count) }
+        var matches: [IPTablesRule.Match] = []
+        if count > 0 { matches.reserveCapacity(count) }
         offset = entrySize
         while offset + matchHeader <= Int(e.target_offset) {
-            let (size, name, revision) = recordHeader(raw + offset)
+            let (size, name, revision) = recordHeader(raw + offset, &names)
             guard size >= matchHeader else { break }
             let payload = UnsafeRawBufferPointer(start: raw + offset + matchHeader, count: size - matchHeader)
-            rule.matches.append(
+            matches.append(
                 decodedMatch(name: name, revision: revision, payload)
-                    ?? .opaque(
-                        name: name, revision: revision, data: Array(payload),
-                        printed: spelled ? .init(XtablesPrinter.text(record: raw + offset, ip: raw, target: false)) : .unprinted))
+                    ?? .opaque(opaque(name, revision, payload, record: spelled ? raw + offset : nil, ip: raw, target: false)))
             offset += size
         }
-        let (tsize, tname, trevision) = recordHeader(raw + Int(e.target_offset))
+        let (tsize, tname, trevision) = recordHeader(raw + Int(e.target_offset), &names)
         let tpayload = UnsafeRawBufferPointer(
             start: raw + Int(e.target_offset) + targetHeader,
             count: max(0, tsize - targetHeader))
+        let target: IPTablesRule.Target
         if tname.isEmpty || tname == XT_STANDARD_TARGET || tname == XT_ERROR_TARGET {
-            rule.target = targetName.isEmpty ? .none : .jump(targetName)
+            let jump = targetName()
+            target = jump.isEmpty ? .none : .jump(jump)
         } else {
-            rule.target =
+            target =
                 decodedTarget(name: tname, revision: trevision, tpayload)
-                ?? .opaque(
-                    name: tname, revision: trevision, data: Array(tpayload),
-                    printed: spelled ? .init(XtablesPrinter.text(record: raw + Int(e.target_offset), ip: raw, target: true)) : .unprinted)
+                ?? .opaque(opaque(tname, trevision, tpayload, record: spelled ? raw + Int(e.target_offset) : nil, ip: raw, target: true))
         }
+        var ip = e.ip
+        let (source, sourceMask) = e.ip.smsk.s_addr != 0 || e.ip.src.s_addr != 0 ? subnet(e.ip.src.s_addr, e.ip.smsk.s_addr) : (nil, nil)
+        let (destination, destinationMask) =
+            e.ip.dmsk.s_addr != 0 || e.ip.dst.s_addr != 0 ? subnet(e.ip.dst.s_addr, e.ip.dmsk.s_addr) : (nil, nil)
+        var rule = IPTablesRule(
+            source: source, destination: destination,
+            inInterface: withUnsafeBytes(of: &ip.iniface) { n in withUnsafeBytes(of: &ip.iniface_mask) { interface(n, $0) } },
+            outInterface: withUnsafeBytes(of: &ip.outiface) { n in withUnsafeBytes(of: &ip.outiface_mask) { interface(n, $0) } },
+            proto: e.ip.proto != 0 ? e.ip.proto : nil, matches: matches, target: target)
+        rule.sourceMask = sourceMask
+        rule.destinationMask = destinationMask
+        rule.negated = IPTablesRule.Negations(rawValue: e.ip.invflags)
+        rule.fragment = e.ip.flags & UInt8(IPT_F_FRAG) != 0
+        rule.goto = e.ip.flags & UInt8(IPT_F_GOTO) != 0
         return rule
+    }
+
+    /// An extension left opaque, with the text its plugin prints when `record` (its header and payload
+    /// in the entry) is given.
+    private static func opaque(
+        _ name: String, _ revision: UInt8, _ payload: UnsafeRawBufferPointer, record: UnsafeRawPointer?, ip: UnsafeRawPointer, target: Bool
+    ) -> OpaqueExtension {
+        guard let record else { return OpaqueExtension(name: name, revision: revision, data: payload) }
+        return XtablesPrinter.withText(record: record, ip: ip, target: target) {
+            OpaqueExtension(name: name, revision: revision, data: payload, text: $0)
+        }
     }
 
     /// Decodes an entry held in a byte array (as `encode` produces).
     static func decode(entryBytes: [UInt8], targetName: String) -> IPTablesRule {
-        entryBytes.withUnsafeBytes { decode($0.baseAddress!.assumingMemoryBound(to: ipt_entry.self), targetName: targetName) }
+        var names = ExtensionNames()
+        return entryBytes.withUnsafeBytes {
+            decode($0.baseAddress!.assumingMemoryBound(to: ipt_entry.self), targetName: { targetName }, names: &names)
+        }
     }
 
     /// A prefix, or the address as a /32 and its mask when the mask is no prefix.
-    private static func subnet(_ address: UInt32, _ mask: UInt32) -> (IPv4Subnet, UInt32?) {
+    private static func subnet(_ address: UInt32, _ mask: UInt32) -> (IPv4Subnet?, UInt32?) {
         let m = UInt32(bigEndian: mask)
         if m == IPv4Subnet.mask(m.nonzeroBitCount) {
             return (IPv4Subnet(IPv4Address(networkOrder: address), prefixLength: m.nonzeroBitCount), nil)
@@ -367,13 +381,8 @@ enum RuleCodec {
         return text.hasSuffix("+") ? text : String(decoding: name.prefix(masked), as: UTF8.self) + "+"
     }
 
-    private static func recordHeader(_ p: UnsafeRawPointer) -> (size: Int, name: String, revision: UInt8) {
-        let size = Int(p.loadUnaligned(as: UInt16.self))
-        let nameBytes = UnsafeRawBufferPointer(start: p + 2, count: 29)
-        // A typed buffer of the name's length, not a slice: String's contiguous fast path.
-        let start = (p + 2).assumingMemoryBound(to: UInt8.self)
-        let name = String(decoding: UnsafeBufferPointer(start: start, count: nameBytes.firstIndex(of: 0) ?? 29), as: UTF8.self)
-        return (size, name, p.load(fromByteOffset: matchHeader - 1, as: UInt8.self))
+    private static func recordHeader(_ p: UnsafeRawPointer, _ names: inout ExtensionNames) -> (size: Int, name: String, revision: UInt8) {
+        (Int(p.loadUnaligned(as: UInt16.self)), names.name(at: p + 2), p.load(fromByteOffset: matchHeader - 1, as: UInt8.self))
     }
 
     private static func load<T>(_ payload: UnsafeRawBufferPointer, _ type: T.Type, size: UInt32) -> T? {
@@ -385,13 +394,13 @@ enum RuleCodec {
     /// payload shared, not copied).
     static func decodeMatch(_ x: XTExtension) -> IPTablesRule.Match {
         x.payload.withUnsafeBytes { decodedMatch(name: x.name, revision: x.revision, $0) }
-            ?? .opaque(name: x.name, revision: x.revision, data: x.payload)
+            ?? .opaque(OpaqueExtension(name: x.name, revision: x.revision, data: x.payload))
     }
 
     /// The target an x_tables target extension spells; one swarmlb does not decode stays opaque.
     static func decodeTarget(_ x: XTExtension) -> IPTablesRule.Target {
         x.payload.withUnsafeBytes { decodedTarget(name: x.name, revision: x.revision, $0) }
-            ?? .opaque(name: x.name, revision: x.revision, data: x.payload)
+            ?? .opaque(OpaqueExtension(name: x.name, revision: x.revision, data: x.payload))
     }
 
     /// The NFLOG target iptables-nft reads an nft `log` expression as (nft_parse_log): xt_nflog_info's
@@ -428,7 +437,7 @@ enum RuleCodec {
     /// `body` given the record (header, payload) of a match or target extension as an entry holds
     /// it, built on the stack.
     static func withRecord<R>(
-        name: String, revision: UInt8, payload: [UInt8], target: Bool, _ body: (UnsafeRawPointer) -> R
+        name: String, revision: UInt8, payload: UnsafeRawBufferPointer, target: Bool, _ body: (UnsafeRawPointer) -> R
     ) -> R {
         let header = target ? targetHeader : matchHeader
         let total = Int(swlb_xt_align(UInt32(header + payload.count)))
@@ -437,7 +446,7 @@ enum RuleCodec {
             bytes.storeBytes(of: UInt16(total), as: UInt16.self)
             for (i, c) in name.utf8.prefix(28).enumerated() { bytes[2 + i] = c }
             bytes[header - 1] = revision
-            payload.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: bytes[header..<header + $0.count]).copyMemory(from: $0) }
+            UnsafeMutableRawBufferPointer(rebasing: bytes[header..<header + payload.count]).copyMemory(from: payload)
             return body(UnsafeRawPointer(bytes.baseAddress!))
         }
     }

@@ -257,13 +257,13 @@ enum NFTRuleCodec {
                 rule.target = RuleCodec.decodeTarget(XTExtension(name: name, revision: rev, payload: info))
             case .limit(let l):
                 let x = RuleCodec.limit(rate: l.rate, unit: l.unit, burst: l.burst)
-                rule.matches.append(.opaque(name: x.name, revision: x.revision, data: x.payload))
+                rule.matches.append(.opaque(OpaqueExtension(name: x.name, revision: x.revision, data: x.payload)))
             case let .translated(_, _, x, target: false):
-                rule.matches.append(.opaque(name: x.name, revision: x.revision, data: x.payload))
+                rule.matches.append(.opaque(OpaqueExtension(name: x.name, revision: x.revision, data: x.payload)))
             case let .translated(_, _, x, target: true):
                 guard !hasVerdict else { return unmapped.append(index) }
                 hasVerdict = true
-                rule.target = .opaque(name: x.name, revision: x.revision, data: x.payload)
+                rule.target = .opaque(OpaqueExtension(name: x.name, revision: x.revision, data: x.payload))
             case let .immediate(reg, data):
                 load(reg, Loaded(source: .constant(data), load: index))
             case let .metaSet(key, reg):
@@ -273,7 +273,7 @@ enum NFTRuleCodec {
                     value.mask == nil, data.first ?? 0 != 0, !hasVerdict
                 else { return unmapped += (loaded?.indices ?? []) + [index] }
                 hasVerdict = true
-                rule.target = .opaque(name: "TRACE", revision: 0, data: [])
+                rule.target = .opaque(OpaqueExtension(name: "TRACE", revision: 0, data: []))
             case .nat, .other:
                 unmapped.append(index)
             }
