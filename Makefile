@@ -44,9 +44,11 @@ demo: build
 # node of scripts/demo-cluster against the classic tools per namespace (bench/overlay-results.txt).
 # Linked -no-pie: a static executable with no load-time relocations (40,000 otherwise), which
 # emulation makes costly at every start (docs/benchmarks.md); the binaries lose ASLR, so only here.
+# No $$ORIGIN run path: the Swift libraries are linked in, and the loader would look for each shared
+# library in the build directory's subdirectories first.
 bench: deps
 	@scripts/install-deps bench
-	$(SWIFT) build -c release --static-swift-stdlib -Xlinker -no-pie
+	$(SWIFT) build -c release --static-swift-stdlib -Xlinker -no-pie --disable-local-rpath
 	Tests/vm/run scripts/bench-inspect
 	SWARMLB_VM_CPUS=1 SWARMLB_VM_MEM=4G Tests/vm/run 'SWARMLB=.build/release/swarmlb scripts/bench-apply'
 	scripts/bench-firewall

@@ -23,28 +23,20 @@ struct InspectIPTablesInvocation: Equatable {
         if json { return try session.printJSON(try names.map { try firewall.listing($0) }.map(JSONViews.Table.init)) }
         // Each rule is written as it is read, and the output goes out as it fills: a listing of any
         // length holds one rule and one buffer, as iptables does.
-        let now = time(nil)
+        var writer = IPTablesListing.Writer(save ? .save(firewall.kind, now: time(nil)) : .rules)
         var out = TextBuffer(capacity: Self.chunk + 4096)
         for name in names {
-            var chainNames: [String] = []
             try firewall.read(
                 name, forListing: true,
-                chains: { chains in
-                    chainNames = chains.map(\.name)
-                    if save {
-                        IPTablesListing.saveOpening(name, chains, backend: firewall.kind, now: now, into: &out)
-                    } else {
-                        IPTablesListing.chains(chains, into: &out)
-                    }
-                },
+                chains: { writer.open(name, $0, into: &out) },
                 rule: { (chain, rule) throws(KernelError) in
-                    IPTablesListing.rule(rule, in: chainNames[chain], into: &out)
+                    writer.rule(chain, rule, into: &out)
                     if out.count >= Self.chunk {
                         try Session.write(out)
                         out.removeAll()
                     }
                 })
-            if save { IPTablesListing.saveClosing(now: now, into: &out) }
+            writer.close(into: &out)
         }
         try Session.write(out)
     }

@@ -49,7 +49,9 @@ final class RuleCodecExactnessTests: XCTestCase {
                 let x = RuleCodec.xtExtension(m)
                 for (n, payload) in [x.payload, disturbed(x.payload, &g)].enumerated() {
                     payload.withUnsafeBytes { p in
-                        guard let decoded = RuleCodec.decodeMatchFields(name: x.name, revision: x.revision, p) else { return }
+                        guard let decoder = RuleCodec.MatchDecoder(name: x.name, revision: x.revision),
+                            let decoded = RuleCodec.decodeMatchFields(decoder, p)
+                        else { return }
                         let exact = RuleCodec.reencodes(decoded, name: x.name, revision: x.revision, p)
                         if RuleCodec.encodesExactly(decoded, p) {
                             XCTAssertTrue(exact, "\(x.name) \(payload) decodes as \(decoded), which encodes otherwise")
@@ -77,7 +79,9 @@ final class RuleCodecExactnessTests: XCTestCase {
             let x = RuleCodec.xtExtension(t)!
             for payload in [x.payload, disturbed(x.payload, &g)] {
                 payload.withUnsafeBytes { p in
-                    guard let decoded = RuleCodec.decodeTargetFields(name: x.name, revision: x.revision, p) else { return }
+                    guard let decoder = RuleCodec.TargetDecoder(name: x.name, revision: x.revision),
+                        let decoded = RuleCodec.decodeTargetFields(decoder, p)
+                    else { return }
                     let exact = RuleCodec.reencodes(decoded, name: x.name, revision: x.revision, p)
                     if RuleCodec.encodesExactly(decoded, p) {
                         XCTAssertTrue(exact, "MARK \(payload) decodes as \(decoded), which encodes otherwise")

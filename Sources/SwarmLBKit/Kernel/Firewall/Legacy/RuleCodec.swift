@@ -306,26 +306,26 @@ enum RuleCodec {
         if count > 0 { matches.reserveCapacity(count) }
         offset = entrySize
         while offset + matchHeader <= Int(e.target_offset) {
-            let (size, name, revision) = recordHeader(raw + offset, &names)
+            let (size, x) = recordHeader(raw + offset, &names)
             guard size >= matchHeader else { break }
             let payload = UnsafeRawBufferPointer(start: raw + offset + matchHeader, count: size - matchHeader)
             matches.append(
-                decodedMatch(name: name, revision: revision, payload)
-                    ?? .opaque(opaque(name, revision, payload, record: spelled ? raw + offset : nil, ip: raw, target: false)))
+                x.match.flatMap { decodedMatch($0, name: x.name, revision: x.revision, payload) }
+                    ?? .opaque(opaque(x.name, x.revision, payload, record: spelled ? raw + offset : nil, ip: raw, target: false)))
             offset += size
         }
-        let (tsize, tname, trevision) = recordHeader(raw + Int(e.target_offset), &names)
+        let (tsize, t) = recordHeader(raw + Int(e.target_offset), &names)
         let tpayload = UnsafeRawBufferPointer(
             start: raw + Int(e.target_offset) + targetHeader,
             count: max(0, tsize - targetHeader))
         let target: IPTablesRule.Target
-        if tname.isEmpty || tname == XT_STANDARD_TARGET || tname == XT_ERROR_TARGET {
+        if t.isStandard {
             let jump = targetName()
             target = jump.isEmpty ? .none : .jump(jump)
         } else {
             target =
-                decodedTarget(name: tname, revision: trevision, tpayload)
-                ?? .opaque(opaque(tname, trevision, tpayload, record: spelled ? raw + Int(e.target_offset) : nil, ip: raw, target: true))
+                t.target.flatMap { decodedTarget($0, name: t.name, revision: t.revision, tpayload) }
+                ?? .opaque(opaque(t.name, t.revision, tpayload, record: spelled ? raw + Int(e.target_offset) : nil, ip: raw, target: true))
         }
         var ip = e.ip
         let (source, sourceMask) = e.ip.smsk.s_addr != 0 || e.ip.src.s_addr != 0 ? subnet(e.ip.src.s_addr, e.ip.smsk.s_addr) : (nil, nil)
@@ -381,8 +381,9 @@ enum RuleCodec {
         return text.hasSuffix("+") ? text : String(decoding: name.prefix(masked), as: UTF8.self) + "+"
     }
 
-    private static func recordHeader(_ p: UnsafeRawPointer, _ names: inout ExtensionNames) -> (size: Int, name: String, revision: UInt8) {
-        (Int(p.loadUnaligned(as: UInt16.self)), names.name(at: p + 2), p.load(fromByteOffset: matchHeader - 1, as: UInt8.self))
+    /// A record's size, and its name and revision with the decoders that read them.
+    private static func recordHeader(_ p: UnsafeRawPointer, _ names: inout ExtensionNames) -> (size: Int, ExtensionNames.Entry) {
+        (Int(p.loadUnaligned(as: UInt16.self)), names.entry(at: p + 2))
     }
 
     private static func load<T>(_ payload: UnsafeRawBufferPointer, _ type: T.Type, size: UInt32) -> T? {
@@ -393,14 +394,16 @@ enum RuleCodec {
     /// The match an x_tables match extension spells; one swarmlb does not decode stays opaque (its
     /// payload shared, not copied).
     static func decodeMatch(_ x: XTExtension) -> IPTablesRule.Match {
-        x.payload.withUnsafeBytes { decodedMatch(name: x.name, revision: x.revision, $0) }
-            ?? .opaque(OpaqueExtension(name: x.name, revision: x.revision, data: x.payload))
+        MatchDecoder(name: x.name, revision: x.revision).flatMap { d in
+            x.payload.withUnsafeBytes { decodedMatch(d, name: x.name, revision: x.revision, $0) }
+        } ?? .opaque(OpaqueExtension(name: x.name, revision: x.revision, data: x.payload))
     }
 
     /// The target an x_tables target extension spells; one swarmlb does not decode stays opaque.
     static func decodeTarget(_ x: XTExtension) -> IPTablesRule.Target {
-        x.payload.withUnsafeBytes { decodedTarget(name: x.name, revision: x.revision, $0) }
-            ?? .opaque(OpaqueExtension(name: x.name, revision: x.revision, data: x.payload))
+        TargetDecoder(name: x.name, revision: x.revision).flatMap { d in
+            x.payload.withUnsafeBytes { decodedTarget(d, name: x.name, revision: x.revision, $0) }
+        } ?? .opaque(OpaqueExtension(name: x.name, revision: x.revision, data: x.payload))
     }
 
     /// The NFLOG target iptables-nft reads an nft `log` expression as (nft_parse_log): xt_nflog_info's
@@ -466,8 +469,10 @@ enum RuleCodec {
     /// kernel's bytes (a field swarmlb does not model, such as a flag, an option or another state bit,
     /// leaves the match opaque, for libxtables to print). The kinds `encodesExactly` checks byte by byte
     /// skip the re-encoding.
-    private static func decodedMatch(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match? {
-        guard let m = decodeMatchFields(name: name, revision: revision, payload),
+    private static func decodedMatch(
+        _ decoder: MatchDecoder, name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer
+    ) -> IPTablesRule.Match? {
+        guard let m = decodeMatchFields(decoder, payload),
             encodesExactly(m, payload) || reencodes(m, name: name, revision: revision, payload)
         else { return nil }
         return m
@@ -512,13 +517,33 @@ enum RuleCodec {
         return false
     }
 
-    /// The fields of a match swarmlb models; nil when it does not model this one.
-    static func decodeMatchFields(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match? {
+    /// The match extensions swarmlb models, each by the name and revision its records carry: which
+    /// decoder reads a record (a read looks each name up once, ExtensionNames).
+    enum MatchDecoder {
+        case tcp, udp, sctp, mark, conntrack, comment, ipvs, addrtype
+
+        init?(name: String, revision: UInt8) {
+            switch (revision, name) {  // the revision first: most cases fail on it, before comparing names
+            case (0, "tcp"): self = .tcp
+            case (0, "udp"): self = .udp
+            case (0, "sctp"): self = .sctp
+            case (1, "mark"): self = .mark
+            case (3, "conntrack"): self = .conntrack
+            case (0, "comment"): self = .comment
+            case (0, "ipvs"): self = .ipvs
+            case (1, "addrtype"): self = .addrtype
+            default: return nil
+            }
+        }
+    }
+
+    /// The fields of a match swarmlb models; nil when these bytes are not what its decoder reads.
+    static func decodeMatchFields(_ decoder: MatchDecoder, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Match? {
         func range(_ r: (UInt16, UInt16), _ negated: Bool) -> IPTablesRule.PortRange? {
             r == (0, 0xffff) && !negated ? nil : .init(r.0, r.1, negated: negated)
         }
-        switch (revision, name) {  // the revision first: most cases fail on it, before comparing names
-        case (0, "tcp"):
+        switch decoder {
+        case .tcp:
             guard let t = load(payload, xt_tcp.self, size: swlb_xt_tcp_size()), t.invflags & ~0x07 == 0, t.option == 0
             else { return nil }
             let flags =
@@ -527,10 +552,10 @@ enum RuleCodec {
             return .ports(
                 .tcp, source: range(t.spts, t.invflags & 0x01 != 0), destination: range(t.dpts, t.invflags & 0x02 != 0),
                 tcpFlags: flags)
-        case (0, "udp"):
+        case .udp:
             guard let u = load(payload, xt_udp.self, size: swlb_xt_udp_size()), u.invflags & ~0x03 == 0 else { return nil }
             return .ports(.udp, source: range(u.spts, u.invflags & 0x01 != 0), destination: range(u.dpts, u.invflags & 0x02 != 0))
-        case (0, "sctp"):
+        case .sctp:
             let ports = UInt32(XT_SCTP_SRC_PORTS | XT_SCTP_DEST_PORTS)
             guard let c = load(payload, xt_sctp_info.self, size: swlb_xt_sctp_info_size()), c.flags & ~ports == 0,
                 c.invflags & ~c.flags == 0, c.chunk_match_type == 0, c.flag_count == 0
@@ -542,10 +567,10 @@ enum RuleCodec {
                 .sctp, source: given(XT_SCTP_SRC_PORTS, c.spts), destination: given(XT_SCTP_DEST_PORTS, c.dpts))
             // Only what libxt_sctp itself writes for these options reads as them (the unused fields as it leaves them).
             return xtExtension(m).payload.elementsEqual(payload) ? m : nil
-        case (1, "mark"):
+        case .mark:
             guard let m = load(payload, xt_mark_mtinfo1.self, size: swlb_xt_mark_mtinfo1_size()) else { return nil }
             return .mark(value: m.mark, mask: m.mask, negated: m.invert != 0)
-        case (3, "conntrack"):
+        case .conntrack:
             let stateOnly = UInt16(XT_CONNTRACK_STATE), alias = UInt16(XT_CONNTRACK_STATE_ALIAS)
             guard let c = load(payload, xt_conntrack_mtinfo3.self, size: swlb_xt_conntrack_mtinfo3_size()),
                 c.match_flags & ~alias == stateOnly, c.invert_flags & ~stateOnly == 0
@@ -554,9 +579,9 @@ enum RuleCodec {
             return c.match_flags & alias != 0
                 ? .state(states, negated: c.invert_flags != 0)
                 : .conntrackState(states, negated: c.invert_flags != 0)
-        case (0, "comment"):
+        case .comment:
             return .comment(String(decoding: payload.prefix { $0 != 0 }, as: UTF8.self))
-        case (0, "ipvs"):
+        case .ipvs:
             guard let v = load(payload, xt_ipvs_mtinfo.self, size: swlb_xt_ipvs_size()),
                 let method = IPVSMatch.Method(rawValue: v.fwd_method)
             else { return nil }
@@ -567,57 +592,74 @@ enum RuleCodec {
             (m.address, m.mask) = (IPv4Address(UInt32(bigEndian: v.vaddr.ip)), UInt32(bigEndian: v.vmask.ip))
             // Only what libxt_ipvs itself writes reads as options (no stray bits, the unused fields zero).
             return xtExtension(.ipvs(m)).payload.elementsEqual(payload) ? .ipvs(m) : nil
-        case (1, "addrtype"):
+        case .addrtype:
             guard let a = load(payload, xt_addrtype_info_v1.self, size: swlb_xt_addrtype_v1_size()), a.flags == 0
             else { return nil }
             return .addrtype(source: .init(rawValue: a.source), destination: .init(rawValue: a.dest))
-        default:
-            return nil
         }
     }
 
     /// The decoded target, nil when it stays opaque: decoded only when it encodes back to exactly the
     /// kernel's bytes (a NAT range with a port offset, say, stays opaque for libxtables to print).
-    private static func decodedTarget(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Target? {
-        guard let t = decodeTargetFields(name: name, revision: revision, payload),
+    private static func decodedTarget(
+        _ decoder: TargetDecoder, name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer
+    ) -> IPTablesRule.Target? {
+        guard let t = decodeTargetFields(decoder, payload),
             encodesExactly(t, payload) || reencodes(t, name: name, revision: revision, payload)
         else { return nil }
         return t
     }
 
-    /// The fields of a target swarmlb models; nil when it does not model this one.
-    static func decodeTargetFields(name: String, revision: UInt8, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Target? {
-        switch (revision, name) {  // the revision first: most cases fail on it, before comparing names
-        case (2, "MARK"):
+    /// The target extensions swarmlb models, by name and revision, as `MatchDecoder`.
+    enum TargetDecoder: Equatable {
+        case mark
+        /// SNAT or DNAT (`source`), at revision 2 (nf_nat_range2), 1 (nf_nat_range) or 0 (the IPv4 compat range).
+        case nat(revision: UInt8, source: Bool)
+        case masquerade, redirect
+
+        init?(name: String, revision: UInt8) {
+            switch (revision, name) {  // the revision first: most cases fail on it, before comparing names
+            case (2, "MARK"): self = .mark
+            case (0...2, "SNAT"): self = .nat(revision: revision, source: true)
+            case (0...2, "DNAT"): self = .nat(revision: revision, source: false)
+            case (0, "MASQUERADE"): self = .masquerade
+            case (0, "REDIRECT"): self = .redirect
+            default: return nil
+            }
+        }
+    }
+
+    /// The fields of a target swarmlb models; nil when these bytes are not what its decoder reads.
+    static func decodeTargetFields(_ decoder: TargetDecoder, _ payload: UnsafeRawBufferPointer) -> IPTablesRule.Target? {
+        switch decoder {
+        case .mark:
             guard let m = load(payload, xt_mark_tginfo2.self, size: swlb_xt_mark_tginfo2_size()) else { return nil }
             return .mark(value: m.mark, mask: m.mask)
-        case (2, "SNAT"), (2, "DNAT"):
+        case let .nat(2, source):
             guard let r = load(payload, nf_nat_range2.self, size: swlb_nf_nat_range2_size()) else { return nil }
             let range = natRange(
                 flags: r.flags, minIP: r.min_addr.ip, maxIP: r.max_addr.ip,
                 minPort: r.min_proto.all, maxPort: r.max_proto.all)
-            return name == "SNAT" ? .snat(range) : .dnat(range)
-        case (1, "SNAT"), (1, "DNAT"):
+            return source ? .snat(range) : .dnat(range)
+        case let .nat(1, source):
             guard let r = load(payload, nf_nat_range.self, size: swlb_nf_nat_range_size()) else { return nil }
             let range = natRange(
                 flags: r.flags, minIP: r.min_addr.ip, maxIP: r.max_addr.ip,
                 minPort: r.min_proto.all, maxPort: r.max_proto.all)
-            return name == "SNAT" ? .snat(range) : .dnat(range)
-        case (0, "SNAT"), (0, "DNAT"):
+            return source ? .snat(range) : .dnat(range)
+        case let .nat(_, source):
             guard let c = load(payload, nf_nat_ipv4_multi_range_compat.self, size: swlb_nat_compat_size()), c.rangesize == 1
             else { return nil }
             let r = c.range
             let range = natRange(flags: r.flags, minIP: r.min_ip, maxIP: r.max_ip, minPort: r.min.all, maxPort: r.max.all)
-            return name == "SNAT" ? .snat(range) : .dnat(range)
-        case (0, "MASQUERADE"), (0, "REDIRECT"):
+            return source ? .snat(range) : .dnat(range)
+        case .masquerade, .redirect:
             guard let c = load(payload, nf_nat_ipv4_multi_range_compat.self, size: swlb_nat_compat_size()), c.rangesize == 1,
                 c.range.flags & UInt32(NF_NAT_RANGE_MAP_IPS) == 0
             else { return nil }
             let r = c.range
             let range = natRange(flags: r.flags, minIP: r.min_ip, maxIP: r.max_ip, minPort: r.min.all, maxPort: r.max.all)
-            return name == "MASQUERADE" ? .masquerade(range) : .redirect(range)
-        default:
-            return nil
+            return decoder == .masquerade ? .masquerade(range) : .redirect(range)
         }
     }
 
