@@ -5,7 +5,8 @@ public enum IPTablesListing {
     /// `iptables -t TABLE -S`: chain policies and declarations, then every rule.
     public static func rules(_ dump: IPTablesDump) -> String {
         var out = TextBuffer()
-        Writer(.rules).write(dump, into: &out)
+        var writer = Writer(.rules)
+        writer.write(dump, into: &out)
         return out.text
     }
 
@@ -13,7 +14,7 @@ public enum IPTablesListing {
     /// (as iptables-nft-save names "nf_tables") and the time.
     public static func save(_ dumps: [IPTablesDump], backend: FirewallBackendKind, now: time_t = time(nil)) -> String {
         var out = TextBuffer()
-        let writer = Writer(.save(backend, now: now))
+        var writer = Writer(.save(backend, now: now))
         for d in dumps { writer.write(d, into: &out) }
         return out.text
     }
@@ -67,15 +68,14 @@ public enum IPTablesListing {
         }
 
         /// A gathered table, whole.
-        func write(_ dump: IPTablesDump, into out: inout TextBuffer) {
-            var writer = self
+        mutating func write(_ dump: IPTablesDump, into out: inout TextBuffer) {
             out.reserve(dump.chains.reduce(0) { $0 + 32 + 80 * $1.rules.count })
-            writer.open(dump.table, dump.chains, into: &out)
+            open(dump.table, dump.chains, into: &out)
             for (index, c) in dump.chains.enumerated() {
                 // By index: the rules are read in place, not copied out one by one.
-                for i in c.rules.indices { writer.rule(index, c.rules[i], into: &out) }
+                for i in c.rules.indices { rule(index, c.rules[i], into: &out) }
             }
-            writer.close(into: &out)
+            close(into: &out)
         }
     }
 

@@ -61,8 +61,6 @@ public struct TextBuffer {
         count += 1
     }
 
-    public mutating func write(_ text: [UInt8]) { text.withUnsafeBytes { write($0) } }
-
     public mutating func write(_ text: UnsafeRawBufferPointer) {
         guard let base = text.baseAddress else { return }
         room(text.count).update(from: base.assumingMemoryBound(to: UInt8.self), count: text.count)

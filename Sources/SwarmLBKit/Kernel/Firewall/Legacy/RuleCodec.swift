@@ -519,7 +519,7 @@ enum RuleCodec {
 
     /// The match extensions swarmlb models, each by the name and revision its records carry: which
     /// decoder reads a record (a read looks each name up once, ExtensionNames).
-    enum MatchDecoder {
+    enum MatchDecoder: Equatable {
         case tcp, udp, sctp, mark, conntrack, comment, ipvs, addrtype
 
         init?(name: String, revision: UInt8) {
